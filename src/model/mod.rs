@@ -1,0 +1,12 @@
+//! The browser model: sites, cookie parsing, the jar, SameSite, credentials, CORS and browser profiles.
+//!
+//! Pure: nothing here reads files, the environment or the clock. Every input (HAR, `curl -i`, ingress
+//! YAML) is an adapter that builds [`request::RequestContext`]s and `Set-Cookie` lines and asks this
+//! module; every output is an adapter over its verdicts.
+#![forbid(unsafe_code)]
+
+pub mod profile;
+pub mod reason;
+pub mod request;
+pub mod site;
+pub mod time;

@@ -1,0 +1,221 @@
+//! Why a cookie was (not) stored or sent: every reason, not just the first.
+//!
+//! Modelled on Chromium's `CookieInclusionStatus`: a decision collects all exclusion reasons and all
+//! warnings, so an explanation is complete. Names are Chrome DevTools' (`Network.SetCookieBlockedReason`,
+//! `Network.CookieBlockedReason`, `Audits.CookieWarningReason`) wherever Chrome has one; the few that
+//! Chrome does not name (credentials not included, Firefox partitions, Safari ITP) are crossjar's own and
+//! say so in their docs.
+
+use std::fmt;
+
+macro_rules! reasons {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[doc = $doc:literal])+ $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $($(#[doc = $doc])+ $variant,)+
+        }
+
+        impl $name {
+            /// Every reason, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The reason's name as reports and JSON print it.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+
+            /// One line saying what the reason means, in the browser's terms.
+            pub fn description(self) -> &'static str {
+                match self { $($name::$variant => concat!($($doc),+).trim_start(),)+ }
+            }
+
+            /// Parses [`Self::as_str`]'s names.
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+reasons! {
+    /// Why a `Set-Cookie` was not stored, or a stored cookie was not sent.
+    pub enum Exclusion {
+        /// The request did not include credentials (fetch `credentials` was `omit`, or the default `same-origin` on a cross-origin URL; XHR without `withCredentials`; a module script without `crossorigin="use-credentials"`), so the browser neither attached cookies nor processed `Set-Cookie`. Chrome reports no reason for this at all. (crossjar's name; Fetch "HTTP-network-or-cache fetch", includeCredentials)
+        CredentialsNotIncluded = "CredentialsNotIncluded",
+        /// A CORS preflight never carries cookies and never stores them. (crossjar's name; Fetch §4.8)
+        PreflightNeverCredentialed = "PreflightNeverCredentialed",
+        /// The cookie has `Secure` but the connection is not secure. (DevTools `SecureOnly`)
+        SecureOnly = "SecureOnly",
+        /// The cookie's path does not path-match the request path. (DevTools `NotOnPath`)
+        NotOnPath = "NotOnPath",
+        /// The cookie's domain does not domain-match the request host. (DevTools `DomainMismatch`)
+        DomainMismatch = "DomainMismatch",
+        /// `SameSite=Strict` and the request or response is cross-site. (DevTools `SameSiteStrict`)
+        SameSiteStrict = "SameSiteStrict",
+        /// `SameSite=Lax` and the request is cross-site and not a top-level navigation with a safe method. (DevTools `SameSiteLax`)
+        SameSiteLax = "SameSiteLax",
+        /// No valid `SameSite` attribute, so Chrome treats it as `Lax`, and the request or response is cross-site. (DevTools `SameSiteUnspecifiedTreatedAsLax`)
+        SameSiteUnspecifiedTreatedAsLax = "SameSiteUnspecifiedTreatedAsLax",
+        /// `SameSite=None` without `Secure`. (DevTools `SameSiteNoneInsecure`)
+        SameSiteNoneInsecure = "SameSiteNoneInsecure",
+        /// As `SameSiteStrict`, but the two sites differ only by scheme (http vs https). (DevTools `SchemefulSameSiteStrict`)
+        SchemefulSameSiteStrict = "SchemefulSameSiteStrict",
+        /// As `SameSiteLax`, but the two sites differ only by scheme. (DevTools `SchemefulSameSiteLax`)
+        SchemefulSameSiteLax = "SchemefulSameSiteLax",
+        /// As `SameSiteUnspecifiedTreatedAsLax`, but the two sites differ only by scheme. (DevTools `SchemefulSameSiteUnspecifiedTreatedAsLax`)
+        SchemefulSameSiteUnspecifiedTreatedAsLax = "SchemefulSameSiteUnspecifiedTreatedAsLax",
+        /// Blocked by the user's third-party cookie setting (Chrome Incognito, or "Block third-party cookies"). (DevTools `UserPreferences`)
+        UserPreferences = "UserPreferences",
+        /// Blocked by Chrome's third-party cookie phase-out or test cohort. (DevTools `ThirdPartyPhaseout`)
+        ThirdPartyPhaseout = "ThirdPartyPhaseout",
+        /// Safari's Intelligent Tracking Prevention blocks unpartitioned cookies in a cross-site context (full third-party cookie blocking since Safari 13.1). (crossjar's name; WebKit blog "Full Third-Party Cookie Blocking")
+        ThirdPartyBlockedByItp = "ThirdPartyBlockedByItp",
+        /// The cookie lives in another top-level site's partition (Firefox Total Cookie Protection, or a CHIPS `Partitioned` cookie), so it is not sent under this top-level site. (crossjar's name; CDP flags it as `siteHasCookieInOtherPartition`)
+        CookieInOtherPartition = "CookieInOtherPartition",
+        /// The `Set-Cookie` line could not be parsed into a cookie. (DevTools `SyntaxError`)
+        SyntaxError = "SyntaxError",
+        /// The URL's scheme cannot store cookies. (DevTools `SchemeNotSupported`)
+        SchemeNotSupported = "SchemeNotSupported",
+        /// A non-`Secure` cookie from an insecure origin would overwrite or shadow a `Secure` one ("leave secure cookies alone"). (DevTools `OverwriteSecure`)
+        OverwriteSecure = "OverwriteSecure",
+        /// The `Domain` attribute is not a domain of the request host, or is a public suffix. (DevTools `InvalidDomain`)
+        InvalidDomain = "InvalidDomain",
+        /// The `Domain` attribute holds non-ASCII characters. (Audits `ExcludeDomainNonASCII`)
+        DomainNonAscii = "DomainNonASCII",
+        /// The name breaks the rules of its `__Secure-`, `__Host-`, `__Http-` or `__Host-Http-` prefix. (DevTools `InvalidPrefix`)
+        InvalidPrefix = "InvalidPrefix",
+        /// `Partitioned` without `Secure`: browsers reject it. (crossjar's name; Chromium `EXCLUDE_INVALID_PARTITIONED`)
+        InvalidPartitioned = "InvalidPartitioned",
+        /// The name plus value exceed 4096 bytes. (DevTools `NameValuePairExceedsMaxSize`)
+        NameValuePairExceedsMaxSize = "NameValuePairExceedsMaxSize",
+        /// The line holds a control character that browsers refuse. (DevTools `DisallowedCharacter`)
+        DisallowedCharacter = "DisallowedCharacter",
+        /// The line has neither a name nor a value. (DevTools `NoCookieContent`)
+        NoCookieContent = "NoCookieContent",
+        /// An `HttpOnly` cookie cannot be set, or an `HttpOnly` cookie overwritten, from script (`document.cookie`). (crossjar's name; RFC 6265bis §5.7 steps 15 and 23)
+        HttpOnlyFromScript = "HttpOnlyFromScript",
+    }
+}
+
+reasons! {
+    /// Something worth telling about a cookie that does not (alone) stop it.
+    pub enum Warning {
+        /// No `SameSite` attribute and used in a cross-site context: Chrome blocks it, Firefox and Safari do not apply Lax-by-default. (Audits `WarnSameSiteUnspecifiedCrossSiteContext`)
+        WarnSameSiteUnspecifiedCrossSiteContext = "WarnSameSiteUnspecifiedCrossSiteContext",
+        /// `SameSite=None` without `Secure`: rejected by Chrome and Firefox 131+, accepted by Safari. (Audits `WarnSameSiteNoneInsecure`)
+        WarnSameSiteNoneInsecure = "WarnSameSiteNoneInsecure",
+        /// Sent on a cross-site top-level POST only because the unspecified-SameSite cookie is under 2 minutes old (Chrome's "Lax allowing unsafe"). (Audits `WarnSameSiteUnspecifiedLaxAllowUnsafe`)
+        WarnSameSiteUnspecifiedLaxAllowUnsafe = "WarnSameSiteUnspecifiedLaxAllowUnsafe",
+        /// An attribute value over 1024 bytes was ignored. (Audits `WarnAttributeValueExceedsMaxSize`)
+        WarnAttributeValueExceedsMaxSize = "WarnAttributeValueExceedsMaxSize",
+        /// The cookie would be blocked where third-party cookies are blocked (Chrome Incognito, Safari). (Audits `WarnThirdPartyPhaseout`)
+        WarnThirdPartyPhaseout = "WarnThirdPartyPhaseout",
+        /// A cross-site redirect in the chain changed whether the cookie is included. (Audits `WarnCrossSiteRedirectDowngradeChangesInclusion`)
+        WarnCrossSiteRedirectDowngradeChangesInclusion = "WarnCrossSiteRedirectDowngradeChangesInclusion",
+        /// Stored or sent inside the top-level site's partition (Firefox Total Cookie Protection, or CHIPS), so it is invisible under other top-level sites and to the site's own first-party visits. (crossjar's name)
+        Partitioned = "Partitioned",
+        /// The lifetime was capped at 400 days. (crossjar's name; RFC 6265bis §5.5)
+        ExpiryCapped = "ExpiryCapped",
+        /// The `SameSite` value was not `Strict`, `Lax` or `None` and was ignored. (crossjar's name; RFC 6265bis §5.6.7)
+        InvalidSameSiteValue = "InvalidSameSiteValue",
+        /// The cookie was deleted (expiry in the past or `Max-Age` ≤ 0) rather than stored. (crossjar's name)
+        Deleted = "Deleted",
+    }
+}
+
+/// The outcome of one decision: all exclusion reasons and all warnings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct InclusionStatus {
+    exclusions: Vec<Exclusion>,
+    warnings: Vec<Warning>,
+}
+
+impl InclusionStatus {
+    /// An included status with no warnings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether nothing excludes the cookie.
+    pub fn is_included(&self) -> bool {
+        self.exclusions.is_empty()
+    }
+
+    /// The exclusion reasons, sorted and without repeats.
+    pub fn exclusions(&self) -> &[Exclusion] {
+        &self.exclusions
+    }
+
+    /// The warnings, sorted and without repeats.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Whether `reason` is among the exclusions.
+    pub fn has(&self, reason: Exclusion) -> bool {
+        self.exclusions.contains(&reason)
+    }
+
+    /// Whether `warning` is among the warnings.
+    pub fn has_warning(&self, warning: Warning) -> bool {
+        self.warnings.contains(&warning)
+    }
+
+    /// Adds an exclusion reason (kept sorted, once).
+    pub fn exclude(&mut self, reason: Exclusion) {
+        if let Err(at) = self.exclusions.binary_search(&reason) {
+            self.exclusions.insert(at, reason);
+        }
+    }
+
+    /// Adds a warning (kept sorted, once).
+    pub fn warn(&mut self, warning: Warning) {
+        if let Err(at) = self.warnings.binary_search(&warning) {
+            self.warnings.insert(at, warning);
+        }
+    }
+
+    /// Removes an exclusion reason if present.
+    pub fn remove(&mut self, reason: Exclusion) {
+        self.exclusions.retain(|r| *r != reason);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for r in Exclusion::ALL {
+            assert_eq!(Exclusion::parse(r.as_str()), Some(*r));
+            assert!(!r.description().is_empty());
+        }
+        for w in Warning::ALL {
+            assert_eq!(Warning::parse(w.as_str()), Some(*w));
+        }
+        let mut names: Vec<_> = Exclusion::ALL.iter().map(|r| r.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Exclusion::ALL.len());
+    }
+
+    #[test]
+    fn status_collects_every_reason_once() {
+        let mut s = InclusionStatus::new();
+        assert!(s.is_included());
+        s.exclude(Exclusion::SecureOnly);
+        s.exclude(Exclusion::NotOnPath);
+        s.exclude(Exclusion::SecureOnly);
+        assert_eq!(s.exclusions(), &[Exclusion::SecureOnly, Exclusion::NotOnPath]);
+        assert!(!s.is_included());
+    }
+}

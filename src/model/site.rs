@@ -1,0 +1,299 @@
+//! Origins, sites and the registrable domain.
+//!
+//! Hosts are canonicalised by the WHATWG URL parser (the `url` crate: IDNA, IPv4 shorthand, case)
+//! before the Public Suffix List (the `psl` crate, compiled in, private section included, as
+//! Chromium's `SchemefulSite` uses it) is asked for the registrable domain.
+
+use std::fmt;
+use url::{Host, Url};
+
+/// A web origin: `scheme://host[:port]`, or an opaque origin (serialised as `null`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    inner: OriginKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum OriginKind {
+    Tuple { scheme: String, host: Host<String>, port: u16 },
+    Opaque,
+}
+
+/// Why an origin or URL could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OriginError {
+    /// The text that was given.
+    pub input: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for OriginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not an origin: {}", self.input, self.message)
+    }
+}
+
+impl std::error::Error for OriginError {}
+
+impl Origin {
+    /// Parses an origin such as `https://kontext.build` (a trailing `/` or path is tolerated and
+    /// dropped) or the literal `null`.
+    pub fn parse(s: &str) -> Result<Origin, OriginError> {
+        let t = s.trim();
+        if t == "null" {
+            return Ok(Origin::opaque());
+        }
+        let url = Url::parse(t).map_err(|e| OriginError { input: s.to_string(), message: e.to_string() })?;
+        let origin = Origin::of_url(&url);
+        if origin.is_opaque() {
+            return Err(OriginError { input: s.to_string(), message: "the scheme has no tuple origin".into() });
+        }
+        Ok(origin)
+    }
+
+    /// The origin of a URL (`http`, `https`, `ws`, `wss`, `ftp` have tuple origins; others are opaque).
+    pub fn of_url(url: &Url) -> Origin {
+        match url.origin() {
+            url::Origin::Tuple(scheme, host, port) => Origin { inner: OriginKind::Tuple { scheme, host, port } },
+            url::Origin::Opaque(_) => Origin::opaque(),
+        }
+    }
+
+    /// An opaque origin (`null`): sandboxed frames, `data:` documents, after cross-origin redirects.
+    pub fn opaque() -> Origin {
+        Origin { inner: OriginKind::Opaque }
+    }
+
+    /// Whether this is an opaque origin.
+    pub fn is_opaque(&self) -> bool {
+        matches!(self.inner, OriginKind::Opaque)
+    }
+
+    /// The scheme, lower case (`None` for an opaque origin).
+    pub fn scheme(&self) -> Option<&str> {
+        match &self.inner {
+            OriginKind::Tuple { scheme, .. } => Some(scheme),
+            OriginKind::Opaque => None,
+        }
+    }
+
+    /// The canonical host (`None` for an opaque origin).
+    pub fn host(&self) -> Option<&Host<String>> {
+        match &self.inner {
+            OriginKind::Tuple { host, .. } => Some(host),
+            OriginKind::Opaque => None,
+        }
+    }
+
+    /// The port, with the scheme's default filled in.
+    pub fn port(&self) -> Option<u16> {
+        match &self.inner {
+            OriginKind::Tuple { port, .. } => Some(*port),
+            OriginKind::Opaque => None,
+        }
+    }
+
+    /// The ASCII serialisation browsers put in `Origin` and compare with `Access-Control-Allow-Origin`.
+    pub fn serialize(&self) -> String {
+        match &self.inner {
+            OriginKind::Tuple { scheme, host, port } => {
+                let default = default_port(scheme);
+                if default == Some(*port) {
+                    format!("{scheme}://{host}")
+                } else {
+                    format!("{scheme}://{host}:{port}")
+                }
+            }
+            OriginKind::Opaque => "null".to_string(),
+        }
+    }
+
+    /// The site of this origin: scheme plus registrable domain (or the host when it has none).
+    pub fn site(&self) -> Site {
+        match &self.inner {
+            OriginKind::Tuple { scheme, host, .. } => {
+                let scheme = match scheme.as_str() {
+                    "ws" => "http".to_string(),
+                    "wss" => "https".to_string(),
+                    s => s.to_string(),
+                };
+                let domain = match host {
+                    Host::Domain(d) => registrable_domain(d).unwrap_or(d).to_string(),
+                    other => other.to_string(),
+                };
+                Site { inner: SiteKind::Tuple { scheme, domain } }
+            }
+            OriginKind::Opaque => Site { inner: SiteKind::Opaque },
+        }
+    }
+
+    /// Whether the origin is "potentially trustworthy" in the sense browsers use for `Secure`
+    /// cookies: `https`/`wss`, or loopback (`localhost`, `127.0.0.0/8`, `[::1]`).
+    pub fn is_potentially_trustworthy(&self) -> bool {
+        match &self.inner {
+            OriginKind::Tuple { scheme, host, .. } => scheme == "https" || scheme == "wss" || is_loopback_host(host),
+            OriginKind::Opaque => false,
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.serialize())
+    }
+}
+
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" | "ws" => Some(80),
+        "https" | "wss" => Some(443),
+        "ftp" => Some(21),
+        _ => None,
+    }
+}
+
+/// Whether a host is loopback: `localhost` (and `*.localhost`), `127.0.0.0/8`, `[::1]`.
+pub fn is_loopback_host(host: &Host<String>) -> bool {
+    match host {
+        Host::Domain(d) => {
+            let d = d.trim_end_matches('.');
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+/// A site: an origin's scheme and registrable domain, or opaque.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Site {
+    inner: SiteKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum SiteKind {
+    Tuple { scheme: String, domain: String },
+    Opaque,
+}
+
+impl Site {
+    /// The site's scheme (`http`/`https`; `ws`/`wss` are folded into them).
+    pub fn scheme(&self) -> Option<&str> {
+        match &self.inner {
+            SiteKind::Tuple { scheme, .. } => Some(scheme),
+            SiteKind::Opaque => None,
+        }
+    }
+
+    /// The registrable domain, or the host when it has none (IP addresses, public suffixes).
+    pub fn domain(&self) -> Option<&str> {
+        match &self.inner {
+            SiteKind::Tuple { domain, .. } => Some(domain),
+            SiteKind::Opaque => None,
+        }
+    }
+
+    /// Whether this is the opaque site (which is cross-site with everything, itself included).
+    pub fn is_opaque(&self) -> bool {
+        matches!(self.inner, SiteKind::Opaque)
+    }
+
+    /// HTML's *same site*: same scheme and same registrable domain. With `schemeful` false the scheme
+    /// is ignored ("schemelessly same site"), as Firefox and Safari do.
+    pub fn same_site(&self, other: &Site, schemeful: bool) -> bool {
+        match (&self.inner, &other.inner) {
+            (SiteKind::Tuple { scheme: a, domain: da }, SiteKind::Tuple { scheme: b, domain: db }) => {
+                da == db && (!schemeful || a == b)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner {
+            SiteKind::Tuple { scheme, domain } => write!(f, "{scheme}://{domain}"),
+            SiteKind::Opaque => f.write_str("null"),
+        }
+    }
+}
+
+/// The registrable domain (eTLD+1) of a canonical, lower-case host name, from the compiled-in Public
+/// Suffix List with its private section. `None` when the host is itself a public suffix.
+///
+/// A trailing dot is kept on the answer (`www.example.com.` → `example.com.`), as Chromium does.
+pub fn registrable_domain(host: &str) -> Option<&str> {
+    let bare = host.strip_suffix('.').unwrap_or(host);
+    if bare.is_empty() || bare.starts_with('[') || bare.parse::<std::net::Ipv4Addr>().is_ok() {
+        return None;
+    }
+    let domain = psl::domain_str(bare)?;
+    let start = bare.len() - domain.len();
+    Some(&host[start..])
+}
+
+/// Whether a canonical host name is a public suffix (`com`, `co.uk`, `github.io`), including names
+/// under an unknown top-level domain that only the `*` rule covers (`localhost`, `example`).
+pub fn is_public_suffix(host: &str) -> bool {
+    let bare = host.strip_suffix('.').unwrap_or(host);
+    if bare.is_empty() {
+        return false;
+    }
+    match psl::suffix_str(bare) {
+        Some(s) => s.len() == bare.len(),
+        None => false,
+    }
+}
+
+/// Whether two URLs are same-origin.
+pub fn same_origin(a: &Url, b: &Url) -> bool {
+    let (oa, ob) = (Origin::of_url(a), Origin::of_url(b));
+    !oa.is_opaque() && oa == ob
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(s: &str) -> Site {
+        Origin::parse(s).unwrap().site()
+    }
+
+    #[test]
+    fn registrable_domains_use_private_section_and_keep_trailing_dot() {
+        assert_eq!(registrable_domain("jsbundler.coinnation.io"), Some("coinnation.io"));
+        assert_eq!(registrable_domain("a.b.example.co.uk"), Some("example.co.uk"));
+        assert_eq!(registrable_domain("user.github.io"), Some("user.github.io"));
+        assert_eq!(registrable_domain("github.io"), None);
+        assert_eq!(registrable_domain("www.nytimes.com."), Some("nytimes.com."));
+        assert_eq!(registrable_domain("127.0.0.1"), None);
+        assert!(is_public_suffix("co.uk"));
+        assert!(is_public_suffix("com"));
+        assert!(!is_public_suffix("example.com"));
+    }
+
+    #[test]
+    fn schemeful_and_schemeless_same_site() {
+        let a = site("https://kontext.build");
+        let b = site("https://jsbundler.coinnation.io");
+        let c = site("https://app.kontext.build:8443");
+        let d = site("http://kontext.build");
+        assert!(!a.same_site(&b, true));
+        assert!(a.same_site(&c, true));
+        assert!(!a.same_site(&d, true), "Chrome: http and https are cross-site");
+        assert!(a.same_site(&d, false), "Firefox/Safari: same-site");
+        assert!(!Site { inner: SiteKind::Opaque }.same_site(&Site { inner: SiteKind::Opaque }, true));
+    }
+
+    #[test]
+    fn origin_serialisation_is_canonical() {
+        assert_eq!(Origin::parse("HTTPS://Kontext.Build:443/").unwrap().serialize(), "https://kontext.build");
+        assert_eq!(Origin::parse("http://localhost:5173").unwrap().serialize(), "http://localhost:5173");
+        assert_eq!(Origin::parse("null").unwrap().serialize(), "null");
+        assert!(Origin::parse("http://localhost:5173").unwrap().is_potentially_trustworthy());
+        assert!(!Origin::parse("http://example.com").unwrap().is_potentially_trustworthy());
+        assert!(Origin::parse("not a url").is_err());
+    }
+}
