@@ -5,6 +5,7 @@
 //! module; every output is an adapter over its verdicts.
 #![forbid(unsafe_code)]
 
+pub mod http;
 pub mod profile;
 pub mod reason;
 pub mod request;
