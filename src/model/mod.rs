@@ -5,9 +5,14 @@
 //! module; every output is an adapter over its verdicts.
 #![forbid(unsafe_code)]
 
+pub mod cookie;
+pub mod cookie_date;
 pub mod http;
+pub mod jar;
 pub mod profile;
 pub mod reason;
 pub mod request;
+pub mod samesite;
+pub mod set_cookie;
 pub mod site;
 pub mod time;

@@ -61,6 +61,9 @@ pub enum ThirdPartyPolicy {
     BlockUnpartitioned,
     /// Every third-party cookie is kept in a jar keyed by the top-level site (Firefox TCP).
     PartitionAll,
+    /// Blocked by Chrome's third-party cookie phase-out or its test cohort (`ThirdPartyPhaseout`; no
+    /// row of the table uses it: build a custom profile for it).
+    BlockUnpartitionedPhaseout,
     /// Blocked by ITP; `Partitioned` cookies work where CHIPS ships (Safari 26.2+).
     BlockUnpartitionedItp,
 }

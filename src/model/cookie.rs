@@ -1,0 +1,126 @@
+//! A stored cookie (RFC 6265bis §5.7 fields) and the matching rules of §5.1.3–§5.1.4.
+
+use super::set_cookie::SameSiteAttr;
+use super::site::Site;
+use super::time::Timestamp;
+
+/// A cookie as the jar keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCookie {
+    /// Name (may be empty).
+    pub name: String,
+    /// Value.
+    pub value: String,
+    /// The cookie's domain: the request host for host-only cookies, else the `Domain` attribute.
+    pub domain: String,
+    /// The cookie's path.
+    pub path: String,
+    /// Sent only to exactly `domain` (no `Domain` attribute was given).
+    pub host_only: bool,
+    /// `Secure`.
+    pub secure: bool,
+    /// `HttpOnly`.
+    pub http_only: bool,
+    /// `SameSite` as set.
+    pub same_site: SameSiteAttr,
+    /// `Partitioned` was set and honoured.
+    pub partitioned_attr: bool,
+    /// The partition (top-level site) the cookie lives in, if partitioned (CHIPS, or Firefox's Total
+    /// Cookie Protection for third-party contexts).
+    pub partition: Option<Site>,
+    /// When it expires; `None` for a session cookie.
+    pub expires: Option<Timestamp>,
+    /// When it was first created (kept across overwrites).
+    pub creation: Timestamp,
+    /// Tie-breaker for creation order within the same millisecond.
+    pub sequence: u64,
+    /// Whether it was set through `document.cookie` rather than HTTP.
+    pub from_script: bool,
+}
+
+impl StoredCookie {
+    /// Whether it has expired at `now`.
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.expires.is_some_and(|e| e <= now)
+    }
+
+    /// `name=value`, or just the value for a nameless cookie, as the `Cookie` header serialises it.
+    pub fn pair(&self) -> String {
+        if self.name.is_empty() {
+            self.value.clone()
+        } else {
+            format!("{}={}", self.name, self.value)
+        }
+    }
+}
+
+/// Domain-match (RFC 6265bis §5.1.3): identical, or `domain` is a suffix of `host` preceded by a dot
+/// and `host` is not an IP address. Both must be canonical (lower case).
+pub fn domain_match(host: &str, domain: &str) -> bool {
+    if host == domain {
+        return true;
+    }
+    if is_ip_literal(host) {
+        return false;
+    }
+    host.len() > domain.len()
+        && host.ends_with(domain)
+        && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
+        && !domain.is_empty()
+}
+
+/// Whether a canonical host is an IPv4 or bracketed IPv6 literal.
+pub fn is_ip_literal(host: &str) -> bool {
+    host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// Path-match (RFC 6265bis §5.1.4): identical; or `cookie_path` is a prefix of `request_path` and
+/// either ends in `/` or is followed by `/` in the request path.
+pub fn path_match(request_path: &str, cookie_path: &str) -> bool {
+    if request_path == cookie_path {
+        return true;
+    }
+    request_path.starts_with(cookie_path)
+        && (cookie_path.ends_with('/') || request_path.as_bytes().get(cookie_path.len()) == Some(&b'/'))
+}
+
+/// The default-path of a request path (RFC 6265bis §5.1.4): up to, not including, the right-most `/`;
+/// `/` when the path is empty, relative or has a single `/`.
+pub fn default_path(request_path: &str) -> String {
+    if !request_path.starts_with('/') {
+        return "/".to_string();
+    }
+    match request_path.rfind('/') {
+        Some(0) | None => "/".to_string(),
+        Some(i) => request_path[..i].to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_matching() {
+        assert!(domain_match("www.example.com", "example.com"));
+        assert!(domain_match("example.com", "example.com"));
+        assert!(!domain_match("wwwexample.com", "example.com"));
+        assert!(!domain_match("example.com", "www.example.com"));
+        assert!(!domain_match("1.2.3.4", "2.3.4"));
+        assert!(domain_match("1.2.3.4", "1.2.3.4"));
+    }
+
+    #[test]
+    fn path_matching_and_default_path() {
+        assert!(path_match("/a/b", "/a"));
+        assert!(path_match("/a/b", "/a/"));
+        assert!(!path_match("/ab", "/a"));
+        assert!(path_match("/", "/"));
+        assert!(!path_match("/", "/a"));
+        assert_eq!(default_path("/a/b/c"), "/a/b");
+        assert_eq!(default_path("/a"), "/");
+        assert_eq!(default_path(""), "/");
+        assert_eq!(default_path("a/b"), "/");
+        assert_eq!(default_path("/kontext/preview"), "/kontext");
+    }
+}

@@ -1,0 +1,580 @@
+//! The cookie jar of one browser profile: storing (RFC 6265bis §5.7) and retrieving (§5.8.3), with
+//! every reason for every decision.
+//!
+//! Decisions do not stop at the first failing rule. A `Set-Cookie` on a response whose request did not
+//! include credentials is reported as `CredentialsNotIncluded` *and* with whatever else would have
+//! stopped it, because the fix needs all of them.
+
+use super::cookie::{default_path, domain_match, is_ip_literal, path_match, StoredCookie};
+use super::profile::{Browser, BrowserProfile, ThirdPartyPolicy};
+use super::reason::{Exclusion, InclusionStatus, Warning};
+use super::request::{CredentialsMode, RequestContext, RequestKind};
+use super::samesite::{is_third_party, request_context, response_context, top_level_site, SameSiteContext};
+use super::set_cookie::{parse_set_cookie, SameSiteAttr, SetCookie};
+use super::site::{is_loopback_host, is_public_suffix, registrable_domain, Origin, Site};
+use super::time::Timestamp;
+use url::{Host, Url};
+
+/// The result of offering one `Set-Cookie` line to the jar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetOutcome {
+    /// The cookie's name (empty when the line did not parse or is nameless).
+    pub name: String,
+    /// Every exclusion reason and warning.
+    pub status: InclusionStatus,
+    /// Whether the cookie is now in the jar.
+    pub stored: bool,
+    /// Whether the line deleted a cookie (or would have, had it been accepted): expiry in the past.
+    pub deleted: bool,
+    /// The partition (top-level site) it was stored in, if partitioned.
+    pub partition: Option<Site>,
+    /// The parsed line, when it parsed.
+    pub cookie: Option<SetCookie>,
+}
+
+/// One cookie's verdict for one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CookieAccess {
+    /// The cookie.
+    pub cookie: StoredCookie,
+    /// Why it was withheld (empty when sent), and warnings.
+    pub status: InclusionStatus,
+}
+
+/// What the jar would send with a request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Retrieval {
+    /// Cookies sent, in the order the browser writes them in the `Cookie` header (longer paths first,
+    /// then earlier creation).
+    pub included: Vec<CookieAccess>,
+    /// Cookies of the same registrable domain that were withheld, each with every reason.
+    pub excluded: Vec<CookieAccess>,
+}
+
+impl Retrieval {
+    /// The `Cookie` header value the browser sends, or `None` when it sends none.
+    pub fn cookie_header(&self) -> Option<String> {
+        if self.included.is_empty() {
+            None
+        } else {
+            Some(self.included.iter().map(|a| a.cookie.pair()).collect::<Vec<_>>().join("; "))
+        }
+    }
+}
+
+/// A cookie jar modelling one browser profile.
+#[derive(Clone, Debug)]
+pub struct CookieJar {
+    profile: BrowserProfile,
+    cookies: Vec<StoredCookie>,
+    next_sequence: u64,
+}
+
+/// Where the `Set-Cookie` came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Api {
+    Http,
+    Script,
+}
+
+impl CookieJar {
+    /// An empty jar for `browser`.
+    pub fn new(browser: Browser) -> Self {
+        Self::with_profile(browser.profile().clone())
+    }
+
+    /// An empty jar following a custom profile (a row of the table with some knobs changed).
+    pub fn with_profile(profile: BrowserProfile) -> Self {
+        CookieJar { profile, cookies: Vec::new(), next_sequence: 0 }
+    }
+
+    /// The profile this jar follows.
+    pub fn profile(&self) -> &BrowserProfile {
+        &self.profile
+    }
+
+    /// The browser this jar follows.
+    pub fn browser(&self) -> Browser {
+        self.profile.browser
+    }
+
+    /// Every cookie in the jar, including expired ones not yet purged.
+    pub fn cookies(&self) -> impl Iterator<Item = &StoredCookie> {
+        self.cookies.iter()
+    }
+
+    /// Drops cookies that have expired at `now`.
+    pub fn purge_expired(&mut self, now: Timestamp) {
+        self.cookies.retain(|c| !c.is_expired(now));
+    }
+
+    /// Offers a `Set-Cookie` response header (one line) received for the request `ctx`.
+    pub fn set_from_response(&mut self, line: &str, ctx: &RequestContext) -> SetOutcome {
+        self.set(line, ctx, Api::Http)
+    }
+
+    /// `document.cookie = line` in a document at `document_url` under the top-level origin `top_level`
+    /// (`None`: the document is itself top level).
+    pub fn set_from_script(
+        &mut self,
+        line: &str,
+        document_url: &Url,
+        top_level: Option<&Origin>,
+        time: Timestamp,
+    ) -> SetOutcome {
+        let ctx = script_context(document_url, top_level, time);
+        self.set(line, &ctx, Api::Script)
+    }
+
+    /// What `document.cookie` returns in a document at `document_url` under `top_level`.
+    pub fn script_cookie_string(&self, document_url: &Url, top_level: Option<&Origin>, time: Timestamp) -> String {
+        let ctx = script_context(document_url, top_level, time);
+        self.retrieve_with(&ctx, Api::Script).included.iter().map(|a| a.cookie.pair()).collect::<Vec<_>>().join("; ")
+    }
+
+    /// Which cookies go out with the request `ctx`, and why each related cookie does not.
+    pub fn retrieve(&self, ctx: &RequestContext) -> Retrieval {
+        self.retrieve_with(ctx, Api::Http)
+    }
+
+    fn is_secure_url(&self, url: &Url) -> bool {
+        match url.scheme() {
+            "https" | "wss" => true,
+            "http" | "ws" => {
+                self.profile().localhost_is_secure && url.host().is_some_and(|h| is_loopback_host(&h.to_owned()))
+            }
+            _ => false,
+        }
+    }
+
+    fn set(&mut self, line: &str, ctx: &RequestContext, api: Api) -> SetOutcome {
+        let profile = self.profile.clone();
+        let profile = &profile;
+        let mut status = InclusionStatus::new();
+        if api == Api::Http && !ctx.includes_credentials() {
+            status.exclude(if ctx.kind == RequestKind::Preflight {
+                Exclusion::PreflightNeverCredentialed
+            } else {
+                Exclusion::CredentialsNotIncluded
+            });
+        }
+        let fail = |status: InclusionStatus, name: String, cookie: Option<SetCookie>| SetOutcome {
+            name,
+            status,
+            stored: false,
+            deleted: false,
+            partition: None,
+            cookie,
+        };
+        if !matches!(ctx.url.scheme(), "http" | "https" | "ws" | "wss") {
+            status.exclude(Exclusion::SchemeNotSupported);
+            return fail(status, String::new(), None);
+        }
+        let parsed = match parse_set_cookie(line) {
+            Ok(c) => c,
+            Err(reason) => {
+                status.exclude(reason);
+                return fail(status, String::new(), None);
+            }
+        };
+        if parsed.ignored.iter().any(|i| i.why == super::set_cookie::IgnoredWhy::ValueTooLong) {
+            status.warn(Warning::WarnAttributeValueExceedsMaxSize);
+        }
+        if matches!(parsed.same_site, SameSiteAttr::Invalid(_)) {
+            status.warn(Warning::InvalidSameSiteValue);
+        }
+        let secure_origin = self.is_secure_url(&ctx.url);
+        let host = canonical_host(&ctx.url);
+        let now = ctx.time;
+
+        // Domain (§5.7 steps 7–10).
+        let mut host_only = true;
+        let mut domain = host.clone();
+        if let Some(d) = parsed.domain.as_deref().filter(|d| !d.is_empty()) {
+            if !d.is_ascii() {
+                status.exclude(Exclusion::DomainNonAscii);
+            } else {
+                match canonical_domain_attribute(d) {
+                    None => status.exclude(Exclusion::InvalidDomain),
+                    Some(canon) => {
+                        if is_ip_literal(&host) || is_ip_literal(&canon) {
+                            // An IP host accepts only its own address, and the cookie stays host-only.
+                            if canon != host {
+                                status.exclude(Exclusion::InvalidDomain);
+                            }
+                        } else if is_public_suffix(&canon) {
+                            if canon != host {
+                                status.exclude(Exclusion::InvalidDomain);
+                            }
+                        } else if !domain_match(&host, &canon) {
+                            status.exclude(Exclusion::InvalidDomain);
+                        } else {
+                            host_only = false;
+                            domain = canon;
+                        }
+                    }
+                }
+            }
+        }
+
+        // Path (§5.7 step 11).
+        let path = match parsed.path.as_deref() {
+            Some(p) if p.starts_with('/') => p.to_string(),
+            _ => default_path(ctx.url.path()),
+        };
+
+        // Secure (§5.7 steps 12–13).
+        if parsed.secure && !secure_origin {
+            status.exclude(Exclusion::SecureOnly);
+        }
+        // HttpOnly from script (§5.7 steps 14–15).
+        if parsed.http_only && api == Api::Script {
+            status.exclude(Exclusion::HttpOnlyFromScript);
+        }
+
+        // SameSite (§5.7 steps 17–19).
+        let contexts = response_context(ctx);
+        let context = contexts.for_profile(profile.schemeful_same_site);
+        let cross_only_by_scheme = profile.schemeful_same_site
+            && contexts.schemeful == SameSiteContext::CrossSite
+            && contexts.schemeless != SameSiteContext::CrossSite;
+        if context == SameSiteContext::CrossSite {
+            match &parsed.same_site {
+                SameSiteAttr::Strict => status.exclude(if cross_only_by_scheme {
+                    Exclusion::SchemefulSameSiteStrict
+                } else {
+                    Exclusion::SameSiteStrict
+                }),
+                SameSiteAttr::Lax => status.exclude(if cross_only_by_scheme {
+                    Exclusion::SchemefulSameSiteLax
+                } else {
+                    Exclusion::SameSiteLax
+                }),
+                SameSiteAttr::Unspecified | SameSiteAttr::Invalid(_) => {
+                    status.warn(Warning::WarnSameSiteUnspecifiedCrossSiteContext);
+                    if profile.lax_by_default {
+                        status.exclude(if cross_only_by_scheme {
+                            Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax
+                        } else {
+                            Exclusion::SameSiteUnspecifiedTreatedAsLax
+                        });
+                    }
+                }
+                SameSiteAttr::None => {}
+            }
+        }
+        if parsed.same_site == SameSiteAttr::None && !parsed.secure {
+            if profile.none_requires_secure {
+                status.exclude(Exclusion::SameSiteNoneInsecure);
+            } else {
+                status.warn(Warning::WarnSameSiteNoneInsecure);
+            }
+        }
+
+        // Prefixes (§5.7 steps 20–22; __Http- and __Host-Http- from the layered-cookies draft).
+        if !prefix_ok(&parsed, secure_origin, api, profile) {
+            status.exclude(Exclusion::InvalidPrefix);
+        }
+
+        // Partitioning and third-party policy.
+        let third_party = is_third_party(ctx, profile.schemeful_same_site);
+        let chips = parsed.partitioned && profile.partitioned_cookies;
+        let mut partition = None;
+        if chips {
+            if !parsed.secure {
+                status.exclude(Exclusion::InvalidPartitioned);
+            }
+            partition = Some(top_level_site(ctx));
+        }
+        if third_party && !chips {
+            match profile.third_party {
+                ThirdPartyPolicy::Allow => status.warn(Warning::WarnThirdPartyPhaseout),
+                ThirdPartyPolicy::BlockUnpartitioned => status.exclude(Exclusion::UserPreferences),
+                ThirdPartyPolicy::BlockUnpartitionedPhaseout => status.exclude(Exclusion::ThirdPartyPhaseout),
+                ThirdPartyPolicy::BlockUnpartitionedItp => status.exclude(Exclusion::ThirdPartyBlockedByItp),
+                ThirdPartyPolicy::PartitionAll => partition = Some(top_level_site(ctx)),
+            }
+        }
+        if partition.is_some() {
+            status.warn(Warning::Partitioned);
+        }
+
+        // Expiry (§5.7 step 6, §5.5 cap).
+        let mut expires = match (parsed.max_age, parsed.expires) {
+            (Some(ma), _) if ma <= 0 => Some(Timestamp(i64::MIN)),
+            (Some(ma), _) => Some(now.plus_secs(ma)),
+            (None, Some(e)) => Some(e),
+            (None, None) => None,
+        };
+        if let (Some(days), Some(e)) = (profile.max_lifetime_days, expires) {
+            let cap = now.plus_secs(days * 86_400);
+            if e > cap {
+                expires = Some(cap);
+                status.warn(Warning::ExpiryCapped);
+            }
+        }
+        let deleting = expires.is_some_and(|e| e <= now);
+
+        // Leave secure cookies alone (§5.7 step 16).
+        if !parsed.secure && !secure_origin {
+            let shadows_secure = self.cookies.iter().any(|c| {
+                c.name == parsed.name
+                    && c.secure
+                    && (domain_match(&c.domain, &domain) || domain_match(&domain, &c.domain))
+                    && path_match(&path, &c.path)
+            });
+            if shadows_secure {
+                status.exclude(Exclusion::OverwriteSecure);
+            }
+        }
+
+        // Overwrite (§5.7 step 23).
+        let existing = self.cookies.iter().position(|c| {
+            c.name == parsed.name
+                && c.domain == domain
+                && c.host_only == host_only
+                && c.path == path
+                && c.partition == partition
+        });
+        if let Some(i) = existing {
+            if api == Api::Script && self.cookies[i].http_only {
+                status.exclude(Exclusion::HttpOnlyFromScript);
+            }
+        }
+
+        let name = parsed.name.clone();
+        if !status.is_included() {
+            return SetOutcome { name, status, stored: false, deleted: deleting, partition, cookie: Some(parsed) };
+        }
+        if deleting {
+            if let Some(i) = existing {
+                self.cookies.remove(i);
+            }
+            status.warn(Warning::Deleted);
+            return SetOutcome { name, status, stored: false, deleted: true, partition, cookie: Some(parsed) };
+        }
+        let creation = existing.map_or(now, |i| self.cookies[i].creation);
+        let sequence = match existing {
+            Some(i) => self.cookies[i].sequence,
+            None => {
+                self.next_sequence += 1;
+                self.next_sequence
+            }
+        };
+        let cookie = StoredCookie {
+            name: parsed.name.clone(),
+            value: parsed.value.clone(),
+            domain,
+            path,
+            host_only,
+            secure: parsed.secure,
+            http_only: parsed.http_only,
+            same_site: parsed.same_site.clone(),
+            partitioned_attr: chips,
+            partition: partition.clone(),
+            expires,
+            creation,
+            sequence,
+            from_script: api == Api::Script,
+        };
+        match existing {
+            Some(i) => self.cookies[i] = cookie,
+            None => self.cookies.push(cookie),
+        }
+        SetOutcome { name, status, stored: true, deleted: false, partition, cookie: Some(parsed) }
+    }
+
+    fn retrieve_with(&self, ctx: &RequestContext, api: Api) -> Retrieval {
+        let profile = self.profile();
+        let host = canonical_host(&ctx.url);
+        let host_site = registrable_domain(&host).unwrap_or(&host).to_string();
+        let secure_url = self.is_secure_url(&ctx.url);
+        let contexts = request_context(ctx);
+        let context = contexts.for_profile(profile.schemeful_same_site);
+        let third_party = is_third_party(ctx, profile.schemeful_same_site);
+        let top_site = top_level_site(ctx);
+        let credentials = api == Api::Script || ctx.includes_credentials();
+        let mut out = Retrieval::default();
+        for cookie in &self.cookies {
+            if cookie.is_expired(ctx.time) {
+                continue;
+            }
+            let related = cookie.domain == host
+                || domain_match(&host, &cookie.domain)
+                || registrable_domain(&cookie.domain).unwrap_or(&cookie.domain) == host_site;
+            if !related {
+                continue;
+            }
+            let mut status = InclusionStatus::new();
+            if !credentials {
+                status.exclude(if ctx.kind == RequestKind::Preflight {
+                    Exclusion::PreflightNeverCredentialed
+                } else {
+                    Exclusion::CredentialsNotIncluded
+                });
+            }
+            let domain_ok = if cookie.host_only { cookie.domain == host } else { domain_match(&host, &cookie.domain) };
+            if !domain_ok {
+                status.exclude(Exclusion::DomainMismatch);
+            }
+            if !path_match(ctx.url.path(), &cookie.path) {
+                status.exclude(Exclusion::NotOnPath);
+            }
+            if cookie.secure && !secure_url {
+                status.exclude(Exclusion::SecureOnly);
+            }
+            if cookie.http_only && api == Api::Script {
+                continue;
+            }
+            self.same_site_verdict(cookie, ctx, &contexts, context, &mut status);
+            if cookie.same_site == SameSiteAttr::None && !cookie.secure && profile.none_requires_secure {
+                status.exclude(Exclusion::SameSiteNoneInsecure);
+            }
+            match &cookie.partition {
+                Some(key) => {
+                    if *key != top_site {
+                        status.exclude(Exclusion::CookieInOtherPartition);
+                    } else {
+                        status.warn(Warning::Partitioned);
+                    }
+                }
+                None if third_party => match profile.third_party {
+                    ThirdPartyPolicy::Allow => status.warn(Warning::WarnThirdPartyPhaseout),
+                    ThirdPartyPolicy::BlockUnpartitioned => status.exclude(Exclusion::UserPreferences),
+                    ThirdPartyPolicy::BlockUnpartitionedPhaseout => status.exclude(Exclusion::ThirdPartyPhaseout),
+                    ThirdPartyPolicy::BlockUnpartitionedItp => status.exclude(Exclusion::ThirdPartyBlockedByItp),
+                    ThirdPartyPolicy::PartitionAll => status.exclude(Exclusion::CookieInOtherPartition),
+                },
+                None => {}
+            }
+            let access = CookieAccess { cookie: cookie.clone(), status };
+            if access.status.is_included() {
+                out.included.push(access);
+            } else {
+                out.excluded.push(access);
+            }
+        }
+        out.included.sort_by(|a, b| {
+            b.cookie
+                .path
+                .len()
+                .cmp(&a.cookie.path.len())
+                .then(a.cookie.creation.cmp(&b.cookie.creation))
+                .then(a.cookie.sequence.cmp(&b.cookie.sequence))
+        });
+        out
+    }
+
+    fn same_site_verdict(
+        &self,
+        cookie: &StoredCookie,
+        ctx: &RequestContext,
+        contexts: &super::samesite::ContextPair,
+        context: SameSiteContext,
+        status: &mut InclusionStatus,
+    ) {
+        let profile = self.profile();
+        // Which contexts admit the cookie; evaluated for the schemeless context too, so a verdict that
+        // only the scheme changes gets Chrome's Schemeful… name.
+        let admits = |c: SameSiteContext| -> bool {
+            match &cookie.same_site {
+                SameSiteAttr::None => true,
+                SameSiteAttr::Strict => c == SameSiteContext::Strict,
+                SameSiteAttr::Lax => matches!(c, SameSiteContext::Strict | SameSiteContext::LaxSafe),
+                SameSiteAttr::Unspecified | SameSiteAttr::Invalid(_) => {
+                    if !profile.lax_by_default {
+                        return true;
+                    }
+                    match c {
+                        SameSiteContext::Strict | SameSiteContext::LaxSafe => true,
+                        SameSiteContext::LaxUnsafe => profile
+                            .lax_allow_unsafe_max_age_secs
+                            .is_some_and(|max| ctx.time < cookie.creation.plus_secs(max)),
+                        SameSiteContext::CrossSite => false,
+                    }
+                }
+            }
+        };
+        if cookie.same_site.is_unspecified() && context != SameSiteContext::Strict {
+            status.warn(Warning::WarnSameSiteUnspecifiedCrossSiteContext);
+        }
+        if admits(context) {
+            if cookie.same_site.is_unspecified() && profile.lax_by_default && context == SameSiteContext::LaxUnsafe {
+                status.warn(Warning::WarnSameSiteUnspecifiedLaxAllowUnsafe);
+            }
+            return;
+        }
+        let by_scheme = profile.schemeful_same_site && admits(contexts.schemeless);
+        let reason = match (&cookie.same_site, by_scheme) {
+            (SameSiteAttr::Strict, false) => Exclusion::SameSiteStrict,
+            (SameSiteAttr::Strict, true) => Exclusion::SchemefulSameSiteStrict,
+            (SameSiteAttr::Lax, false) => Exclusion::SameSiteLax,
+            (SameSiteAttr::Lax, true) => Exclusion::SchemefulSameSiteLax,
+            (_, false) => Exclusion::SameSiteUnspecifiedTreatedAsLax,
+            (_, true) => Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax,
+        };
+        status.exclude(reason);
+        if contexts.redirect_downgraded {
+            status.warn(Warning::WarnCrossSiteRedirectDowngradeChangesInclusion);
+        }
+    }
+}
+
+/// The request context of script running in a document: same-origin, credentialed.
+fn script_context(document_url: &Url, top_level: Option<&Origin>, time: Timestamp) -> RequestContext {
+    let origin = Origin::of_url(document_url);
+    RequestContext::new(RequestKind::Fetch, "GET", document_url.clone(), Some(origin.clone()), time)
+        .with_top_level(Some(top_level.cloned().unwrap_or(origin)))
+        .with_credentials(CredentialsMode::Include)
+}
+
+/// The URL's host as the jar compares it: lower case, IPv6 in brackets.
+fn canonical_host(url: &Url) -> String {
+    match url.host() {
+        Some(Host::Domain(d)) => d.to_ascii_lowercase(),
+        Some(Host::Ipv4(ip)) => ip.to_string(),
+        Some(Host::Ipv6(ip)) => format!("[{ip}]"),
+        None => String::new(),
+    }
+}
+
+/// A `Domain` attribute canonicalised as a host (IDNA, IPv4 forms, brackets), or `None` if it is not a
+/// valid host.
+fn canonical_domain_attribute(d: &str) -> Option<String> {
+    match Host::parse(d).ok()? {
+        Host::Domain(s) => Some(s),
+        Host::Ipv4(ip) => Some(ip.to_string()),
+        Host::Ipv6(ip) => Some(format!("[{ip}]")),
+    }
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Cookie-name prefix rules; prefixes match case-insensitively (RFC 6265bis §5.4).
+fn prefix_ok(c: &SetCookie, secure_origin: bool, api: Api, profile: &BrowserProfile) -> bool {
+    let secure = c.secure && secure_origin;
+    let host_rules = secure && c.domain.is_none() && c.path.as_deref() == Some("/");
+    let http_only = c.http_only && api == Api::Http;
+    if c.name.is_empty() {
+        let mut banned = vec!["__Secure-", "__Host-"];
+        if profile.http_prefixes {
+            banned.extend(["__Http-", "__Host-Http-"]);
+        }
+        return !banned.iter().any(|p| starts_with_ignore_case(&c.value, p));
+    }
+    if profile.http_prefixes && starts_with_ignore_case(&c.name, "__Host-Http-") {
+        return host_rules && http_only;
+    }
+    if starts_with_ignore_case(&c.name, "__Host-") {
+        return host_rules;
+    }
+    if profile.http_prefixes && starts_with_ignore_case(&c.name, "__Http-") {
+        return secure && http_only;
+    }
+    if starts_with_ignore_case(&c.name, "__Secure-") {
+        return secure;
+    }
+    true
+}

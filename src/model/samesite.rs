@@ -1,0 +1,113 @@
+//! The same-site context of a request or response, as Chromium's `ComputeSameSiteContextForRequest`
+//! / `…ForResponse` compute it (RFC 6265bis §5.2), once with and once without the scheme, so a verdict
+//! can say when only the scheme made the difference (Chrome's `Schemeful…` reasons).
+
+use super::request::RequestContext;
+use super::site::{Origin, Site};
+
+/// How same-site a request is, from the cookie's point of view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SameSiteContext {
+    /// Same-site: every SameSite cookie may be sent or set.
+    Strict,
+    /// A cross-site-initiated top-level navigation with a safe method: `Lax` cookies go, `Strict` do not.
+    LaxSafe,
+    /// A cross-site-initiated top-level navigation with an unsafe method (POST): only `None` cookies
+    /// go, and Chrome's "Lax allowing unsafe" young unspecified cookies.
+    LaxUnsafe,
+    /// Cross-site: only `SameSite=None` cookies.
+    CrossSite,
+}
+
+/// The context computed with and without the scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContextPair {
+    /// Schemeful (Chrome): `http://a.example` and `https://a.example` are cross-site.
+    pub schemeful: SameSiteContext,
+    /// Schemeless (Firefox, Safari).
+    pub schemeless: SameSiteContext,
+    /// A cross-site hop in the redirect chain lowered the context of a navigation that would
+    /// otherwise be same-site (Chrome warns `WarnCrossSiteRedirectDowngradeChangesInclusion`).
+    pub redirect_downgraded: bool,
+}
+
+impl ContextPair {
+    /// The context a profile uses.
+    pub fn for_profile(&self, schemeful: bool) -> SameSiteContext {
+        if schemeful {
+            self.schemeful
+        } else {
+            self.schemeless
+        }
+    }
+}
+
+fn site_of(o: &Origin) -> Site {
+    o.site()
+}
+
+fn compute(ctx: &RequestContext, schemeful: bool, for_response: bool) -> (SameSiteContext, bool) {
+    let url_site = site_of(&ctx.url_origin());
+    let chain_sites: Vec<Site> = ctx.redirect_chain.iter().map(|u| site_of(&Origin::of_url(u))).collect();
+    if ctx.is_top_level_navigation() {
+        if for_response {
+            // Any top-level navigation may set Lax and Strict cookies (RFC 6265bis §5.7 step 18;
+            // Chromium ComputeSameSiteContextForResponse).
+            return (SameSiteContext::Strict, false);
+        }
+        let initiator_same = ctx.initiator.as_ref().is_none_or(|i| site_of(i).same_site(&url_site, schemeful));
+        let chain_same = chain_sites.iter().all(|s| s.same_site(&url_site, schemeful));
+        if initiator_same && chain_same {
+            return (SameSiteContext::Strict, false);
+        }
+        let downgraded = initiator_same && !chain_same;
+        let ctx_kind = if ctx.is_safe_method() { SameSiteContext::LaxSafe } else { SameSiteContext::LaxUnsafe };
+        return (ctx_kind, downgraded);
+    }
+    let sfc = site_of(&ctx.site_for_cookies());
+    if !sfc.same_site(&url_site, schemeful) || !chain_sites.iter().all(|s| sfc.same_site(s, schemeful)) {
+        return (SameSiteContext::CrossSite, false);
+    }
+    let initiator_same = ctx.initiator.as_ref().is_none_or(|i| site_of(i).same_site(&url_site, schemeful));
+    if initiator_same {
+        (SameSiteContext::Strict, false)
+    } else {
+        (SameSiteContext::CrossSite, false)
+    }
+}
+
+/// The same-site context for sending cookies with `ctx`.
+pub fn request_context(ctx: &RequestContext) -> ContextPair {
+    let (schemeful, d1) = compute(ctx, true, false);
+    let (schemeless, d2) = compute(ctx, false, false);
+    ContextPair { schemeful, schemeless, redirect_downgraded: d1 || d2 }
+}
+
+/// The same-site context for storing cookies from the response to `ctx`: `Strict` (may set any
+/// cookie) or `CrossSite` (only `SameSite=None`).
+pub fn response_context(ctx: &RequestContext) -> ContextPair {
+    let (schemeful, _) = compute(ctx, true, true);
+    let (schemeless, _) = compute(ctx, false, true);
+    ContextPair { schemeful, schemeless, redirect_downgraded: false }
+}
+
+/// Whether the request is made in a third-party context: its URL is cross-site with the site for
+/// cookies (a top-level navigation never is).
+pub fn is_third_party(ctx: &RequestContext, schemeful: bool) -> bool {
+    if ctx.is_top_level_navigation() {
+        return false;
+    }
+    !site_of(&ctx.site_for_cookies()).same_site(&site_of(&ctx.url_origin()), schemeful)
+}
+
+/// The top-level site: the partition key of CHIPS cookies and of Firefox's third-party jars.
+pub fn top_level_site(ctx: &RequestContext) -> Site {
+    if ctx.is_top_level_navigation() {
+        return site_of(&ctx.url_origin());
+    }
+    match (&ctx.top_level, &ctx.initiator) {
+        (Some(t), _) => site_of(t),
+        (None, Some(i)) => site_of(i),
+        (None, None) => site_of(&ctx.url_origin()),
+    }
+}

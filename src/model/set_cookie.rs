@@ -1,0 +1,343 @@
+//! The `Set-Cookie` parser exactly as RFC 6265bis (draft -22) §5.6 tells a user agent, including its
+//! leniency: a line without `=` is a nameless cookie, attribute names are case-insensitive and the last
+//! one wins, invalid attribute values are ignored (and recorded here, so they can be explained).
+//!
+//! Where browsers and the draft part ways the browsers win, documented at the spot: NUL, CR and LF end
+//! the line (current web-platform-tests and Chromium's `ParsedCookie`) instead of voiding it.
+
+use super::cookie_date::parse_cookie_date;
+use super::reason::Exclusion;
+use super::time::Timestamp;
+use std::fmt;
+
+/// The 4096-byte limit on name plus value (RFC 6265bis §5.6 step 5; Chromium `kMaxCookieNamePlusValueSize`).
+pub const MAX_NAME_VALUE_BYTES: usize = 4096;
+/// The 1024-byte limit on one attribute value (RFC 6265bis §5.6; Chromium `kMaxCookieAttributeValueSize`).
+pub const MAX_ATTRIBUTE_VALUE_BYTES: usize = 1024;
+
+/// The `SameSite` attribute as written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub enum SameSiteAttr {
+    /// No `SameSite` attribute ("Default" enforcement).
+    #[default]
+    Unspecified,
+    /// A value other than `Strict`/`Lax`/`None` (kept for explanations); enforced as unspecified.
+    Invalid(String),
+    /// `SameSite=None`.
+    None,
+    /// `SameSite=Lax`.
+    Lax,
+    /// `SameSite=Strict`.
+    Strict,
+}
+
+impl SameSiteAttr {
+    /// `None`, `Lax`, `Strict`, or `unspecified`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SameSiteAttr::Unspecified | SameSiteAttr::Invalid(_) => "unspecified",
+            SameSiteAttr::None => "None",
+            SameSiteAttr::Lax => "Lax",
+            SameSiteAttr::Strict => "Strict",
+        }
+    }
+
+    /// Whether the enforcement is "Default" (no valid value).
+    pub fn is_unspecified(&self) -> bool {
+        matches!(self, SameSiteAttr::Unspecified | SameSiteAttr::Invalid(_))
+    }
+}
+
+/// Why an attribute was ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IgnoredWhy {
+    /// The value is over 1024 bytes.
+    ValueTooLong,
+    /// `Expires` is not a cookie date.
+    InvalidDate,
+    /// `Max-Age` is not an optional `-` and digits.
+    InvalidMaxAge,
+    /// `SameSite` is not `Strict`, `Lax` or `None`.
+    InvalidSameSite,
+    /// `Path` is empty or does not start with `/`, so the default path is used.
+    RelativePath,
+    /// The attribute name is not one browsers know.
+    UnknownAttribute,
+}
+
+impl IgnoredWhy {
+    /// A short phrase for reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IgnoredWhy::ValueTooLong => "value longer than 1024 bytes",
+            IgnoredWhy::InvalidDate => "not a cookie date",
+            IgnoredWhy::InvalidMaxAge => "not a number of seconds",
+            IgnoredWhy::InvalidSameSite => "not Strict, Lax or None",
+            IgnoredWhy::RelativePath => "empty or relative path: the default path is used",
+            IgnoredWhy::UnknownAttribute => "unknown attribute",
+        }
+    }
+}
+
+/// One attribute the parser did not use, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IgnoredAttribute {
+    /// The attribute name as written.
+    pub name: String,
+    /// Why it was ignored.
+    pub why: IgnoredWhy,
+}
+
+/// A parsed `Set-Cookie` line: the cookie and the attributes that survived parsing.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct SetCookie {
+    /// The name (may be empty: `Set-Cookie: abc` is a nameless cookie with value `abc`).
+    pub name: String,
+    /// The value, quotes included (they are part of the value).
+    pub value: String,
+    /// The last valid `Expires`.
+    pub expires: Option<Timestamp>,
+    /// The last valid `Max-Age`, in seconds (beats `Expires` whatever the order).
+    pub max_age: Option<i64>,
+    /// The last `Domain` attribute's value, with one leading `.` removed and lower-cased; `Some("")` for
+    /// an empty `Domain=` (which makes a host-only cookie).
+    pub domain: Option<String>,
+    /// The last `Path` attribute's value as written; the storage step uses the default path when it is
+    /// empty or does not start with `/`.
+    pub path: Option<String>,
+    /// `Secure` was present.
+    pub secure: bool,
+    /// `HttpOnly` was present.
+    pub http_only: bool,
+    /// The last `SameSite` attribute.
+    pub same_site: SameSiteAttr,
+    /// `Partitioned` (CHIPS) was present.
+    pub partitioned: bool,
+    /// Attributes that were present but not used, with the reason.
+    pub ignored: Vec<IgnoredAttribute>,
+}
+
+/// Whether a byte is a control character browsers refuse in a cookie line (`%x00-08 / %x0A-1F / %x7F`).
+fn is_ctl(b: u8) -> bool {
+    matches!(b, 0x00..=0x08 | 0x0A..=0x1F | 0x7F)
+}
+
+fn trim_wsp(s: &str) -> &str {
+    s.trim_matches(|c| c == ' ' || c == '\t')
+}
+
+/// Parses one `Set-Cookie` header value. On failure returns the DevTools reason
+/// (`DisallowedCharacter`, `NameValuePairExceedsMaxSize`, `NoCookieContent`).
+pub fn parse_set_cookie(line: &str) -> Result<SetCookie, Exclusion> {
+    // Browsers end the line at NUL, CR or LF (Chromium ParsedCookie's terminator set; WPT
+    // `terminating_ctl` vectors); RFC 6265bis -22 would void it instead.
+    let line = match line.find(['\0', '\r', '\n']) {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    if line.bytes().any(is_ctl) {
+        return Err(Exclusion::DisallowedCharacter);
+    }
+    let (pair, attributes) = match line.find(';') {
+        Some(i) => (&line[..i], &line[i + 1..]),
+        None => (line, ""),
+    };
+    let (name, value) = match pair.find('=') {
+        Some(i) => (trim_wsp(&pair[..i]), trim_wsp(&pair[i + 1..])),
+        None => ("", trim_wsp(pair)),
+    };
+    if name.len() + value.len() > MAX_NAME_VALUE_BYTES {
+        return Err(Exclusion::NameValuePairExceedsMaxSize);
+    }
+    if name.is_empty() && value.is_empty() {
+        return Err(Exclusion::NoCookieContent);
+    }
+    let mut cookie = SetCookie { name: name.to_string(), value: value.to_string(), ..SetCookie::default() };
+    for av in attributes.split(';') {
+        let (attr_name, attr_value) = match av.find('=') {
+            Some(i) => (trim_wsp(&av[..i]), trim_wsp(&av[i + 1..])),
+            None => (trim_wsp(av), ""),
+        };
+        if attr_name.is_empty() && attr_value.is_empty() {
+            continue;
+        }
+        let ignore = |cookie: &mut SetCookie, why| {
+            cookie.ignored.push(IgnoredAttribute { name: attr_name.to_string(), why });
+        };
+        if attr_value.len() > MAX_ATTRIBUTE_VALUE_BYTES {
+            ignore(&mut cookie, IgnoredWhy::ValueTooLong);
+            continue;
+        }
+        match attr_name.to_ascii_lowercase().as_str() {
+            "expires" => match parse_cookie_date(attr_value) {
+                Some(t) => cookie.expires = Some(t),
+                None => ignore(&mut cookie, IgnoredWhy::InvalidDate),
+            },
+            "max-age" => match parse_max_age(attr_value) {
+                Some(n) => cookie.max_age = Some(n),
+                None => ignore(&mut cookie, IgnoredWhy::InvalidMaxAge),
+            },
+            "domain" => {
+                let d = attr_value.strip_prefix('.').unwrap_or(attr_value);
+                cookie.domain = Some(d.to_ascii_lowercase());
+            }
+            "path" => {
+                if !attr_value.starts_with('/') {
+                    ignore(&mut cookie, IgnoredWhy::RelativePath);
+                }
+                cookie.path = Some(attr_value.to_string());
+            }
+            "secure" => cookie.secure = true,
+            "httponly" => cookie.http_only = true,
+            "samesite" => {
+                cookie.same_site = match attr_value.to_ascii_lowercase().as_str() {
+                    "none" => SameSiteAttr::None,
+                    "lax" => SameSiteAttr::Lax,
+                    "strict" => SameSiteAttr::Strict,
+                    _ => {
+                        ignore(&mut cookie, IgnoredWhy::InvalidSameSite);
+                        SameSiteAttr::Invalid(attr_value.to_string())
+                    }
+                }
+            }
+            "partitioned" => cookie.partitioned = true,
+            _ => ignore(&mut cookie, IgnoredWhy::UnknownAttribute),
+        }
+    }
+    Ok(cookie)
+}
+
+/// `Max-Age`: an optional `-` then digits (RFC 6265bis §5.6.2); too large a number saturates.
+fn parse_max_age(v: &str) -> Option<i64> {
+    let (negative, digits) = match v.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, v),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = digits.bytes().fold(0i64, |acc, d| acc.saturating_mul(10).saturating_add(i64::from(d - b'0')));
+    Some(if negative { -n } else { n })
+}
+
+impl fmt::Display for SetCookie {
+    /// Writes the cookie back as a `Set-Cookie` value (name, value and the attributes that took effect).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.name.is_empty() {
+            f.write_str(&self.value)?;
+        } else {
+            write!(f, "{}={}", self.name, self.value)?;
+        }
+        if let Some(p) = &self.path {
+            write!(f, "; Path={p}")?;
+        }
+        if let Some(d) = &self.domain {
+            write!(f, "; Domain={d}")?;
+        }
+        if let Some(m) = self.max_age {
+            write!(f, "; Max-Age={m}")?;
+        }
+        if let Some(e) = self.expires {
+            write!(f, "; Expires={}", http_date(e))?;
+        }
+        if self.secure {
+            f.write_str("; Secure")?;
+        }
+        if self.http_only {
+            f.write_str("; HttpOnly")?;
+        }
+        match &self.same_site {
+            SameSiteAttr::Unspecified => {}
+            SameSiteAttr::Invalid(v) => write!(f, "; SameSite={v}")?,
+            other => write!(f, "; SameSite={}", other.as_str())?,
+        }
+        if self.partitioned {
+            f.write_str("; Partitioned")?;
+        }
+        Ok(())
+    }
+}
+
+/// Formats an instant as an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`).
+pub fn http_date(t: Timestamp) -> String {
+    let secs = t.unix_secs();
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = super::time::civil_from_days(days);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!(
+        "{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize],
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nameless_and_empty() {
+        let c = parse_set_cookie("abc").unwrap();
+        assert_eq!((c.name.as_str(), c.value.as_str()), ("", "abc"));
+        let c = parse_set_cookie("=abc").unwrap();
+        assert_eq!((c.name.as_str(), c.value.as_str()), ("", "abc"));
+        assert_eq!(parse_set_cookie("="), Err(Exclusion::NoCookieContent));
+        assert_eq!(parse_set_cookie("   ; Path=/"), Err(Exclusion::NoCookieContent));
+    }
+
+    #[test]
+    fn attributes_last_wins_case_insensitive() {
+        let c =
+            parse_set_cookie("route=3f2a; path=/a; PATH=/b; SameSite=Lax; samesite=NONE; secure; HTTPONLY").unwrap();
+        assert_eq!(c.path.as_deref(), Some("/b"));
+        assert_eq!(c.same_site, SameSiteAttr::None);
+        assert!(c.secure && c.http_only);
+        let c = parse_set_cookie("a=1; SameSite=Lax; SameSite=bogus").unwrap();
+        assert_eq!(c.same_site, SameSiteAttr::Invalid("bogus".into()));
+        assert_eq!(c.ignored, vec![IgnoredAttribute { name: "SameSite".into(), why: IgnoredWhy::InvalidSameSite }]);
+    }
+
+    #[test]
+    fn max_age_and_expires() {
+        let c = parse_set_cookie("a=1; Max-Age=60; Expires=Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        assert_eq!(c.max_age, Some(60));
+        assert!(c.expires.is_some());
+        let c = parse_set_cookie("a=1; Max-Age=; Max-Age=1e3; Max-Age=-5").unwrap();
+        assert_eq!(c.max_age, Some(-5));
+        assert_eq!(c.ignored.len(), 2);
+        let c = parse_set_cookie("a=1; Max-Age=99999999999999999999999").unwrap();
+        assert_eq!(c.max_age, Some(i64::MAX));
+    }
+
+    #[test]
+    fn control_characters_and_sizes() {
+        assert_eq!(parse_set_cookie("a=b\u{1}c"), Err(Exclusion::DisallowedCharacter));
+        assert_eq!(parse_set_cookie("a=b\u{7f}"), Err(Exclusion::DisallowedCharacter));
+        assert_eq!(parse_set_cookie("a=b\tc").unwrap().value, "b\tc");
+        assert_eq!(parse_set_cookie("a=b\nc=d").unwrap().value, "b", "LF ends the line");
+        // The limit counts name and value, not the `=`: 1 + 4096 bytes is one too many.
+        let big = format!("a={}", "x".repeat(4096));
+        assert_eq!(parse_set_cookie(&big), Err(Exclusion::NameValuePairExceedsMaxSize));
+        let ok = format!("a={}", "x".repeat(4095));
+        assert!(parse_set_cookie(&ok).is_ok());
+        let long_path = format!("a=1; Path=/{}", "p".repeat(1024));
+        let c = parse_set_cookie(&long_path).unwrap();
+        assert_eq!(c.path, None);
+        assert_eq!(c.ignored[0].why, IgnoredWhy::ValueTooLong);
+    }
+
+    #[test]
+    fn domain_leading_dot_and_display() {
+        let c = parse_set_cookie("a=\"q\"; Domain=.Example.COM; Partitioned").unwrap();
+        assert_eq!(c.domain.as_deref(), Some("example.com"));
+        assert_eq!(c.value, "\"q\"");
+        assert_eq!(c.to_string(), "a=\"q\"; Domain=example.com; Partitioned");
+        assert_eq!(http_date(Timestamp::from_unix_secs(1_445_412_480)), "Wed, 21 Oct 2015 07:28:00 GMT");
+    }
+}
