@@ -80,8 +80,6 @@ reasons! {
         ThirdPartyBlockedByItp = "ThirdPartyBlockedByItp",
         /// The cookie lives in another top-level site's partition (Firefox Total Cookie Protection, or a CHIPS `Partitioned` cookie), so it is not sent under this top-level site. (crossjar's name; CDP flags it as `siteHasCookieInOtherPartition`)
         CookieInOtherPartition = "CookieInOtherPartition",
-        /// The `Set-Cookie` line could not be parsed into a cookie. (DevTools `SyntaxError`)
-        SyntaxError = "SyntaxError",
         /// The URL's scheme cannot store cookies. (DevTools `SchemeNotSupported`)
         SchemeNotSupported = "SchemeNotSupported",
         /// A non-`Secure` cookie from an insecure origin would overwrite or shadow a `Secure` one ("leave secure cookies alone"). (DevTools `OverwriteSecure`)
