@@ -38,6 +38,8 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod cli;
 pub mod evidence;
 pub mod model;
+pub mod output;

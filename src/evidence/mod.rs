@@ -21,6 +21,12 @@ pub struct ListedCookie {
     pub domain: Option<String>,
     /// `path`, if given.
     pub path: Option<String>,
+    /// `secure`, if given.
+    pub secure: Option<bool>,
+    /// `httpOnly`, if given.
+    pub http_only: Option<bool>,
+    /// `sameSite` (`Strict`, `Lax`, `None`), if given (Chrome DevTools fills it from the cookie store).
+    pub same_site: Option<String>,
 }
 
 /// One request/response pair from a capture.
@@ -62,6 +68,8 @@ pub struct Exchange {
     pub from_cache: bool,
     /// Number of recorded WebSocket messages (`_webSocketMessages`).
     pub websocket_messages: usize,
+    /// The response `Content-Type` / `content.mimeType`, if any.
+    pub mime_type: Option<String>,
 }
 
 /// A page from HAR `log.pages`.

@@ -1,0 +1,396 @@
+//! From replayed verdicts to the summary table and the findings.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use url::Url;
+
+use super::affinity::affinity_cookie;
+use super::report::{CookieCounts, CookieSummary, Finding, HarReport};
+use super::rules::{rule, Severity};
+use crate::model::profile::Browser;
+use crate::model::reason::{Exclusion, Warning};
+use crate::model::request::RequestKind;
+
+/// Which cookies the report is about.
+#[derive(Clone, Debug, Default)]
+pub struct Focus {
+    /// Cookie names chosen with `--cookie`; when empty, session-affinity cookies plus any cookie that
+    /// is sent to a host on some requests and withheld (for a reason worth telling) on others.
+    pub cookies: Vec<String>,
+}
+
+fn host(url: &str) -> String {
+    Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).unwrap_or_default()
+}
+
+/// Reasons that make a cookie interesting when it is withheld (path and domain mismatches are normal).
+fn telling(r: &Exclusion) -> bool {
+    !matches!(r, Exclusion::NotOnPath | Exclusion::DomainMismatch)
+}
+
+/// Adds the summary table and the findings to a replayed report.
+pub fn analyse(report: &mut HarReport, focus: &Focus) {
+    let focused = focused_cookies(report, focus);
+    report.summary = summarise(report, &focused);
+    let mut findings = Vec::new();
+    if report.sanitized {
+        findings.push(make(
+            "capture-sanitized",
+            None,
+            None,
+            None,
+            Vec::new(),
+            "the capture has no Cookie or Set-Cookie header at all: probably a sanitized export; cookie verdicts below are what the model predicts, not what the capture recorded".into(),
+            vec!["export again with \"Allow to generate HAR with sensitive data\" enabled (DevTools → Settings → Network), then `crossjar sanitize` before sharing".into()],
+        ));
+    }
+    cookie_findings(report, &focused, &mut findings);
+    preflight_findings(report, &focused, &mut findings);
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.entry.cmp(&b.entry)).then(a.rule.cmp(b.rule)));
+    report.findings = findings;
+}
+
+fn make(
+    rule_id: &'static str,
+    entry: Option<usize>,
+    cookie: Option<&str>,
+    host: Option<&str>,
+    browsers: Vec<Browser>,
+    message: String,
+    fixes: Vec<String>,
+) -> Finding {
+    let severity = rule(rule_id).map_or(Severity::Warning, |r| r.severity);
+    Finding {
+        rule: rule_id,
+        severity,
+        entry,
+        cookie: cookie.map(str::to_string),
+        host: host.map(str::to_string),
+        browsers,
+        message,
+        fixes,
+    }
+}
+
+/// (cookie name, host) pairs the report focuses on.
+fn focused_cookies(report: &HarReport, focus: &Focus) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    let mut sent: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut withheld: BTreeSet<(String, String)> = BTreeSet::new();
+    for run in &report.runs {
+        for e in &run.entries {
+            let h = host(&e.url);
+            for s in &e.set_cookies {
+                let key = (s.name.clone(), h.clone());
+                if focus.cookies.contains(&s.name) || (focus.cookies.is_empty() && affinity_cookie(&s.name).is_some()) {
+                    out.insert(key.clone());
+                }
+                if !s.stored && !s.deleted && s.reasons.iter().any(telling) {
+                    withheld.insert(key);
+                }
+            }
+            for c in &e.cookies {
+                let key = (c.name.clone(), h.clone());
+                if focus.cookies.contains(&c.name) || (focus.cookies.is_empty() && affinity_cookie(&c.name).is_some()) {
+                    out.insert(key.clone());
+                }
+                if c.sent {
+                    sent.insert(key);
+                } else if c.reasons.iter().any(telling) {
+                    withheld.insert(key);
+                }
+            }
+        }
+    }
+    if focus.cookies.is_empty() {
+        out.extend(sent.intersection(&withheld).cloned());
+    }
+    out
+}
+
+fn summarise(report: &HarReport, focused: &BTreeSet<(String, String)>) -> Vec<CookieSummary> {
+    focused
+        .iter()
+        .map(|(name, h)| {
+            let per_browser = report
+                .runs
+                .iter()
+                .map(|run| {
+                    let mut counts = CookieCounts::default();
+                    for e in run.entries.iter().filter(|e| host(&e.url) == *h) {
+                        for s in e.set_cookies.iter().filter(|s| s.name == *name) {
+                            counts.set += 1;
+                            counts.stored += usize::from(s.stored);
+                        }
+                        if let Some(c) = e.cookies.iter().find(|c| c.name == *name) {
+                            counts.requests += 1;
+                            counts.sent += usize::from(c.sent);
+                        } else if !e.cached && (e.set_cookies.iter().any(|s| s.name == *name) || counts.set > 0) {
+                            // A request to the host while the cookie was not (yet) in the jar.
+                            counts.requests += 1;
+                        }
+                    }
+                    (run.browser, counts)
+                })
+                .collect();
+            CookieSummary { name: name.clone(), host: h.clone(), affinity: affinity_cookie(name), per_browser }
+        })
+        .collect()
+}
+
+/// One group of findings: rule, with the reasons that trigger it.
+const GROUPS: &[(&str, &[Exclusion])] = &[
+    ("credentials-not-included", &[Exclusion::CredentialsNotIncluded]),
+    (
+        "samesite-unspecified-cross-site",
+        &[Exclusion::SameSiteUnspecifiedTreatedAsLax, Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax],
+    ),
+    (
+        "samesite-blocks-cross-site",
+        &[
+            Exclusion::SameSiteLax,
+            Exclusion::SameSiteStrict,
+            Exclusion::SchemefulSameSiteLax,
+            Exclusion::SchemefulSameSiteStrict,
+        ],
+    ),
+    ("samesite-none-insecure", &[Exclusion::SameSiteNoneInsecure]),
+    (
+        "third-party-cookie-blocked",
+        &[Exclusion::UserPreferences, Exclusion::ThirdPartyBlockedByItp, Exclusion::ThirdPartyPhaseout],
+    ),
+    (
+        "cookie-rejected",
+        &[
+            Exclusion::SecureOnly,
+            Exclusion::InvalidDomain,
+            Exclusion::DomainNonAscii,
+            Exclusion::InvalidPrefix,
+            Exclusion::InvalidPartitioned,
+            Exclusion::NameValuePairExceedsMaxSize,
+            Exclusion::DisallowedCharacter,
+            Exclusion::NoCookieContent,
+            Exclusion::OverwriteSecure,
+            Exclusion::SchemeNotSupported,
+        ],
+    ),
+];
+
+#[derive(Default)]
+struct Hit {
+    first_entry: Option<usize>,
+    browsers: BTreeSet<Browser>,
+    store: bool,
+    send_kinds: BTreeSet<&'static str>,
+    reasons: BTreeSet<Exclusion>,
+    first: Option<(String, String, RequestKind, String)>,
+}
+
+fn cookie_findings(report: &HarReport, focused: &BTreeSet<(String, String)>, out: &mut Vec<Finding>) {
+    for (name, h) in focused {
+        let mut hits: BTreeMap<&'static str, Hit> = BTreeMap::new();
+        let mut partitioned: BTreeSet<Browser> = BTreeSet::new();
+        let mut partition_entry = None;
+        for run in &report.runs {
+            for e in run.entries.iter().filter(|e| host(&e.url) == *h) {
+                let mut note = |reasons: &[Exclusion], store: bool| {
+                    for (rule_id, members) in GROUPS {
+                        let matched: Vec<Exclusion> = reasons.iter().copied().filter(|r| members.contains(r)).collect();
+                        if matched.is_empty() {
+                            continue;
+                        }
+                        let hit = hits.entry(rule_id).or_default();
+                        hit.first_entry = Some(hit.first_entry.map_or(e.index, |i| i.min(e.index)));
+                        hit.browsers.insert(run.browser);
+                        hit.store |= store;
+                        if !store {
+                            hit.send_kinds.insert(e.kind.as_str());
+                        }
+                        hit.reasons.extend(matched);
+                        if hit.first.is_none() {
+                            let mode = e.credentials.mode.map_or("unknown", |m| m.as_str());
+                            hit.first = Some((
+                                e.method.clone(),
+                                e.url.clone(),
+                                e.kind,
+                                format!("{mode}, {}", e.credentials.basis.as_str()),
+                            ));
+                        }
+                    }
+                };
+                for s in e.set_cookies.iter().filter(|s| s.name == *name) {
+                    note(&s.reasons, true);
+                    if s.stored && s.warnings.contains(&Warning::Partitioned) {
+                        partitioned.insert(run.browser);
+                        partition_entry.get_or_insert(e.index);
+                    }
+                }
+                for c in e.cookies.iter().filter(|c| c.name == *name && !c.sent) {
+                    note(&c.reasons, false);
+                }
+            }
+        }
+        for (rule_id, hit) in hits {
+            let Some((method, url, kind, creds)) = hit.first.clone() else { continue };
+            let browsers: Vec<Browser> = hit.browsers.iter().copied().collect();
+            let reasons: Vec<&str> = hit.reasons.iter().map(|r| r.as_str()).collect();
+            let what = match (hit.store, hit.send_kinds.is_empty()) {
+                (true, true) => "is not stored".to_string(),
+                (false, _) => {
+                    format!("is not sent on {}", hit.send_kinds.iter().copied().collect::<Vec<_>>().join("/"))
+                }
+                (true, false) => format!(
+                    "is not stored, nor sent on {}",
+                    hit.send_kinds.iter().copied().collect::<Vec<_>>().join("/")
+                ),
+            };
+            let message = format!(
+                "`{name}` on {h} {what} ({}): first at entry {} {method} {} ({} , credentials {creds})",
+                reasons.join(", "),
+                hit.first_entry.unwrap_or(0),
+                redact_query(&url),
+                kind.as_str(),
+            )
+            .replace(" , ", ", ");
+            out.push(make(rule_id, hit.first_entry, Some(name), Some(h), browsers, message, fixes_for(rule_id)));
+        }
+        if !partitioned.is_empty() {
+            out.push(make(
+                "cookie-partitioned",
+                partition_entry,
+                Some(name),
+                Some(h),
+                partitioned.iter().copied().collect(),
+                format!(
+                    "`{name}` on {h} is stored in the top-level site's partition: sent only under that top-level site"
+                ),
+                fixes_for("cookie-partitioned"),
+            ));
+        }
+        disagreements(report, name, h, out);
+    }
+}
+
+fn disagreements(report: &HarReport, name: &str, h: &str, out: &mut Vec<Finding>) {
+    let creator = report.creator.as_deref().unwrap_or("").to_ascii_lowercase();
+    let capture_browser = if creator.contains("firefox") {
+        Browser::Firefox
+    } else if creator.contains("webkit web inspector") {
+        Browser::Safari
+    } else {
+        Browser::Chrome
+    };
+    let Some(run) = report.runs.iter().find(|r| r.browser == capture_browser) else { return };
+    for e in run.entries.iter().filter(|e| host(&e.url) == h) {
+        for c in e.cookies.iter().filter(|c| c.name == name) {
+            let Some(recorded) = c.recorded else { continue };
+            if recorded == c.sent {
+                continue;
+            }
+            let why = if c.learned {
+                "the cookie was set before the capture started, so its attributes are guessed"
+            } else if recorded {
+                "the browser that recorded the capture allowed it (another version or setting, or a storage-access grant)"
+            } else if e.credentials.mode.is_none() || c.reasons.is_empty() {
+                "the request most likely went out without credentials"
+            } else {
+                "the capture's browser differs from the profile"
+            };
+            out.push(make(
+                "capture-disagrees",
+                Some(e.index),
+                Some(name),
+                Some(h),
+                vec![capture_browser],
+                format!(
+                    "`{name}`: the capture shows it {} on entry {} {} {}, the {} model says {}: {why}",
+                    if recorded { "sent" } else { "not sent" },
+                    e.index,
+                    e.method,
+                    redact_query(&e.url),
+                    capture_browser,
+                    if c.sent { "sent" } else { "withheld" },
+                ),
+                Vec::new(),
+            ));
+            return;
+        }
+    }
+}
+
+fn preflight_findings(report: &HarReport, focused: &BTreeSet<(String, String)>, out: &mut Vec<Finding>) {
+    let Some(run) = report.runs.first() else { return };
+    let mut done = BTreeSet::new();
+    for e in run.entries.iter().filter(|e| e.kind == RequestKind::Preflight) {
+        let h = host(&e.url);
+        let Some((name, _)) = focused.iter().find(|(n, fh)| *fh == h && affinity_cookie(n).is_some()) else {
+            continue;
+        };
+        if done.insert(h.clone()) {
+            out.push(make(
+                "preflight-not-sticky",
+                Some(e.index),
+                Some(name),
+                Some(&h),
+                Vec::new(),
+                format!(
+                    "preflight entry {} OPTIONS {} carries no cookies, so `{name}` cannot pin it: it reaches an arbitrary backend",
+                    e.index,
+                    redact_query(&e.url)
+                ),
+                fixes_for("preflight-not-sticky"),
+            ));
+        }
+    }
+}
+
+/// Replaces query values with `…` so tokens in URLs are never printed.
+pub fn redact_query(url: &str) -> String {
+    match url.split_once('?') {
+        None => url.to_string(),
+        Some((base, query)) => {
+            let q: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, v)) if !v.is_empty() => format!("{k}=…"),
+                    _ => kv.to_string(),
+                })
+                .collect();
+            format!("{base}?{}", q.join("&"))
+        }
+    }
+}
+
+/// The fixes for a rule, one line per side.
+pub fn fixes_for(rule_id: &str) -> Vec<String> {
+    let lines: &[&str] = match rule_id {
+        "credentials-not-included" => &[
+            "frontend: fetch(url, { credentials: 'include' }) / xhr.withCredentials = true / crossorigin=\"use-credentials\"",
+            "server: Access-Control-Allow-Origin: <exact page origin> (not *), Access-Control-Allow-Credentials: true, Vary: Origin — on the preflight too",
+            "cookie: SameSite=None; Secure (add Partitioned for Safari and Chrome with third-party cookies blocked)",
+            "architecture: serve the API from the page's origin, or route on a session id in the URL instead of a cookie",
+        ],
+        "samesite-unspecified-cross-site" => &[
+            "cookie: add SameSite=None; Secure (never Strict or Lax for a cookie a cross-site frontend needs)",
+            "ingress-nginx: nginx.ingress.kubernetes.io/session-cookie-samesite: \"None\" and session-cookie-secure: \"true\"",
+            "architecture: host the API on a subdomain of the page's site to make the requests same-site",
+        ],
+        "samesite-blocks-cross-site" => &[
+            "cookie: a cookie needed on cross-site requests must be SameSite=None; Secure",
+            "architecture: make the requests same-site (API on a subdomain of the page's registrable domain)",
+        ],
+        "samesite-none-insecure" => &["cookie: add Secure and serve over HTTPS"],
+        "third-party-cookie-blocked" => &[
+            "cookie: add Partitioned (CHIPS: Chrome 114+, Firefox 141+, Safari 26.2+)",
+            "architecture: serve the API same-site with the page, or carry the session id in the URL or a header",
+        ],
+        "cookie-partitioned" => &["none needed for a session pinned for one frontend; to share across top-level sites, move the API same-site"],
+        "cookie-rejected" => &["cookie: follow the reason (HTTPS for Secure, a Domain the host belongs to, prefix rules, size)"],
+        "preflight-not-sticky" => &[
+            "server: answer OPTIONS statelessly on every backend, or at the ingress",
+            "frontend: avoid the preflight where the API allows (safelisted Content-Type, no custom headers)",
+        ],
+        _ => &[],
+    };
+    lines.iter().map(|s| s.to_string()).collect()
+}

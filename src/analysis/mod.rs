@@ -1,0 +1,9 @@
+//! Analysis: replays evidence through the model and turns verdicts into findings. Knows no file format
+//! and no output format.
+
+pub mod affinity;
+pub mod findings;
+pub mod infer;
+pub mod replay;
+pub mod report;
+pub mod rules;

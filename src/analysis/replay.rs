@@ -1,0 +1,372 @@
+//! Replays a capture through one cookie jar per browser profile, entry by entry, in capture order.
+//!
+//! The model's clock is the capture's own (`startedDateTime`), so expiry and the two-minute Lax rule
+//! replay as they happened. Cookies that requests carry but no response in the capture set are learned
+//! as pre-existing, with whatever attributes the capture lists for them.
+
+use std::collections::{HashMap, HashSet};
+
+use url::Url;
+
+use super::infer::{self, Basis};
+use super::report::{BrowserRun, CookieVerdict, Credentials, EntryVerdict, HarReport, SetCookieVerdict};
+use crate::evidence::{Exchange, ListedCookie, Page};
+use crate::model::jar::CookieJar;
+use crate::model::profile::Browser;
+use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
+use crate::model::samesite::{is_third_party, top_level_site};
+use crate::model::site::{registrable_domain, Origin};
+use crate::model::time::Timestamp;
+
+/// What to replay and for whom.
+#[derive(Clone, Debug)]
+pub struct ReplayOptions {
+    /// The browser profiles to replay for.
+    pub browsers: Vec<Browser>,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        ReplayOptions { browsers: Browser::ALL.to_vec() }
+    }
+}
+
+/// Replays exchanges one at a time; call [`Replay::finish`] for the report.
+pub struct Replay {
+    jars: Vec<CookieJar>,
+    runs: Vec<BrowserRun>,
+    page_top: HashMap<String, Origin>,
+    page_titles: HashMap<String, String>,
+    last_navigation: Option<Origin>,
+    pending_redirects: HashMap<String, Vec<Url>>,
+    set_in_capture: HashSet<(String, String)>,
+    learned: HashSet<(String, String)>,
+    first_time: Option<Timestamp>,
+    last_time: Timestamp,
+    entries: usize,
+    skipped: Vec<(usize, String)>,
+    cookie_headers: usize,
+    set_cookie_headers: usize,
+    /// Entries whose credentials were inferred from a missing Cookie header (void if sanitized).
+    inferred_from_absence: HashSet<usize>,
+    creator: Option<String>,
+}
+
+/// Splits a `Cookie` header into (name, value) pairs; a pair without `=` is a nameless cookie.
+pub fn cookie_pairs(header: &str) -> Vec<(String, String)> {
+    header
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.find('=') {
+            Some(i) => (p[..i].trim().to_string(), p[i + 1..].trim().to_string()),
+            None => (String::new(), p.to_string()),
+        })
+        .collect()
+}
+
+fn host_of(url: &Url) -> String {
+    url.host_str().unwrap_or("").to_ascii_lowercase()
+}
+
+impl Replay {
+    /// A replay for the given profiles.
+    pub fn new(options: &ReplayOptions) -> Self {
+        Replay {
+            jars: options.browsers.iter().map(|b| CookieJar::new(*b)).collect(),
+            runs: options.browsers.iter().map(|b| BrowserRun { browser: *b, entries: Vec::new() }).collect(),
+            page_top: HashMap::new(),
+            page_titles: HashMap::new(),
+            last_navigation: None,
+            pending_redirects: HashMap::new(),
+            set_in_capture: HashSet::new(),
+            learned: HashSet::new(),
+            first_time: None,
+            last_time: Timestamp(0),
+            entries: 0,
+            skipped: Vec::new(),
+            cookie_headers: 0,
+            set_cookie_headers: 0,
+            inferred_from_absence: HashSet::new(),
+            creator: None,
+        }
+    }
+
+    /// Records the producer (`WebInspector 537.36`), used to recognise sanitized Chrome exports.
+    pub fn set_creator(&mut self, creator: Option<String>) {
+        self.creator = creator;
+    }
+
+    /// Registers a HAR page; its title is used as the top level when it is a URL and no navigation
+    /// for the page is in the capture.
+    pub fn page(&mut self, page: &Page) {
+        self.page_titles.insert(page.id.clone(), page.title.clone());
+    }
+
+    /// Records an entry that could not be read.
+    pub fn skip(&mut self, index: usize, why: String) {
+        self.entries += 1;
+        self.skipped.push((index, why));
+    }
+
+    fn top_level_for(&self, x: &Exchange, kind: RequestKind, url: &Url, initiator: Option<&Origin>) -> Option<Origin> {
+        if kind == RequestKind::Navigation {
+            return Some(Origin::of_url(url));
+        }
+        if let Some(p) = x.page_ref.as_deref() {
+            if let Some(o) = self.page_top.get(p) {
+                return Some(o.clone());
+            }
+            if let Some(o) = self.page_titles.get(p).and_then(|t| Url::parse(t).ok()).map(|u| Origin::of_url(&u)) {
+                if !o.is_opaque() {
+                    return Some(o);
+                }
+            }
+        }
+        self.last_navigation.clone().or_else(|| initiator.cloned())
+    }
+
+    /// Replays one exchange.
+    pub fn push(&mut self, x: &Exchange) {
+        self.entries += 1;
+        let url = match Url::parse(&x.url) {
+            Ok(u) if u.host().is_some() => u,
+            Ok(_) => return self.skipped.push((x.index, format!("URL has no host: {}", x.url))),
+            Err(e) => return self.skipped.push((x.index, format!("URL does not parse ({e})"))),
+        };
+        let time = x.started.unwrap_or(self.last_time).max(self.last_time);
+        self.last_time = time;
+        self.first_time.get_or_insert(time);
+
+        let kind = infer::request_kind(x);
+        let initiator = infer::initiator(x, kind);
+        let top_level = self.top_level_for(x, kind, &url, initiator.as_ref());
+        if kind == RequestKind::Navigation {
+            let o = Origin::of_url(&url);
+            if let Some(p) = x.page_ref.as_deref() {
+                self.page_top.entry(p.to_string()).or_insert_with(|| o.clone());
+            }
+            self.last_navigation = Some(o);
+        }
+        let chain = self.pending_redirects.remove(url.as_str()).unwrap_or_default();
+        let cookie_header = x.request_headers.cookie_header();
+        let set_cookie_lines = x.response_headers.set_cookie_lines();
+        if cookie_header.is_some() {
+            self.cookie_headers += 1;
+        }
+        self.set_cookie_headers += set_cookie_lines.len();
+        let recorded_pairs = cookie_header.as_deref().map(cookie_pairs);
+
+        // Learn cookies that requests carry but the capture never set.
+        let host = host_of(&url);
+        if let Some(pairs) = &recorded_pairs {
+            let learn_at = self.first_time.unwrap_or(time).plus_secs(-3600);
+            for (name, value) in pairs {
+                let key = (registrable_domain(&host).unwrap_or(&host).to_string(), name.clone());
+                if self.set_in_capture.contains(&key) || !self.learned.insert(key) {
+                    continue;
+                }
+                let line = learned_set_cookie(name, value, x.request_cookies.iter().find(|c| c.name == *name));
+                let ctx = RequestContext::new(RequestKind::Navigation, "GET", url.clone(), None, learn_at);
+                for jar in &mut self.jars {
+                    jar.set_from_response(&line, &ctx);
+                }
+            }
+        }
+
+        // Credentials mode and its basis.
+        let mut base = RequestContext::new(kind, &x.method, url.clone(), initiator.clone(), time)
+            .with_top_level(top_level.clone())
+            .with_redirect_chain(chain.clone());
+        let storage_access = x.request_headers.contains("sec-fetch-storage-access");
+        let fetch_mode = x.request_headers.get("sec-fetch-mode").map(str::to_ascii_lowercase);
+        let (mode, basis) = match infer::fixed_credentials(kind) {
+            Some(m) => (Some(m), Basis::Recorded),
+            None if base.is_same_origin_with_initiator() => (Some(CredentialsMode::SameOrigin), Basis::Inferred),
+            None if recorded_pairs.is_some() => (Some(CredentialsMode::Include), Basis::Recorded),
+            None if storage_access => (Some(CredentialsMode::Include), Basis::Inferred),
+            None if kind == RequestKind::Subresource && fetch_mode.as_deref() != Some("cors") => {
+                (Some(CredentialsMode::Include), Basis::Inferred)
+            }
+            None => {
+                // The signature of fetch's default mode: the jar held a cookie this request would have
+                // carried with credentials, yet the capture shows no Cookie header.
+                let probe = base.clone().with_credentials(CredentialsMode::Include);
+                let capture_jar = self.capture_browser_index();
+                if self.jars[capture_jar].retrieve(&probe).cookie_header().is_some()
+                    || chromium_without_storage_access(x)
+                {
+                    self.inferred_from_absence.insert(x.index);
+                    (Some(CredentialsMode::SameOrigin), Basis::Inferred)
+                } else {
+                    (None, Basis::Unknown)
+                }
+            }
+        };
+        let assumed = mode.unwrap_or(base.credentials);
+        base.credentials = assumed;
+        let credentials = Credentials { mode, assumed, basis };
+
+        for (jar, run) in self.jars.iter_mut().zip(self.runs.iter_mut()) {
+            let profile = jar.profile();
+            let same_site = !is_third_party(&base, profile.schemeful_same_site);
+            let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
+            let mut cookies = Vec::new();
+            let mut set_cookies = Vec::new();
+            if !x.from_cache {
+                let retrieval = jar.retrieve(&base);
+                for (access, sent) in
+                    retrieval.included.iter().map(|a| (a, true)).chain(retrieval.excluded.iter().map(|a| (a, false)))
+                {
+                    let c = &access.cookie;
+                    let recorded = recorded_pairs.as_ref().map(|pairs| pairs.iter().any(|(n, _)| *n == c.name));
+                    cookies.push(CookieVerdict {
+                        name: c.name.clone(),
+                        domain: c.domain.clone(),
+                        sent,
+                        reasons: access.status.exclusions().to_vec(),
+                        warnings: access.status.warnings().to_vec(),
+                        recorded,
+                        learned: false,
+                        value: c.value.clone(),
+                    });
+                }
+                for line in &set_cookie_lines {
+                    let outcome = jar.set_from_response(line, &base);
+                    set_cookies.push(SetCookieVerdict {
+                        name: outcome.name.clone(),
+                        stored: outcome.stored,
+                        deleted: outcome.deleted,
+                        reasons: outcome.status.exclusions().to_vec(),
+                        warnings: outcome.status.warnings().to_vec(),
+                        partition: outcome.partition.as_ref().map(|s| s.to_string()),
+                        attributes: outcome.cookie.as_ref().map(attributes_of).unwrap_or_default(),
+                        value: outcome.cookie.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
+                    });
+                }
+            }
+            for c in &mut cookies {
+                let key = (registrable_domain(&host).unwrap_or(&host).to_string(), c.name.clone());
+                c.learned = self.learned.contains(&key);
+            }
+            run.entries.push(EntryVerdict {
+                index: x.index,
+                method: x.method.clone(),
+                url: x.url.clone(),
+                status: x.status,
+                kind,
+                initiator: initiator.as_ref().map(Origin::serialize),
+                top_level_site: top_site,
+                same_site,
+                credentials: credentials.clone(),
+                set_cookies,
+                cookies,
+                cached: x.from_cache,
+            });
+        }
+        for line in &set_cookie_lines {
+            if let Ok(c) = crate::model::set_cookie::parse_set_cookie(line) {
+                self.set_in_capture.insert((registrable_domain(&host).unwrap_or(&host).to_string(), c.name));
+            }
+        }
+        if (300..400).contains(&x.status) {
+            let target =
+                x.redirect_url.as_deref().or_else(|| x.response_headers.get("location")).and_then(|l| url.join(l).ok());
+            if let Some(t) = target {
+                let mut next = chain;
+                next.push(url);
+                self.pending_redirects.insert(t.to_string(), next);
+            }
+        }
+    }
+
+    /// Which jar plays the browser that recorded the capture (for inferring from absences).
+    fn capture_browser_index(&self) -> usize {
+        let creator = self.creator.as_deref().unwrap_or("").to_ascii_lowercase();
+        let want = if creator.contains("firefox") {
+            Browser::Firefox
+        } else if creator.contains("webkit web inspector") {
+            Browser::Safari
+        } else {
+            Browser::Chrome
+        };
+        self.jars.iter().position(|j| j.browser() == want).unwrap_or(0)
+    }
+
+    /// Whether the capture looks like a sanitized export: there are entries, yet not one `Cookie` or
+    /// `Set-Cookie` header.
+    pub fn looks_sanitized(&self) -> bool {
+        self.entries > 0 && self.cookie_headers == 0 && self.set_cookie_headers == 0
+    }
+
+    /// The report (findings and summary are added by the caller's analysis step).
+    pub fn finish(mut self, input: &str) -> HarReport {
+        let sanitized = self.looks_sanitized();
+        if sanitized {
+            for run in &mut self.runs {
+                for e in &mut run.entries {
+                    for c in &mut e.cookies {
+                        c.recorded = None;
+                    }
+                    if self.inferred_from_absence.contains(&e.index) {
+                        e.credentials.mode = None;
+                        e.credentials.basis = Basis::Unknown;
+                    }
+                }
+            }
+        }
+        HarReport {
+            input: input.to_string(),
+            sanitized,
+            creator: self.creator,
+            entries: self.entries,
+            skipped: self.skipped,
+            runs: self.runs,
+            summary: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+}
+
+/// A cross-site request from Chrome 133 or later without `Sec-Fetch-Storage-Access`: Chrome adds that
+/// header to every cross-site request whose credentials mode is `include`, so its absence means the
+/// mode was not `include`.
+fn chromium_without_storage_access(x: &Exchange) -> bool {
+    let h = &x.request_headers;
+    if !h.get("sec-fetch-site").is_some_and(|v| v.eq_ignore_ascii_case("cross-site")) {
+        return false;
+    }
+    let Some(ua) = h.get("user-agent") else { return false };
+    let Some(i) = ua.find("Chrome/") else { return false };
+    let major: u32 = ua[i + 7..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0);
+    major >= 133 && !h.contains("sec-fetch-storage-access")
+}
+
+/// A `Set-Cookie` line for a cookie seen in a request but never set in the capture, from whatever the
+/// capture lists about it.
+fn learned_set_cookie(name: &str, value: &str, listed: Option<&ListedCookie>) -> String {
+    let mut line = if name.is_empty() { value.to_string() } else { format!("{name}={value}") };
+    let listed = listed.cloned().unwrap_or_default();
+    line.push_str(&format!("; Path={}", listed.path.as_deref().filter(|p| p.starts_with('/')).unwrap_or("/")));
+    if let Some(d) = listed.domain.as_deref().filter(|d| d.starts_with('.')) {
+        line.push_str(&format!("; Domain={d}"));
+    }
+    if listed.secure == Some(true) {
+        line.push_str("; Secure");
+    }
+    if listed.http_only == Some(true) {
+        line.push_str("; HttpOnly");
+    }
+    if let Some(ss) = listed.same_site.as_deref() {
+        line.push_str(&format!("; SameSite={ss}"));
+    }
+    line
+}
+
+fn attributes_of(c: &crate::model::set_cookie::SetCookie) -> String {
+    let full = c.to_string();
+    match full.find("; ") {
+        Some(i) => full[i + 2..].to_string(),
+        None => String::new(),
+    }
+}

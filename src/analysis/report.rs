@@ -1,0 +1,168 @@
+//! The analysis result, independent of any output format.
+
+use crate::model::profile::Browser;
+use crate::model::reason::{Exclusion, Warning};
+use crate::model::request::{CredentialsMode, RequestKind};
+
+use super::infer::Basis;
+use super::rules::Severity;
+
+/// The credentials mode of a request and how it was established.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    /// The mode; `None` when unknown (the model then assumes the kind's default).
+    pub mode: Option<CredentialsMode>,
+    /// The mode the model assumed to compute verdicts.
+    pub assumed: CredentialsMode,
+    /// How the mode was established.
+    pub basis: Basis,
+}
+
+/// A `Set-Cookie` on the response, and what the browser did with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetCookieVerdict {
+    /// Cookie name.
+    pub name: String,
+    /// Stored by the model's jar.
+    pub stored: bool,
+    /// The line deleted the cookie (expiry in the past).
+    pub deleted: bool,
+    /// Every reason it was not stored.
+    pub reasons: Vec<Exclusion>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+    /// The partition it went to (top-level site), if partitioned.
+    pub partition: Option<String>,
+    /// The cookie's attributes as parsed (for reports), e.g. `Path=/; HttpOnly`.
+    pub attributes: String,
+    /// The value (reports show it only with `--show-values`).
+    pub value: String,
+}
+
+/// A jar cookie related to the request, and whether it is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CookieVerdict {
+    /// Cookie name.
+    pub name: String,
+    /// The cookie's domain (host for host-only cookies).
+    pub domain: String,
+    /// Sent according to the model.
+    pub sent: bool,
+    /// Every reason it was withheld.
+    pub reasons: Vec<Exclusion>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+    /// Whether the capture shows it sent; `None` when the capture cannot tell (sanitized export,
+    /// cached entry, no request headers).
+    pub recorded: Option<bool>,
+    /// The cookie was not set in the capture but seen in a request: its attributes are guessed.
+    pub learned: bool,
+    /// The value (reports show it only with `--show-values`).
+    pub value: String,
+}
+
+/// One entry of the capture, as one browser profile would have handled it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryVerdict {
+    /// Position in `log.entries`.
+    pub index: usize,
+    /// Method as captured.
+    pub method: String,
+    /// URL as captured (query values are redacted by the output layer unless asked).
+    pub url: String,
+    /// Response status (0 for failed requests).
+    pub status: u16,
+    /// Inferred kind.
+    pub kind: RequestKind,
+    /// Initiator origin, serialised.
+    pub initiator: Option<String>,
+    /// Top-level site (scheme://registrable-domain).
+    pub top_level_site: Option<String>,
+    /// Whether the request is same-site with its site for cookies (per the profile's schemefulness).
+    pub same_site: bool,
+    /// Credentials mode and basis.
+    pub credentials: Credentials,
+    /// Every `Set-Cookie` on the response.
+    pub set_cookies: Vec<SetCookieVerdict>,
+    /// Every jar cookie sharing the request's registrable domain; sent ones first, in header order.
+    pub cookies: Vec<CookieVerdict>,
+    /// The entry was served from a cache (no cookies went out, `Set-Cookie` not processed).
+    pub cached: bool,
+}
+
+/// All entries for one browser profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrowserRun {
+    /// The profile.
+    pub browser: Browser,
+    /// One verdict per analysed entry, in capture order.
+    pub entries: Vec<EntryVerdict>,
+}
+
+/// A finding: one rule firing on one subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule id.
+    pub rule: &'static str,
+    /// Severity (after configuration).
+    pub severity: Severity,
+    /// The entry it points at, if any.
+    pub entry: Option<usize>,
+    /// The cookie it is about, if any.
+    pub cookie: Option<String>,
+    /// The host it is about, if any.
+    pub host: Option<String>,
+    /// The browsers it concerns.
+    pub browsers: Vec<Browser>,
+    /// One line in the style of DevTools and linters.
+    pub message: String,
+    /// The fixes, one per side (frontend, server, cookie, architecture).
+    pub fixes: Vec<String>,
+}
+
+/// Per cookie and host: what happened in each browser (the report's summary table).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CookieSummary {
+    /// Cookie name.
+    pub name: String,
+    /// Host that set or received it.
+    pub host: String,
+    /// Who sets cookies of this name, when it is a known session-affinity cookie.
+    pub affinity: Option<&'static str>,
+    /// Per browser: (Set-Cookie lines seen, stored, requests it was related to, sent).
+    pub per_browser: Vec<(Browser, CookieCounts)>,
+}
+
+/// Counts for one cookie, host and browser.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CookieCounts {
+    /// `Set-Cookie` lines for it.
+    pub set: usize,
+    /// Of which stored.
+    pub stored: usize,
+    /// Requests to the host where it was in the jar (or would have been).
+    pub requests: usize,
+    /// Of which it was sent on.
+    pub sent: usize,
+}
+
+/// The whole analysis of one HAR.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HarReport {
+    /// The input's name as given.
+    pub input: String,
+    /// The capture looks like a sanitized export (no `Cookie`/`Set-Cookie` at all).
+    pub sanitized: bool,
+    /// The HAR creator (`WebInspector 537.36`, `Firefox 111.0.1`, ...).
+    pub creator: Option<String>,
+    /// Entries read.
+    pub entries: usize,
+    /// Entries skipped, each with why.
+    pub skipped: Vec<(usize, String)>,
+    /// One run per browser profile.
+    pub runs: Vec<BrowserRun>,
+    /// The summary table.
+    pub summary: Vec<CookieSummary>,
+    /// Findings, most severe first.
+    pub findings: Vec<Finding>,
+}

@@ -1,0 +1,4 @@
+//! Output adapters: reports to bytes. Values are redacted here unless the user asked for them.
+
+pub mod json;
+pub mod text;

@@ -1,0 +1,185 @@
+//! The human report: summary first, then findings with their fixes, then the story per request.
+
+use std::fmt::Write as _;
+
+use crate::analysis::findings::redact_query;
+use crate::analysis::report::{EntryVerdict, HarReport};
+use crate::model::profile::Browser;
+
+/// Options for the text report.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    /// Print cookie values.
+    pub show_values: bool,
+    /// Findings only.
+    pub quiet: bool,
+}
+
+fn list(items: &[&str]) -> String {
+    items.join(", ")
+}
+
+/// Renders a HAR report as text.
+pub fn har_report(r: &HarReport, opts: TextOptions) -> String {
+    let mut out = String::new();
+    if !opts.quiet {
+        let _ = writeln!(
+            out,
+            "{}: {} entries{}{}",
+            r.input,
+            r.entries,
+            r.creator.as_deref().map(|c| format!(", recorded by {c}")).unwrap_or_default(),
+            if r.sanitized { ", sanitized export (no Cookie/Set-Cookie headers)" } else { "" }
+        );
+        for (i, why) in &r.skipped {
+            let _ = writeln!(out, "  skipped entry {i}: {why}");
+        }
+        summary(&mut out, r);
+    }
+    findings(&mut out, r);
+    if !opts.quiet {
+        story(&mut out, r, opts);
+    }
+    out
+}
+
+fn summary(out: &mut String, r: &HarReport) {
+    if r.summary.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNo session-affinity cookie and no cookie that is sent on some requests and withheld on others. Choose cookies with --cookie NAME."
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nSummary (stored = Set-Cookie lines stored / seen; sent = requests that carried it / requests to the host)"
+    );
+    for s in &r.summary {
+        let _ = write!(out, "\n  {} @ {}", s.name, s.host);
+        if let Some(a) = s.affinity {
+            let _ = write!(out, "  (session affinity: {a})");
+        }
+        let _ = writeln!(out);
+        for (b, c) in &s.per_browser {
+            let verdict = match (c.set, c.stored, c.sent) {
+                (set, 0, 0) if set > 0 => "✗ never stored",
+                (_, _, 0) => "✗ never sent",
+                (_, _, sent) if sent == c.requests => "✓ sent on every request",
+                _ => "~ sent on some requests",
+            };
+            let _ = writeln!(
+                out,
+                "    {:<19} stored {}/{}  sent {}/{}  {verdict}",
+                b.as_str(),
+                c.stored,
+                c.set,
+                c.sent,
+                c.requests
+            );
+        }
+    }
+}
+
+fn findings(out: &mut String, r: &HarReport) {
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "\nNo findings.");
+        return;
+    }
+    let _ = writeln!(out);
+    for f in &r.findings {
+        let _ = writeln!(out, "{}[{}]: {}", f.severity, f.rule, f.message);
+        if !f.browsers.is_empty() {
+            let names: Vec<&str> = f.browsers.iter().map(|b| b.as_str()).collect();
+            let _ = writeln!(out, "  = browsers: {}", list(&names));
+        }
+        for fix in &f.fixes {
+            let _ = writeln!(out, "  = fix: {fix}");
+        }
+        let _ = writeln!(out, "  = see: crossjar explain {}", f.rule);
+    }
+}
+
+fn story(out: &mut String, r: &HarReport, opts: TextOptions) {
+    let Some(first) = r.runs.first() else { return };
+    let focus: Vec<&str> = r.summary.iter().map(|s| s.name.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "\nStory (per request; cookies in focus: {})",
+        if focus.is_empty() { "none".to_string() } else { list(&focus) }
+    );
+    for (i, e) in first.entries.iter().enumerate() {
+        let relevant = e.set_cookies.iter().any(|s| focus.contains(&s.name.as_str()))
+            || e.cookies.iter().any(|c| focus.contains(&c.name.as_str()));
+        if !relevant {
+            continue;
+        }
+        entry_header(out, e);
+        let per_browser: Vec<(Browser, &EntryVerdict)> =
+            r.runs.iter().filter_map(|run| run.entries.get(i).map(|e| (run.browser, e))).collect();
+        for s in e.set_cookies.iter().filter(|s| focus.contains(&s.name.as_str())) {
+            let value = if opts.show_values { format!("={}", s.value) } else { String::new() };
+            let _ = writeln!(out, "    Set-Cookie: {}{value}; {}", s.name, s.attributes);
+            for (b, ev) in &per_browser {
+                if let Some(v) = ev.set_cookies.iter().find(|x| x.name == s.name) {
+                    let mut line = if v.stored {
+                        "stored".to_string()
+                    } else if v.deleted && v.reasons.is_empty() {
+                        "deleted".to_string()
+                    } else {
+                        "not stored".to_string()
+                    };
+                    if !v.reasons.is_empty() {
+                        let rs: Vec<&str> = v.reasons.iter().map(|x| x.as_str()).collect();
+                        let _ = write!(line, ": {}", list(&rs));
+                    }
+                    if let Some(p) = &v.partition {
+                        let _ = write!(line, " (partition {p})");
+                    }
+                    let _ = writeln!(out, "      {:<19} {line}", b.as_str());
+                }
+            }
+        }
+        for name in &focus {
+            if !e.cookies.iter().any(|c| c.name == *name) {
+                continue;
+            }
+            let recorded = e.cookies.iter().find(|c| c.name == *name).and_then(|c| c.recorded);
+            let rec = match recorded {
+                Some(true) => "capture: sent",
+                Some(false) => "capture: not sent",
+                None => "capture: unknown",
+            };
+            let _ = writeln!(out, "    Cookie {name} ({rec})");
+            for (b, ev) in &per_browser {
+                if let Some(c) = ev.cookies.iter().find(|c| c.name == *name) {
+                    let line = if c.sent {
+                        "sent".to_string()
+                    } else {
+                        let rs: Vec<&str> = c.reasons.iter().map(|x| x.as_str()).collect();
+                        format!("withheld: {}", list(&rs))
+                    };
+                    let _ = writeln!(out, "      {:<19} {line}", b.as_str());
+                } else {
+                    let _ = writeln!(out, "      {:<19} not in the jar", b.as_str());
+                }
+            }
+        }
+    }
+}
+
+fn entry_header(out: &mut String, e: &EntryVerdict) {
+    let mode = e.credentials.mode.map_or("unknown", |m| m.as_str());
+    let _ = writeln!(out, "\n  #{} {} {} → {}", e.index, e.method, redact_query(&e.url), e.status);
+    let _ = writeln!(
+        out,
+        "    {}{}{}, {}, credentials {} ({}){}",
+        e.kind.as_str(),
+        e.initiator.as_deref().map(|i| format!(" from {i}")).unwrap_or_default(),
+        e.top_level_site.as_deref().map(|t| format!(" under {t}")).unwrap_or_default(),
+        if e.same_site { "same-site" } else { "cross-site" },
+        mode,
+        e.credentials.basis.as_str(),
+        if e.cached { ", served from cache" } else { "" }
+    );
+}
