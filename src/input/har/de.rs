@@ -53,7 +53,8 @@ impl Ctx<'_> {
     fn entry_error(&mut self, index: usize, key_addr: Option<usize>, problem: Problem) -> InputError {
         let mut location = Location { file: self.file.to_path_buf(), entry: Some(index), ..Location::default() };
         if let (Some(src), Some(addr)) = (self.src, key_addr) {
-            let offset = addr.wrapping_sub(src.as_ptr() as usize);
+            // The key's text starts after its opening quote.
+            let offset = addr.wrapping_sub(src.as_ptr() as usize).wrapping_sub(1);
             if offset <= src.len() {
                 let (line, column) = self.lines.position(src, offset);
                 location.line = Some(line);
