@@ -41,5 +41,6 @@
 pub mod analysis;
 pub mod cli;
 pub mod evidence;
+pub mod input;
 pub mod model;
 pub mod output;

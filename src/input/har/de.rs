@@ -1,0 +1,1284 @@
+//! The streaming serde visitors behind the HAR reader.
+//!
+//! Every value the reader keeps is read through a visitor that accepts any JSON kind, so a wrong type
+//! inside an entry never aborts the parse: it becomes a problem recorded for that entry while the
+//! parser stays in step. Only broken JSON (or a file that is not a HAR at all) stops the whole read.
+//! Bodies and every field we do not need are skipped with [`IgnoredAny`], which does not recurse.
+
+use super::{HarItem, HarLogInfo, HarSummary, Software};
+use crate::evidence::{Exchange, Header, Headers, InputError, ListedCookie, Location, Page};
+use crate::model::time::Timestamp;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use std::ops::ControlFlow;
+use std::path::Path;
+
+/// Why the visitors stopped the parse on purpose (the serde error itself only carries a marker).
+#[derive(Debug)]
+pub(super) enum Fault {
+    /// Valid JSON, but not a HAR; the text says what was found instead.
+    NotHar(String),
+    /// The sink asked to stop.
+    Stopped,
+}
+
+/// A problem inside one entry: the field path and what was wrong with it.
+pub(super) type Problem = String;
+
+/// State shared by all visitors of one read.
+pub(super) struct Ctx<'s> {
+    pub sink: &'s mut dyn FnMut(HarItem) -> ControlFlow<()>,
+    pub summary: HarSummary,
+    pub info: HarLogInfo,
+    pub log_emitted: bool,
+    pub log_problems: Vec<String>,
+    pub next_index: usize,
+    /// The entry whose object has been opened but not yet closed.
+    pub open_entry: Option<usize>,
+    /// Whether the root object was opened (the input is JSON so far).
+    pub root_started: bool,
+    /// Whether the parse is inside `log.entries`.
+    pub in_entries: bool,
+    pub fault: Option<Fault>,
+    /// The input name, for locations.
+    pub file: &'s Path,
+    /// The whole input when it is one slice (file mode): turns key addresses into line/column.
+    pub src: Option<&'s [u8]>,
+    /// Incremental newline counting over `src` (entries come in file order).
+    pub lines: LineIndex,
+}
+
+impl Ctx<'_> {
+    /// The error for an unreadable entry, placed at its first key when the address is known.
+    fn entry_error(&mut self, index: usize, key_addr: Option<usize>, problem: Problem) -> InputError {
+        let mut location = Location { file: self.file.to_path_buf(), entry: Some(index), ..Location::default() };
+        if let (Some(src), Some(addr)) = (self.src, key_addr) {
+            // The key's text starts after its opening quote.
+            let offset = addr.wrapping_sub(src.as_ptr() as usize).wrapping_sub(1);
+            if offset <= src.len() {
+                let (line, column) = self.lines.position(src, offset);
+                location.line = Some(line);
+                location.column = Some(column);
+            }
+        }
+        InputError { location, message: format!("entry {index} skipped: {problem}") }
+    }
+}
+
+/// Line and column of byte offsets, counted incrementally so that increasing offsets cost one pass
+/// over the input in total.
+#[derive(Default)]
+pub(super) struct LineIndex {
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl LineIndex {
+    /// 1-based line and column (in bytes) of `offset` in `src`.
+    pub(super) fn position(&mut self, src: &[u8], offset: usize) -> (usize, usize) {
+        let offset = offset.min(src.len());
+        if offset < self.offset {
+            *self = LineIndex::default();
+        }
+        for (i, &b) in src[self.offset..offset].iter().enumerate() {
+            if b == b'\n' {
+                self.line += 1;
+                self.line_start = self.offset + i + 1;
+            }
+        }
+        self.offset = offset;
+        (self.line + 1, offset - self.line_start + 1)
+    }
+}
+
+const MARKER: &str = "crossjar: stopped by visitor";
+
+fn fault<E: de::Error>(ctx: &mut Ctx<'_>, f: Fault) -> E {
+    ctx.fault = Some(f);
+    E::custom(MARKER)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field names.
+
+/// A set of known object keys; anything else maps to the `Other` variant and is skipped.
+trait Key: Sized {
+    fn from_name(s: &str) -> Self;
+}
+
+macro_rules! keys {
+    ($name:ident { $($v:ident => $s:literal),* $(,)? }) => {
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        enum $name { $($v,)* Other }
+        impl Key for $name {
+            fn from_name(s: &str) -> Self {
+                match s { $($s => $name::$v,)* _ => $name::Other }
+            }
+        }
+    };
+}
+
+keys!(RootKey { Log => "log" });
+keys!(LogKey { Version => "version", Creator => "creator", Browser => "browser", Pages => "pages", Entries => "entries" });
+keys!(SoftwareKey { Name => "name", Version => "version" });
+keys!(PageKey { Id => "id", Title => "title", Started => "startedDateTime" });
+keys!(EntryKey {
+    PageRef => "pageref",
+    Started => "startedDateTime",
+    Request => "request",
+    Response => "response",
+    ResourceType => "_resourceType",
+    Initiator => "_initiator",
+    InitiatorType => "_initiator_type",
+    FromCache => "_fromCache",
+    FetchType => "_fetchType",
+    WsMessages => "_webSocketMessages",
+});
+keys!(RequestKey { Method => "method", Url => "url", HttpVersion => "httpVersion", Headers => "headers", Cookies => "cookies" });
+keys!(ResponseKey {
+    Status => "status",
+    HttpVersion => "httpVersion",
+    Headers => "headers",
+    Cookies => "cookies",
+    RedirectUrl => "redirectURL",
+    Error => "_error",
+    FromDiskCache => "fromDiskCache",
+    FromPrefetchCache => "fromPrefetchCache",
+    FulfilledBy => "_fulfilledBy",
+});
+keys!(HeaderKey { Name => "name", Value => "value" });
+keys!(CookieKey { Name => "name", Value => "value", Domain => "domain", Path => "path" });
+keys!(InitiatorKey { Type => "type", Url => "url", Stack => "stack" });
+keys!(StackKey { CallFrames => "callFrames" });
+keys!(FrameKey { Url => "url" });
+
+/// A key plus, when the parser could lend it from the input slice, the key's address.
+struct K<T>(T, Option<usize>);
+
+impl<'de, T: Key> de::Deserialize<'de> for K<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Key> Visitor<'de> for V<T> {
+            type Value = K<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<K<T>, E> {
+                Ok(K(T::from_name(s), Some(s.as_ptr() as usize)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<K<T>, E> {
+                Ok(K(T::from_name(s), None))
+            }
+        }
+        d.deserialize_identifier(V(std::marker::PhantomData))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lenient values.
+
+/// Visitor methods that drain a value of an unexpected kind and report the kind instead of failing.
+macro_rules! reject_scalars {
+    () => {
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(Err("a string"))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Err("a number"))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Err("a number"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Err("a number"))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Err("a boolean"))
+        }
+    };
+}
+macro_rules! reject_seq {
+    () => {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            while a.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(Err("an array"))
+        }
+    };
+}
+macro_rules! reject_map {
+    () => {
+        fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(Err("an object"))
+        }
+    };
+}
+macro_rules! reject_unit {
+    () => {
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Err("null"))
+        }
+    };
+}
+
+/// Any JSON value, with containers skipped (only their kind is kept).
+#[derive(Debug, Clone, PartialEq)]
+enum Scalar {
+    Str(String),
+    U(u64),
+    I(i64),
+    F(f64),
+    Bool(bool),
+    Null,
+    Container(&'static str),
+}
+
+impl Scalar {
+    fn kind(&self) -> &'static str {
+        match self {
+            Scalar::Str(_) => "a string",
+            Scalar::U(_) | Scalar::I(_) | Scalar::F(_) => "a number",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Null => "null",
+            Scalar::Container(k) => k,
+        }
+    }
+
+    /// Text where a string is expected: strings as they are, numbers written out (their meaning is
+    /// clear), `null` as absent. Anything else is a problem.
+    fn text(self, field: &str) -> Result<Option<String>, Problem> {
+        match self {
+            Scalar::Str(s) => Ok(Some(s)),
+            Scalar::U(n) => Ok(Some(n.to_string())),
+            Scalar::I(n) => Ok(Some(n.to_string())),
+            Scalar::F(n) => Ok(Some(n.to_string())),
+            Scalar::Null => Ok(None),
+            other => Err(format!("{field}: expected a string, found {}", other.kind())),
+        }
+    }
+
+    /// Like [`Scalar::text`], with an empty string also meaning absent.
+    fn nonempty_text(self, field: &str) -> Result<Option<String>, Problem> {
+        Ok(self.text(field)?.filter(|s| !s.is_empty()))
+    }
+
+    /// A cache flag: `true`, or a non-empty string other than `"false"` (Chrome writes `"memory"` or
+    /// `"disk"`).
+    fn flag(self, field: &str) -> Result<bool, Problem> {
+        match self {
+            Scalar::Bool(b) => Ok(b),
+            Scalar::Null => Ok(false),
+            Scalar::Str(s) => Ok(!s.is_empty() && s != "false"),
+            other => Err(format!("{field}: expected a boolean or a string, found {}", other.kind())),
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Str(s.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Scalar, E> {
+                Ok(Scalar::Str(s))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Scalar, E> {
+                Ok(Scalar::U(n))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Scalar, E> {
+                Ok(Scalar::I(n))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Scalar, E> {
+                Ok(Scalar::F(n))
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(b))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Scalar, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Container("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Scalar, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Container("an object"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An object whose wanted members are all scalars: the `(key, value)` pairs in order, or the kind
+/// found instead of an object.
+type FieldList<T> = Result<Vec<(T, Scalar)>, &'static str>;
+
+fn read_fields<'de, T: Key + PartialEq, D: Deserializer<'de>>(d: D) -> Result<FieldList<T>, D::Error> {
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Key + PartialEq> Visitor<'de> for V<T> {
+        type Value = FieldList<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(K(key, _)) = a.next_key::<K<T>>()? {
+                if key == T::from_name("") {
+                    // `from_name("")` is always `Other`: skip members we do not read.
+                    a.next_value::<IgnoredAny>()?;
+                } else {
+                    out.push((key, a.next_value::<Scalar>()?));
+                }
+            }
+            Ok(Ok(out))
+        }
+        reject_scalars!();
+        reject_seq!();
+        reject_unit!();
+    }
+    d.deserialize_any(V(std::marker::PhantomData))
+}
+
+/// A seed wrapper so `read_fields` can be used with `next_value_seed` / `next_element_seed`.
+struct FieldsSeed<T>(std::marker::PhantomData<T>);
+
+impl<T> FieldsSeed<T> {
+    fn new() -> Self {
+        FieldsSeed(std::marker::PhantomData)
+    }
+}
+
+impl<'de, T: Key + PartialEq> DeserializeSeed<'de> for FieldsSeed<T> {
+    type Value = FieldList<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        read_fields::<T, D>(d)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Root and log.
+
+/// The whole document: an object with `log`.
+pub(super) struct RootSeed<'c, 's>(pub &'c mut Ctx<'s>);
+
+impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(RootVisitor(self.0))
+    }
+}
+
+struct RootVisitor<'c, 's>(&'c mut Ctx<'s>);
+
+/// Names of the first few keys seen, to say what a non-HAR object holds.
+fn note_key(seen: &mut Vec<String>, count: &mut usize, name: Option<String>) {
+    *count += 1;
+    if let Some(n) = name {
+        if seen.len() < 5 {
+            seen.push(n);
+        }
+    }
+}
+
+fn describe_keys(seen: &[String], count: usize) -> String {
+    if count == 0 {
+        return "it is empty".to_owned();
+    }
+    let mut s = seen.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
+    if count > seen.len() {
+        s.push_str(&format!(" and {} more", count - seen.len()));
+    }
+    format!("found keys {s}")
+}
+
+/// A key as plain text (for messages about unexpected documents).
+struct KeyText(String);
+
+impl<'de> de::Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<KeyText, E> {
+                Ok(KeyText(s.chars().take(40).collect()))
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+impl<'de> Visitor<'de> for RootVisitor<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a HAR object with \"log\"")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        self.0.root_started = true;
+        let (mut seen, mut count, mut found_log) = (Vec::new(), 0, false);
+        while let Some(KeyText(name)) = a.next_key::<KeyText>()? {
+            if RootKey::from_name(&name) == RootKey::Log {
+                found_log = true;
+                a.next_value_seed(LogSeed(&mut *self.0))?;
+            } else {
+                note_key(&mut seen, &mut count, Some(name));
+                a.next_value::<IgnoredAny>()?;
+            }
+        }
+        if !found_log {
+            let msg = format!("not a HAR: the top-level object has no \"log\" ({})", describe_keys(&seen, count));
+            return Err(fault(self.0, Fault::NotHar(msg)));
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: the top level is an array, not an object with \"log\"".into())))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a string, not an object with \"log\"".into())))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a number, not an object with \"log\"".into())))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a number, not an object with \"log\"".into())))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a number, not an object with \"log\"".into())))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a boolean, not an object with \"log\"".into())))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: the document is null, not an object with \"log\"".into())))
+    }
+}
+
+struct LogSeed<'c, 's>(&'c mut Ctx<'s>);
+
+impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(LogVisitor(self.0))
+    }
+}
+
+struct LogVisitor<'c, 's>(&'c mut Ctx<'s>);
+
+fn software(fields: FieldList<SoftwareKey>, at: &str, problems: &mut Vec<String>) -> Option<Software> {
+    match fields {
+        Ok(fields) => {
+            let mut sw = Software::default();
+            for (k, v) in fields {
+                let (slot, name) = match k {
+                    SoftwareKey::Name => (&mut sw.name, "name"),
+                    SoftwareKey::Version => (&mut sw.version, "version"),
+                    SoftwareKey::Other => continue,
+                };
+                match v.text(&format!("{at}.{name}")) {
+                    Ok(t) => *slot = t.unwrap_or_default(),
+                    Err(p) => problems.push(p),
+                }
+            }
+            Some(sw)
+        }
+        Err("null") => None,
+        Err(kind) => {
+            problems.push(format!("{at}: expected an object, found {kind}; ignored"));
+            None
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for LogVisitor<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the HAR \"log\" object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        let ctx = self.0;
+        let (mut seen, mut count, mut found_entries) = (Vec::new(), 0, false);
+        while let Some(KeyText(name)) = a.next_key::<KeyText>()? {
+            let key = LogKey::from_name(&name);
+            note_key(&mut seen, &mut count, Some(name));
+            match key {
+                LogKey::Version => match a.next_value::<Scalar>()?.text("log.version") {
+                    Ok(v) => ctx.info.version = v,
+                    Err(p) => ctx.log_problems.push(p),
+                },
+                LogKey::Creator => {
+                    let f = a.next_value_seed(FieldsSeed::<SoftwareKey>::new())?;
+                    ctx.info.creator = software(f, "log.creator", &mut ctx.log_problems);
+                }
+                LogKey::Browser => {
+                    let f = a.next_value_seed(FieldsSeed::<SoftwareKey>::new())?;
+                    ctx.info.browser = software(f, "log.browser", &mut ctx.log_problems);
+                }
+                LogKey::Pages => a.next_value_seed(PagesSeed(&mut *ctx))?,
+                LogKey::Entries => {
+                    found_entries = true;
+                    if !ctx.log_emitted {
+                        ctx.log_emitted = true;
+                        if (ctx.sink)(HarItem::Log(ctx.info.clone())).is_break() {
+                            return Err(fault(ctx, Fault::Stopped));
+                        }
+                    }
+                    a.next_value_seed(EntriesSeed(&mut *ctx))?;
+                }
+                LogKey::Other => {
+                    a.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !found_entries {
+            let msg = format!("not a HAR: \"log\" has no \"entries\" ({})", describe_keys(&seen, count));
+            return Err(fault(ctx, Fault::NotHar(msg)));
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: \"log\" is an array, expected an object".into())))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: \"log\" is a string, expected an object".into())))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: \"log\" is a number, expected an object".into())))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: \"log\" is a number, expected an object".into())))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: \"log\" is a number, expected an object".into())))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: \"log\" is a boolean, expected an object".into())))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(fault(self.0, Fault::NotHar("not a HAR: \"log\" is null, expected an object".into())))
+    }
+}
+
+struct PagesSeed<'c, 's>(&'c mut Ctx<'s>);
+
+impl<'de> DeserializeSeed<'de> for PagesSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(PagesVisitor(self.0))
+    }
+}
+
+struct PagesVisitor<'c, 's>(&'c mut Ctx<'s>);
+
+impl<'de> Visitor<'de> for PagesVisitor<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of pages")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        let ctx = self.0;
+        let mut i = 0;
+        while let Some(fields) = a.next_element_seed(FieldsSeed::<PageKey>::new())? {
+            match page(fields, i) {
+                Ok(p) => ctx.info.pages.push(p),
+                Err(problem) => ctx.log_problems.push(problem),
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        self.0.log_problems.push("log.pages: expected an array, found an object; ignored".into());
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.0.log_problems.push("log.pages: expected an array, found a string; ignored".into());
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into());
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into());
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into());
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.0.log_problems.push("log.pages: expected an array, found a boolean; ignored".into());
+        Ok(())
+    }
+}
+
+fn page(fields: FieldList<PageKey>, i: usize) -> Result<Page, Problem> {
+    let fields = fields.map_err(|kind| format!("log.pages[{i}]: expected an object, found {kind}; page ignored"))?;
+    let mut p = Page::default();
+    for (k, v) in fields {
+        match k {
+            PageKey::Id => p.id = v.text(&format!("log.pages[{i}].id"))?.unwrap_or_default(),
+            PageKey::Title => p.title = v.text(&format!("log.pages[{i}].title"))?.unwrap_or_default(),
+            PageKey::Started => {
+                p.started =
+                    v.text(&format!("log.pages[{i}].startedDateTime"))?.and_then(|s| Timestamp::parse_rfc3339(&s))
+            }
+            PageKey::Other => {}
+        }
+    }
+    Ok(p)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entries.
+
+struct EntriesSeed<'c, 's>(&'c mut Ctx<'s>);
+
+impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(EntriesVisitor(self.0))
+    }
+}
+
+struct EntriesVisitor<'c, 's>(&'c mut Ctx<'s>);
+
+impl EntriesVisitor<'_, '_> {
+    fn not_array<E: de::Error>(self, kind: &str) -> E {
+        fault(self.0, Fault::NotHar(format!("not a HAR: \"log.entries\" is {kind}, expected an array")))
+    }
+}
+
+impl<'de> Visitor<'de> for EntriesVisitor<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the array \"log.entries\"")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        let ctx = self.0;
+        ctx.in_entries = true;
+        loop {
+            let index = ctx.next_index;
+            let Some(outcome) = a.next_element_seed(EntrySeed(&mut *ctx))? else { break };
+            ctx.next_index += 1;
+            let item = match outcome {
+                Ok(ex) => {
+                    ctx.summary.count(&ex);
+                    HarItem::Entry(ex)
+                }
+                Err((key_addr, problem)) => {
+                    ctx.summary.entry_errors += 1;
+                    HarItem::EntryError(ctx.entry_error(index, key_addr, problem))
+                }
+            };
+            if (ctx.sink)(item).is_break() {
+                return Err(fault(ctx, Fault::Stopped));
+            }
+        }
+        ctx.in_entries = false;
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(self.not_array("an object"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(self.not_array("a string"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(self.not_array("a number"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(self.not_array("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(self.not_array("a number"))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(self.not_array("a boolean"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(self.not_array("null"))
+    }
+}
+
+/// One entry: the exchange, or the address of its first key (slice mode) and the first problem.
+type EntryOutcome = Result<Exchange, (Option<usize>, Problem)>;
+
+struct EntrySeed<'c, 's>(&'c mut Ctx<'s>);
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_, '_> {
+    type Value = EntryOutcome;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<EntryOutcome, D::Error> {
+        d.deserialize_any(EntryVisitor(self.0))
+    }
+}
+
+struct EntryVisitor<'c, 's>(&'c mut Ctx<'s>);
+
+/// An exchange being filled, with the first problem met.
+#[derive(Default)]
+struct Builder {
+    ex: Exchange,
+    problem: Option<Problem>,
+    has_request: bool,
+    has_url: bool,
+    has_method: bool,
+    response_http_version: String,
+}
+
+impl Builder {
+    fn note(&mut self, r: Result<(), Problem>) {
+        if let Err(p) = r {
+            self.problem.get_or_insert(p);
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
+    type Value = EntryOutcome;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a HAR entry object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<EntryOutcome, A::Error> {
+        let ctx = self.0;
+        let index = ctx.next_index;
+        ctx.open_entry = Some(index);
+        let mut b = Builder { ex: Exchange { index, ..Exchange::default() }, ..Builder::default() };
+        let mut first_key = None;
+        while let Some(K(key, addr)) = a.next_key::<K<EntryKey>>()? {
+            if first_key.is_none() {
+                first_key = Some(addr);
+            }
+            let r = match key {
+                EntryKey::PageRef => a.next_value::<Scalar>()?.nonempty_text("pageref").map(|v| b.ex.page_ref = v),
+                EntryKey::Started => a
+                    .next_value::<Scalar>()?
+                    .text("startedDateTime")
+                    .map(|v| b.ex.started = v.and_then(|s| Timestamp::parse_rfc3339(&s))),
+                EntryKey::Request => {
+                    b.has_request = true;
+                    a.next_value_seed(RequestSeed(&mut b))?
+                }
+                EntryKey::Response => a.next_value_seed(ResponseSeed(&mut b))?,
+                EntryKey::ResourceType => {
+                    a.next_value::<Scalar>()?.nonempty_text("_resourceType").map(|v| b.ex.resource_type = v)
+                }
+                EntryKey::Initiator => a.next_value_seed(InitiatorSeed(&mut b.ex))?,
+                EntryKey::InitiatorType => {
+                    a.next_value::<Scalar>()?.nonempty_text("_initiator_type").map(|v| b.ex.initiator_type = v)
+                }
+                EntryKey::FromCache => a.next_value::<Scalar>()?.flag("_fromCache").map(|f| b.ex.from_cache |= f),
+                EntryKey::FetchType => a
+                    .next_value::<Scalar>()?
+                    .text("_fetchType")
+                    .map(|v| b.ex.from_cache |= v.is_some_and(|s| s.to_ascii_lowercase().contains("cache"))),
+                EntryKey::WsMessages => a
+                    .next_value_seed(CountSeed)?
+                    .map(|n| b.ex.websocket_messages = n)
+                    .map_err(|kind| format!("_webSocketMessages: expected an array, found {kind}")),
+                EntryKey::Other => {
+                    a.next_value::<IgnoredAny>()?;
+                    Ok(())
+                }
+            };
+            b.note(r);
+        }
+        ctx.open_entry = None;
+        let addr = first_key.flatten();
+        if b.problem.is_none() {
+            if !b.has_request {
+                b.problem = Some("request: missing".into());
+            } else if !b.has_url {
+                b.problem = Some("request.url: missing".into());
+            } else if !b.has_method {
+                b.problem = Some("request.method: missing".into());
+            }
+        }
+        if let Some(p) = b.problem {
+            return Ok(Err((addr, p)));
+        }
+        if b.ex.http_version.is_empty() {
+            b.ex.http_version = b.response_http_version;
+        }
+        Ok(Ok(b.ex))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<EntryOutcome, A::Error> {
+        while a.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Err((None, "expected an object, found an array".into())))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<EntryOutcome, E> {
+        Ok(Err((None, "expected an object, found a string".into())))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<EntryOutcome, E> {
+        Ok(Err((None, "expected an object, found a number".into())))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<EntryOutcome, E> {
+        Ok(Err((None, "expected an object, found a number".into())))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<EntryOutcome, E> {
+        Ok(Err((None, "expected an object, found a number".into())))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<EntryOutcome, E> {
+        Ok(Err((None, "expected an object, found a boolean".into())))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<EntryOutcome, E> {
+        Ok(Err((None, "expected an object, found null".into())))
+    }
+}
+
+/// Counts the elements of an array (`_webSocketMessages`) without keeping them; `null` is 0.
+struct CountSeed;
+
+impl<'de> DeserializeSeed<'de> for CountSeed {
+    type Value = Result<usize, &'static str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<usize, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut n = 0;
+                while a.next_element::<IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Ok(n))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Ok(0))
+            }
+            reject_scalars!();
+            reject_map!();
+        }
+        d.deserialize_any(V)
+    }
+}
+
+struct RequestSeed<'b>(&'b mut Builder);
+
+impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
+    type Value = Result<(), Problem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V<'b>(&'b mut Builder);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Result<(), &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the request object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let b = self.0;
+                while let Some(K(key, _)) = a.next_key::<K<RequestKey>>()? {
+                    let r = match key {
+                        RequestKey::Method => a.next_value::<Scalar>()?.text("request.method").map(|v| {
+                            b.has_method = v.is_some();
+                            b.ex.method = v.unwrap_or_default();
+                        }),
+                        RequestKey::Url => a.next_value::<Scalar>()?.text("request.url").map(|v| {
+                            b.has_url = v.is_some();
+                            b.ex.url = v.unwrap_or_default();
+                        }),
+                        RequestKey::HttpVersion => a
+                            .next_value::<Scalar>()?
+                            .text("request.httpVersion")
+                            .map(|v| b.ex.http_version = v.unwrap_or_default()),
+                        RequestKey::Headers => a
+                            .next_value_seed(HeadersSeed)?
+                            .map(|h| b.ex.request_headers = h)
+                            .map_err(|p| format!("request.headers{p}")),
+                        RequestKey::Cookies => a
+                            .next_value_seed(CookiesSeed)?
+                            .map(|c| b.ex.request_cookies = c)
+                            .map_err(|p| format!("request.cookies{p}")),
+                        RequestKey::Other => {
+                            a.next_value::<IgnoredAny>()?;
+                            Ok(())
+                        }
+                    };
+                    b.note(r);
+                }
+                Ok(Ok(()))
+            }
+            reject_scalars!();
+            reject_seq!();
+            reject_unit!();
+        }
+        Ok(d.deserialize_any(V(self.0))?.map_err(|kind| format!("request: expected an object, found {kind}")))
+    }
+}
+
+struct ResponseSeed<'b>(&'b mut Builder);
+
+fn status(v: Scalar) -> Result<u16, Problem> {
+    let bad = |what: &str| format!("response.status: expected an HTTP status code, found {what}");
+    match v {
+        Scalar::U(n) => u16::try_from(n).map_err(|_| bad(&format!("{n}"))),
+        Scalar::F(f) if f.fract() == 0.0 && (0.0..=65535.0).contains(&f) => Ok(f as u16),
+        Scalar::Str(s) => s
+            .trim()
+            .parse::<u16>()
+            .map_err(|_| bad(&format!("the string {:?}", s.chars().take(20).collect::<String>()))),
+        Scalar::I(n) => Err(bad(&format!("{n}"))),
+        other => Err(bad(other.kind())),
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
+    type Value = Result<(), Problem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V<'b>(&'b mut Builder);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Result<(), &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the response object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let b = self.0;
+                while let Some(K(key, _)) = a.next_key::<K<ResponseKey>>()? {
+                    let r = match key {
+                        ResponseKey::Status => status(a.next_value::<Scalar>()?).map(|s| b.ex.status = s),
+                        ResponseKey::HttpVersion => a
+                            .next_value::<Scalar>()?
+                            .text("response.httpVersion")
+                            .map(|v| b.response_http_version = v.unwrap_or_default()),
+                        ResponseKey::Headers => a
+                            .next_value_seed(HeadersSeed)?
+                            .map(|h| b.ex.response_headers = h)
+                            .map_err(|p| format!("response.headers{p}")),
+                        ResponseKey::Cookies => a
+                            .next_value_seed(CookiesSeed)?
+                            .map(|c| b.ex.response_cookies = c)
+                            .map_err(|p| format!("response.cookies{p}")),
+                        ResponseKey::RedirectUrl => a
+                            .next_value::<Scalar>()?
+                            .nonempty_text("response.redirectURL")
+                            .map(|v| b.ex.redirect_url = v),
+                        ResponseKey::Error => {
+                            a.next_value::<Scalar>()?.nonempty_text("response._error").map(|v| b.ex.error = v)
+                        }
+                        ResponseKey::FromDiskCache => {
+                            a.next_value::<Scalar>()?.flag("response.fromDiskCache").map(|f| b.ex.from_cache |= f)
+                        }
+                        ResponseKey::FromPrefetchCache => {
+                            a.next_value::<Scalar>()?.flag("response.fromPrefetchCache").map(|f| b.ex.from_cache |= f)
+                        }
+                        ResponseKey::FulfilledBy => a
+                            .next_value::<Scalar>()?
+                            .text("response._fulfilledBy")
+                            .map(|v| b.ex.from_cache |= v.is_some_and(|s| s.to_ascii_lowercase().contains("cache"))),
+                        ResponseKey::Other => {
+                            a.next_value::<IgnoredAny>()?;
+                            Ok(())
+                        }
+                    };
+                    b.note(r);
+                }
+                Ok(Ok(()))
+            }
+            // A `null` response means none was recorded: status 0, no headers.
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Ok(()))
+            }
+            reject_scalars!();
+            reject_seq!();
+        }
+        Ok(d.deserialize_any(V(self.0))?.map_err(|kind| format!("response: expected an object, found {kind}")))
+    }
+}
+
+/// `headers`: an array of `{name, value}`; also tolerated: `null` and `{}` (no headers) and an object
+/// mapping names to values. The error is a path suffix (`[3].name: ...`) for the caller to prefix.
+struct HeadersSeed;
+
+fn header(fields: FieldList<HeaderKey>, i: usize) -> Result<Header, Problem> {
+    let fields = fields.map_err(|kind| format!("[{i}]: expected an object {{name, value}}, found {kind}"))?;
+    let (mut name, mut value) = (None, None);
+    for (k, v) in fields {
+        match k {
+            HeaderKey::Name => name = v.text(&format!("[{i}].name"))?,
+            HeaderKey::Value => value = v.text(&format!("[{i}].value"))?,
+            HeaderKey::Other => {}
+        }
+    }
+    let name = name.ok_or_else(|| format!("[{i}].name: missing"))?;
+    Ok(Header { name, value: value.unwrap_or_default() })
+}
+
+impl<'de> DeserializeSeed<'de> for HeadersSeed {
+    type Value = Result<Headers, Problem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<Headers, Problem>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of headers")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let (mut out, mut problem, mut i) = (Vec::new(), None, 0);
+                while let Some(fields) = a.next_element_seed(FieldsSeed::<HeaderKey>::new())? {
+                    match header(fields, i) {
+                        Ok(h) => out.push(h),
+                        Err(p) => {
+                            problem.get_or_insert(p);
+                        }
+                    }
+                    i += 1;
+                }
+                Ok(problem.map_or(Ok(Headers(out)), Err))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let (mut out, mut problem) = (Vec::new(), None);
+                while let Some(KeyText(name)) = a.next_key::<KeyText>()? {
+                    match a.next_value::<Scalar>()?.text(&format!(".{name}")) {
+                        Ok(v) => out.push(Header { name, value: v.unwrap_or_default() }),
+                        Err(p) => {
+                            problem.get_or_insert(p);
+                        }
+                    }
+                }
+                Ok(problem.map_or(Ok(Headers(out)), Err))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Ok(Headers::default()))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Err(": expected an array of {name, value}, found a string".into()))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Err(": expected an array of {name, value}, found a number".into()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Err(": expected an array of {name, value}, found a number".into()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Err(": expected an array of {name, value}, found a number".into()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Err(": expected an array of {name, value}, found a boolean".into()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `cookies`: an array of `{name, value, domain?, path?}`; `null` is an empty list.
+struct CookiesSeed;
+
+fn cookie(fields: FieldList<CookieKey>, i: usize) -> Result<ListedCookie, Problem> {
+    let fields = fields.map_err(|kind| format!("[{i}]: expected an object, found {kind}"))?;
+    let mut c = ListedCookie::default();
+    for (k, v) in fields {
+        match k {
+            CookieKey::Name => c.name = v.text(&format!("[{i}].name"))?.unwrap_or_default(),
+            CookieKey::Value => c.value = v.text(&format!("[{i}].value"))?.unwrap_or_default(),
+            CookieKey::Domain => c.domain = v.nonempty_text(&format!("[{i}].domain"))?,
+            CookieKey::Path => c.path = v.nonempty_text(&format!("[{i}].path"))?,
+            CookieKey::Other => {}
+        }
+    }
+    Ok(c)
+}
+
+impl<'de> DeserializeSeed<'de> for CookiesSeed {
+    type Value = Result<Vec<ListedCookie>, Problem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(CookieList)
+    }
+}
+
+struct CookieList;
+
+impl<'de> Visitor<'de> for CookieList {
+    type Value = Result<Vec<ListedCookie>, Problem>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of cookies")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+        let (mut out, mut problem, mut i) = (Vec::new(), None, 0);
+        while let Some(fields) = a.next_element_seed(FieldsSeed::<CookieKey>::new())? {
+            match cookie(fields, i) {
+                Ok(c) => out.push(c),
+                Err(p) => {
+                    problem.get_or_insert(p);
+                }
+            }
+            i += 1;
+        }
+        Ok(problem.map_or(Ok(out), Err))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(Vec::new()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+        while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Err(": expected an array, found an object".into()))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err(": expected an array, found a string".into()))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err(": expected an array, found a number".into()))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err(": expected an array, found a number".into()))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err(": expected an array, found a number".into()))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err(": expected an array, found a boolean".into()))
+    }
+}
+
+/// `_initiator`: DevTools' object `{type, url?, stack?}` or chrome-har's flattened URL string.
+/// When the object has no `url`, the first call frame's URL (`stack.callFrames[0].url`) stands in.
+/// A malformed `stack` is ignored (it is only a fallback); a malformed `type` or `url` is a problem.
+struct InitiatorSeed<'x>(&'x mut Exchange);
+
+impl<'de> DeserializeSeed<'de> for InitiatorSeed<'_> {
+    type Value = Result<(), Problem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V<'x>(&'x mut Exchange);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Result<(), Problem>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an initiator object or URL")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                if !s.is_empty() {
+                    self.0.initiator_url = Some(s.to_owned());
+                }
+                Ok(Ok(()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Ok(()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let ex = self.0;
+                let (mut url, mut frame_url, mut problem) = (None, None, None);
+                while let Some(K(key, _)) = a.next_key::<K<InitiatorKey>>()? {
+                    let r = match key {
+                        InitiatorKey::Type => {
+                            a.next_value::<Scalar>()?.nonempty_text("_initiator.type").map(|v| ex.initiator_type = v)
+                        }
+                        InitiatorKey::Url => a.next_value::<Scalar>()?.nonempty_text("_initiator.url").map(|v| url = v),
+                        InitiatorKey::Stack => {
+                            frame_url = a.next_value_seed(StackSeed)?;
+                            Ok(())
+                        }
+                        InitiatorKey::Other => {
+                            a.next_value::<IgnoredAny>()?;
+                            Ok(())
+                        }
+                    };
+                    if let Err(p) = r {
+                        problem.get_or_insert(p);
+                    }
+                }
+                if let Some(u) = url.or(frame_url) {
+                    ex.initiator_url = Some(u);
+                }
+                Ok(problem.map_or(Ok(()), Err))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Err("_initiator: expected an object or a string, found an array".into()))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Err("_initiator: expected an object or a string, found a number".into()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Err("_initiator: expected an object or a string, found a number".into()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Err("_initiator: expected an object or a string, found a number".into()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Err("_initiator: expected an object or a string, found a boolean".into()))
+            }
+        }
+        d.deserialize_any(V(self.0))
+    }
+}
+
+/// `_initiator.stack`: yields `callFrames[0].url` when present and non-empty.
+struct StackSeed;
+
+impl<'de> DeserializeSeed<'de> for StackSeed {
+    type Value = Option<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<Option<String>, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a stack object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut url = None;
+                while let Some(K(key, _)) = a.next_key::<K<StackKey>>()? {
+                    match key {
+                        StackKey::CallFrames => url = a.next_value_seed(FramesSeed)?,
+                        StackKey::Other => {
+                            a.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Ok(url))
+            }
+            reject_scalars!();
+            reject_seq!();
+            reject_unit!();
+        }
+        Ok(d.deserialize_any(V)?.ok().flatten())
+    }
+}
+
+/// `stack.callFrames`: the URL of the first frame.
+struct FramesSeed;
+
+impl<'de> DeserializeSeed<'de> for FramesSeed {
+    type Value = Option<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<Option<String>, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of call frames")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut url = None;
+                if let Some(Ok(fields)) = a.next_element_seed(FieldsSeed::<FrameKey>::new())? {
+                    for (k, v) in fields {
+                        if k == FrameKey::Url {
+                            url = v.nonempty_text("url").ok().flatten();
+                        }
+                    }
+                }
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Ok(url))
+            }
+            reject_scalars!();
+            reject_map!();
+            reject_unit!();
+        }
+        Ok(d.deserialize_any(V)?.ok().flatten())
+    }
+}

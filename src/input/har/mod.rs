@@ -1,0 +1,327 @@
+//! The HAR reader: streams `log.entries` one [`Exchange`] at a time, in memory that does not grow with
+//! the file.
+//!
+//! Regular files are memory-mapped and parsed in place; standard input and anything that cannot be
+//! mapped is parsed from a buffered reader with the same visitors. Bodies (`content.text`,
+//! `postData.text`) and every field the analysis does not use are skipped without being
+//! materialised. Entries are handed to a sink as soon as they are read and then dropped.
+//!
+//! Leniency: producers disagree (see `test-material.md` §5), so a wrong type inside one entry makes
+//! that entry an [`HarItem::EntryError`] (or is tolerated when its meaning is clear, e.g. `"200"` as a
+//! status) while the other entries are still delivered. Only broken JSON, or a document that is not a
+//! HAR at all, ends the read with an [`InputError`] — after every entry before the break was delivered.
+
+mod de;
+#[cfg(test)]
+mod tests;
+
+use crate::evidence::{Exchange, InputError, Location, Page};
+use de::{Ctx, Fault, LineIndex, RootSeed};
+use serde::de::DeserializeSeed;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::ops::ControlFlow;
+use std::path::Path;
+
+/// The UTF-8 byte-order mark some producers (mitmproxy, Windows tools) write first.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A program named in the HAR (`log.creator`, `log.browser`): tells which producer's quirks to
+/// expect and whether a capture is a sanitized Chrome export.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Software {
+    /// `name` (`WebInspector`, `Firefox`, `chrome-har`, ...).
+    pub name: String,
+    /// `version` as written.
+    pub version: String,
+}
+
+/// What `log` says about the capture, as far as it was read when the first entry came.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HarLogInfo {
+    /// `log.version` (`1.2`, ...).
+    pub version: Option<String>,
+    /// `log.creator`.
+    pub creator: Option<Software>,
+    /// `log.browser` (absent in Chrome DevTools and Safari exports).
+    pub browser: Option<Software>,
+    /// `log.pages` that precede `log.entries` in the file; later ones are only in [`HarSummary::pages`].
+    pub pages: Vec<Page>,
+}
+
+/// One item of a streamed HAR, in file order.
+// Items are moved once into the sink and dropped; boxing `Exchange` would only add an allocation per entry.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HarItem {
+    /// The log's metadata, delivered once, before the first entry (or at the end when there are none).
+    Log(HarLogInfo),
+    /// One readable entry.
+    Entry(Exchange),
+    /// One entry that could not be read; it is skipped and the read goes on.
+    EntryError(InputError),
+}
+
+/// Totals over a whole read: what an analysis needs to judge the capture as a whole (for example a
+/// sanitized Chrome export: `request.cookies` lists but no `Cookie` headers anywhere).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HarSummary {
+    /// Entries delivered as [`HarItem::Entry`].
+    pub entries: usize,
+    /// Entries delivered as [`HarItem::EntryError`].
+    pub entry_errors: usize,
+    /// `log.version`.
+    pub version: Option<String>,
+    /// `log.creator`.
+    pub creator: Option<Software>,
+    /// `log.browser`.
+    pub browser: Option<Software>,
+    /// Every readable page of `log.pages`, wherever it stood in the file.
+    pub pages: Vec<Page>,
+    /// Problems outside entries that were skipped (a malformed page, a `creator` that is not an
+    /// object, ...). They never stop the read.
+    pub log_problems: Vec<InputError>,
+    /// Request and response headers delivered.
+    pub headers: usize,
+    /// Bytes of header names and values delivered.
+    pub header_bytes: u64,
+    /// Requests with at least one `Cookie` header.
+    pub requests_with_cookie_header: usize,
+    /// Requests with an `Authorization` header.
+    pub requests_with_authorization: usize,
+    /// Responses with at least one `Set-Cookie` header.
+    pub responses_with_set_cookie: usize,
+    /// `Set-Cookie` lines after unfolding `\n`-folded values.
+    pub set_cookie_lines: usize,
+    /// Entries with a non-empty `request.cookies` list.
+    pub request_cookie_lists: usize,
+    /// Entries with a non-empty `request.cookies` list but no `Cookie` header (headers stripped).
+    pub request_cookie_lists_without_header: usize,
+    /// Entries with a non-empty `response.cookies` list.
+    pub response_cookie_lists: usize,
+    /// Entries with a non-empty `response.cookies` list but no `Set-Cookie` header.
+    pub response_cookie_lists_without_header: usize,
+    /// Entries served from a cache.
+    pub cached: usize,
+    /// Entries with status 0 (failed or blocked).
+    pub failed: usize,
+    /// Entries with a `redirectURL`.
+    pub redirects: usize,
+    /// WebSocket messages counted over all entries.
+    pub websocket_messages: usize,
+    /// Whether the sink stopped the read before the end (the totals then cover only what was read).
+    pub stopped_early: bool,
+}
+
+impl HarSummary {
+    fn count(&mut self, ex: &Exchange) {
+        self.entries += 1;
+        for h in ex.request_headers.0.iter().chain(&ex.response_headers.0) {
+            self.headers += 1;
+            self.header_bytes += (h.name.len() + h.value.len()) as u64;
+        }
+        let has_cookie = ex.request_headers.contains("cookie");
+        let has_set_cookie = ex.response_headers.contains("set-cookie");
+        self.requests_with_cookie_header += usize::from(has_cookie);
+        self.requests_with_authorization += usize::from(ex.request_headers.contains("authorization"));
+        self.responses_with_set_cookie += usize::from(has_set_cookie);
+        if has_set_cookie {
+            self.set_cookie_lines += ex.response_headers.set_cookie_lines().len();
+        }
+        if !ex.request_cookies.is_empty() {
+            self.request_cookie_lists += 1;
+            self.request_cookie_lists_without_header += usize::from(!has_cookie);
+        }
+        if !ex.response_cookies.is_empty() {
+            self.response_cookie_lists += 1;
+            self.response_cookie_lists_without_header += usize::from(!has_set_cookie);
+        }
+        self.cached += usize::from(ex.from_cache);
+        self.failed += usize::from(ex.status == 0);
+        self.redirects += usize::from(ex.redirect_url.is_some());
+        self.websocket_messages += ex.websocket_messages;
+    }
+}
+
+/// Reads the HAR at `path`, memory-mapped when it is a regular file, streaming otherwise.
+///
+/// Entries go to `sink` as they are read; returning [`ControlFlow::Break`] stops the read (the
+/// summary then has `stopped_early`). An `Err` means the file as a whole could not be read further;
+/// entries before the break were already delivered. `-` is not special here: pass standard input to
+/// [`read_har_reader`].
+pub fn read_har_path(path: &Path, sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>) -> Result<HarSummary, InputError> {
+    let file = File::open(path).map_err(|e| whole_file(path, format!("cannot open the file: {e}")))?;
+    let is_nonempty_file = file.metadata().map(|m| m.is_file() && m.len() > 0).unwrap_or(false);
+    if is_nonempty_file {
+        // SAFETY: the map is only read, and only while this function runs. The one hazard is another
+        // process truncating or rewriting the file meanwhile: a HAR is an export that nothing writes
+        // to while it is analysed, and the risk (SIGBUS or odd bytes, never memory unsafety in our
+        // parsing of valid-UTF-8-checked slices) is accepted for the 3x CPU and constant memory the
+        // map gives over streaming. Nothing borrowed from the map outlives it: entries are owned.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            return read_har_slice(&map, path, sink);
+        }
+    }
+    read_har_reader(file, path, sink)
+}
+
+/// Reads a HAR from any reader (standard input, a pipe) in constant memory; `name` is used in
+/// locations (`-` for standard input).
+pub fn read_har_reader(
+    reader: impl Read,
+    name: &Path,
+    sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>,
+) -> Result<HarSummary, InputError> {
+    let mut buf = BufReader::with_capacity(64 * 1024, reader);
+    let mut bom = false;
+    // Skip a BOM; `fill_buf` may return fewer than three bytes on a pipe, so read up to three.
+    let mut head = [0u8; 3];
+    let mut got = 0;
+    while got < 3 {
+        let avail = buf.fill_buf().map_err(|e| whole_file(name, format!("cannot read: {e}")))?;
+        if avail.is_empty() {
+            break;
+        }
+        let n = avail.len().min(3 - got);
+        head[got..got + n].copy_from_slice(&avail[..n]);
+        if head[..got + n] != BOM[..got + n] {
+            break;
+        }
+        buf.consume(n);
+        got += n;
+    }
+    if got == 3 {
+        bom = true;
+    }
+    // A partial BOM prefix was consumed: put it back in front.
+    let prefix = if bom { &[][..] } else { &head[..got] };
+    let de = serde_json::Deserializer::from_reader(prefix.chain(buf));
+    run(de, name, None, bom, sink)
+}
+
+/// Reads a HAR held in memory (a memory map, a test string, a fuzz input).
+pub fn read_har_slice(
+    bytes: &[u8],
+    name: &Path,
+    sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>,
+) -> Result<HarSummary, InputError> {
+    let (body, bom) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    run(serde_json::Deserializer::from_slice(body), name, Some(bytes), bom, sink)
+}
+
+fn run<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    name: &Path,
+    src: Option<&[u8]>,
+    bom: bool,
+    sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>,
+) -> Result<HarSummary, InputError> {
+    let mut ctx = Ctx {
+        sink,
+        summary: HarSummary::default(),
+        info: HarLogInfo::default(),
+        log_emitted: false,
+        log_problems: Vec::new(),
+        next_index: 0,
+        open_entry: None,
+        in_entries: false,
+        root_started: false,
+        fault: None,
+        file: name,
+        src,
+        lines: LineIndex::default(),
+    };
+    let result = RootSeed(&mut ctx).deserialize(&mut de).and_then(|()| de.end());
+    let mut summary = std::mem::take(&mut ctx.summary);
+    match result {
+        Ok(()) => {
+            if !ctx.log_emitted {
+                ctx.log_emitted = true;
+                // Nothing follows: whether the sink wants to stop makes no difference.
+                let _ = (ctx.sink)(HarItem::Log(ctx.info.clone()));
+            }
+        }
+        Err(err) => match describe_error(&err, &ctx, bom) {
+            Some(e) => return Err(e),
+            None => summary.stopped_early = true,
+        },
+    }
+    summary.version = ctx.info.version;
+    summary.creator = ctx.info.creator;
+    summary.browser = ctx.info.browser;
+    summary.pages = ctx.info.pages;
+    summary.log_problems = ctx
+        .log_problems
+        .into_iter()
+        .map(|message| InputError { location: Location { file: name.to_path_buf(), ..Location::default() }, message })
+        .collect();
+    Ok(summary)
+}
+
+fn whole_file(name: &Path, message: String) -> InputError {
+    InputError { location: Location { file: name.to_path_buf(), ..Location::default() }, message }
+}
+
+/// Turns a serde_json error into a whole-file error that says what went wrong and where, or `None`
+/// when the sink stopped the read on purpose.
+fn describe_error(err: &serde_json::Error, ctx: &Ctx<'_>, bom: bool) -> Option<InputError> {
+    let line = err.line();
+    // serde_json counts columns in bytes from the start of the parsed text; the BOM precedes it.
+    let column = if bom && line == 1 { err.column() + BOM.len() } else { err.column() };
+    let location = Location {
+        file: ctx.file.to_path_buf(),
+        line: (line > 0).then_some(line),
+        column: (line > 0).then_some(column),
+        entry: ctx.open_entry,
+    };
+    let inside = match ctx.open_entry {
+        Some(n) => format!(" inside entry {n}"),
+        None => String::new(),
+    };
+    let message = match &ctx.fault {
+        Some(Fault::Stopped) => return None,
+        Some(Fault::NotHar(msg)) => msg.clone(),
+        None => json_error_message(err, ctx, &inside, line),
+    };
+    Some(InputError { location, message })
+}
+
+fn json_error_message(err: &serde_json::Error, ctx: &Ctx<'_>, inside: &str, line: usize) -> String {
+    use serde_json::error::Category;
+    let text = err.to_string();
+    // serde_json appends " at line L column C"; the location carries that already.
+    let what = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]);
+    match err.classify() {
+        Category::Io => format!("cannot read: {what}"),
+        Category::Eof => match ctx.open_entry {
+            Some(n) => format!(
+                "file ends inside entry {n} at line {line}: the file is truncated; the {n} entries before it were read"
+            ),
+            None if ctx.in_entries => format!(
+                "file ends inside \"log.entries\" at line {line}, after {} entries: the file is truncated",
+                ctx.next_index
+            ),
+            None if !ctx.root_started => "the file is empty: expected a HAR (JSON with \"log\")".to_owned(),
+            None => format!("file ends at line {line} before the HAR is complete: the file is truncated"),
+        },
+        Category::Syntax | Category::Data => {
+            if what.contains("recursion limit exceeded") {
+                format!(
+                    "JSON nested more than 128 levels deep{inside}: crossjar stops there instead of risking its stack"
+                )
+            } else if what.contains("invalid unicode code point") {
+                format!("invalid UTF-8{inside}: a HAR must be UTF-8 text")
+            } else if !ctx.root_started {
+                format!("not JSON (a HAR is a JSON document): {what}")
+            } else {
+                format!("invalid JSON{inside}: {what}")
+            }
+        }
+    }
+}
