@@ -19,7 +19,6 @@ use crossjar::model::profile::Browser;
 use crossjar::model::request::{RequestContext, RequestKind};
 use crossjar::model::time::Timestamp;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use url::Url;
 
 const SEQUENTIAL: [&str; 3] = ["updateAndDeleteTests", "chromiumDomainTests", "chromiumDeletionTests"];
@@ -133,7 +132,6 @@ fn run_one(jar: &mut CookieJar, t: &Value, t_now: Timestamp) -> Result<Outcome, 
         input: format!("{desc} Set-Cookie {lines:?} from {from}"),
         expected: expected.join(" | "),
         actual: actual.join(" | "),
-        alt: BTreeMap::new(),
     })
 }
 
@@ -181,7 +179,6 @@ fn run_helpers(doc: &Value, suite: &mut Suite, file: &str) {
             input: format!("default_path({input:?})"),
             expected: want,
             actual: default_path(&input),
-            alt: BTreeMap::new(),
         });
     }
     for (input, want) in rows_of("isIPTests") {
@@ -192,7 +189,6 @@ fn run_helpers(doc: &Value, suite: &mut Suite, file: &str) {
             input: format!("is_ip_literal({host:?})"),
             expected: want.to_string(),
             actual: is_ip_literal(&host).to_string(),
-            alt: BTreeMap::new(),
         });
     }
     for (i, row) in rows_of("domainAndTypeTests") {
@@ -235,7 +231,6 @@ fn run_helpers(doc: &Value, suite: &mut Suite, file: &str) {
             input: format!("Set-Cookie \"a=1; domain={domain}\" on http://{url_host}/ (Go expects {want})"),
             expected: norm(&want),
             actual: norm(&actual),
-            alt: BTreeMap::new(),
         });
     }
 }

@@ -115,7 +115,7 @@ fn origin(u: &Url) -> Origin {
 }
 
 fn outcome(id: &str, input: String, expected: String, actual: String) -> Option<Outcome> {
-    Some(Outcome { id: id.to_string(), input, expected, actual, alt: BTreeMap::new() })
+    Some(Outcome { id: id.to_string(), input, expected, actual })
 }
 
 fn replay(f: &File, v: &Value, id: &str) -> R {
