@@ -7,13 +7,25 @@ use std::path::{Path, PathBuf};
 
 /// `../shared/conformance` next to the crate, or `None` (after printing one line) when absent.
 pub fn conformance_dir(suite: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
+    conformance_dir_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"), suite)
+}
+
+/// `<shared>/conformance` if it is a directory; otherwise prints one line saying so and returns `None`.
+pub fn conformance_dir_in(shared: &Path, suite: &str) -> Option<PathBuf> {
+    let dir = shared.join("conformance");
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("{suite}: skipped, {} not present", dir.display());
+        show(&format!("{suite}: skipped, {} not present", dir.display()));
         None
     }
+}
+
+/// Writes one line straight to stderr, past libtest's output capture, so the summary lines show in a
+/// plain `cargo test` run and not only with `--nocapture` or on failure.
+pub fn show(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// Reads and parses one JSON file; the error names the file.
@@ -229,13 +241,13 @@ impl Suite {
         if !self.skipped.is_empty() {
             let _ = write!(line, ", {} skipped", self.skipped.len());
         }
-        println!("{line}");
+        show(&line);
         let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, r) in &self.skipped {
             *by_reason.entry(r.as_str()).or_default() += 1;
         }
         for (r, n) in by_reason {
-            println!("  {}: skipped {n}: {r}", self.name);
+            show(&format!("  {}: skipped {n}: {r}", self.name));
         }
         if !self.failures.is_empty() {
             let mut msg = format!("{} failure(s) in {}:\n", self.failures.len(), self.name);
@@ -277,6 +289,7 @@ impl Suite {
 /// The harness checks itself: the deviations parser and the scoring rules (stale deviations fail,
 /// a deviation's current expectation must hold).
 pub fn self_checks() {
+    assert!(conformance_dir_in(Path::new("/nonexistent/crossjar-shared"), "self").is_none());
     let text =
         "# c\n[[deviation]]\nsuite = \"s\"\nid = \"a\\\"b\"\nreason = \"r\"\nsource = \"x\"\nexpected = \"t\\u0041\"\n";
     let d = parse_deviations(text, "t").expect("parses");
