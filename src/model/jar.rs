@@ -190,8 +190,11 @@ impl CookieJar {
         // Domain (§5.7 steps 7–10).
         let mut host_only = true;
         let mut domain = host.clone();
-        if let Some(d) = parsed.domain.as_deref().filter(|d| !d.is_empty()) {
-            if !d.is_ascii() {
+        if let Some(d) = parsed.domain.as_deref() {
+            if d.is_empty() {
+                // `Domain=.`: Chromium rejects it (cookie_store_unittest.h, InvalidDomainTest).
+                status.exclude(Exclusion::InvalidDomain);
+            } else if !d.is_ascii() {
                 status.exclude(Exclusion::DomainNonAscii);
             } else {
                 match canonical_domain_attribute(d) {
@@ -395,6 +398,10 @@ impl CookieJar {
         let top_site = top_level_site(ctx);
         let credentials = api == Api::Script || ctx.includes_credentials();
         let mut out = Retrieval::default();
+        if !matches!(ctx.url.scheme(), "http" | "https" | "ws" | "wss") {
+            // Only cookieable schemes carry cookies (Chromium CookieMonster's cookieable schemes).
+            return out;
+        }
         for cookie in &self.cookies {
             if cookie.is_expired(ctx.time) {
                 continue;

@@ -62,6 +62,8 @@ pub enum IgnoredWhy {
     InvalidSameSite,
     /// `Path` is empty or does not start with `/`, so the default path is used.
     RelativePath,
+    /// `Domain=` with no value.
+    EmptyDomain,
     /// The attribute name is not one browsers know.
     UnknownAttribute,
 }
@@ -75,6 +77,7 @@ impl IgnoredWhy {
             IgnoredWhy::InvalidMaxAge => "not a number of seconds",
             IgnoredWhy::InvalidSameSite => "not Strict, Lax or None",
             IgnoredWhy::RelativePath => "empty or relative path: the default path is used",
+            IgnoredWhy::EmptyDomain => "empty Domain attribute",
             IgnoredWhy::UnknownAttribute => "unknown attribute",
         }
     }
@@ -100,8 +103,8 @@ pub struct SetCookie {
     pub expires: Option<Timestamp>,
     /// The last valid `Max-Age`, in seconds (beats `Expires` whatever the order).
     pub max_age: Option<i64>,
-    /// The last `Domain` attribute's value, with one leading `.` removed and lower-cased; `Some("")` for
-    /// an empty `Domain=` (which makes a host-only cookie).
+    /// The last non-empty `Domain` attribute's value, with one leading `.` removed and lower-cased
+    /// (`Some("")` for `Domain=.`, which browsers reject).
     pub domain: Option<String>,
     /// The last `Path` attribute's value as written; the storage step uses the default path when it is
     /// empty or does not start with `/`.
@@ -178,6 +181,9 @@ pub fn parse_set_cookie(line: &str) -> Result<SetCookie, Exclusion> {
                 Some(n) => cookie.max_age = Some(n),
                 None => ignore(&mut cookie, IgnoredWhy::InvalidMaxAge),
             },
+            // An empty value is ignored (§5.6.3 "SHOULD ignore the cookie-av entirely"), so an earlier
+            // Domain stays in force; `Domain=.` is not empty and leaves `Some("")`, which Chrome rejects.
+            "domain" if attr_value.is_empty() => ignore(&mut cookie, IgnoredWhy::EmptyDomain),
             "domain" => {
                 let d = attr_value.strip_prefix('.').unwrap_or(attr_value);
                 cookie.domain = Some(d.to_ascii_lowercase());
