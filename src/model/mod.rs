@@ -5,6 +5,8 @@
 //! module; every output is an adapter over its verdicts.
 #![forbid(unsafe_code)]
 
+pub mod cors;
+pub mod cors_security;
 pub mod http;
 pub mod profile;
 pub mod reason;

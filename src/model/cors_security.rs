@@ -1,0 +1,1 @@
+//! Static CORS security checks (placeholder, filled in below).
