@@ -1,0 +1,3 @@
+//! Input adapters: turn captured text into records the model and the analysis understand.
+
+pub mod curl;
