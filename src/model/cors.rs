@@ -720,7 +720,7 @@ pub fn preflight_check(
             .map(|e| CorsErrorStatus { error: e.error.for_preflight(), failed_parameter: e.failed_parameter }),
     );
     if !(200..300).contains(&response.status) && !(300..400).contains(&response.status) {
-        errors.push(CorsErrorStatus::new(CorsError::PreflightInvalidStatus, response.status.to_string()));
+        errors.push(CorsErrorStatus::new(CorsError::PreflightInvalidStatus, ""));
     }
     let include = credentials == CredentialsMode::Include;
     match parse_token_list(&response.headers, "access-control-allow-methods") {

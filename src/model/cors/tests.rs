@@ -190,6 +190,8 @@ fn preflight_status_and_redirect() {
         preflight_errors(404, &h, CredentialsMode::Include, "PUT", &[]),
         vec![CorsError::PreflightInvalidStatus]
     );
+    let status = preflight_check(PAGE, CredentialsMode::Include, "PUT", &[], &CorsResponse::new(500, hdrs(&h)));
+    assert_eq!(status[0].failed_parameter, "", "DevTools gives no parameter for a bad status");
     assert_eq!(
         preflight_errors(302, &h, CredentialsMode::Include, "PUT", &[]),
         vec![CorsError::PreflightDisallowedRedirect]
