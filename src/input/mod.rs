@@ -1,3 +1,4 @@
-//! Input adapters: each turns one capture format into [`crate::evidence`] records.
+//! Input adapters: each turns one capture format into [`crate::evidence`] records or model inputs.
 
+pub mod curl;
 pub mod har;
