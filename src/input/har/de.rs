@@ -61,7 +61,7 @@ impl Ctx<'_> {
                 location.column = Some(column);
             }
         }
-        InputError { location, message: format!("entry {index} skipped: {problem}") }
+        InputError { location, message: format!("entry skipped: {problem}") }
     }
 }
 
