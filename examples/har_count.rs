@@ -35,6 +35,13 @@ fn main() {
         read_har_path(path, &mut sink)
     };
     println!("entries {entries}, set-cookie lines {set_cookie_lines}, entry errors {entry_errors}");
+    // Resident memory at the end, split into heap (anonymous) and mapped file pages (Linux only).
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        let pick = |k: &str| status.lines().find(|l| l.starts_with(k)).map(|l| l[k.len()..].trim().to_owned());
+        if let (Some(anon), Some(file)) = (pick("RssAnon:"), pick("RssFile:")) {
+            eprintln!("resident at end: anonymous {anon}, file-backed {file}");
+        }
+    }
     match result {
         Ok(s) => println!(
             "summary: {} headers ({} bytes), {} requests with Cookie, {} responses with Set-Cookie",
