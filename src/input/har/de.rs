@@ -105,6 +105,8 @@ fn fault<E: de::Error>(ctx: &mut Ctx<'_>, f: Fault) -> E {
 /// A set of known object keys; anything else maps to the `Other` variant and is skipped.
 trait Key: Sized {
     fn from_name(s: &str) -> Self;
+    /// Whether this is a key the reader does not use.
+    fn is_other(&self) -> bool;
 }
 
 macro_rules! keys {
@@ -114,6 +116,9 @@ macro_rules! keys {
         impl Key for $name {
             fn from_name(s: &str) -> Self {
                 match s { $($s => $name::$v,)* _ => $name::Other }
+            }
+            fn is_other(&self) -> bool {
+                matches!(self, $name::Other)
             }
         }
     };
@@ -334,8 +339,7 @@ fn read_fields<'de, T: Key + PartialEq, D: Deserializer<'de>>(d: D) -> Result<Fi
         fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
             while let Some(K(key, _)) = a.next_key::<K<T>>()? {
-                if key == T::from_name("") {
-                    // `from_name("")` is always `Other`: skip members we do not read.
+                if key.is_other() {
                     a.next_value::<IgnoredAny>()?;
                 } else {
                     out.push((key, a.next_value::<Scalar>()?));
