@@ -122,7 +122,7 @@ pub fn analyse(
         if cors.as_ref().is_some_and(|v| !v.ok) {
             worst = worst.max(Some(Severity::Error));
         }
-        let sent_at_all = !cors.as_ref().is_some_and(|v| v.preflight.as_ref().is_some_and(|p| !p.ok));
+        let sent_at_all = cors.as_ref().is_none_or(|v| v.preflight.as_ref().is_none_or(|p| p.ok));
         let ctx = RequestContext::new(request.kind, &request.method, request.url.clone(), Some(from.clone()), time)
             .with_credentials(request.credentials);
         let mut jar = CookieJar::new(browser);
