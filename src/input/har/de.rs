@@ -153,7 +153,15 @@ keys!(ResponseKey {
     FulfilledBy => "_fulfilledBy",
 });
 keys!(HeaderKey { Name => "name", Value => "value" });
-keys!(CookieKey { Name => "name", Value => "value", Domain => "domain", Path => "path" });
+keys!(CookieKey {
+    Name => "name",
+    Value => "value",
+    Domain => "domain",
+    Path => "path",
+    Secure => "secure",
+    HttpOnly => "httpOnly",
+    SameSite => "sameSite",
+});
 keys!(InitiatorKey { Type => "type", Url => "url", Stack => "stack" });
 keys!(StackKey { CallFrames => "callFrames" });
 keys!(FrameKey { Url => "url" });
@@ -822,6 +830,8 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
         if b.ex.http_version.is_empty() {
             b.ex.http_version = b.response_http_version;
         }
+        // The response's media type, for producers that record no resource type.
+        b.ex.mime_type = b.ex.response_headers.get("content-type").map(|v| v.trim().to_string());
         Ok(Ok(b.ex))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<EntryOutcome, A::Error> {
@@ -1128,6 +1138,10 @@ fn cookie(fields: FieldList<CookieKey>, i: usize) -> Result<ListedCookie, Proble
             CookieKey::Value => c.value = v.text(format_args!("[{i}].value"))?.unwrap_or_default(),
             CookieKey::Domain => c.domain = v.nonempty_text(format_args!("[{i}].domain"))?,
             CookieKey::Path => c.path = v.nonempty_text(format_args!("[{i}].path"))?,
+            // Secondary evidence: a wrong type here is dropped, not an entry error.
+            CookieKey::Secure => c.secure = v.flag(format_args!("[{i}].secure")).ok(),
+            CookieKey::HttpOnly => c.http_only = v.flag(format_args!("[{i}].httpOnly")).ok(),
+            CookieKey::SameSite => c.same_site = v.nonempty_text(format_args!("[{i}].sameSite")).ok().flatten(),
             CookieKey::Other => {}
         }
     }
