@@ -103,8 +103,15 @@ pub fn analyse(
     // or more responses, the first one, is the preflight's answer.
     let mut resp: Vec<(u16, Headers, Option<String>)> = responses;
     let needs = cors::needs_preflight(&cors_req);
+    // Preflight-only headers (`Access-Control-Allow-Methods`/`-Headers`/`-Max-Age`) on the first answer
+    // of a request that needs a preflight mark it as the preflight's answer.
+    let preflight_only = |h: &Headers| {
+        ["access-control-allow-methods", "access-control-allow-headers", "access-control-max-age"]
+            .iter()
+            .any(|n| h.contains(n))
+    };
     let preflight = if resp.first().is_some_and(|r| r.2.as_deref() == Some("OPTIONS"))
-        || (needs && resp.len() >= 2 && resp.first().is_some_and(|r| r.2.is_none()))
+        || (needs && resp.first().is_some_and(|r| r.2.is_none() && (resp.len() >= 2 || preflight_only(&r.1))))
     {
         let (s, h, _) = resp.remove(0);
         Some(CorsResponse::new(s, h))

@@ -221,7 +221,9 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, show_values: 
                 } else {
                     let _ = writeln!(out, "    preflight: not needed");
                 }
-                if c.ok {
+                if c.ok && c.actual.is_none() {
+                    let _ = writeln!(out, "    CORS: the actual response is not in the input");
+                } else if c.ok {
                     let _ = writeln!(out, "    CORS: ✓ the page can read the response");
                 } else {
                     let errs: Vec<String> = c
@@ -239,10 +241,16 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, show_values: 
                     if c.set_cookie_stored_despite_failure() && v.cookies.iter().any(|c| c.stored) {
                         let _ = writeln!(out, "          (the cookies on the response are stored all the same)");
                     }
-                    if let Some(e) = c.error() {
+                    let mut fixes: Vec<String> = Vec::new();
+                    for e in c.errors() {
                         for fix in cors_fixes(e.error, q.from.as_ref().map(|o| o.serialize()).as_deref()) {
-                            let _ = writeln!(out, "      fix: {fix}");
+                            if !fixes.contains(&fix) {
+                                fixes.push(fix);
+                            }
                         }
+                    }
+                    for fix in fixes {
+                        let _ = writeln!(out, "      fix: {fix}");
                     }
                 }
             }
