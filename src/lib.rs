@@ -4,4 +4,5 @@
 
 pub mod cli;
 pub mod evidence;
+pub mod input;
 pub mod model;

@@ -1,0 +1,459 @@
+//! Ingress emission prediction: snapshots per fixture plus targeted asserts whose expected values
+//! are derived from reference/ingress.md facts (not copied from output).
+
+use crossjar::input::ingress::{
+    nginx, parse_controller_spec, predict_paths, predict_texts, traefik, AllowOrigins, ConfigFinding, Controller,
+    ControllerVersion, IngressReport, OriginMatch, PredictOptions, Severity, TlsTermination,
+};
+use std::path::{Path, PathBuf};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ingress").join(rel)
+}
+
+/// Reads a fixture with paths printed relative to the fixtures folder, so snapshots are stable.
+fn predict_fixture(rel: &str, opts: &PredictOptions) -> IngressReport {
+    let text = std::fs::read_to_string(fixture(rel)).expect("fixture exists");
+    predict_texts(&[(PathBuf::from(rel), text)], opts)
+}
+
+fn rules(r: &IngressReport) -> Vec<&'static str> {
+    let mut v: Vec<_> = r.routes.iter().flat_map(|x| x.notes.iter()).chain(r.findings.iter()).map(|f| f.rule).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn yaml(text: &str) -> IngressReport {
+    predict_texts(&[(PathBuf::from("t.yaml"), text.to_owned())], &PredictOptions::default())
+}
+
+#[test]
+fn snapshots_of_every_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ingress");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        for f in std::fs::read_dir(&dir).unwrap() {
+            files.push(f.unwrap().path());
+        }
+    }
+    files.sort();
+    for f in files {
+        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let report = predict_fixture(&rel, &PredictOptions::default());
+        let name = rel.replace('/', "__").trim_end_matches(".yaml").to_owned();
+        insta::assert_json_snapshot!(name, report);
+    }
+}
+
+fn opts_at(spec: &str) -> PredictOptions {
+    PredictOptions { controller: parse_controller_spec(spec), ..PredictOptions::default() }
+}
+
+fn yaml_with(text: &str, opts: &PredictOptions) -> IngressReport {
+    predict_texts(&[(PathBuf::from("t.yaml"), text.to_owned())], opts)
+}
+
+fn finding<'a>(r: &'a IngressReport, rule: &str) -> Option<&'a ConfigFinding> {
+    r.routes.iter().flat_map(|x| x.notes.iter()).chain(r.findings.iter()).find(|f| f.rule == rule)
+}
+
+/// An ingress-nginx Ingress with the given annotation lines (already indented by 4), one path.
+fn nginx_ingress(annotations: &str, path: &str, tls: bool) -> String {
+    let tls = if tls { "  tls:\n    - hosts: [api.example.com]\n" } else { "" };
+    format!(
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: t\n  annotations:\n{annotations}\nspec:\n  ingressClassName: nginx\n{tls}  rules:\n    - host: api.example.com\n      http:\n        paths:\n          - path: {path}\n            pathType: Prefix\n            backend:\n              service:\n                name: api\n                port:\n                  number: 80\n"
+    )
+}
+
+const P: &str = "    nginx.ingress.kubernetes.io";
+
+/// The line (1-based) of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).expect("needle present") + 1
+}
+
+#[test]
+fn seed_cookie_has_no_samesite_and_cors_reflects_the_frontend() {
+    let r = predict_fixture("ingress-nginx/seed.yaml", &PredictOptions::default());
+    assert!(r.errors.is_empty());
+    assert_eq!(r.routes.len(), 1);
+    let route = &r.routes[0];
+    assert_eq!(route.host.as_deref(), Some("jsbundler.coinnation.io"));
+    assert_eq!(route.controller, Controller::IngressNginx);
+    assert!(route.tls, "spec.tls lists the host, so TLS ends at nginx");
+    // reference §1.3: name=value; Path (= the Ingress path); Secure (HTTPS at nginx); HttpOnly; no SameSite.
+    let c = &route.affinity[0];
+    assert_eq!(c.set_cookie_line, format!("route={}; Path=/; Secure; HttpOnly", nginx::VALUE_PLACEHOLDER));
+    assert_eq!(c.same_site, None);
+    let cors = route.cors.as_ref().unwrap();
+    match &cors.allow_origins {
+        AllowOrigins::List { origins } => {
+            assert_eq!(origins.len(), 1);
+            assert_eq!(origins[0].pattern, "https://kontext.build");
+        }
+        other => panic!("expected a list, got {other:?}"),
+    }
+    assert!(cors.allow_credentials, "cors-allow-credentials defaults to true");
+    assert!(!cors.vary_origin);
+    assert_eq!(cors.preflight_status, Some(204));
+    assert!(finding(&r, "cors-wildcard-with-credentials").is_none());
+}
+
+#[test]
+fn seed_fixed_adds_samesite_none_last() {
+    let r = predict_fixture("ingress-nginx/seed-fixed.yaml", &PredictOptions::default());
+    let c = &r.routes[0].affinity[0];
+    assert_eq!(
+        c.set_cookie_line,
+        format!("route={}; Path=/; Secure; HttpOnly; SameSite=None", nginx::VALUE_PLACEHOLDER)
+    );
+    assert!(finding(&r, "secure-missing-tls-before-nginx").is_none());
+    assert!(finding(&r, "samesite-case-dropped").is_none());
+}
+
+#[test]
+fn seed_behind_a_tls_terminating_lb_loses_secure() {
+    let opts = PredictOptions { tls_terminates_at: Some(TlsTermination::Lb), ..PredictOptions::default() };
+    let r = predict_fixture("ingress-nginx/seed.yaml", &opts);
+    assert_eq!(
+        r.routes[0].affinity[0].set_cookie_line,
+        format!("route={}; Path=/; HttpOnly", nginx::VALUE_PLACEHOLDER)
+    );
+    let f = finding(&r, "secure-missing-tls-before-nginx").expect("fires");
+    assert_eq!(f.severity, Severity::Warning, "no SameSite=None, so not yet fatal");
+    assert_eq!(f.fix.as_deref(), Some("`nginx.ingress.kubernetes.io/session-cookie-secure: \"true\"`"));
+    // The fixed seed keeps Secure because the annotation forces it.
+    let r = predict_fixture("ingress-nginx/seed-fixed.yaml", &opts);
+    assert!(r.routes[0].affinity[0].secure);
+}
+
+#[test]
+fn samesite_none_behind_lb_is_an_error_pointing_at_the_samesite_annotation() {
+    let text = nginx_ingress(&format!("{P}/affinity: cookie\n{P}/session-cookie-samesite: \"None\""), "/", false);
+    let r = yaml(&text);
+    let f = finding(&r, "secure-missing-tls-before-nginx").unwrap();
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.location.line, Some(line_of(&text, "samesite")));
+    assert_eq!(
+        r.routes[0].affinity[0].set_cookie_line,
+        format!("INGRESSCOOKIE={}; Path=/; HttpOnly; SameSite=None", nginx::VALUE_PLACEHOLDER)
+    );
+}
+
+#[test]
+fn default_cors_is_wildcard_with_credentials() {
+    let text = nginx_ingress(&format!("{P}/enable-cors: \"true\""), "/", true);
+    let r = yaml(&text);
+    let cors = r.routes[0].cors.as_ref().unwrap();
+    assert_eq!(cors.allow_origins, AllowOrigins::Any);
+    assert!(cors.allow_credentials);
+    assert_eq!(cors.allow_methods.as_deref(), Some(nginx::DEFAULT_CORS_METHODS));
+    assert_eq!(cors.max_age, Some(1_728_000));
+    let f = finding(&r, "cors-wildcard-with-credentials").unwrap();
+    assert_eq!(f.severity, Severity::Error);
+    let line = line_of(&text, "enable-cors");
+    assert_eq!(
+        (f.location.line, f.location.column),
+        (Some(line), Some(text.lines().nth(line - 1).unwrap().find('"').unwrap() + 1))
+    );
+    assert!(f.fix.as_deref().unwrap().contains("cors-allow-origin"));
+    // With credentials off the wildcard is fine.
+    let r =
+        yaml(&nginx_ingress(&format!("{P}/enable-cors: \"true\"\n{P}/cors-allow-credentials: \"false\""), "/", true));
+    assert!(finding(&r, "cors-wildcard-with-credentials").is_none());
+}
+
+#[test]
+fn cors_annotations_without_enable_cors_do_nothing() {
+    let r = yaml(&nginx_ingress(&format!("{P}/cors-allow-origin: \"https://a.example\""), "/", true));
+    assert!(r.routes[0].cors.is_none());
+    assert!(finding(&r, "cors-without-enable-cors").is_some());
+}
+
+#[test]
+fn lower_case_samesite_is_dropped_exact_case_kept() {
+    for (written, kept) in [("none", None), ("NONE", None), ("lax", None), ("None", Some("None")), ("Lax", Some("Lax"))]
+    {
+        let text =
+            nginx_ingress(&format!("{P}/affinity: cookie\n{P}/session-cookie-samesite: \"{written}\""), "/", true);
+        let r = yaml(&text);
+        let c = &r.routes[0].affinity[0];
+        assert_eq!(c.same_site.as_deref(), kept, "{written}");
+        assert_eq!(c.set_cookie_line.contains("SameSite"), kept.is_some());
+        assert_eq!(finding(&r, "samesite-case-dropped").is_some(), kept.is_none(), "{written}");
+    }
+}
+
+#[test]
+fn regex_path_becomes_the_cookie_path_unless_overridden() {
+    let path = "/api(/|$)(.*)";
+    let r = yaml(&nginx_ingress(&format!("{P}/affinity: cookie\n{P}/use-regex: \"true\""), path, true));
+    assert_eq!(r.routes[0].affinity[0].path.as_deref(), Some(path));
+    assert!(r.routes[0].affinity[0].set_cookie_line.contains(&format!("; Path={path};")));
+    assert_eq!(finding(&r, "regex-cookie-path").unwrap().severity, Severity::Error);
+    let r = yaml(&nginx_ingress(
+        &format!("{P}/affinity: cookie\n{P}/use-regex: \"true\"\n{P}/session-cookie-path: /api"),
+        path,
+        true,
+    ));
+    assert_eq!(r.routes[0].affinity[0].path.as_deref(), Some("/api"));
+    assert!(finding(&r, "regex-cookie-path").is_none());
+    // A plain path is the cookie Path as written (e2e affinity.go: /foo/bar → Path=/foo/bar).
+    let r = yaml(&nginx_ingress(&format!("{P}/affinity: cookie"), "/foo/bar", true));
+    assert_eq!(r.routes[0].affinity[0].path.as_deref(), Some("/foo/bar"));
+    assert!(finding(&r, "regex-cookie-path").is_none());
+}
+
+#[test]
+fn max_age_and_expires_in_lua_resty_cookie_order_and_nginx_date_format() {
+    let text = nginx_ingress(
+        &format!("{P}/affinity: cookie\n{P}/session-cookie-name: route\n{P}/session-cookie-expires: \"172800\"\n{P}/session-cookie-max-age: \"172800\"\n{P}/session-cookie-domain: example.com"),
+        "/",
+        true,
+    );
+    let r = yaml(&text);
+    // Issued 2026-01-01T00:00:00Z (a Thursday) + 48 h = Saturday 3 Jan 2026, nginx's 2-digit dashed form.
+    assert_eq!(
+        r.routes[0].affinity[0].set_cookie_line,
+        format!("route={}; Expires=Sat, 03-Jan-26 00:00:00 GMT; Max-Age=172800; Domain=example.com; Path=/; Secure; HttpOnly", nginx::VALUE_PLACEHOLDER)
+    );
+    assert!(finding(&r, "cookie-max-age-zero").is_none());
+    let text = nginx_ingress(&format!("{P}/affinity: cookie\n{P}/session-cookie-max-age: \"0\""), "/", true);
+    let r = yaml(&text);
+    assert!(r.routes[0].affinity[0].set_cookie_line.contains("; Max-Age=0;"));
+    let f = finding(&r, "cookie-max-age-zero").unwrap();
+    assert_eq!(f.location.line, Some(line_of(&text, "max-age")));
+}
+
+#[test]
+fn invalid_values_fall_back_from_1_12_and_pass_through_before() {
+    let text = nginx_ingress(
+        &format!(
+            "{P}/affinity: cookie\n{P}/session-cookie-name: \"${{ns}}_sticky\"\n{P}/session-cookie-path: \"/; Secure\""
+        ),
+        "/",
+        true,
+    );
+    let r = yaml_with(&text, &opts_at("ingress-nginx@1.12"));
+    let c = &r.routes[0].affinity[0];
+    assert_eq!(c.name, nginx::DEFAULT_COOKIE_NAME);
+    assert_eq!(c.path.as_deref(), Some("/"));
+    let falls: Vec<_> = r.routes[0].notes.iter().filter(|f| f.rule == "invalid-annotation-fallback").collect();
+    assert_eq!(falls.len(), 2);
+    assert_eq!(falls[0].location.line, Some(line_of(&text, "cookie-name")));
+    // 1.11: no validation, the `; Secure` injection of issue #6812 still works.
+    let r = yaml_with(&text, &opts_at("ingress-nginx@1.11"));
+    let c = &r.routes[0].affinity[0];
+    assert_eq!(c.name, "${ns}_sticky");
+    assert!(c.set_cookie_line.contains("; Path=/; Secure; "));
+}
+
+#[test]
+fn http_origin_variable_by_version() {
+    let text = nginx_ingress(&format!("{P}/enable-cors: \"true\"\n{P}/cors-allow-origin: \"$http_origin\""), "/", true);
+    // ≥1.12: validator fails → default `*` (and then wildcard + credentials).
+    let r = yaml_with(&text, &opts_at("ingress-nginx@1.12.0"));
+    assert_eq!(r.routes[0].cors.as_ref().unwrap().allow_origins, AllowOrigins::Any);
+    assert!(finding(&r, "cors-wildcard-with-credentials").is_some());
+    // 1.0.5–1.11: the entry is skipped, nothing is left, no CORS headers.
+    let r = yaml_with(&text, &opts_at("ingress-nginx@1.11.3"));
+    assert_eq!(r.routes[0].cors.as_ref().unwrap().allow_origins, AllowOrigins::Nothing);
+}
+
+#[test]
+fn origin_lists_split_from_1_0_5_only() {
+    let text = nginx_ingress(
+        &format!("{P}/enable-cors: \"true\"\n{P}/cors-allow-origin: \"https://a.example, https://*.b.example\""),
+        "/",
+        true,
+    );
+    let r = yaml(&text);
+    match &r.routes[0].cors.as_ref().unwrap().allow_origins {
+        AllowOrigins::List { origins } => {
+            assert_eq!(origins.len(), 2);
+            assert_eq!(origins[1].matching, OriginMatch::OneLabelWildcard);
+        }
+        o => panic!("{o:?}"),
+    }
+    assert!(finding(&r, "cors-comma-separated-origins").is_none());
+    let r = yaml_with(&text, &opts_at("ingress-nginx@1.0.4"));
+    assert!(finding(&r, "cors-comma-separated-origins").is_some());
+    assert_eq!(r.routes[0].cors.as_ref().unwrap().allow_origins, AllowOrigins::Any);
+}
+
+#[test]
+fn deep_wildcard_origin_is_flagged() {
+    let r = yaml(&nginx_ingress(
+        &format!("{P}/enable-cors: \"true\"\n{P}/cors-allow-origin: \"https://*.*.b.example\""),
+        "/",
+        true,
+    ));
+    assert!(finding(&r, "cors-wildcard-too-deep").is_some());
+    let r = yaml(&nginx_ingress(
+        &format!("{P}/enable-cors: \"true\"\n{P}/cors-allow-origin: \"https://*.b.example\""),
+        "/",
+        true,
+    ));
+    assert!(finding(&r, "cors-wildcard-too-deep").is_none());
+}
+
+#[test]
+fn balanced_mode_flagged_persistent_not() {
+    let r = yaml(&nginx_ingress(&format!("{P}/affinity: cookie"), "/", true));
+    assert!(finding(&r, "affinity-mode-balanced").is_some());
+    let r = yaml(&nginx_ingress(&format!("{P}/affinity: cookie\n{P}/affinity-mode: persistent"), "/", true));
+    assert!(finding(&r, "affinity-mode-balanced").is_none());
+}
+
+#[test]
+fn conditional_samesite_none_gives_two_variants() {
+    let r = yaml(&nginx_ingress(
+        &format!("{P}/affinity: cookie\n{P}/session-cookie-samesite: \"None\"\n{P}/session-cookie-conditional-samesite-none: \"true\""),
+        "/",
+        true,
+    ));
+    let a = &r.routes[0].affinity;
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0].same_site.as_deref(), Some("None"));
+    assert_eq!(a[1].same_site, None);
+    assert!(a[1].condition.is_some());
+}
+
+#[test]
+fn preflight_not_sticky_only_with_affinity_and_cors() {
+    let r = yaml(&nginx_ingress(&format!("{P}/affinity: cookie\n{P}/enable-cors: \"true\""), "/", true));
+    assert!(finding(&r, "preflight-not-sticky").is_some());
+    let r = yaml(&nginx_ingress(&format!("{P}/affinity: cookie"), "/", true));
+    assert!(finding(&r, "preflight-not-sticky").is_none());
+}
+
+#[test]
+fn annotation_hygiene_duplicates_yaml11_and_non_strings() {
+    let text = nginx_ingress(
+        &format!("{P}/affinity: cookie\n{P}/affinity: cookie\n{P}/enable-cors: yes\n{P}/cors-max-age: 600\n    a.example/quoted: \"yes\"\n    a.example/single: 'on'"),
+        "/",
+        true,
+    );
+    let r = yaml(&text);
+    let dup = finding(&r, "duplicate-annotation").unwrap();
+    assert_eq!((dup.location.line, dup.location.column), (Some(line_of(&text, "affinity") + 1), Some(5)));
+    let y11: Vec<_> = r.findings.iter().filter(|f| f.rule == "yaml11-boolean").collect();
+    assert_eq!(y11.len(), 1, "only the plain `yes`, not the quoted ones: {y11:?}");
+    assert_eq!(y11[0].location.line, Some(line_of(&text, "enable-cors")));
+    let ns: Vec<_> = r.findings.iter().filter(|f| f.rule == "annotation-not-string").collect();
+    assert_eq!(ns.len(), 1);
+    assert_eq!(ns[0].location.line, Some(line_of(&text, "max-age")));
+}
+
+#[test]
+fn broken_document_reported_others_analysed() {
+    let r = predict_fixture("ingress-nginx/broken.yaml", &PredictOptions::default());
+    let names: Vec<_> = r.routes.iter().map(|x| x.object.as_str()).collect();
+    assert_eq!(names, ["Ingress/default/before", "Ingress/default/after"]);
+    assert_eq!(r.errors.len(), 1);
+    let e = &r.errors[0];
+    assert_eq!(e.location.file, PathBuf::from("ingress-nginx/broken.yaml"));
+    // The error lies inside the second document (lines 17-23 of the file), not at its chunk-relative line.
+    let l = e.location.line.unwrap();
+    assert!((18..=24).contains(&l), "line {l}");
+    assert!(e.location.column.is_some());
+}
+
+#[test]
+fn alias_bomb_ends_with_a_clear_error() {
+    let mut text = String::from("apiVersion: v1\nkind: Ingress\nmetadata:\n  name: bomb\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut prev = 'a';
+    for c in 'b'..='j' {
+        text.push_str(&format!(
+            "{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+        prev = c;
+    }
+    let start = std::time::Instant::now();
+    let r = yaml(&text);
+    assert!(start.elapsed().as_secs() < 10);
+    assert!(r.routes.is_empty());
+    assert_eq!(r.errors.len(), 1);
+    assert!(r.errors[0].message.starts_with("YAML document skipped"), "{}", r.errors[0].message);
+}
+
+#[test]
+fn list_helm_and_non_ingress_objects() {
+    let r = predict_fixture("ingress-nginx/list-and-helm.yaml", &PredictOptions::default());
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let objs: Vec<_> = r.routes.iter().map(|x| (x.object.as_str(), x.path.as_str())).collect();
+    assert_eq!(
+        objs,
+        [("Ingress/shop/from-list", "/cart"), ("Ingress/shop/shop-helm", "/"), ("Ingress/shop/shop-helm", "/admin")]
+    );
+    // Each location gets its own cookie Path (reference §1.4).
+    assert_eq!(
+        r.routes[2].affinity[0].set_cookie_line,
+        format!("SHOP={}; Domain=example.com; Path=/admin; Secure; HttpOnly", nginx::VALUE_PLACEHOLDER)
+    );
+    // The list Ingress has no spec.tls: no Secure.
+    assert!(!r.routes[0].affinity[0].secure);
+}
+
+#[test]
+fn folders_are_read_recursively_and_missing_paths_reported() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ingress");
+    let missing = root.join("does-not-exist.yaml");
+    let r = predict_paths(&[root.clone(), missing.clone()], &PredictOptions::default());
+    assert!(r.routes.iter().any(|x| x.host.as_deref() == Some("jsbundler.coinnation.io")));
+    assert!(r.routes.iter().any(|x| x.controller == Controller::Traefik));
+    assert!(r.errors.iter().any(|e| e.location.file == missing));
+    assert!(r.errors.iter().any(|e| e.location.file.ends_with("broken.yaml")));
+}
+
+#[test]
+fn controller_specs_parse() {
+    assert_eq!(
+        parse_controller_spec("ingress-nginx@1.12"),
+        Some((Controller::IngressNginx, ControllerVersion::new(1, 12, 0)))
+    );
+    assert_eq!(parse_controller_spec("traefik@v3.6.14"), Some((Controller::Traefik, ControllerVersion::new(3, 6, 14))));
+    assert_eq!(parse_controller_spec("traefik"), Some((Controller::Traefik, Controller::Traefik.default_version())));
+    assert_eq!(parse_controller_spec("haproxy@1"), None);
+    assert_eq!(parse_controller_spec("traefik@x.y"), None);
+}
+
+#[test]
+fn nginx_annotations_on_an_alb_ingress_are_dead() {
+    let text = nginx_ingress(&format!("{P}/enable-cors: \"true\""), "/", true)
+        .replace("ingressClassName: nginx", "ingressClassName: alb");
+    let r = yaml(&text);
+    assert!(finding(&r, "annotations-for-other-controller").is_some());
+    assert!(r.routes[0].cors.is_none());
+}
+
+#[test]
+fn rules_fire_on_their_fixtures() {
+    let cases: &[(&str, &[&str])] = &[
+        ("ingress-nginx/cors-default-wildcard.yaml", &["cors-wildcard-with-credentials"]),
+        ("ingress-nginx/samesite-lowercase.yaml", &["samesite-case-dropped"]),
+        ("ingress-nginx/tls-at-lb.yaml", &["secure-missing-tls-before-nginx"]),
+        ("ingress-nginx/regex-path.yaml", &["regex-cookie-path"]),
+        ("ingress-nginx/max-age.yaml", &["cookie-max-age-zero"]),
+        ("ingress-nginx/invalid-fallback.yaml", &["invalid-annotation-fallback"]),
+        ("ingress-nginx/origins.yaml", &["cors-wildcard-too-deep"]),
+        ("ingress-nginx/hygiene.yaml", &["duplicate-annotation", "yaml11-boolean", "annotation-not-string"]),
+        ("ingress-nginx/persistent-conditional.yaml", &["preflight-not-sticky"]),
+    ];
+    for (file, want) in cases {
+        let r = predict_fixture(file, &PredictOptions::default());
+        let got = rules(&r);
+        for w in *want {
+            assert!(got.contains(w), "{file}: {w} missing from {got:?}");
+        }
+        // Each firing fixture also holds a document that must not fire: at most one route has the rule.
+        for w in *want {
+            let n = r.routes.iter().filter(|x| x.notes.iter().any(|f| f.rule == *w)).count();
+            assert!(n <= 1, "{file}: {w} fired on {n} routes");
+        }
+    }
+    assert!(!rules(&predict_fixture("ingress-nginx/persistent-conditional.yaml", &PredictOptions::default()))
+        .contains(&"affinity-mode-balanced"));
+}
