@@ -457,3 +457,103 @@ fn rules_fire_on_their_fixtures() {
     assert!(!rules(&predict_fixture("ingress-nginx/persistent-conditional.yaml", &PredictOptions::default()))
         .contains(&"affinity-mode-balanced"));
 }
+
+fn traefik_service_pair(samesite: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: api\nspec:\n  ingressClassName: traefik\n  rules:\n    - host: api.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: api\n                port:\n                  number: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    traefik.ingress.kubernetes.io/service.sticky.cookie: \"true\"\n    traefik.ingress.kubernetes.io/service.sticky.cookie.samesite: {samesite}\n{extra}"
+    )
+}
+
+#[test]
+fn traefik_defaults_hashed_name_no_flags_and_samesite_case_by_version() {
+    // Defaults (reference §2.1): hashed name, Path=/, no Secure/HttpOnly, Go order.
+    let text = traefik_service_pair("lax", "");
+    let r = yaml(&text);
+    assert_eq!(r.routes[0].controller, Controller::Traefik);
+    assert_eq!(
+        r.routes[0].affinity[0].set_cookie_line,
+        format!("{}={}; Path=/; SameSite=Lax", traefik::DEFAULT_NAME_PLACEHOLDER, traefik::VALUE_PLACEHOLDER)
+    );
+    // Capitalised `None` is silently dropped before 3.6.14, kept from 3.6.14.
+    let text =
+        traefik_service_pair("None", "    traefik.ingress.kubernetes.io/service.sticky.cookie.secure: \"true\"\n");
+    let old = yaml_with(&text, &opts_at("traefik@3.6.13"));
+    assert_eq!(old.routes[0].affinity[0].same_site, None);
+    let f = finding(&old, "samesite-case-dropped").unwrap();
+    assert_eq!(f.location.line, Some(line_of(&text, "samesite")));
+    let new = yaml_with(&text, &opts_at("traefik@3.6.14"));
+    assert_eq!(new.routes[0].affinity[0].same_site.as_deref(), Some("None"));
+    assert!(new.routes[0].affinity[0].set_cookie_line.ends_with("; Secure; SameSite=None"));
+    assert!(finding(&new, "samesite-case-dropped").is_none());
+}
+
+#[test]
+fn traefik_never_adds_secure_itself() {
+    let r = yaml(&traefik_service_pair("none", ""));
+    let c = &r.routes[0].affinity[0];
+    assert!(!c.secure);
+    assert_eq!(finding(&r, "samesite-none-without-secure").unwrap().severity, Severity::Error);
+}
+
+#[test]
+fn traefik_crd_rejects_capitals_between_3_4_and_3_6_13() {
+    let text = std::fs::read_to_string(fixture("traefik/ingressroute.yaml")).unwrap();
+    let r = yaml_with(&text, &opts_at("traefik@3.5.0"));
+    // The TraefikService writes `sameSite: None`.
+    let f = finding(&r, "samesite-rejected-by-crd").unwrap();
+    assert_eq!(f.location.line, Some(line_of(&text, "sameSite: None")));
+    let r = yaml_with(&text, &opts_at("traefik@3.3.0"));
+    assert!(finding(&r, "samesite-rejected-by-crd").is_none());
+    assert!(finding(&r, "samesite-case-dropped").is_some());
+}
+
+#[test]
+fn traefik_wildcard_with_credentials_by_version() {
+    let text = std::fs::read_to_string(fixture("traefik/ingressroute.yaml")).unwrap();
+    let old = yaml_with(&text, &opts_at("traefik@3.6.21"));
+    assert_eq!(old.routes[0].cors.as_ref().unwrap().allow_origins, AllowOrigins::Any);
+    assert!(finding(&old, "cors-wildcard-with-credentials").is_some());
+    // Before 3.6.22 an unset max age is sent as 0.
+    assert_eq!(old.routes[0].cors.as_ref().unwrap().max_age, Some(0));
+    let new = yaml_with(&text, &opts_at("traefik@3.6.22"));
+    assert_eq!(new.routes[0].cors.as_ref().unwrap().allow_origins, AllowOrigins::Reflect);
+    assert!(finding(&new, "cors-wildcard-with-credentials").is_none());
+    assert_eq!(new.routes[0].cors.as_ref().unwrap().max_age, None);
+}
+
+#[test]
+fn traefik_ingressroute_routes_and_cors_findings() {
+    let r = predict_fixture("traefik/ingressroute.yaml", &PredictOptions::default());
+    let hp: Vec<_> = r.routes.iter().map(|x| (x.host.as_deref(), x.path.as_str())).collect();
+    assert_eq!(hp, [(Some("shop.example.com"), "/api"), (Some("shop.example.com"), "/")]);
+    assert!(r.routes.iter().all(|x| x.tls));
+    let c = &r.routes[0].affinity[0];
+    assert_eq!(
+        c.set_cookie_line,
+        format!("shop_route={}; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=None", traefik::VALUE_PLACEHOLDER)
+    );
+    let cors = r.routes[0].cors.as_ref().unwrap();
+    assert!(cors.answers_preflight && !cors.unmatched_preflight_forwarded);
+    assert_eq!(cors.preflight_status, Some(200));
+    for rule in
+        ["cors-comma-separated-origins", "cors-wildcard-literal", "cors-origin-regex-unanchored", "cors-no-vary-origin"]
+    {
+        assert!(finding(&r, rule).is_some(), "{rule}");
+    }
+    // Only the unanchored regex is flagged, not the anchored one.
+    assert_eq!(r.routes[0].notes.iter().filter(|f| f.rule == "cors-origin-regex-unanchored").count(), 1);
+    // Weighted stickiness from the TraefikService: negative maxAge → Max-Age=0.
+    assert!(r.routes[1].affinity[0].set_cookie_line.contains("; Max-Age=0"));
+    assert!(finding(&r, "cookie-max-age-zero").is_some());
+}
+
+#[test]
+fn traefik_service_annotations_on_the_ingress_are_ignored() {
+    let r = predict_fixture("traefik/wrong-object.yaml", &PredictOptions::default());
+    assert!(r.routes[0].affinity.is_empty());
+    assert_eq!(finding(&r, "annotation-on-wrong-object").unwrap().severity, Severity::Error);
+    let r = predict_fixture("traefik/service-sticky.yaml", &PredictOptions::default());
+    assert!(finding(&r, "annotation-on-wrong-object").is_none());
+    assert_eq!(r.routes[0].affinity.len(), 1);
+    assert!(r.routes[0].cors.as_ref().unwrap().vary_origin);
+}
