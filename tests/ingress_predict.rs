@@ -376,7 +376,9 @@ fn alias_bomb_ends_with_a_clear_error() {
     assert!(start.elapsed().as_secs() < 10);
     assert!(r.routes.is_empty());
     assert_eq!(r.errors.len(), 1);
-    assert!(r.errors[0].message.starts_with("YAML document skipped"), "{}", r.errors[0].message);
+    let msg = &r.errors[0].message;
+    assert!(msg.starts_with("YAML document skipped") && (msg.contains("alias") || msg.contains("budget")), "{msg}");
+    assert!(r.errors[0].location.line.is_some());
 }
 
 #[test]

@@ -229,16 +229,19 @@ fn split_documents(text: &str) -> Vec<(usize, &str)> {
 }
 
 fn options() -> serde_saphyr::Options {
-    // Raised node/event counts so a `kind: List` of thousands of objects fits; the alias limits
-    // (replayed events, aliases per anchor ratio) stay at their defaults so alias bombs fail fast.
-    serde_saphyr::options! {
+    // Raised node/event counts so a `kind: List` of thousands of objects fits. Alias replays are
+    // capped well below the library default: manifests barely use aliases, and an alias bomb
+    // must end quickly with an error.
+    let mut o = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_nodes: 20_000_000,
             max_events: 40_000_000,
             max_documents: 4,
         },
         duplicate_keys: DuplicateKeyPolicy::PassThrough,
-    }
+    };
+    o.alias_limits.max_total_replayed_events = 100_000;
+    o
 }
 
 /// Reads every document of `text`; documents that fail come back as [`InputError`]s naming
