@@ -559,3 +559,106 @@ fn traefik_service_annotations_on_the_ingress_are_ignored() {
     assert_eq!(r.routes[0].affinity.len(), 1);
     assert!(r.routes[0].cors.as_ref().unwrap().vary_origin);
 }
+
+#[test]
+fn gateway_api_envoy_gateway_cookie_and_cors() {
+    let r = predict_fixture("gateway-api/session-and-cors.yaml", &PredictOptions::default());
+    assert_eq!(r.routes.len(), 2);
+    let api = &r.routes[0];
+    assert_eq!(api.controller, Controller::GatewayApi);
+    // Envoy: quoted value, Max-Age from absoluteTimeout (Permanent), Path = the PathPrefix, HttpOnly, nothing else.
+    assert_eq!(api.affinity[0].set_cookie_line, "route=\"<base64-upstream>\"; Max-Age=3600; Path=/api; HttpOnly");
+    assert!(finding(&r, "session-persistence-experimental").is_some());
+    let cors = api.cors.as_ref().unwrap();
+    match &cors.allow_origins {
+        AllowOrigins::List { origins } => assert_eq!(origins[1].matching, OriginMatch::AnyLabelsWildcard),
+        o => panic!("{o:?}"),
+    }
+    assert_eq!(cors.max_age, Some(5), "Gateway API maxAge defaults to 5 s");
+    // `*` + credentials must be answered with the request origin, never `*`.
+    assert_eq!(r.routes[1].cors.as_ref().unwrap().allow_origins, AllowOrigins::Reflect);
+    assert!(r.routes[1].notes.iter().any(|f| f.rule == "cors-reflects-any-origin"));
+    // Session lifetime: no Max-Age.
+    let text = std::fs::read_to_string(fixture("gateway-api/session-and-cors.yaml"))
+        .unwrap()
+        .replace("lifetimeType: Permanent", "lifetimeType: Session");
+    let r = yaml(&text);
+    assert_eq!(r.routes[0].affinity[0].max_age, None);
+    assert!(!r.routes[0].affinity[0].set_cookie_line.contains("Max-Age"));
+}
+
+#[test]
+fn gateway_api_unsupported_features_by_implementation_and_version() {
+    let r = predict_fixture("gateway-api/unsupported.yaml", &PredictOptions::default());
+    assert!(r.routes[0].affinity.is_empty());
+    assert!(r.routes[0].cors.is_none());
+    assert!(finding(&r, "session-persistence-unsupported").is_some());
+    assert!(finding(&r, "cors-filter-unsupported").is_some());
+    let text = std::fs::read_to_string(fixture("gateway-api/session-and-cors.yaml")).unwrap();
+    let r = yaml_with(&text, &opts_at("gateway-api@1.2"));
+    assert!(r.routes[0].cors.is_none());
+    assert!(finding(&r, "cors-filter-unsupported").is_some());
+}
+
+#[test]
+fn istio_cookie_attributes_from_1_28_only() {
+    let text = std::fs::read_to_string(fixture("istio/destinationrule-cors.yaml")).unwrap();
+    let r = yaml(&text);
+    let c = &r.routes[0].affinity[0];
+    // Envoy order: name="v"; Max-Age; Path; attributes...; HttpOnly.
+    assert_eq!(
+        c.set_cookie_line,
+        format!("route=\"{}\"; Max-Age=3600; Path=/; SameSite=None; Secure; HttpOnly", "<hash>")
+    );
+    assert!(c.secure);
+    let r = yaml_with(&text, &opts_at("istio@1.27"));
+    let c = &r.routes[0].affinity[0];
+    assert_eq!(c.set_cookie_line, "route=\"<hash>\"; Max-Age=3600; Path=/; HttpOnly");
+    let f = finding(&r, "annotation-unsupported-version").unwrap();
+    assert_eq!(f.location.line, Some(line_of(&text, "attributes:")));
+    // No ttl: Envoy never generates the cookie.
+    assert!(r.routes[1].affinity.is_empty());
+    assert!(r.routes[1].notes.iter().any(|f| f.rule == "istio-cookie-not-generated"));
+    // CORS: Envoy always reflects; `*` + credentials is permissive.
+    let cors = r.routes[1].cors.as_ref().unwrap();
+    assert_eq!(cors.allow_origins, AllowOrigins::Reflect);
+    assert!(r.routes[1].notes.iter().any(|f| f.rule == "cors-reflects-any-origin"));
+    assert_eq!(r.routes[0].cors.as_ref().unwrap().max_age, Some(86_400));
+    assert!(r.routes[0].cors.as_ref().unwrap().unmatched_preflight_forwarded);
+}
+
+#[test]
+fn alb_emits_awsalb_and_awsalbcors() {
+    let r = predict_fixture("aws-alb/stickiness.yaml", &PredictOptions::default());
+    let a = &r.routes[0].affinity;
+    assert_eq!(r.routes[0].controller, Controller::AwsAlb);
+    let names: Vec<_> = a.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["AWSALB", "AWSALBCORS"]);
+    // 2026-01-01T00:00:00Z + 3600 s, IMF-fixdate.
+    assert_eq!(a[0].set_cookie_line, "AWSALB=<opaque>; Expires=Thu, 01 Jan 2026 01:00:00 GMT; Path=/");
+    assert!(a[1].secure && a[1].same_site.as_deref() == Some("None"));
+    assert!(r.routes[0].cors.is_none());
+    assert!(r.routes[0].notes.iter().any(|f| f.rule == "alb-sticky-needs-ip-target"));
+    assert!(r.routes[0].notes.iter().any(|f| f.rule == "preflight-not-sticky"));
+    assert!(finding(&r, "annotations-for-other-controller").is_some());
+    // Service annotations, ip targets, application cookie.
+    assert!(r.routes[1].affinity.iter().all(|c| c.name == "AWSALBAPP"));
+    assert!(!r.routes[1].notes.iter().any(|f| f.rule == "alb-sticky-needs-ip-target"));
+}
+
+#[test]
+fn gke_backendconfig_by_port() {
+    let r = predict_fixture("gke/backendconfig.yaml", &PredictOptions::default());
+    let c = &r.routes[0].affinity[0];
+    assert_eq!(c.name, "GCLB");
+    assert_eq!(c.max_age, Some(600));
+    assert_eq!(c.same_site, None);
+    assert!(c.unconfirmed.is_some());
+    // Port 80 maps to "sticky"; with the port entry removed, "default" (absent) gives no cookie.
+    let text = std::fs::read_to_string(fixture("gke/backendconfig.yaml"))
+        .unwrap()
+        .replace("\"80\": \"sticky\"", "\"81\": \"sticky\"");
+    let r = yaml(&text);
+    assert!(r.routes[0].affinity.is_empty());
+    assert!(finding(&r, "reference-not-found").is_some());
+}

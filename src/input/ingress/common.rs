@@ -3,7 +3,7 @@
 
 use super::yaml::{Node, Value};
 use super::{
-    nginx, traefik, ConfigFinding, Controller, IngressReport, IngressRoute, Manifests, Object, PredictOptions,
+    cloud, nginx, traefik, ConfigFinding, Controller, IngressReport, IngressRoute, Manifests, Object, PredictOptions,
     Severity, TlsTermination,
 };
 use crate::evidence::Location;
@@ -75,6 +75,8 @@ pub(crate) struct RouteCtx<'a> {
     pub(crate) path_type: Option<String>,
     pub(crate) location: Location,
     pub(crate) service: Option<String>,
+    /// Backend service port, number or name, as written.
+    pub(crate) service_port: Option<String>,
     pub(crate) tls: bool,
 }
 
@@ -198,6 +200,14 @@ fn tls_for(o: &Object, host: Option<&str>, opts: &PredictOptions) -> bool {
     })
 }
 
+fn backend_port(backend: Option<&Node>) -> Option<String> {
+    let b = backend?;
+    b.path(&["service", "port", "number"])
+        .or_else(|| b.path(&["service", "port", "name"]))
+        .or_else(|| b.get("servicePort"))
+        .and_then(Node::scalar_text)
+}
+
 fn backend_service(backend: Option<&Node>) -> Option<String> {
     let b = backend?;
     b.str_at(&["service", "name"]).or_else(|| b.str_at(&["serviceName"])).map(str::to_owned)
@@ -222,6 +232,7 @@ pub(crate) fn routes_of<'a>(m: &'a Manifests, o: &'a Object, opts: &PredictOptio
                 path_type: p.str_at(&["pathType"]).map(str::to_owned),
                 location: path_node.unwrap_or(p).location(file),
                 service: backend_service(p.get("backend")),
+                service_port: backend_port(p.get("backend")),
                 tls,
             });
         }
@@ -238,6 +249,7 @@ pub(crate) fn routes_of<'a>(m: &'a Manifests, o: &'a Object, opts: &PredictOptio
                 path_type: None,
                 location: b.location(file),
                 service: backend_service(Some(b)),
+                service_port: backend_port(Some(b)),
                 tls: tls_for(o, None, opts),
             });
         }
@@ -300,6 +312,8 @@ pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, 
         match controller {
             Controller::IngressNginx => nginx::predict(&r, &ann, version, opts, &mut route),
             Controller::Traefik => traefik::predict_ingress(m, &r, &ann, version, &mut route),
+            Controller::AwsAlb => cloud::predict_alb(m, &r, &ann, opts, &mut route),
+            Controller::Gke => cloud::predict_gke(m, &r, &mut route),
             _ => {}
         }
         report.routes.push(route);
@@ -334,4 +348,38 @@ pub(crate) fn cookie_date(t: crate::model::time::Timestamp, nginx_style: bool) -
 /// Whether a path contains characters that make ingress-nginx treat it as a regex.
 pub(crate) fn looks_like_regex(path: &str) -> bool {
     path.chars().any(|c| matches!(c, '(' | ')' | '[' | ']' | '*' | '+' | '?' | '$' | '^' | '|' | '{' | '}' | '\\'))
+}
+
+/// Parses a Go / Kubernetes duration (`1h30m`, `10s`, `1.5h`, `500ms`) into whole seconds.
+pub(crate) fn parse_duration_secs(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s == "0" {
+        return Some(0);
+    }
+    let mut total = 0f64;
+    let mut rest = s;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        if num_len == 0 {
+            return None;
+        }
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let factor = match &rest[..unit_len] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 0.001,
+            "us" | "µs" => 0.000_001,
+            "ns" => 0.000_000_001,
+            _ => return None,
+        };
+        total += n * factor;
+        rest = &rest[unit_len..];
+    }
+    Some(total.floor() as i64)
 }

@@ -9,7 +9,10 @@
 //!
 //! Facts come from `reference/ingress.md` (controller sources at the snapshot it lists).
 
+pub mod cloud;
 mod common;
+pub mod gateway;
+pub mod istio;
 pub mod nginx;
 pub mod traefik;
 pub mod yaml;
@@ -253,6 +256,10 @@ pub struct PredictedCookie {
     /// conditional SameSite=None for old user agents).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// Parts of this prediction the reference marks as not confirmed from the controller's source
+    /// (exact attribute order, casing), so consumers can say so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unconfirmed: Option<String>,
     /// The annotations/fields that shaped the cookie.
     #[serde(serialize_with = "ser_locations")]
     pub source_locations: Vec<Location>,
@@ -302,6 +309,8 @@ pub enum OriginMatch {
     RegexAnchored,
     /// A regular expression searched anywhere in the origin (Go `MatchString`).
     RegexUnanchored,
+    /// The origin starts with the pattern (Istio `prefix`).
+    Prefix,
 }
 
 /// The CORS headers a route's proxy adds.
@@ -465,6 +474,7 @@ const KINDS: &[&str] = &[
     "DestinationRule",
     "VirtualService",
     "BackendConfig",
+    "Gateway",
 ];
 
 impl Manifests {
@@ -580,6 +590,8 @@ fn predict_manifests(m: &Manifests, opts: &PredictOptions, errors: Vec<InputErro
             "Ingress" => common::predict_ingress(m, o, opts, &mut report),
             "Service" => common::check_service(m, o, &mut report),
             "IngressRoute" => traefik::predict_ingress_route(m, o, opts, &mut report),
+            "HTTPRoute" => gateway::predict_http_route(m, o, opts, &mut report),
+            "VirtualService" => istio::predict_virtual_service(m, o, opts, &mut report),
             _ => {}
         }
     }

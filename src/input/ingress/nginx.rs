@@ -353,6 +353,7 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
             max_age,
             expires_after_secs: expires,
             condition,
+            unconfirmed: None,
             source_locations: sources.clone(),
         }
     };

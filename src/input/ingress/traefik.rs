@@ -115,7 +115,7 @@ fn sticky_from_crd(node: &Node, file: &Path) -> Sticky {
         max_age: node.get("maxAge").and_then(|n| n.scalar_text()?.parse().ok().map(|v| (v, loc(n)))),
         path: s_of("path"),
         domain: s_of("domain"),
-        origin: Some(loc(node)),
+        origin: Some(node.field_location(file)),
         from_crd: true,
     }
 }
@@ -241,6 +241,7 @@ fn build_cookie(s: &Sticky, version: ControllerVersion, notes: &mut Vec<ConfigFi
         max_age,
         expires_after_secs: None,
         condition: None,
+        unconfirmed: None,
         source_locations: sources,
     }
 }
@@ -276,7 +277,7 @@ fn cors_from_middleware(
     if !keys.iter().any(|k| h.get(k).is_some()) {
         return None;
     }
-    let mut sources = vec![h.location(file)];
+    let mut sources = vec![h.field_location(file)];
     let list = |k: &str| -> Vec<(String, Location)> {
         h.get(k)
             .map(|n| n.items().iter().filter_map(|i| Some((i.scalar_text()?, i.location(file)))).collect())
@@ -364,7 +365,7 @@ fn cors_from_middleware(
         notes.push(ConfigFinding {
             rule: "cors-no-vary-origin",
             severity: Severity::Info,
-            location: h.location(file),
+            location: h.field_location(file),
             message: "the origin is reflected but addVaryHeader is false, so no `Vary: Origin`: shared caches can serve one origin's answer to another".to_owned(),
             fix: Some("addVaryHeader: true".to_owned()),
         });

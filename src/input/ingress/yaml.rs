@@ -40,12 +40,20 @@ pub struct Node {
     pub line: usize,
     /// 1-based column (characters).
     pub column: usize,
+    /// Where the mapping key of this value is, when the value sits in a mapping: a finding about
+    /// a whole block (`sessionPersistence:`) should point at its key, not at its first child.
+    pub key_at: Option<(usize, usize)>,
 }
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Spanned::<Value>::deserialize(d)?;
-        Ok(Node { value: s.value, line: s.referenced.line() as usize, column: s.referenced.column() as usize })
+        Ok(Node {
+            value: s.value,
+            line: s.referenced.line() as usize,
+            column: s.referenced.column() as usize,
+            key_at: None,
+        })
     }
 }
 
@@ -107,7 +115,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
-        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
+        while let Some((k, mut v)) = map.next_entry::<Node, Node>()? {
+            v.key_at = Some((k.line, k.column));
             out.push((k, v));
         }
         Ok(Value::Map(out))
@@ -180,8 +189,17 @@ impl Node {
         Location { file: file.to_path_buf(), line: Some(self.line), column: Some(self.column), entry: None }
     }
 
+    /// Where the field holding this value is written: its key when it has one, else the value.
+    pub fn field_location(&self, file: &Path) -> Location {
+        let (line, column) = self.key_at.unwrap_or((self.line, self.column));
+        Location { file: file.to_path_buf(), line: Some(line), column: Some(column), entry: None }
+    }
+
     fn shift(&mut self, lines: usize) {
         self.line += lines;
+        if let Some((l, _)) = &mut self.key_at {
+            *l += lines;
+        }
         match &mut self.value {
             Value::Seq(items) => items.iter_mut().for_each(|n| n.shift(lines)),
             Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
