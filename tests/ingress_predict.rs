@@ -662,3 +662,108 @@ fn gke_backendconfig_by_port() {
     assert!(r.routes[0].affinity.is_empty());
     assert!(finding(&r, "reference-not-found").is_some());
 }
+
+#[test]
+fn same_yaml_on_traefiks_ingress_nginx_provider() {
+    let opts = opts_at("traefik@3.6.14");
+    // Seed: no Secure (not automatic on Traefik), HttpOnly always, Go attribute order.
+    let r = predict_fixture("ingress-nginx/seed.yaml", &opts);
+    assert_eq!(r.routes[0].controller, Controller::Traefik);
+    assert_eq!(
+        r.routes[0].affinity[0].set_cookie_line,
+        format!("route={}; Path=/; HttpOnly", traefik::VALUE_PLACEHOLDER)
+    );
+    assert!(finding(&r, "annotations-for-other-controller").is_none());
+    let r = predict_fixture("ingress-nginx/seed-fixed.yaml", &opts);
+    assert_eq!(
+        r.routes[0].affinity[0].set_cookie_line,
+        format!("route={}; Path=/; HttpOnly; Secure; SameSite=None", traefik::VALUE_PLACEHOLDER)
+    );
+    // Lower-case `none` works here (lower-cased), unlike on ingress-nginx.
+    let text = nginx_ingress(
+        &format!("{P}/affinity: cookie\n{P}/session-cookie-samesite: \"none\"\n{P}/session-cookie-secure: \"true\""),
+        "/api",
+        true,
+    );
+    let r = yaml_with(&text, &opts);
+    assert_eq!(r.routes[0].affinity[0].same_site.as_deref(), Some("None"));
+    assert!(finding(&r, "samesite-case-dropped").is_none());
+    assert!(finding(&r, "cookie-path-differs-from-ingress-nginx").is_some());
+    assert_eq!(r.routes[0].affinity[0].path.as_deref(), Some("/"));
+    // Default CORS: literal `*` before 3.6.22, reflected from 3.6.22.
+    let text = nginx_ingress(&format!("{P}/enable-cors: \"true\""), "/", true);
+    let r = yaml_with(&text, &opts_at("traefik@3.6.21"));
+    assert_eq!(r.routes[0].cors.as_ref().unwrap().allow_origins, AllowOrigins::Any);
+    assert!(finding(&r, "cors-wildcard-with-credentials").is_some());
+    let r = yaml_with(&text, &opts_at("traefik@3.6.22"));
+    assert_eq!(r.routes[0].cors.as_ref().unwrap().allow_origins, AllowOrigins::Reflect);
+    // Before 3.5 there is no such provider: the nginx-class Ingress stays ingress-nginx.
+    let r = yaml_with(&text, &opts_at("traefik@3.4"));
+    assert_eq!(r.routes[0].controller, Controller::IngressNginx);
+}
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TEMPLATE: &str = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: p\n  annotations:\n    nginx.ingress.kubernetes.io/affinity: cookie\n    nginx.ingress.kubernetes.io/enable-cors: \"true\"\n    nginx.ingress.kubernetes.io/KEY: VALUE\nspec:\n  rules:\n    - host: a.example\n      http:\n        paths:\n          - path: PATH\n            backend: {service: {name: s, port: {number: 80}}}\n";
+
+    const KEYS: &[&str] = &[
+        "session-cookie-name",
+        "session-cookie-path",
+        "session-cookie-samesite",
+        "session-cookie-expires",
+        "session-cookie-max-age",
+        "session-cookie-domain",
+        "session-cookie-secure",
+        "cors-allow-origin",
+        "cors-max-age",
+        "cors-allow-credentials",
+        "affinity-mode",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Arbitrary bytes as a manifest: an error or a report, never a panic.
+        #[test]
+        fn arbitrary_text(text in "\\PC{0,300}") {
+            let _ = predict_texts(&[(PathBuf::from("p.yaml"), text)], &PredictOptions::default());
+        }
+
+        /// Arbitrary annotation values and paths, under every controller version gate.
+        #[test]
+        fn arbitrary_annotation_values(
+            key in 0..KEYS.len(),
+            value in "[ -~]{0,40}",
+            path in "[ -~]{0,20}",
+            spec in prop::sample::select(vec!["ingress-nginx@1.0.4", "ingress-nginx@1.11", "ingress-nginx@1.15", "traefik@3.6.21", "traefik@3.7"]),
+        ) {
+            let text = TEMPLATE
+                .replace("KEY", KEYS[key])
+                .replace("VALUE", &format!("'{}'", value.replace('\'', "''")))
+                .replace("PATH", &format!("'{}'", path.replace('\'', "''")));
+            let r = predict_texts(&[(PathBuf::from("p.yaml"), text)], &opts_at(spec));
+            prop_assert!(r.errors.is_empty(), "{:?}", r.errors);
+            prop_assert_eq!(r.routes.len(), 1);
+            for f in r.routes.iter().flat_map(|x| x.notes.iter()) {
+                prop_assert!(f.location.line.is_some());
+            }
+        }
+    }
+}
+
+#[test]
+fn extreme_numbers_do_not_overflow() {
+    for v in ["9223372036854775807", "-9223372036854775808", "999999999999999"] {
+        let text = nginx_ingress(
+            &format!("{P}/affinity: cookie\n{P}/session-cookie-expires: \"{v}\"\n{P}/session-cookie-max-age: \"{v}\""),
+            "/",
+            true,
+        );
+        let r = yaml(&text);
+        assert_eq!(r.routes[0].affinity.len(), 1);
+        let r = yaml_with(&text, &opts_at("traefik@3.7"));
+        assert_eq!(r.routes[0].affinity.len(), 1);
+    }
+}

@@ -261,7 +261,14 @@ pub(crate) fn routes_of<'a>(m: &'a Manifests, o: &'a Object, opts: &PredictOptio
 pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, report: &mut IngressReport) {
     let ann = Annotations::of(m, o);
     check_annotations(m, o, &ann, &mut report.findings);
-    let (controller, known) = controller_of(o, &ann, opts);
+    let (mut controller, known) = controller_of(o, &ann, opts);
+    // Migrating off ingress-nginx: `--controller traefik@3.5+` on an nginx-class Ingress means
+    // Traefik's ingress-nginx provider reads it.
+    let via_traefik = controller == Controller::IngressNginx
+        && matches!(opts.controller, Some((Controller::Traefik, v)) if v.at_least(3, 5, 0));
+    if via_traefik {
+        controller = Controller::Traefik;
+    }
     let file = m.file(o);
     if !known {
         report.findings.push(ConfigFinding {
@@ -275,7 +282,7 @@ pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, 
             fix: Some("set spec.ingressClassName, or pass --controller NAME@VERSION".to_owned()),
         });
     }
-    if controller != Controller::IngressNginx && ann.has_prefix(&opts.nginx_prefix) {
+    if controller != Controller::IngressNginx && !via_traefik && ann.has_prefix(&opts.nginx_prefix) {
         let a = ann
             .list
             .iter()
@@ -311,7 +318,8 @@ pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, 
         };
         match controller {
             Controller::IngressNginx => nginx::predict(&r, &ann, version, opts, &mut route),
-            Controller::Traefik => traefik::predict_ingress(m, &r, &ann, version, &mut route),
+            Controller::Traefik if via_traefik => traefik::predict_nginx_provider(&r, &ann, version, opts, &mut route),
+            Controller::Traefik => traefik::predict_ingress(m, &r, &ann, version, opts, &mut route),
             Controller::AwsAlb => cloud::predict_alb(m, &r, &ann, opts, &mut route),
             Controller::Gke => cloud::predict_gke(m, &r, &mut route),
             _ => {}

@@ -15,7 +15,7 @@ pub mod gateway;
 pub mod istio;
 pub mod nginx;
 pub mod traefik;
-pub mod yaml;
+mod yaml;
 
 use crate::evidence::{InputError, Location};
 use crate::model::time::Timestamp;

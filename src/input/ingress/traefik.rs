@@ -6,13 +6,14 @@
 //! lower case only before 3.6.14 (capitalised values silently dropped) and rejected by the CRD
 //! enum 3.4–3.6.13; `*` + credentials reflects the origin from 3.6.22.
 
-use super::common::{parse_go_bool, Annotations, RouteCtx};
+use super::common::{cookie_date, parse_go_bool, Annotations, RouteCtx};
 use super::yaml::Node;
 use super::{
     AllowOrigins, ConfigFinding, Controller, ControllerVersion, CorsPolicy, IngressReport, IngressRoute, Manifests,
     Object, OriginMatch, OriginPattern, PredictOptions, PredictedCookie, Severity,
 };
 use crate::evidence::Location;
+use crate::model::time::Timestamp;
 use std::path::Path;
 
 /// Annotation prefix of Traefik's Kubernetes Ingress provider.
@@ -33,6 +34,8 @@ struct Sticky {
     max_age: Option<(i64, Location)>,
     path: Option<(String, Location)>,
     domain: Option<(String, Location)>,
+    /// Seconds after issue (ingress-nginx provider only, Traefik 3.7+).
+    expires: Option<(i64, Location)>,
     origin: Option<Location>,
     from_crd: bool,
 }
@@ -115,12 +118,18 @@ fn sticky_from_crd(node: &Node, file: &Path) -> Sticky {
         max_age: node.get("maxAge").and_then(|n| n.scalar_text()?.parse().ok().map(|v| (v, loc(n)))),
         path: s_of("path"),
         domain: s_of("domain"),
+        expires: None,
         origin: Some(node.field_location(file)),
         from_crd: true,
     }
 }
 
-fn build_cookie(s: &Sticky, version: ControllerVersion, notes: &mut Vec<ConfigFinding>) -> PredictedCookie {
+fn build_cookie(
+    s: &Sticky,
+    version: ControllerVersion,
+    issued_at: Timestamp,
+    notes: &mut Vec<ConfigFinding>,
+) -> PredictedCookie {
     let mut sources: Vec<Location> = s.origin.iter().cloned().collect();
     let name = match &s.name {
         Some((n, l)) => {
@@ -218,6 +227,16 @@ fn build_cookie(s: &Sticky, version: ControllerVersion, notes: &mut Vec<ConfigFi
     if let Some(d) = &domain {
         line.push_str(&format!("; Domain={d}"));
     }
+    let mut expires = None;
+    if let Some((e, l)) = &s.expires {
+        sources.push(l.clone());
+        if version.at_least(3, 7, 0) {
+            expires = Some(*e);
+            line.push_str(&format!("; Expires={}", cookie_date(issued_at.plus_secs(*e), false)));
+        } else {
+            notes.push(unsupported(l, "Expires (session-cookie-expires)", "3.7", version));
+        }
+    }
     if let Some(m) = max_age {
         line.push_str(&format!("; Max-Age={m}"));
     }
@@ -239,7 +258,7 @@ fn build_cookie(s: &Sticky, version: ControllerVersion, notes: &mut Vec<ConfigFi
         http_only,
         same_site: same_site.map(str::to_owned),
         max_age,
-        expires_after_secs: None,
+        expires_after_secs: expires,
         condition: None,
         unconfirmed: None,
         source_locations: sources,
@@ -411,6 +430,7 @@ pub(crate) fn predict_ingress(
     r: &RouteCtx<'_>,
     ann: &Annotations<'_>,
     version: ControllerVersion,
+    opts: &PredictOptions,
     route: &mut IngressRoute,
 ) {
     if let Some(a) = ann.list.iter().find(|a| a.key.to_ascii_lowercase().starts_with(&format!("{PREFIX}/service."))) {
@@ -426,7 +446,7 @@ pub(crate) fn predict_ingress(
     if let Some(svc) = service {
         let sann = Annotations::of(m, svc);
         if let Some(s) = sticky_from_service(&sann, &mut route.notes) {
-            let c = build_cookie(&s, version, &mut route.notes);
+            let c = build_cookie(&s, version, opts.issued_at, &mut route.notes);
             route.affinity.push(c);
         }
     }
@@ -526,7 +546,7 @@ pub(crate) fn predict_ingress_route(m: &Manifests, o: &Object, opts: &PredictOpt
             };
             if let Some((c, f)) = sticky {
                 let s = sticky_from_crd(c, f);
-                let cookie = build_cookie(&s, version, &mut route.notes);
+                let cookie = build_cookie(&s, version, opts.issued_at, &mut route.notes);
                 route.affinity.push(cookie);
             }
         }
@@ -554,4 +574,149 @@ pub(crate) fn predict_ingress_route(m: &Manifests, o: &Object, opts: &PredictOpt
         sticky_notes(&mut route, loc);
         report.routes.push(route);
     }
+}
+
+/// Traefik's "Ingress NGINX" provider (3.5+): the same `nginx.ingress.kubernetes.io/*`
+/// annotations, translated to Traefik's own sticky cookie and Headers middleware, so the same
+/// YAML emits a different cookie than ingress-nginx (reference §2.4): HttpOnly always, Secure
+/// only from the annotation, SameSite lower-cased (so `none` works), Path `/` by default.
+pub(crate) fn predict_nginx_provider(
+    r: &RouteCtx<'_>,
+    ann: &Annotations<'_>,
+    version: ControllerVersion,
+    opts: &PredictOptions,
+    route: &mut IngressRoute,
+) {
+    let p = &opts.nginx_prefix;
+    let get = |k: &str| ann.get(&format!("{p}/{k}"));
+    if let Some(aff) = get("affinity").filter(|a| a.value == "cookie") {
+        for k in ["session-cookie-conditional-samesite-none", "session-cookie-change-on-failure"] {
+            if let Some(a) = get(k) {
+                route.notes.push(ConfigFinding {
+                    rule: "nginx-annotation-unsupported",
+                    severity: Severity::Warning,
+                    location: ann.loc(a),
+                    message: format!("Traefik's ingress-nginx provider does not support `{}`; it is ignored", a.key),
+                    fix: None,
+                });
+            }
+        }
+        if let Some(a) = get("affinity-mode").filter(|a| a.value == "balanced") {
+            route.notes.push(ConfigFinding {
+                rule: "nginx-annotation-unsupported",
+                severity: Severity::Info,
+                location: ann.loc(a),
+                message: "Traefik's ingress-nginx provider only has the persistent mode; `balanced` is ignored"
+                    .to_owned(),
+                fix: None,
+            });
+        }
+        let loc_of = |a: &super::common::Annotation<'_>| ann.loc(a);
+        let int = |k: &str, notes: &mut Vec<ConfigFinding>| {
+            let a = get(k)?;
+            match a.value.trim().parse::<i64>() {
+                Ok(n) => Some((n, loc_of(a))),
+                Err(_) => {
+                    notes.push(invalid(loc_of(a), a.key, &a.value, "an integer"));
+                    None
+                }
+            }
+        };
+        let sticky = Sticky {
+            name: Some(get("session-cookie-name").map_or_else(
+                || (super::nginx::DEFAULT_COOKIE_NAME.to_owned(), loc_of(aff)),
+                |a| (a.value.clone(), loc_of(a)),
+            )),
+            secure: get("session-cookie-secure").map(|a| (parse_go_bool(&a.value) == Some(true), loc_of(a))),
+            http_only: Some((true, loc_of(aff))),
+            same_site: get("session-cookie-samesite").map(|a| (a.value.to_ascii_lowercase(), loc_of(a))),
+            max_age: int("session-cookie-max-age", &mut route.notes),
+            path: get("session-cookie-path").map(|a| (a.value.clone(), loc_of(a))),
+            domain: get("session-cookie-domain").map(|a| (a.value.clone(), loc_of(a))),
+            expires: int("session-cookie-expires", &mut route.notes),
+            origin: Some(loc_of(aff)),
+            from_crd: false,
+        };
+        if sticky.path.is_none() && r.path != "/" {
+            route.notes.push(ConfigFinding {
+                rule: "cookie-path-differs-from-ingress-nginx",
+                severity: Severity::Info,
+                location: r.location.clone(),
+                message: format!(
+                    "ingress-nginx would write `Path={}` (the Ingress path); Traefik's provider writes `Path=/`",
+                    r.path
+                ),
+                fix: None,
+            });
+        }
+        let c = build_cookie(&sticky, version, opts.issued_at, &mut route.notes);
+        route.affinity.push(c);
+    }
+    if get("enable-cors").is_some_and(|a| parse_go_bool(&a.value) == Some(true)) {
+        let en = get("enable-cors").map(|a| ann.loc(a)).unwrap_or_default();
+        let origin_ann = get("cors-allow-origin");
+        let raw = origin_ann.map_or("*", |a| a.value.as_str());
+        let credentials = get("cors-allow-credentials").map_or(true, |a| parse_go_bool(&a.value) != Some(false));
+        let entries: Vec<&str> = raw.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
+        let oloc = origin_ann.map_or_else(|| en.clone(), |a| ann.loc(a));
+        let star = entries.is_empty() || entries.contains(&"*");
+        for e in entries.iter().filter(|e| **e != "*" && e.contains('*')) {
+            route.notes.push(ConfigFinding {
+                rule: "cors-wildcard-literal",
+                severity: Severity::Warning,
+                location: oloc.clone(),
+                message: format!("`{e}`: Traefik's ingress-nginx provider compares origins literally, so this wildcard matches nothing (ingress-nginx matched one label)"),
+                fix: Some("list the subdomain origins explicitly".to_owned()),
+            });
+        }
+        let origins = if star {
+            if credentials && version.at_least(3, 6, 22) {
+                AllowOrigins::Reflect
+            } else {
+                if credentials {
+                    route.notes.push(ConfigFinding {
+                        rule: "cors-wildcard-with-credentials",
+                        severity: Severity::Error,
+                        location: oloc.clone(),
+                        message: format!("Traefik {version} sends `Access-Control-Allow-Origin: *` with credentials allowed (the ingress-nginx defaults); browsers reject credentialed responses"),
+                        fix: Some(format!("`{p}/cors-allow-origin: \"https://your-frontend.example\"` (or Traefik 3.6.22+)")),
+                    });
+                }
+                AllowOrigins::Any
+            }
+        } else {
+            AllowOrigins::List {
+                origins: entries
+                    .iter()
+                    .map(|e| OriginPattern { pattern: (*e).to_owned(), matching: OriginMatch::Exact })
+                    .collect(),
+            }
+        };
+        if matches!(origins, AllowOrigins::List { .. } | AllowOrigins::Reflect) {
+            route.notes.push(ConfigFinding {
+                rule: "cors-no-vary-origin",
+                severity: Severity::Info,
+                location: oloc.clone(),
+                message: "the origin is reflected without `Vary: Origin`".to_owned(),
+                fix: None,
+            });
+        }
+        let text = |k: &str, d: Option<&str>| get(k).map(|a| a.value.clone()).or(d.map(str::to_owned));
+        route.cors = Some(CorsPolicy {
+            allow_origins: origins,
+            allow_credentials: credentials,
+            allow_methods: text("cors-allow-methods", Some(super::nginx::DEFAULT_CORS_METHODS)),
+            allow_headers: text("cors-allow-headers", Some(super::nginx::DEFAULT_CORS_HEADERS)),
+            expose_headers: text("cors-expose-headers", None),
+            max_age: get("cors-max-age")
+                .and_then(|a| a.value.trim().parse().ok())
+                .or(Some(super::nginx::DEFAULT_CORS_MAX_AGE)),
+            vary_origin: false,
+            answers_preflight: true,
+            preflight_status: Some(200),
+            unmatched_preflight_forwarded: false,
+            source_locations: vec![en, oloc],
+        });
+    }
+    sticky_notes(route, r.location.clone());
 }
