@@ -597,3 +597,29 @@ fn predict_manifests(m: &Manifests, opts: &PredictOptions, errors: Vec<InputErro
     }
     report
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_and_compare() {
+        assert_eq!(ControllerVersion::parse("v1.12"), Some(ControllerVersion::new(1, 12, 0)));
+        assert_eq!(ControllerVersion::parse("3.6.14-rc.1"), Some(ControllerVersion::new(3, 6, 14)));
+        assert_eq!(ControllerVersion::parse("1.2.3.4"), None);
+        assert!(ControllerVersion::new(1, 9, 5).at_least(1, 9, 5));
+        assert!(!ControllerVersion::new(1, 9, 4).at_least(1, 9, 5));
+    }
+
+    #[test]
+    fn durations_and_dates() {
+        assert_eq!(common::parse_duration_secs("1h30m"), Some(5400));
+        assert_eq!(common::parse_duration_secs("0s"), Some(0));
+        assert_eq!(common::parse_duration_secs("1.5h"), Some(5400));
+        assert_eq!(common::parse_duration_secs("10x"), None);
+        // 2017-02-12T14:11:12Z is the date in ingress-nginx's docs sample (a Sunday).
+        let t = Timestamp::from_unix_secs(1_486_908_672);
+        assert_eq!(common::cookie_date(t, true), "Sun, 12-Feb-17 14:11:12 GMT");
+        assert_eq!(common::cookie_date(t, false), "Sun, 12 Feb 2017 14:11:12 GMT");
+    }
+}

@@ -300,3 +300,35 @@ pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError
     }
     (docs, errors)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_document_markers_keeping_line_numbers() {
+        let text = "a: 1\n---\nb: 2\n--- # c\nc: 3\n...\nd: 4\n---not-a-marker: 5\n";
+        let chunks = split_documents(text);
+        let starts: Vec<usize> = chunks.iter().map(|(l, _)| *l).collect();
+        assert_eq!(starts, [0, 1, 3, 6]);
+        assert!(chunks[3].1.contains("---not-a-marker"));
+    }
+
+    #[test]
+    fn positions_are_file_lines_and_keys_are_remembered() {
+        let text = "x: 1\n---\nmetadata:\n  annotations:\n    k: \"v\"\n";
+        let (docs, errs) = read_documents(Path::new("f.yaml"), text);
+        assert!(errs.is_empty());
+        let v = docs[1].root.path(&["metadata", "annotations", "k"]).unwrap();
+        assert_eq!((v.line, v.column), (5, 8));
+        let ann = docs[1].root.path(&["metadata", "annotations"]).unwrap();
+        assert_eq!(ann.key_at, Some((4, 3)));
+    }
+
+    #[test]
+    fn duplicate_keys_are_kept_in_order_and_last_wins_on_lookup() {
+        let (docs, _) = read_documents(Path::new("f"), "a: 1\na: 2\n");
+        assert_eq!(docs[0].root.entries().len(), 2);
+        assert_eq!(docs[0].root.get("a").unwrap().value, Value::Int(2));
+    }
+}
