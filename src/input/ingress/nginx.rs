@@ -391,7 +391,7 @@ fn origin_entry_valid(e: &str, version: ControllerVersion) -> bool {
     };
     scheme_ok
         && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-        && port.map_or(true, |p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn predict_cors(cx: &mut Ctx<'_, '_>) -> Option<CorsPolicy> {

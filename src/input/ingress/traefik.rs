@@ -504,7 +504,7 @@ trait BeforeOk {
 impl BeforeOk for Option<char> {
     fn is_none_or_alpha(&self) -> bool {
         // A matcher name must not be the tail of a longer identifier (`HostRegexp` vs `Host`).
-        self.map_or(true, |c| !(c.is_ascii_alphanumeric() || c == '_'))
+        self.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
     }
 }
 
