@@ -656,7 +656,7 @@ pub(crate) fn predict_nginx_provider(
         let en = get("enable-cors").map(|a| ann.loc(a)).unwrap_or_default();
         let origin_ann = get("cors-allow-origin");
         let raw = origin_ann.map_or("*", |a| a.value.as_str());
-        let credentials = get("cors-allow-credentials").map_or(true, |a| parse_go_bool(&a.value) != Some(false));
+        let credentials = get("cors-allow-credentials").is_none_or(|a| parse_go_bool(&a.value) != Some(false));
         let entries: Vec<&str> = raw.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
         let oloc = origin_ann.map_or_else(|| en.clone(), |a| ann.loc(a));
         let star = entries.is_empty() || entries.contains(&"*");
