@@ -47,6 +47,7 @@ pub fn analyse(report: &mut HarReport, focus: &Focus) {
     cookie_findings(report, &focused, &mut findings);
     preflight_findings(report, &focused, &mut findings);
     cors_findings(report, &mut findings);
+    security_findings(report, &mut findings);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.entry.cmp(&b.entry)).then(a.rule.cmp(b.rule)));
     report.findings = findings;
 }
@@ -494,4 +495,30 @@ pub fn cors_fixes(err: crate::model::cors::CorsError, origin: Option<&str>) -> V
         _ => vec!["see `crossjar explain cors-check-failed`".into()],
     };
     lines
+}
+
+/// What the captured CORS answers reveal about the allow-list (reflection, `null`, `http://` origins,
+/// missing `Vary: Origin`, `*` with credentials).
+fn security_findings(report: &HarReport, out: &mut Vec<Finding>) {
+    use crate::model::cors_security::Severity as S;
+    for (origin, entry, issue) in &report.security {
+        let mut f = make(
+            "cors-misconfiguration",
+            Some(*entry),
+            None,
+            Some(origin),
+            Vec::new(),
+            format!("{origin} [{}]: {}", issue.class.id(), issue.message),
+            vec![
+                "server: keep an explicit allow-list of exact origins, answer with the one that matched, add Vary: Origin".into(),
+                "never allow `null`, http:// origins for an https API, or hosts where anyone can publish".into(),
+            ],
+        );
+        f.severity = match issue.severity {
+            S::High => Severity::Error,
+            S::Medium | S::Low => Severity::Warning,
+            _ => Severity::Info,
+        };
+        out.push(f);
+    }
 }

@@ -12,6 +12,7 @@ use super::infer::{self, Basis};
 use super::report::{BrowserRun, CookieVerdict, CorsSummary, Credentials, EntryVerdict, HarReport, SetCookieVerdict};
 use crate::evidence::{Exchange, ListedCookie, Page};
 use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
+use crate::model::cors_security::{check_observed, ObservedResponse};
 use crate::model::http::Headers;
 use crate::model::jar::CookieJar;
 use crate::model::profile::Browser;
@@ -54,7 +55,16 @@ pub struct Replay {
     creator: Option<String>,
     /// Preflight responses waiting for their actual request, keyed by (URL, Origin).
     pending_preflights: HashMap<(String, String), CorsResponse>,
+    /// Per API origin: the CORS answers seen (Origin sent, CORS headers, entry), at most
+    /// [`OBSERVATIONS_PER_ORIGIN`] each so memory stays bounded.
+    cors_observations: HashMap<String, (Origin, Vec<CorsObservation>)>,
 }
+
+/// One CORS answer kept for the security checks: the `Origin` sent, the CORS headers, the entry.
+type CorsObservation = (String, Headers, usize);
+
+/// How many CORS answers per API origin the security checks keep.
+const OBSERVATIONS_PER_ORIGIN: usize = 64;
 
 /// Splits a `Cookie` header into (name, value) pairs; a pair without `=` is a nameless cookie.
 pub fn cookie_pairs(header: &str) -> Vec<(String, String)> {
@@ -94,6 +104,7 @@ impl Replay {
             inferred_from_absence: HashSet::new(),
             creator: None,
             pending_preflights: HashMap::new(),
+            cors_observations: HashMap::new(),
         }
     }
 
@@ -223,6 +234,7 @@ impl Replay {
         base.credentials = assumed;
         let credentials = Credentials { mode, assumed, basis };
         let cors_input = self.cors_input(x, kind, &url, initiator.as_ref(), assumed);
+        self.observe_cors(x, &url);
 
         for (jar, run) in self.jars.iter_mut().zip(self.runs.iter_mut()) {
             let profile = jar.profile();
@@ -341,6 +353,30 @@ impl Replay {
         Some((req, preflight, responses))
     }
 
+    /// Keeps the CORS headers of an answer for the security checks.
+    fn observe_cors(&mut self, x: &Exchange, url: &Url) {
+        if !x.response_headers.contains("access-control-allow-origin") {
+            return;
+        }
+        let target = Origin::of_url(url);
+        let key = target.serialize();
+        let (_, seen) = self.cors_observations.entry(key).or_insert_with(|| (target, Vec::new()));
+        if seen.len() >= OBSERVATIONS_PER_ORIGIN {
+            return;
+        }
+        let keep = ["access-control-allow-origin", "access-control-allow-credentials", "vary"];
+        let headers = Headers(
+            x.response_headers
+                .0
+                .iter()
+                .filter(|h| keep.iter().any(|k| h.name.eq_ignore_ascii_case(k)))
+                .cloned()
+                .collect(),
+        );
+        let origin_sent = x.request_headers.get("origin").unwrap_or("").trim().to_string();
+        seen.push((origin_sent, headers, x.index));
+    }
+
     /// Which jar plays the browser that recorded the capture (for inferring from absences).
     fn capture_browser_index(&self) -> usize {
         let creator = self.creator.as_deref().unwrap_or("").to_ascii_lowercase();
@@ -376,7 +412,26 @@ impl Replay {
                 }
             }
         }
+        let mut security = Vec::new();
+        let mut origins: Vec<_> = self.cors_observations.into_iter().collect();
+        origins.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, (target, seen)) in origins {
+            let observed: Vec<ObservedResponse<'_>> = seen
+                .iter()
+                .map(|(origin_sent, headers, _)| ObservedResponse { origin_sent, target: &target, headers })
+                .collect();
+            let first = seen.first().map_or(0, |s| s.2);
+            // One issue per class and API origin: the first answer showing it is evidence enough.
+            let mut classes = Vec::new();
+            for issue in check_observed(&observed) {
+                if !classes.contains(&issue.class) {
+                    classes.push(issue.class);
+                    security.push((key.clone(), first, issue));
+                }
+            }
+        }
         HarReport {
+            security,
             input: input.to_string(),
             sanitized,
             creator: self.creator,

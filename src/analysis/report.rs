@@ -1,6 +1,7 @@
 //! The analysis result, independent of any output format.
 
 use crate::model::cors::CorsError;
+use crate::model::cors_security::SecurityIssue;
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Warning};
 use crate::model::request::{CredentialsMode, RequestKind};
@@ -189,4 +190,6 @@ pub struct HarReport {
     pub summary: Vec<CookieSummary>,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
+    /// CORS security issues seen in the captured answers, per host (with the first entry showing it).
+    pub security: Vec<(String, usize, SecurityIssue)>,
 }
