@@ -213,3 +213,52 @@ fn rules_and_explain() {
         assert!(doc.starts_with(&format!("# {}", r.id)), "{}: the doc page starts with its id", r.id);
     }
 }
+
+#[test]
+fn ci_formats_snapshot() {
+    let seed = "fixtures/har/seed-a-default-credentials.har";
+    for format in ["sarif", "junit", "github"] {
+        let (code, out, _) = crossjar(&["har", seed, "--format", format]);
+        assert_eq!(code, 1, "{format}: error findings keep exit code 1");
+        insta::assert_snapshot!(format!("seed-a-{format}"), out);
+    }
+}
+
+/// The parts of SARIF 2.1.0 that GitHub code scanning requires of an upload.
+#[test]
+fn sarif_has_what_github_code_scanning_requires() {
+    let files = ["fixtures/har/seed-a-default-credentials.har", "fixtures/har/seed-b-include-samesite-unspecified.har"];
+    let mut args = vec!["har"];
+    args.extend(files);
+    args.extend(["--format", "sarif"]);
+    let log = json(&args);
+    assert_eq!(log["version"], "2.1.0");
+    assert!(log["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "crossjar");
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for r in rules {
+        assert!(r["shortDescription"]["text"].is_string());
+        assert!(r["help"]["text"].as_str().unwrap().starts_with("# "));
+        assert!(["none", "note", "warning", "error"].contains(&r["defaultConfiguration"]["level"].as_str().unwrap()));
+    }
+    let results = runs[0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let mut fingerprints = std::collections::HashSet::new();
+    for res in results {
+        let rule_id = res["ruleId"].as_str().unwrap();
+        let index = res["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(ids[index], rule_id, "ruleIndex points at the rule");
+        assert!(["none", "note", "warning", "error"].contains(&res["level"].as_str().unwrap()));
+        assert!(!res["message"]["text"].as_str().unwrap().is_empty());
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert!(files.contains(&loc["artifactLocation"]["uri"].as_str().unwrap()));
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        let fp = res["partialFingerprints"]["crossjarFingerprint/v1"].as_str().unwrap();
+        assert_eq!(fp.len(), 16);
+        assert!(fingerprints.insert(fp.to_string()), "fingerprints are distinct per finding");
+    }
+}

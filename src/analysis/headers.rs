@@ -72,8 +72,6 @@ pub struct HeadersReport {
     pub verdicts: Vec<HeadersVerdict>,
     /// Problems in the input (line, message).
     pub input_errors: Vec<(usize, String)>,
-    /// The worst severity found (for the exit code).
-    pub worst: Option<Severity>,
 }
 
 fn mode_of(kind: RequestKind) -> RequestMode {
@@ -121,14 +119,10 @@ pub fn analyse(
     let final_headers = resp.last().map(|r| r.1.clone()).unwrap_or_default();
     let cors_responses: Vec<CorsResponse> = resp.iter().map(|(s, h, _)| CorsResponse::new(*s, h.clone())).collect();
     let mut verdicts = Vec::new();
-    let mut worst = None;
     for &browser in browsers {
         let cors = (mode_of(request.kind) != RequestMode::Navigate && mode_of(request.kind) != RequestMode::WebSocket)
             .then(|| cors::evaluate(&cors_req, preflight.as_ref(), &cors_responses, browser))
             .filter(|v| v.cors_applies);
-        if cors.as_ref().is_some_and(|v| !v.ok) {
-            worst = worst.max(Some(Severity::Error));
-        }
         let sent_at_all = cors.as_ref().is_none_or(|v| v.preflight.as_ref().is_none_or(|p| p.ok));
         let ctx = RequestContext::new(request.kind, &request.method, request.url.clone(), Some(from.clone()), time)
             .with_credentials(request.credentials);
@@ -137,9 +131,6 @@ pub fn analyse(
         for line in final_headers.set_cookie_lines() {
             let outcome = if sent_at_all { Some(jar.set_from_response(line, &ctx)) } else { None };
             let Some(outcome) = outcome else { continue };
-            if !outcome.stored && !outcome.deleted {
-                worst = worst.max(Some(Severity::Error));
-            }
             cookies.push(HeaderCookie {
                 name: outcome.name.clone(),
                 stored: outcome.stored,
@@ -166,6 +157,76 @@ pub fn analyse(
         responses: resp.len() + usize::from(preflight.is_some()),
         verdicts,
         input_errors: Vec::new(),
-        worst,
     }
+}
+
+/// The findings of a `crossjar headers` report: CORS failures and cookies not stored or not sent
+/// back, each naming the browsers it concerns.
+pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
+    use super::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
+    use super::report::Finding;
+    use super::rules::rule;
+    let mut out: Vec<Finding> = Vec::new();
+    let host = report.request.url.host_str().unwrap_or("").to_string();
+    let from = report.request.from.as_ref().map(|o| o.serialize());
+    let mut push =
+        |rule_id: &'static str, cookie: Option<String>, browser: Browser, message: String, fixes: Vec<String>| {
+            if let Some(f) = out.iter_mut().find(|f| f.rule == rule_id && f.cookie == cookie && f.message == message) {
+                f.browsers.push(browser);
+                return;
+            }
+            out.push(Finding {
+                rule: rule_id,
+                severity: rule(rule_id).map_or(Severity::Warning, |r| r.severity),
+                entry: None,
+                cookie,
+                host: Some(host.clone()),
+                browsers: vec![browser],
+                message,
+                fixes,
+            });
+        };
+    for v in &report.verdicts {
+        if let Some(c) = v.cors.as_ref().filter(|c| !c.ok) {
+            let errors: Vec<String> = c.errors().iter().map(|e| e.error.as_str().to_string()).collect();
+            let first = c.error().map(|e| e.error);
+            push(
+                "cors-check-failed",
+                None,
+                v.browser,
+                format!(
+                    "{} {} from {}: CORS error{}: {}",
+                    report.request.method,
+                    redact_query(report.request.url.as_str()),
+                    from.as_deref().unwrap_or("its own origin"),
+                    if c.preflight.as_ref().is_some_and(|p| !p.ok) { " in the preflight" } else { "" },
+                    errors.join(", ")
+                ),
+                first.map(|e| cors_fixes(e, from.as_deref())).unwrap_or_default(),
+            );
+        }
+        for c in &v.cookies {
+            let reasons = if c.stored { &c.next_reasons } else { &c.reasons };
+            let mut rules: Vec<&'static str> = reasons.iter().filter_map(|r| rule_for_exclusion(*r)).collect();
+            rules.dedup();
+            for rule_id in rules {
+                let names: Vec<&str> =
+                    reasons.iter().filter(|r| rule_for_exclusion(**r) == Some(rule_id)).map(|r| r.as_str()).collect();
+                push(
+                    rule_id,
+                    Some(c.name.clone()),
+                    v.browser,
+                    format!(
+                        "`{}` from {host} is {} ({})",
+                        c.name,
+                        if c.stored { "stored but not sent back" } else { "not stored" },
+                        names.join(", ")
+                    ),
+                    fixes_for(rule_id),
+                );
+            }
+        }
+    }
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
+    out
 }

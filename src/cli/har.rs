@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
-use super::{error, Format, HarArgs, EXIT_INPUT};
+use super::{error, render_ci, Format, HarArgs, EXIT_INPUT};
 use crate::analysis::findings::Focus;
 use crate::analysis::replay::ReplayOptions;
-use crate::output::{json, text};
+use crate::output::{diagnostic, json, text};
 use crate::pipeline::analyse_har_path;
 
 pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
@@ -19,16 +19,23 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
     let options = ReplayOptions { browsers };
     let focus = Focus { cookies: args.cookies.clone() };
     let mut code = 0;
+    let mut inputs = Vec::new();
+    let mut diagnostics = Vec::new();
     for path in &args.files {
         let (report, err) = analyse_har_path(path, &options, &focus);
         let rendered = match args.common.format {
-            Format::Text => text::har_report(
+            Format::Text => Some(text::har_report(
                 &report,
                 text::TextOptions { show_values: args.common.show_values, quiet: args.common.quiet },
-            ),
-            Format::Json => json::har_report(&report, args.common.show_values) + "\n",
+            )),
+            Format::Json => Some(json::har_report(&report, args.common.show_values) + "\n"),
+            _ => None,
         };
-        let _ = out.write_all(rendered.as_bytes());
+        if let Some(r) = rendered {
+            let _ = out.write_all(r.as_bytes());
+        }
+        inputs.push(report.input.clone());
+        diagnostics.extend(diagnostic::from_findings(&report.input, &report.findings));
         let worst = report.findings.iter().map(|f| f.severity).max();
         code = code.max(args.common.fail_on.exit_code(worst));
         if let Some(e) = err {
@@ -38,6 +45,9 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
             ));
             code = EXIT_INPUT;
         }
+    }
+    if let Some(r) = render_ci(args.common.format, &inputs, &diagnostics) {
+        let _ = out.write_all(r.as_bytes());
     }
     code
 }

@@ -4,15 +4,15 @@ use std::io::{Read, Write};
 
 use url::Url;
 
-use super::{error, Format, HeadersArgs, EXIT_INPUT};
-use crate::analysis::headers::{analyse, HeadersRequest};
+use super::{error, render_ci, Format, HeadersArgs, EXIT_INPUT};
+use crate::analysis::headers::{analyse, findings, HeadersRequest};
 use crate::input::curl;
 use crate::model::cookie_date::parse_cookie_date;
 use crate::model::http::{Header, Headers};
 use crate::model::request::{CredentialsMode, RequestKind};
 use crate::model::site::Origin;
 use crate::model::time::Timestamp;
-use crate::output::{json, text};
+use crate::output::{diagnostic, json, text};
 
 pub(crate) fn run(args: &HeadersArgs, out: &mut dyn Write) -> i32 {
     let browsers = match args.common.browsers() {
@@ -94,10 +94,12 @@ pub(crate) fn run(args: &HeadersArgs, out: &mut dyn Write) -> i32 {
         .and_then(parse_cookie_date)
         .unwrap_or(Timestamp::from_unix_secs(1_780_000_000));
     let report = analyse(&input, request, responses, &browsers, now);
+    let found = findings(&report);
     let rendered = match args.common.format {
         Format::Text => text::headers_report(&report, args.common.show_values),
         Format::Json => json::headers_report(&report) + "\n",
+        ci => render_ci(ci, &[input.clone()], &diagnostic::from_findings(&input, &found)).unwrap_or_default(),
     };
     let _ = out.write_all(rendered.as_bytes());
-    code.max(args.common.fail_on.exit_code(report.worst))
+    code.max(args.common.fail_on.exit_code(found.iter().map(|f| f.severity).max()))
 }

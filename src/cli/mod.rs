@@ -54,6 +54,27 @@ pub(crate) enum Format {
     Text,
     /// Versioned JSON (`crossjar.har.v1`, `crossjar.headers.v1`).
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: one test case per rule and input.
+    Junit,
+    /// GitHub Actions workflow annotations (`::error file=…::…`).
+    Github,
+}
+
+/// Renders diagnostics in one of the CI formats (`None` for text and JSON, which are per report).
+pub(crate) fn render_ci(
+    format: Format,
+    inputs: &[String],
+    diagnostics: &[crate::output::diagnostic::Diagnostic],
+) -> Option<String> {
+    use crate::output::{github, junit, sarif};
+    match format {
+        Format::Sarif => Some(sarif::render(diagnostics) + "\n"),
+        Format::Junit => Some(junit::render(inputs, diagnostics)),
+        Format::Github => Some(github::render(diagnostics)),
+        Format::Text | Format::Json => None,
+    }
 }
 
 /// Which findings make the exit code 1.

@@ -1,4 +1,8 @@
 //! Output adapters: reports to bytes. Values are redacted here unless the user asked for them.
 
+pub mod diagnostic;
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;

@@ -1,0 +1,54 @@
+//! JUnit XML: one test case per rule × input, failing when the rule fired on that input, so CI
+//! dashboards show which checks pass.
+
+use super::diagnostic::Diagnostic;
+use crate::analysis::rules::RULES;
+
+/// Escapes text for XML attributes and content.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push_str(&format!("&#x{:x};", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The diagnostics of the given inputs as a JUnit report.
+pub fn render(inputs: &[String], diagnostics: &[Diagnostic]) -> String {
+    let mut cases = String::new();
+    let (mut tests, mut failures) = (0, 0);
+    for input in inputs {
+        for rule in RULES {
+            tests += 1;
+            let hits: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == rule.id && d.file == *input).collect();
+            cases.push_str(&format!(
+                "    <testcase classname=\"crossjar.{}\" name=\"{}\">\n",
+                xml_escape(rule.id),
+                xml_escape(input)
+            ));
+            if !hits.is_empty() {
+                failures += 1;
+                let body: Vec<String> =
+                    hits.iter().map(|d| format!("{}: {}", d.severity.as_str(), d.message)).collect();
+                cases.push_str(&format!(
+                    "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+                    xml_escape(&hits[0].message),
+                    hits[0].severity.as_str(),
+                    xml_escape(&body.join("\n"))
+                ));
+            }
+            cases.push_str("    </testcase>\n");
+        }
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"crossjar\" tests=\"{tests}\" failures=\"{failures}\">\n  <testsuite name=\"crossjar\" tests=\"{tests}\" failures=\"{failures}\">\n{cases}  </testsuite>\n</testsuites>\n"
+    )
+}
