@@ -98,7 +98,9 @@ pub(crate) fn run(args: &HeadersArgs, out: &mut dyn Write) -> i32 {
     let rendered = match args.common.format {
         Format::Text => text::headers_report(&report, args.common.show_values),
         Format::Json => json::headers_report(&report) + "\n",
-        ci => render_ci(ci, &[input.clone()], &diagnostic::from_findings(&input, &found)).unwrap_or_default(),
+        ci => {
+            render_ci(ci, std::slice::from_ref(&input), &diagnostic::from_findings(&input, &found)).unwrap_or_default()
+        }
     };
     let _ = out.write_all(rendered.as_bytes());
     code.max(args.common.fail_on.exit_code(found.iter().map(|f| f.severity).max()))
