@@ -262,3 +262,43 @@ fn sarif_has_what_github_code_scanning_requires() {
         assert!(fingerprints.insert(fp.to_string()), "fingerprints are distinct per finding");
     }
 }
+
+#[test]
+fn sanitize_and_diff_commands() {
+    let out = std::env::temp_dir().join(format!("crossjar-cli-sanitize-{}.har", std::process::id()));
+    let out_s = out.to_str().unwrap();
+    let (code, _, stderr) =
+        crossjar(&["sanitize", "fixtures/har/seed-c-include-samesite-none.har", "-o", out_s, "--salt", "s"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("rt-7d1e") && text.contains("route=h-"));
+    // The sanitized copy gives the same summary.
+    let (_, a, _) = crossjar(&["har", "fixtures/har/seed-c-include-samesite-none.har", "--quiet"]);
+    let (_, b, _) = crossjar(&["har", out_s, "--quiet"]);
+    assert_eq!(a, b);
+    std::fs::remove_file(&out).ok();
+    assert_eq!(crossjar(&["sanitize", "fixtures/missing.har"]).0, 2);
+
+    let (code, diff, _) = crossjar(&[
+        "diff",
+        "fixtures/har/seed-a-default-credentials.har",
+        "fixtures/har/seed-c-include-samesite-none.har",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "the fix introduced no error");
+    let d: serde_json::Value = serde_json::from_str(&diff).unwrap();
+    assert_eq!(d["schema"], "crossjar.diff.v1");
+    let chrome =
+        d["cookies"].as_array().unwrap().iter().find(|c| c["browser"] == "chrome" && c["cookie"] == "route").unwrap();
+    assert_eq!(chrome["verdict"], "better");
+    let resolved: Vec<&str> = d["resolved"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(resolved.contains(&"credentials-not-included"));
+    // Backwards: the fix undone is worse and fails.
+    let (code, _, _) = crossjar(&[
+        "diff",
+        "fixtures/har/seed-c-include-samesite-none.har",
+        "fixtures/har/seed-a-default-credentials.har",
+    ]);
+    assert_eq!(code, 1);
+}

@@ -2,6 +2,7 @@
 //! and no output format.
 
 pub mod affinity;
+pub mod diff;
 pub mod findings;
 pub mod headers;
 pub mod infer;

@@ -1,8 +1,10 @@
 //! The command line (wiring only): parse arguments, call inputs, analysis and outputs, choose the exit
 //! code (0: no error-level finding; 1: error-level findings; 2: usage error or unreadable input).
 
+mod diff;
 mod har;
 mod headers;
+mod sanitize;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -38,6 +40,12 @@ enum Command {
     Har(HarArgs),
     /// Judge a response printed by `curl -i` / `curl -v`: CORS, preflight, Set-Cookie, per browser.
     Headers(HeadersArgs),
+    /// Write a copy of a HAR that is safe to share: cookie values, credentials and token-like query
+    /// values hashed (names and attributes kept, so findings stay the same).
+    Sanitize(SanitizeArgs),
+    /// Compare two captures (before and after a fix): which cookies now reach which requests, per
+    /// browser, and which findings went away or appeared.
+    Diff(DiffArgs),
     /// List every rule.
     Rules,
     /// Print a rule's documentation.
@@ -160,6 +168,35 @@ pub(crate) struct HarArgs {
 }
 
 #[derive(Args, Debug)]
+pub(crate) struct SanitizeArgs {
+    /// The HAR to sanitize (`-` for standard input).
+    #[arg(value_name = "IN")]
+    input: std::path::PathBuf,
+    /// Where to write the result (default: standard output).
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<std::path::PathBuf>,
+    /// Also replace request and response bodies and WebSocket messages.
+    #[arg(long)]
+    bodies: bool,
+    /// Salt for the hashes (default: random per run); give one to get the same output twice.
+    #[arg(long)]
+    salt: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct DiffArgs {
+    /// The capture before the fix.
+    before: std::path::PathBuf,
+    /// The capture after the fix.
+    after: std::path::PathBuf,
+    /// Focus on these cookies (repeatable).
+    #[arg(long = "cookie", value_name = "NAME")]
+    cookies: Vec<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug)]
 pub(crate) struct HeadersArgs {
     /// The response text as `curl -i` or `curl -v` prints it (`-` for standard input).
     #[arg(value_name = "FILE")]
@@ -201,6 +238,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cli.command {
         Command::Har(args) => har::run(&args, &mut out),
         Command::Headers(args) => headers::run(&args, &mut out),
+        Command::Sanitize(args) => sanitize::run(&args),
+        Command::Diff(args) => diff::run(&args, &mut out),
         Command::Rules => {
             for r in RULES {
                 let _ =

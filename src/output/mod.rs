@@ -1,6 +1,7 @@
 //! Output adapters: reports to bytes. Values are redacted here unless the user asked for them.
 
 pub mod diagnostic;
+pub mod diff;
 pub mod github;
 pub mod json;
 pub mod junit;
