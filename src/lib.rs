@@ -45,3 +45,4 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod pipeline_headers;

@@ -3,6 +3,7 @@
 
 mod har;
 mod headers;
+pub mod serve;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -45,6 +46,8 @@ enum Command {
         /// The rule id (see `crossjar rules`).
         rule: String,
     },
+    /// Serve a local web page (127.0.0.1 only): drop a HAR or paste `curl -i` output and see the story.
+    Serve(serve::ServeArgs),
 }
 
 /// Output format.
@@ -180,6 +183,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cli.command {
         Command::Har(args) => har::run(&args, &mut out),
         Command::Headers(args) => headers::run(&args, &mut out),
+        Command::Serve(args) => serve::run(&args),
         Command::Rules => {
             for r in RULES {
                 let _ =
