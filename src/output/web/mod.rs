@@ -8,6 +8,8 @@ pub const INDEX_HTML: &str = include_str!("index.html");
 pub const APP_JS: &str = include_str!("app.js");
 /// The page's style sheet.
 pub const APP_CSS: &str = include_str!("app.css");
+/// The page's icon (served so the browser's automatic favicon request does not log a 404).
+pub const FAVICON_SVG: &str = include_str!("favicon.svg");
 
 /// The security headers every answer carries: the page may load only its own files, the browser must
 /// not guess content types, and no URL of the page leaks to anywhere as a referrer.
@@ -25,6 +27,7 @@ pub fn asset(path: &str) -> Option<(&'static str, &'static str)> {
         "/" | "/index.html" => Some(("text/html; charset=utf-8", INDEX_HTML)),
         "/app.js" => Some(("text/javascript; charset=utf-8", APP_JS)),
         "/app.css" => Some(("text/css; charset=utf-8", APP_CSS)),
+        "/favicon.svg" | "/favicon.ico" => Some(("image/svg+xml", FAVICON_SVG)),
         _ => None,
     }
 }
