@@ -211,13 +211,16 @@
     }
   }
 
+  /** The URL without scheme and host, as the report wrote it (URL objects would percent-encode the
+   *  `…` that stands for a hidden query value). */
   function pathOf(url) {
-    try {
-      const u = new URL(url);
-      return u.pathname + u.search;
-    } catch (e) {
-      return url;
-    }
+    return url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/';
+  }
+
+  /** A DevTools reason name with line-break opportunities between its words. */
+  function camel(name) {
+    const words = name.split(/(?=[A-Z][a-z])/);
+    return words.flatMap((w, i) => (i ? [el('wbr'), w] : [w]));
   }
 
   /** Whether a cookie for `host` (a host or a Domain) is about requests to `h`. */
@@ -315,6 +318,7 @@
   }
 
   const MATRIX_ROWS = 60;
+  const OPEN_CARDS = 3;
 
   function renderSummary() {
     const box = $('summary');
@@ -368,16 +372,20 @@
       for (const slot of rows.slice(from, to)) tbody.append(matrixRow(slot, s, detail));
     };
     addRows(0, MATRIX_ROWS);
-    card.append(el('div', { class: 'matrix-wrap' }, table));
+    // The first few cookies open; the rest fold, so a capture with dozens of cookies stays scannable.
+    const fold = el('details', { class: 'matrix-fold', open: cardIndex < OPEN_CARDS },
+      el('summary', {}, `${rows.length} request(s) × ${state.browsers.length} browser(s)`),
+      el('div', { class: 'matrix-wrap' }, table));
+    card.append(fold);
     if (rows.length > MATRIX_ROWS) {
       const more = el('button', { type: 'button', class: 'more-rows' }, `Show all ${rows.length} requests`);
       more.addEventListener('click', () => {
         addRows(MATRIX_ROWS, rows.length);
         more.remove();
       });
-      card.append(more);
+      fold.append(more);
     }
-    card.append(detail);
+    fold.append(detail);
     return card;
   }
 
@@ -406,7 +414,7 @@
       } else {
         for (const p of parts) {
           button.append(el('span', { class: 'tok ' + p.cls, 'data-state': p.kind }, `${p.symbol} ${p.label}`));
-          if (p.reasons.length) button.append(el('span', { class: 'why' }, p.reasons.join(', ')));
+          for (const r of p.reasons) button.append(el('span', { class: 'why' }, camel(r)));
           if (p.value !== undefined) button.append(el('code', { class: 'value' }, 'value: ' + p.value));
         }
         const text = `${b}:\n` + parts.map(describe).join('\n');
