@@ -295,3 +295,50 @@ fn public_sample_hars_are_analysed() {
         );
     }
 }
+
+#[test]
+fn large_uploads_get_100_continue_first() {
+    let _g = UPLOADS.lock().unwrap_or_else(|e| e.into_inner());
+    let port = start(1 << 20);
+    let body = fixture("har/seed-a-default-credentials.har");
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST /api/har HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let mut interim = [0u8; 25];
+    s.read_exact(&mut interim).unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(&body).unwrap();
+    let mut rest = String::new();
+    let _ = s.read_to_string(&mut rest);
+    assert!(rest.starts_with("HTTP/1.1 200 OK\r\n"), "{}", &rest[..rest.len().min(200)]);
+}
+
+/// The command itself: `crossjar serve --port 0` prints where it listens, and serves there.
+#[test]
+fn the_serve_command_prints_its_url() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crossjar"))
+        .args(["serve", "--port", "0", "--max-upload", "2K"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port: Option<u16> = line
+        .trim_end()
+        .strip_prefix("crossjar: serving on http://127.0.0.1:")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .and_then(|p| p.parse().ok());
+    let answers = port.map(|p| (get(p, "/").status, get(p, "/api/limits").json()["max_upload"].clone()));
+    let _ = child.kill();
+    let _ = child.wait();
+    let port = port.unwrap_or_else(|| panic!("no URL line: {line:?}"));
+    assert_ne!(port, 0);
+    assert_eq!(answers, Some((200, serde_json::json!(2048))));
+}

@@ -31,9 +31,9 @@ function routeValue(har) {
   throw new Error('the fixture has no route Set-Cookie');
 }
 
-function startServer() {
+function startServer(extra = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error('crossjar serve printed no URL within 30 s')), 30000);
     child.on('error', (e) => reject(new Error(`cannot start ${bin}: ${e.message}`)));
@@ -166,6 +166,21 @@ async function main() {
     check(verdicts.includes('✗ CORS failed'), 'the pasted headers fail CORS: ' + verdicts);
 
     check(problems.length === 0, 'no console errors, CSP violations or outside requests: ' + problems.join(' | '));
+
+    // A server with a small upload limit: the page says so before uploading anything.
+    const small = await startServer(['--max-upload', '1K']);
+    try {
+      const p2 = await context.newPage();
+      await p2.goto(small.url);
+      await p2.waitForLoadState('networkidle');
+      await p2.setInputFiles('#har-file', fixture);
+      const err = p2.locator('#error');
+      await err.waitFor({ state: 'visible' });
+      check((await err.innerText()).includes("over this server's upload limit of 1.0 KiB"), 'the upload limit is explained');
+      await p2.close();
+    } finally {
+      small.child.kill();
+    }
     console.log(`web-e2e: ok (${checks} checks; screenshot ${path.relative(root, shot)})`);
   } finally {
     await context.close();
