@@ -167,6 +167,21 @@ async function main() {
 
     check(problems.length === 0, 'no console errors, CSP violations or outside requests: ' + problems.join(' | '));
 
+    // A capture cut off after its fourth entry: the place is named, and the entries before it still show.
+    {
+      const p3 = await context.newPage();
+      await p3.goto(url);
+      const cut = text.slice(0, [...text.matchAll(/"startedDateTime"/g)][4].index);
+      await p3.setInputFiles('#har-file', { name: 'cut.har', mimeType: 'application/json', buffer: Buffer.from(cut) });
+      const err = p3.locator('#error');
+      await err.waitFor({ state: 'visible' });
+      const msg = await err.innerText();
+      check(/^cut\.har:\d+:\d+/.test(msg), 'the error names the file, line and column: ' + msg);
+      await p3.waitForSelector('table.matrix');
+      check((await p3.locator('#status').innerText()).startsWith('Partly analysed'), 'the partial report is shown');
+      await p3.close();
+    }
+
     // A server with a small upload limit: the page says so before uploading anything.
     const small = await startServer(['--max-upload', '1K']);
     try {
