@@ -126,6 +126,7 @@ async function main() {
     const detailText = await detail.innerText();
     check(detailText.includes('CredentialsNotIncluded') && detailText.includes('SameSiteUnspecifiedTreatedAsLax'),
       'the detail lists every reason: ' + detailText);
+    check(!/null|undefined|\[object/.test(detailText), 'no rendering slips in the detail: ' + detailText);
 
     // The finding, its fix, and the rule's explanation fetched from the server.
     const finding = page.locator('article[data-rule="credentials-not-included"]');

@@ -403,7 +403,7 @@
       const td = el('td', {});
       const button = el('button', { type: 'button', class: 'cell', 'aria-pressed': 'false', 'data-browser': b });
       if (!parts.length) {
-        const label = e.kind === 'preflight' ? 'no cookies (preflight)' : 'not in jar';
+        const label = e.kind === 'preflight' ? 'preflight' : 'not in jar';
         button.append(el('span', { class: 'tok none' }, '— ' + label));
         const text = e.kind === 'preflight'
           ? `${b}: a CORS preflight never carries cookies.`
@@ -442,10 +442,12 @@
       for (const r of p.reasons) ul.append(el('li', {}, el('code', {}, r)));
       for (const w of p.warnings) ul.append(el('li', {}, el('code', {}, w), ' (warning)'));
       detail.append(
-        el('p', {}, el('span', { class: 'tok ' + p.cls }, `${p.symbol} ${p.label}`), ' ', p.what),
+        ...[
+          el('p', {}, el('span', { class: 'tok ' + p.cls }, `${p.symbol} ${p.label}`), ' ', p.what),
         p.reasons.length || p.warnings.length ? ul : el('p', { class: 'muted' }, 'No blocking reason.'),
         p.note ? el('p', { class: 'muted' }, p.note) : null,
-        p.value !== undefined ? el('p', {}, 'Value: ', el('code', {}, p.value)) : null
+          p.value !== undefined ? el('p', {}, 'Value: ', el('code', {}, p.value)) : null,
+        ].filter(Boolean) // Element.append would print a null as the text "null"
       );
     }
     if (e.cors) detail.append(corsLine(e.cors));
