@@ -45,4 +45,5 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod pipeline_headers;
 pub mod sanitize;

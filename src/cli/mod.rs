@@ -5,6 +5,7 @@ mod diff;
 mod har;
 mod headers;
 mod sanitize;
+pub mod serve;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -53,6 +54,8 @@ enum Command {
         /// The rule id (see `crossjar rules`).
         rule: String,
     },
+    /// Serve a local web page (127.0.0.1 only): drop a HAR or paste `curl -i` output and see the story.
+    Serve(serve::ServeArgs),
 }
 
 /// Output format.
@@ -240,6 +243,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Headers(args) => headers::run(&args, &mut out),
         Command::Sanitize(args) => sanitize::run(&args),
         Command::Diff(args) => diff::run(&args, &mut out),
+        Command::Serve(args) => serve::run(&args),
         Command::Rules => {
             for r in RULES {
                 let _ =

@@ -7,3 +7,4 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 pub mod text;
+pub mod web;

@@ -1,0 +1,211 @@
+// End-to-end: start `crossjar serve --port 0`, open the page in headless Chromium, drop the seed HAR
+// and check what a person would see. Run through run.sh (which builds crossjar and skips without
+// Chromium). Environment: CROSSJAR_BIN, CHROMIUM, CROSSJAR_E2E_SCREENSHOT.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.resolve(root, process.env.CROSSJAR_BIN || 'target/debug/crossjar');
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const shot = path.resolve(root, process.env.CROSSJAR_E2E_SCREENSHOT || 'target/web-e2e/screenshot.png');
+const fixture = path.join(root, 'fixtures/har/seed-a-default-credentials.har');
+
+let checks = 0;
+function check(ok, what) {
+  if (!ok) throw new Error('check failed: ' + what);
+  checks++;
+}
+
+/** The value of the `route` Set-Cookie in the fixture, to prove it is hidden until asked for. */
+function routeValue(har) {
+  for (const e of har.log.entries) {
+    for (const h of e.response.headers) {
+      const m = /^route=([^;]*)/.exec(h.value);
+      if (h.name.toLowerCase() === 'set-cookie' && m) return m[1];
+    }
+  }
+  throw new Error('the fixture has no route Set-Cookie');
+}
+
+function startServer(extra = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('crossjar serve printed no URL within 30 s')), 30000);
+    child.on('error', (e) => reject(new Error(`cannot start ${bin}: ${e.message}`)));
+    child.on('exit', (code) => reject(new Error(`crossjar serve exited (${code}) before serving`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /crossjar: serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    });
+  });
+}
+
+async function main() {
+  const { child, url } = await startServer();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'crossjar-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    const problems = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push('console: ' + m.text()));
+    page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+    // Nothing may leave the machine: every request goes to the crossjar server.
+    page.on('request', (r) => !r.url().startsWith(url) && problems.push('request elsewhere: ' + r.url()));
+
+    await page.goto(url);
+    check((await page.title()).startsWith('crossjar'), 'the page loads');
+    const unlabelled = await page.$$eval('input, select, textarea', (els) =>
+      els.filter((e) => !e.labels || e.labels.length === 0).map((e) => e.id || e.outerHTML)
+    );
+    check(unlabelled.length === 0, 'every form control has a label: ' + unlabelled.join(', '));
+    check(await page.locator('#tab-ingress').isDisabled(), 'the ingress tab is disabled');
+    check((await page.locator('#tab-ingress').innerText()).includes('coming soon'), 'the ingress tab says coming soon');
+
+    // Drop the fixture onto the drop zone, as a person dragging it from a file manager would.
+    const text = fs.readFileSync(fixture, 'utf8');
+    const value = routeValue(JSON.parse(text));
+    await page.evaluate(
+      ({ name, text }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], name, { type: 'application/json' }));
+        const drop = document.getElementById('drop');
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          drop.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+        }
+      },
+      { name: path.basename(fixture), text }
+    );
+    await page.waitForSelector('table.matrix', { timeout: 30000 });
+
+    const card = page.locator('#summary article').filter({ has: page.locator('h3', { hasText: 'route' }) });
+    check((await card.count()) === 1, 'one summary card for route');
+    const header = await card.locator('thead').innerText();
+    for (const b of ['chrome', 'chrome-3pc-blocked', 'firefox', 'safari']) check(header.includes(b), 'matrix column ' + b);
+
+    // The first cross-site fetch: the route cookie is not stored, because credentials were not included.
+    const fetchRow = card.locator('tbody tr').filter({ hasText: 'cross-site' }).filter({ hasText: ' fetch' }).first();
+    check((await fetchRow.count()) === 1, 'a cross-site fetch row');
+    for (const b of ['chrome', 'firefox', 'safari']) {
+      const cell = fetchRow.locator(`button.cell[data-browser="${b}"]`);
+      const t = await cell.innerText();
+      check(t.includes('⊘') && t.includes('blocked'), `${b}: route blocked on the fetch (symbol and word): ${t}`);
+      check(t.includes('CredentialsNotIncluded'), `${b}: the reason CredentialsNotIncluded is visible: ${t}`);
+      check(!t.includes(value), `${b}: no value before the toggle`);
+    }
+    // Not stored, so never sent: the later requests to the host show the cookie absent from the jar.
+    check((await card.locator('tbody').innerText()).includes('not in jar'), 'later requests: not in jar');
+
+    // Keyboard: focus the chrome cell and press Enter to see every reason.
+    const chromeCell = fetchRow.locator('button.cell[data-browser="chrome"]');
+    await chromeCell.focus();
+    await page.keyboard.press('Enter');
+    const detail = card.locator('.detail');
+    await detail.waitFor({ state: 'visible' });
+    const detailText = await detail.innerText();
+    check(detailText.includes('CredentialsNotIncluded') && detailText.includes('SameSiteUnspecifiedTreatedAsLax'),
+      'the detail lists every reason: ' + detailText);
+    check(!/null|undefined|\[object/.test(detailText), 'no rendering slips in the detail: ' + detailText);
+
+    // The finding, its fix, and the rule's explanation fetched from the server.
+    const finding = page.locator('article[data-rule="credentials-not-included"]');
+    check((await finding.count()) === 1, 'the credentials-not-included finding');
+    check((await finding.innerText()).includes("credentials: 'include'"), "the fix mentions credentials: 'include'");
+    await finding.locator('summary').click();
+    await finding.locator('.doc h4', { hasText: 'What it detects' }).waitFor({ timeout: 10000 });
+    check((await finding.locator('.doc pre code').count()) >= 1, 'the rule example renders as code');
+
+    // The timeline tells the journey.
+    const timeline = await page.locator('#timeline').innerText();
+    check(/route set but blocked in chrome: CredentialsNotIncluded/.test(timeline), 'the timeline shows route set but blocked, and why');
+    const whole = await page.locator('main').innerText();
+    check(!whole.includes('[object') && !whole.includes('undefined'), 'no rendering slips ([object …], undefined)');
+
+    // Values appear only after the toggle.
+    check(!(await page.locator('body').innerText()).includes(value), 'no cookie value on the page before the toggle');
+    await page.locator('#show-values').check();
+    await page.waitForSelector('#summary code.value', { timeout: 30000 });
+    const after = await fetchRow.locator('button.cell[data-browser="chrome"]').innerText();
+    check(after.includes(value), 'the value appears after the toggle');
+    await page.locator('#show-values').uncheck();
+    await page.waitForSelector('#summary code.value', { state: 'detached', timeout: 30000 });
+    check(!(await page.locator('body').innerText()).includes(value), 'the value is hidden again');
+
+    fs.mkdirSync(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot, fullPage: true });
+
+    // The curl -i tab, on the `*` with credentials fixture.
+    await page.locator('#tab-headers').click();
+    await page.fill('#hdr-text', fs.readFileSync(path.join(root, 'fixtures/headers/seed-wildcard-credentials.txt'), 'utf8'));
+    await page.fill('#hdr-url', 'https://jsbundler.coinnation.io/kontext/preview');
+    await page.fill('#hdr-from', 'https://kontext.build');
+    await page.selectOption('#hdr-credentials', 'include');
+    await page.locator('#headers-form button[type="submit"]').click();
+    await page.waitForSelector('table.verdicts');
+    const verdicts = await page.locator('table.verdicts').innerText();
+    check(verdicts.includes('✗ CORS failed'), 'the pasted headers fail CORS: ' + verdicts);
+
+    check(problems.length === 0, 'no console errors, CSP violations or outside requests: ' + problems.join(' | '));
+
+    // A capture cut off after its fourth entry: the place is named, and the entries before it still show.
+    {
+      const p3 = await context.newPage();
+      await p3.goto(url);
+      const cut = text.slice(0, [...text.matchAll(/"startedDateTime"/g)][4].index);
+      await p3.setInputFiles('#har-file', { name: 'cut.har', mimeType: 'application/json', buffer: Buffer.from(cut) });
+      const err = p3.locator('#error');
+      await err.waitFor({ state: 'visible' });
+      const msg = await err.innerText();
+      check(/^cut\.har:\d+:\d+/.test(msg), 'the error names the file, line and column: ' + msg);
+      await p3.waitForSelector('table.matrix');
+      check((await p3.locator('#status').innerText()).startsWith('Partly analysed'), 'the partial report is shown');
+      await p3.close();
+    }
+
+    // A server with a small upload limit: the page says so before uploading anything.
+    const small = await startServer(['--max-upload', '1K']);
+    try {
+      const p2 = await context.newPage();
+      await p2.goto(small.url);
+      await p2.waitForLoadState('networkidle');
+      await p2.setInputFiles('#har-file', fixture);
+      const err = p2.locator('#error');
+      await err.waitFor({ state: 'visible' });
+      check((await err.innerText()).includes("over this server's upload limit of 1.0 KiB"), 'the upload limit is explained');
+      await p2.close();
+    } finally {
+      small.child.kill();
+    }
+    console.log(`web-e2e: ok (${checks} checks; screenshot ${path.relative(root, shot)})`);
+  } finally {
+    await context.close();
+    child.kill();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error('web-e2e: FAILED: ' + e.message);
+  process.exit(1);
+});

@@ -1,0 +1,787 @@
+// crossjar serve: the page. Plain DOM, no framework, no build step. Every string from a report or a
+// capture reaches the page through textContent / text nodes only: nothing untrusted is parsed as HTML.
+'use strict';
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+
+  /** Builds an element; children are nodes or strings (strings become text nodes). */
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children.flat(Infinity)) {
+      if (c === null || c === undefined || c === false) continue;
+      e.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    }
+    return e;
+  }
+
+  const state = {
+    file: null,
+    seq: 0,
+    maxUpload: null,
+    report: null,
+    timelineLimit: 200,
+  };
+
+  // ---------------------------------------------------------------- status and errors
+
+  function setStatus(text) {
+    $('status').textContent = text;
+  }
+
+  function showError(text) {
+    const box = $('error');
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  function fmtBytes(n) {
+    if (n >= 1 << 30) return (n / (1 << 30)).toFixed(1) + ' GiB';
+    if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1) + ' MiB';
+    if (n >= 1 << 10) return (n / (1 << 10)).toFixed(1) + ' KiB';
+    return n + ' bytes';
+  }
+
+  // ---------------------------------------------------------------- tabs
+
+  function setupTabs() {
+    const tabs = Array.from(document.querySelectorAll('[role="tab"]'));
+    const enabled = () => tabs.filter((t) => !t.disabled);
+    function select(tab) {
+      for (const t of tabs) {
+        const on = t === tab;
+        t.setAttribute('aria-selected', on ? 'true' : 'false');
+        t.tabIndex = on ? 0 : -1;
+        $(t.getAttribute('aria-controls')).hidden = !on;
+      }
+      $('har-results').hidden = tab.id !== 'tab-har' || !state.report;
+      $('headers-results').hidden = tab.id !== 'tab-headers' || !$('headers-verdicts').hasChildNodes();
+      showError('');
+      setStatus('');
+    }
+    for (const t of tabs) {
+      t.addEventListener('click', () => select(t));
+      t.addEventListener('keydown', (ev) => {
+        const list = enabled();
+        const i = list.indexOf(t);
+        let next = null;
+        if (ev.key === 'ArrowRight') next = list[(i + 1) % list.length];
+        else if (ev.key === 'ArrowLeft') next = list[(i - 1 + list.length) % list.length];
+        else if (ev.key === 'Home') next = list[0];
+        else if (ev.key === 'End') next = list[list.length - 1];
+        if (next) {
+          ev.preventDefault();
+          next.focus();
+          select(next);
+        }
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- HAR upload
+
+  function setupHar() {
+    const drop = $('drop');
+    // A file dropped outside the zone must not make the browser navigate away from the page.
+    window.addEventListener('dragover', (ev) => ev.preventDefault());
+    window.addEventListener('drop', (ev) => ev.preventDefault());
+    drop.addEventListener('dragenter', (ev) => {
+      ev.preventDefault();
+      drop.classList.add('over');
+    });
+    drop.addEventListener('dragover', (ev) => {
+      ev.preventDefault();
+      drop.classList.add('over');
+    });
+    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+    drop.addEventListener('drop', (ev) => {
+      ev.preventDefault();
+      drop.classList.remove('over');
+      const f = ev.dataTransfer && ev.dataTransfer.files && ev.dataTransfer.files[0];
+      if (f) chooseFile(f);
+    });
+    $('har-file').addEventListener('change', (ev) => {
+      const f = ev.target.files && ev.target.files[0];
+      if (f) chooseFile(f);
+    });
+    $('show-values').addEventListener('change', () => state.file && analyseFile());
+    $('har-browser').addEventListener('change', () => state.file && analyseFile());
+    $('har-cookie').addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && state.file) analyseFile();
+    });
+    $('har-again').addEventListener('click', () => state.file && analyseFile());
+    $('timeline-filter').addEventListener('change', () => {
+      state.timelineLimit = 200;
+      renderTimeline();
+    });
+    $('timeline-more').addEventListener('click', () => {
+      state.timelineLimit += 500;
+      renderTimeline();
+    });
+    fetch('/api/limits')
+      .then((r) => r.json())
+      .then((j) => {
+        state.maxUpload = typeof j.max_upload === 'number' ? j.max_upload : null;
+      })
+      .catch(() => {});
+  }
+
+  function chooseFile(f) {
+    state.file = f;
+    $('har-again').disabled = false;
+    analyseFile();
+  }
+
+  async function analyseFile() {
+    const f = state.file;
+    showError('');
+    if (state.maxUpload !== null && f.size > state.maxUpload) {
+      setStatus('');
+      showError(
+        `${f.name} is ${fmtBytes(f.size)}, over this server's upload limit of ${fmtBytes(state.maxUpload)}. ` +
+          'Restart it with a larger --max-upload.'
+      );
+      return;
+    }
+    const params = new URLSearchParams();
+    params.set('browser', $('har-browser').value);
+    params.set('show_values', $('show-values').checked ? '1' : '0');
+    params.set('name', f.name);
+    const cookies = $('har-cookie').value.trim();
+    if (cookies) params.set('cookie', cookies);
+    const seq = ++state.seq;
+    setStatus(`Analysing ${f.name} (${fmtBytes(f.size)}) in the local crossjar process…`);
+    document.body.setAttribute('aria-busy', 'true');
+    let resp;
+    let data = null;
+    try {
+      resp = await fetch('/api/har?' + params.toString(), {
+        method: 'POST',
+        body: f,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      data = await resp.json().catch(() => null);
+    } catch (e) {
+      if (seq !== state.seq) return;
+      document.body.removeAttribute('aria-busy');
+      setStatus('');
+      showError('The crossjar server did not answer. Is `crossjar serve` still running?');
+      return;
+    }
+    if (seq !== state.seq) return; // a newer analysis replaced this one
+    document.body.removeAttribute('aria-busy');
+    if (!resp.ok) {
+      showError((data && data.error) || `The server answered HTTP ${resp.status}.`);
+      if (data && data.report) {
+        render(data.report);
+        setStatus(`Partly analysed: the ${data.report.entries_read} entries before the problem are shown.`);
+      } else {
+        setStatus('');
+        state.report = null;
+        $('har-results').hidden = true;
+      }
+      return;
+    }
+    const t0 = performance.now();
+    render(data);
+    const ms = Math.round(performance.now() - t0);
+    setStatus(
+      `${data.input}: ${data.entries_read} entries, ${data.summary.length} cookie(s) summarised, ` +
+        `${data.findings.length} finding(s)` +
+        (data.sanitized ? ' — this capture has no cookie headers at all (sanitized export?)' : '') +
+        (document.body.dataset.debug ? ` (rendered in ${ms} ms)` : '') +
+        '.'
+    );
+  }
+
+  // ---------------------------------------------------------------- report model helpers
+
+  function hostOf(url) {
+    try {
+      return new URL(url).hostname.toLowerCase();
+    } catch (e) {
+      return '';
+    }
+  }
+
+  /** The URL without scheme and host, as the report wrote it (URL objects would percent-encode the
+   *  `…` that stands for a hidden query value). */
+  function pathOf(url) {
+    return url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/';
+  }
+
+  /** A DevTools reason name with line-break opportunities between its words. */
+  function camel(name) {
+    const words = name.split(/(?=[A-Z][a-z])/);
+    return words.flatMap((w, i) => (i ? [el('wbr'), w] : [w]));
+  }
+
+  /** Whether a cookie for `host` (a host or a Domain) is about requests to `h`. */
+  function hostRelated(h, host) {
+    const d = host.replace(/^\./, '').toLowerCase();
+    return h === d || h.endsWith('.' + d) || d.endsWith('.' + h);
+  }
+
+  /** entry index → { base, per: { browser: entry } } */
+  function indexEntries(report) {
+    const byIndex = new Map();
+    for (const run of report.runs) {
+      for (const e of run.entries) {
+        let slot = byIndex.get(e.index);
+        if (!slot) {
+          slot = { base: e, per: {} };
+          byIndex.set(e.index, slot);
+        }
+        slot.per[run.browser] = e;
+      }
+    }
+    return Array.from(byIndex.values()).sort((a, b) => a.base.index - b.base.index);
+  }
+
+  /** What happened to cookie `name` (on `host`) on one entry in one browser. */
+  function outcome(entry, name, host) {
+    const h = hostOf(entry.url);
+    const sets = entry.set_cookies.filter((s) => s.name === name && (!host || hostRelated(h, host)));
+    const sends = entry.cookies.filter((c) => c.name === name && (!host || hostRelated(c.domain.replace(/^\./, ''), host)));
+    const parts = [];
+    for (const c of sends) {
+      parts.push({
+        kind: c.sent ? 'sent' : 'withheld',
+        cls: c.sent ? 'ok' : 'bad',
+        symbol: c.sent ? '✓' : '✗',
+        label: c.sent ? 'sent' : 'withheld',
+        what: `Cookie \`${c.name}\` (${c.domain})`,
+        reasons: c.reasons,
+        warnings: c.warnings,
+        value: c.value,
+        note: c.learned ? 'already in the jar when the capture began' : null,
+      });
+    }
+    for (const s of sets) {
+      const stored = s.stored;
+      parts.push({
+        kind: stored ? (s.deleted ? 'deleted' : 'stored') : 'blocked',
+        cls: stored ? 'ok' : 'bad',
+        symbol: stored ? '◆' : '⊘',
+        label: stored ? (s.deleted ? 'deleted' : 'stored') : 'blocked',
+        what: `Set-Cookie \`${s.name}\`` + (s.attributes ? `; ${s.attributes}` : ''),
+        reasons: s.reasons,
+        warnings: s.warnings,
+        value: s.value,
+        note: s.partition ? `partition ${s.partition}` : null,
+      });
+    }
+    return parts;
+  }
+
+  function entryTitle(e) {
+    return `#${e.index} ${e.method} ${hostOf(e.url)}${pathOf(e.url)}`;
+  }
+
+  function entryMeta(e) {
+    const bits = [String(e.status), e.kind];
+    if (e.kind !== 'navigation' && e.kind !== 'preflight') {
+      bits.push(`credentials ${e.credentials.mode}${e.credentials.basis === 'recorded' ? '' : ' (' + e.credentials.basis + ')'}`);
+    }
+    bits.push(e.same_site ? 'same-site' : 'cross-site');
+    if (e.cached) bits.push('from cache');
+    return bits.join(' · ');
+  }
+
+  function describe(part) {
+    const lines = [`${part.symbol} ${part.label}: ${part.what}`];
+    if (part.reasons.length) lines.push('Reasons: ' + part.reasons.join(', '));
+    if (part.warnings.length) lines.push('Warnings: ' + part.warnings.join(', '));
+    if (part.note) lines.push(part.note);
+    return lines.join('\n');
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  function render(report) {
+    state.report = report;
+    state.entries = indexEntries(report);
+    state.browsers = report.runs.map((r) => r.browser);
+    state.timelineLimit = 200;
+    renderSummary();
+    renderFindings();
+    renderTimelineFilter();
+    renderTimeline();
+    $('har-results').hidden = false;
+  }
+
+  const MATRIX_ROWS = 60;
+  const OPEN_CARDS = 3;
+
+  function renderSummary() {
+    const box = $('summary');
+    box.replaceChildren();
+    const report = state.report;
+    if (!report.summary.length) {
+      box.append(
+        el('p', { class: 'muted' }, report.sanitized
+          ? 'No cookies: this capture has no Cookie or Set-Cookie headers (a sanitized export). Export it again “with sensitive data”.'
+          : 'No cookie worth a summary: none is a session-affinity cookie, and none is sent on some requests and withheld on others. Name one under “Focus on cookies” to see it anyway.')
+      );
+      return;
+    }
+    report.summary.forEach((s, i) => box.append(cookieCard(s, i)));
+  }
+
+  function cookieCard(s, cardIndex) {
+    const id = `cookie-${cardIndex}`;
+    const card = el('article', { class: 'card', 'aria-labelledby': id + '-h' });
+    card.append(
+      el('div', { class: 'card-head' },
+        el('h3', { id: id + '-h' }, el('code', {}, s.cookie), ' on ', s.host),
+        s.affinity ? el('span', { class: 'tok info' }, 'ℹ session affinity: ' + s.affinity) : null
+      )
+    );
+    const counts = el('ul', { class: 'counts' });
+    for (const b of s.browsers) {
+      const cls = b.requests > 0 && b.sent === 0 ? 'bad' : b.sent < b.requests ? 'warn' : 'ok';
+      counts.append(
+        el('li', {},
+          el('strong', {}, b.browser + ': '),
+          `Set-Cookie stored ${b.stored} of ${b.set}; `,
+          el('span', { class: 'tok ' + cls }, `sent on ${b.sent} of ${b.requests} request(s)`)
+        )
+      );
+    }
+    card.append(counts);
+
+    const rows = state.entries.filter((slot) => {
+      if (hostRelated(hostOf(slot.base.url), s.host)) return true;
+      return Object.values(slot.per).some((e) => outcome(e, s.cookie, s.host).length > 0);
+    });
+    const detail = el('div', { class: 'detail', id: id + '-detail', 'aria-live': 'polite', hidden: true });
+    const table = el('table', { class: 'matrix' },
+      el('caption', { class: 'muted' }, `Requests to ${s.host}, and where \`${s.cookie}\` was set or considered`),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Request'), state.browsers.map((b) => el('th', { scope: 'col' }, b))))
+    );
+    const tbody = el('tbody');
+    table.append(tbody);
+    const addRows = (from, to) => {
+      for (const slot of rows.slice(from, to)) tbody.append(matrixRow(slot, s, detail));
+    };
+    addRows(0, MATRIX_ROWS);
+    // The first few cookies open; the rest fold, so a capture with dozens of cookies stays scannable.
+    const fold = el('details', { class: 'matrix-fold', open: cardIndex < OPEN_CARDS },
+      el('summary', {}, `${rows.length} request(s) × ${state.browsers.length} browser(s)`),
+      el('div', { class: 'matrix-wrap' }, table));
+    card.append(fold);
+    if (rows.length > MATRIX_ROWS) {
+      const more = el('button', { type: 'button', class: 'more-rows' }, `Show all ${rows.length} requests`);
+      more.addEventListener('click', () => {
+        addRows(MATRIX_ROWS, rows.length);
+        more.remove();
+      });
+      fold.append(more);
+    }
+    fold.append(detail);
+    return card;
+  }
+
+  function matrixRow(slot, s, detail) {
+    const e = slot.base;
+    const tr = el('tr', { 'data-entry': e.index },
+      el('th', { scope: 'row' },
+        el('a', { class: 'req-title', href: '#entry-' + e.index }, `#${e.index} ${e.method} ${pathOf(e.url)}`),
+        el('div', { class: 'req-meta' }, (hostOf(e.url) === s.host ? '' : hostOf(e.url) + ' · ') + entryMeta(e))
+      )
+    );
+    for (const b of state.browsers) {
+      const be = slot.per[b];
+      const parts = be ? outcome(be, s.cookie, s.host) : [];
+      const td = el('td', {});
+      const button = el('button', { type: 'button', class: 'cell', 'aria-pressed': 'false', 'data-browser': b });
+      if (!parts.length) {
+        const label = e.kind === 'preflight' ? 'preflight' : 'not in jar';
+        button.append(el('span', { class: 'tok none' }, '— ' + label));
+        const text = e.kind === 'preflight'
+          ? `${b}: a CORS preflight never carries cookies.`
+          : `${b}: \`${s.cookie}\` was not in the jar for this request (never stored, or it does not match).`;
+        button.title = text;
+        button.setAttribute('aria-label', `${entryTitle(e)}, ${b}: ${label}`);
+        button.addEventListener('click', () => showDetail(detail, button, e, b, [], text));
+      } else {
+        for (const p of parts) {
+          button.append(el('span', { class: 'tok ' + p.cls, 'data-state': p.kind }, `${p.symbol} ${p.label}`));
+          for (const r of p.reasons) button.append(el('span', { class: 'why' }, camel(r)));
+          if (p.value !== undefined) button.append(el('code', { class: 'value' }, 'value: ' + p.value));
+        }
+        const text = `${b}:\n` + parts.map(describe).join('\n');
+        button.title = text;
+        button.setAttribute(
+          'aria-label',
+          `${entryTitle(e)}, ${b}: ` + parts.map((p) => p.label + (p.reasons.length ? ' (' + p.reasons.join(', ') + ')' : '')).join('; ')
+        );
+        button.addEventListener('click', () => showDetail(detail, button, e, b, parts, null));
+      }
+      td.append(button);
+      tr.append(td);
+    }
+    return tr;
+  }
+
+  function showDetail(detail, button, e, browser, parts, text) {
+    const card = button.closest('.card');
+    for (const b of card.querySelectorAll('button.cell[aria-pressed="true"]')) b.setAttribute('aria-pressed', 'false');
+    button.setAttribute('aria-pressed', 'true');
+    detail.replaceChildren(el('h4', {}, `${entryTitle(e)} — ${browser}`), el('p', { class: 'req-meta' }, entryMeta(e)));
+    if (text) detail.append(el('p', {}, text));
+    for (const p of parts) {
+      const ul = el('ul');
+      for (const r of p.reasons) ul.append(el('li', {}, el('code', {}, r)));
+      for (const w of p.warnings) ul.append(el('li', {}, el('code', {}, w), ' (warning)'));
+      detail.append(
+        ...[
+          el('p', {}, el('span', { class: 'tok ' + p.cls }, `${p.symbol} ${p.label}`), ' ', p.what),
+        p.reasons.length || p.warnings.length ? ul : el('p', { class: 'muted' }, 'No blocking reason.'),
+        p.note ? el('p', { class: 'muted' }, p.note) : null,
+          p.value !== undefined ? el('p', {}, 'Value: ', el('code', {}, p.value)) : null,
+        ].filter(Boolean) // Element.append would print a null as the text "null"
+      );
+    }
+    if (e.cors) detail.append(corsLine(e.cors));
+    detail.hidden = false;
+  }
+
+  function corsLine(c) {
+    if (c.ok) return el('p', {}, el('span', { class: 'tok ok' }, '✓ CORS passed'), c.credentialed ? ' (credentialed)' : ' (without credentials)');
+    const errs = c.errors.length ? c.errors : [{ error: c.error || 'failed', failed_parameter: '' }];
+    return el('p', {},
+      el('span', { class: 'tok bad' }, '✗ CORS failed'),
+      ' ',
+      errs.map((x, i) => [i ? ', ' : '', el('code', {}, x.error), x.failed_parameter ? ` (${x.failed_parameter})` : ''])
+    );
+  }
+
+  // ---------------------------------------------------------------- findings
+
+  const SEVERITY = {
+    error: { cls: 'bad', symbol: '✗', label: 'error' },
+    warning: { cls: 'warn', symbol: '⚠', label: 'warning' },
+    info: { cls: 'info', symbol: 'ℹ', label: 'info' },
+  };
+
+  function renderFindings() {
+    const box = $('findings');
+    box.replaceChildren();
+    const findings = state.report.findings;
+    if (!findings.length) {
+      box.append(el('p', { class: 'muted' }, 'No findings.'));
+      return;
+    }
+    findings.forEach((f, i) => {
+      const sev = SEVERITY[f.severity] || SEVERITY.info;
+      const explain = el('details', { class: 'explain' }, el('summary', {}, `Why, and how to fix it — rule ${f.rule}`));
+      const doc = el('div', { class: 'doc' }, el('p', { class: 'muted' }, 'Loading…'));
+      explain.append(doc);
+      let loaded = false;
+      explain.addEventListener('toggle', () => {
+        if (!explain.open || loaded) return;
+        loaded = true;
+        loadRule(f.rule, doc);
+      });
+      box.append(
+        el('article', { class: `card finding sev-${f.severity}`, 'data-rule': f.rule, 'aria-labelledby': `finding-${i}` },
+          el('div', { class: 'card-head' },
+            el('span', { class: 'tok ' + sev.cls }, `${sev.symbol} ${sev.label}`),
+            el('h3', { id: `finding-${i}` }, el('code', {}, f.rule)),
+            f.entry !== null && f.entry !== undefined ? el('a', { href: '#entry-' + f.entry }, `entry #${f.entry}`) : null
+          ),
+          el('p', {}, inline(f.message)),
+          f.browsers.length ? el('p', { class: 'muted' }, 'Browsers: ' + f.browsers.join(', ')) : null,
+          f.fixes.length ? el('p', {}, el('strong', {}, 'Fix')) : null,
+          f.fixes.length ? el('ul', { class: 'fixes' }, f.fixes.map((x) => el('li', {}, el('code', {}, x)))) : null,
+          explain
+        )
+      );
+    });
+  }
+
+  const ruleCache = new Map();
+
+  async function loadRule(id, box) {
+    try {
+      let text = ruleCache.get(id);
+      if (text === undefined) {
+        const r = await fetch('/api/rules/' + encodeURIComponent(id));
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        text = await r.text();
+        ruleCache.set(id, text);
+      }
+      box.replaceChildren(...markdown(text));
+    } catch (e) {
+      box.replaceChildren(el('p', { class: 'muted' }, `The rule's documentation could not be loaded (${e.message}); \`crossjar explain ${id}\` prints it.`));
+    }
+  }
+
+  /** A small Markdown subset (headings, paragraphs, lists, code fences, inline code, bold, links shown
+   *  as text) turned into DOM nodes. Text is only ever set as text. */
+  function markdown(src) {
+    const out = [];
+    const lines = src.replace(/\r\n?/g, '\n').split('\n');
+    let para = [];
+    let list = null;
+    const flushPara = () => {
+      if (para.length) out.push(el('p', {}, inline(para.join(' '))));
+      para = [];
+    };
+    const flushList = () => {
+      if (list) out.push(list);
+      list = null;
+    };
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      if (/^```/.test(line)) {
+        flushPara();
+        flushList();
+        const code = [];
+        for (i++; i < lines.length && !/^```/.test(lines[i]); i++) code.push(lines[i]);
+        out.push(el('pre', {}, el('code', {}, code.join('\n'))));
+        continue;
+      }
+      const h = /^(#{1,6})\s+(.*)$/.exec(line);
+      if (h) {
+        flushPara();
+        flushList();
+        const level = Math.min(6, h[1].length + 2);
+        out.push(el('h' + level, {}, inline(h[2])));
+        continue;
+      }
+      const li = /^\s*[-*]\s+(.*)$/.exec(line);
+      if (li) {
+        flushPara();
+        if (!list) list = el('ul');
+        list.append(el('li', {}, inline(li[1])));
+        continue;
+      }
+      if (!line.trim()) {
+        flushPara();
+        flushList();
+        continue;
+      }
+      if (list && /^\s+\S/.test(line)) {
+        // continuation of the last list item
+        list.lastChild.append(' ', ...inline(line.trim()));
+        continue;
+      }
+      para.push(line.trim());
+    }
+    flushPara();
+    flushList();
+    return out;
+  }
+
+  function inline(text) {
+    const nodes = [];
+    const re = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\[[^\]]+\]\([^)\s]+\))/g;
+    let last = 0;
+    let m;
+    while ((m = re.exec(text))) {
+      if (m.index > last) nodes.push(document.createTextNode(text.slice(last, m.index)));
+      if (m[1]) nodes.push(el('code', {}, m[1].slice(1, -1)));
+      else if (m[2]) nodes.push(el('strong', {}, m[2].slice(2, -2)));
+      else {
+        // Links are shown, not followed: the page never points the browser elsewhere.
+        const lm = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(m[3]);
+        nodes.push(document.createTextNode(lm[1] + ' ('), el('code', {}, lm[2]), document.createTextNode(')'));
+      }
+      last = re.lastIndex;
+    }
+    if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+    return nodes;
+  }
+
+  // ---------------------------------------------------------------- timeline
+
+  function renderTimelineFilter() {
+    const sel = $('timeline-filter');
+    const keep = sel.value;
+    sel.replaceChildren(
+      el('option', { value: 'events' }, 'requests where a cookie was set, sent or withheld'),
+      el('option', { value: 'all' }, 'every request')
+    );
+    state.report.summary.forEach((s, i) => sel.append(el('option', { value: 'cookie:' + i }, `the journey of ${s.cookie} (${s.host})`)));
+    if (Array.from(sel.options).some((o) => o.value === keep)) sel.value = keep;
+  }
+
+  /** Events of one entry: per cookie, browsers grouped by identical outcome. */
+  function entryEvents(slot, only) {
+    const names = new Map();
+    for (const e of Object.values(slot.per)) {
+      for (const s of e.set_cookies) names.set(s.name + '\u0000set', { name: s.name, host: hostOf(e.url) });
+      for (const c of e.cookies) names.set(c.name + '\u0000' + c.domain, { name: c.name, host: c.domain });
+    }
+    const events = [];
+    for (const { name, host } of names.values()) {
+      if (only && (only.cookie !== name || !hostRelated(host.replace(/^\./, ''), only.host))) continue;
+      const groups = new Map();
+      for (const b of state.browsers) {
+        const e = slot.per[b];
+        if (!e) continue;
+        for (const p of outcome(e, name, host)) {
+          const key = p.kind + '|' + p.reasons.join(',') + '|' + p.what;
+          if (!groups.has(key)) groups.set(key, { part: p, browsers: [] });
+          groups.get(key).browsers.push(b);
+        }
+      }
+      for (const g of groups.values()) events.push({ name, ...g });
+    }
+    return events;
+  }
+
+  function renderTimeline() {
+    const list = $('timeline');
+    list.replaceChildren();
+    const filter = $('timeline-filter').value || 'events';
+    let only = null;
+    if (filter.startsWith('cookie:')) {
+      const s = state.report.summary[Number(filter.slice(7))];
+      if (s) only = { cookie: s.cookie, host: s.host };
+    }
+    let shown = 0;
+    let matching = 0;
+    for (const slot of state.entries) {
+      const events = entryEvents(slot, only);
+      if (filter !== 'all' && !events.length) continue;
+      matching++;
+      if (shown >= state.timelineLimit) continue;
+      shown++;
+      const e = slot.base;
+      const li = el('li', { id: 'entry-' + e.index, class: 'target' + (events.length ? ' has-events' : '') },
+        el('div', {}, el('span', { class: 'req-title' }, entryTitle(e)), ' ', el('span', { class: 'req-meta' }, entryMeta(e)))
+      );
+      if (events.length) {
+        const ul = el('ul', { class: 'events' });
+        for (const ev of events) {
+          const p = ev.part;
+          const verb = { sent: 'sent', withheld: 'withheld', stored: 'set and stored', deleted: 'deleted', blocked: 'set but blocked' }[p.kind];
+          ul.append(
+            el('li', {},
+              el('span', { class: 'tok ' + p.cls }, `${p.symbol} ${p.label}`),
+              ' ', el('code', {}, ev.name), ` ${verb} in ${ev.browsers.join(', ')}`,
+              p.reasons.length ? [': ', p.reasons.map((r, i) => [i ? ', ' : '', el('code', {}, r)])] : '',
+              p.value !== undefined ? [' — value ', el('code', {}, p.value)] : ''
+            )
+          );
+        }
+        li.append(ul);
+      }
+      const cors = slot.base.cors;
+      if (cors && !cors.ok) li.append(corsLine(cors));
+      list.append(li);
+    }
+    if (!matching) list.append(el('li', { class: 'muted' }, 'No request matches.'));
+    const more = $('timeline-more');
+    more.hidden = shown >= matching;
+    more.textContent = `Show more requests (${matching - shown} not shown)`;
+  }
+
+  // ---------------------------------------------------------------- curl -i headers
+
+  function setupHeaders() {
+    $('headers-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      showError('');
+      const body = {
+        text: $('hdr-text').value,
+        url: $('hdr-url').value.trim(),
+        from: $('hdr-from').value.trim() || null,
+        method: $('hdr-method').value.trim() || 'GET',
+        credentials: $('hdr-credentials').value,
+        kind: $('hdr-kind').value,
+        browser: $('hdr-browser').value,
+        request_headers: $('hdr-request-headers').value.split('\n').map((l) => l.trim()).filter(Boolean),
+      };
+      setStatus('Judging the headers…');
+      let resp;
+      let data = null;
+      try {
+        resp = await fetch('/api/headers', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        data = await resp.json().catch(() => null);
+      } catch (e) {
+        setStatus('');
+        showError('The crossjar server did not answer. Is `crossjar serve` still running?');
+        return;
+      }
+      const report = resp.ok ? data : data && data.report;
+      if (!resp.ok) showError((data && data.error) || `The server answered HTTP ${resp.status}.`);
+      if (report) {
+        renderHeaders(report);
+        setStatus(`${report.responses} response(s) judged for ${report.verdicts.length} browser profile(s).`);
+      } else {
+        setStatus('');
+        $('headers-results').hidden = true;
+      }
+    });
+  }
+
+  function renderHeaders(report) {
+    const box = $('headers-verdicts');
+    const names = [];
+    for (const v of report.verdicts) for (const c of v.set_cookies) if (!names.includes(c.name)) names.push(c.name);
+    const head = el('tr', {}, el('th', { scope: 'col' }, 'Browser'), el('th', { scope: 'col' }, 'Can the page read it?'),
+      names.map((n) => el('th', { scope: 'col' }, 'Set-Cookie ', el('code', {}, n))));
+    const tbody = el('tbody');
+    for (const v of report.verdicts) {
+      const tr = el('tr', {}, el('th', { scope: 'row' }, v.browser));
+      const c = v.cors;
+      const corsCell = el('td');
+      if (!c) corsCell.append(el('span', { class: 'tok none' }, '— no CORS check'), el('span', { class: 'why' }, 'navigation, WebSocket or same-origin'));
+      else {
+        corsCell.append(corsLine(c));
+        if (c.preflight) {
+          corsCell.append(el('div', {}, c.preflight.ok
+            ? el('span', { class: 'tok ok' }, '✓ preflight passed')
+            : [el('span', { class: 'tok bad' }, '✗ preflight failed'), ' ', el('code', {}, c.preflight.error || '')]));
+        }
+        if (c.preflight_reasons.length) corsCell.append(el('span', { class: 'why' }, 'Preflight because: ' + c.preflight_reasons.join('; ')));
+      }
+      tr.append(corsCell);
+      for (const n of names) {
+        const ck = v.set_cookies.find((x) => x.name === n);
+        const td = el('td');
+        if (!ck) td.append(el('span', { class: 'tok none' }, '—'));
+        else {
+          td.append(ck.stored ? el('span', { class: 'tok ok' }, '◆ stored') : el('span', { class: 'tok bad' }, '⊘ blocked'));
+          if (ck.reasons.length) td.append(el('span', { class: 'why' }, ck.reasons.join(', ')));
+          td.append(el('div', {}, 'next request: ', ck.sent_next ? el('span', { class: 'tok ok' }, '✓ sent') : el('span', { class: 'tok bad' }, '✗ withheld')));
+          if (ck.next_reasons.length) td.append(el('span', { class: 'why' }, ck.next_reasons.join(', ')));
+          if (ck.warnings.length) td.append(el('span', { class: 'why' }, 'Warnings: ' + ck.warnings.join(', ')));
+        }
+        tr.append(td);
+      }
+      tbody.append(tr);
+    }
+    box.replaceChildren(
+      el('p', { class: 'muted' }, `${report.request.method} ${report.request.url}` + (report.request.from ? ` from ${report.request.from}` : '') +
+        ` · ${report.request.kind} · credentials ${report.request.credentials}`),
+      el('div', { class: 'matrix-wrap' }, el('table', { class: 'verdicts' }, el('thead', {}, head), tbody))
+    );
+    $('headers-results').hidden = false;
+  }
+
+  // ---------------------------------------------------------------- start
+
+  function start() {
+    setupTabs();
+    setupHar();
+    setupHeaders();
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

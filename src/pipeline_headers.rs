@@ -1,0 +1,169 @@
+//! Wiring for `curl -i` text → `crossjar headers` analysis, without any I/O, so the command line and the
+//! local web page judge pasted headers through one code path. The caller reads the text and renders
+//! the report; this only validates the request description and connects the layers.
+
+use url::Url;
+
+use crate::analysis::headers::{analyse, HeadersReport, HeadersRequest};
+use crate::input::curl;
+use crate::model::cookie_date::parse_cookie_date;
+use crate::model::http::{Header, Headers};
+use crate::model::profile::Browser;
+use crate::model::request::{CredentialsMode, RequestKind};
+use crate::model::site::Origin;
+use crate::model::time::Timestamp;
+
+/// The request the pasted responses answered, as the user typed it (strings, validated here so both
+/// front ends give the same messages).
+#[derive(Clone, Debug)]
+pub struct HeadersParams {
+    /// The request URL.
+    pub url: String,
+    /// The page origin making the request (`None` or empty: the URL's own origin).
+    pub from: Option<String>,
+    /// The request method (any case).
+    pub method: String,
+    /// Headers the page sets, each `Name: value`.
+    pub request_headers: Vec<String>,
+    /// `omit`, `same-origin` or `include`.
+    pub credentials: String,
+    /// `fetch`, `xhr`, `navigation`, `iframe`, `subresource` or `websocket`.
+    pub kind: String,
+}
+
+/// The result: the report, plus the problems in the pasted text that did not stop the analysis
+/// (each already formatted as `input:line:col: message`).
+#[derive(Debug)]
+pub struct HeadersOutcome {
+    /// The analysis.
+    pub report: HeadersReport,
+    /// Lines of the text that could not be read; the rest was analysed.
+    pub problems: Vec<String>,
+}
+
+/// Why nothing could be analysed: a field of the request description is invalid (named in the
+/// message), or the text holds no HTTP response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadersError {
+    /// What is wrong and where, in words that say what to do next.
+    pub message: String,
+    /// Problems found in the text before giving up (`input:line:col: message`).
+    pub problems: Vec<String>,
+}
+
+impl std::fmt::Display for HeadersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for HeadersError {}
+
+fn fail(message: String) -> HeadersError {
+    HeadersError { message, problems: Vec::new() }
+}
+
+/// Parses the `curl -i` / `curl -v` text and judges its responses per browser, exactly as
+/// `crossjar headers` does. `input` names the text in messages (a file name, or `pasted text`).
+pub fn analyse_headers_text(
+    input: &str,
+    text: &str,
+    params: &HeadersParams,
+    browsers: &[Browser],
+) -> Result<HeadersOutcome, HeadersError> {
+    let url =
+        Url::parse(params.url.trim()).map_err(|e| fail(format!("url `{}` is not a URL ({e})", params.url.trim())))?;
+    let from = match params.from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(f) => Some(Origin::parse(f).map_err(|e| fail(format!("from: {e}")))?),
+        None => None,
+    };
+    let credentials = CredentialsMode::parse(params.credentials.trim()).ok_or_else(|| {
+        fail(format!("credentials `{}`: use omit, same-origin or include", params.credentials.trim()))
+    })?;
+    let kind = RequestKind::parse(params.kind.trim()).filter(|k| *k != RequestKind::Preflight).ok_or_else(|| {
+        fail(format!("kind `{}`: use fetch, xhr, navigation, iframe, subresource or websocket", params.kind.trim()))
+    })?;
+    let mut headers = Vec::new();
+    for h in params.request_headers.iter().map(|h| h.trim()).filter(|h| !h.is_empty()) {
+        match h.split_once(':') {
+            Some((n, v)) if !n.trim().is_empty() => headers.push(Header::new(n.trim(), v.trim())),
+            _ => return Err(fail(format!("request header `{h}`: write it as `Name: value`"))),
+        }
+    }
+    let method = match params.method.trim() {
+        "" => "GET".to_string(),
+        m => m.to_ascii_uppercase(),
+    };
+    let parsed = curl::parse(text);
+    let problems: Vec<String> =
+        parsed.errors.iter().map(|e| format!("{input}:{}:{}: {}", e.line, e.column, e.message)).collect();
+    let responses: Vec<(u16, Headers, Option<String>)> = curl::exchange_responses(&parsed.responses)
+        .into_iter()
+        .map(|r| (r.status, r.headers.clone(), r.request.as_ref().map(|q| q.method.clone())))
+        .collect();
+    if responses.is_empty() {
+        return Err(HeadersError {
+            message: format!("{input}: no HTTP response found (expected a status line such as `HTTP/2 200`)"),
+            problems,
+        });
+    }
+    let request = HeadersRequest { url, from, method, headers: Headers(headers), credentials, kind };
+    // The response's own `Date` judges expiry; without one, a fixed instant keeps verdicts reproducible
+    // (the same instant `crossjar headers` uses).
+    let now = responses
+        .last()
+        .and_then(|r| r.1.get("date"))
+        .and_then(parse_cookie_date)
+        .unwrap_or(Timestamp::from_unix_secs(1_780_000_000));
+    let report = analyse(input, request, responses, browsers, now);
+    Ok(HeadersOutcome { report, problems })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(url: &str) -> HeadersParams {
+        HeadersParams {
+            url: url.into(),
+            from: Some("https://app.example".into()),
+            method: "post".into(),
+            request_headers: vec!["Content-Type: application/json".into()],
+            credentials: "include".into(),
+            kind: "fetch".into(),
+        }
+    }
+
+    #[test]
+    fn judges_a_set_cookie_per_browser() {
+        let text = "HTTP/2 200\r\naccess-control-allow-origin: https://app.example\r\n\
+                    access-control-allow-credentials: true\r\nset-cookie: route=1; Path=/\r\n\r\n";
+        let out = analyse_headers_text("pasted", text, &params("https://api.other/x"), Browser::ALL).unwrap();
+        assert_eq!(out.report.verdicts.len(), Browser::ALL.len());
+        let chrome = out.report.verdicts.iter().find(|v| v.browser == Browser::Chrome).unwrap();
+        // No SameSite on a cross-site credentialed fetch: Chrome treats it as Lax and refuses it.
+        assert!(!chrome.cookies[0].stored);
+        assert_eq!(out.report.request.method, "POST");
+    }
+
+    #[test]
+    fn invalid_fields_are_named() {
+        let mut p = params("not a url");
+        let e = analyse_headers_text("pasted", "HTTP/1.1 200 OK\r\n\r\n", &p, Browser::ALL).unwrap_err();
+        assert!(e.message.starts_with("url `not a url`"), "{}", e.message);
+        p.url = "https://api.other/".into();
+        p.credentials = "always".into();
+        let e = analyse_headers_text("pasted", "HTTP/1.1 200 OK\r\n\r\n", &p, Browser::ALL).unwrap_err();
+        assert!(e.message.contains("credentials `always`"), "{}", e.message);
+        p.credentials = "omit".into();
+        p.request_headers = vec!["nocolon".into()];
+        let e = analyse_headers_text("pasted", "HTTP/1.1 200 OK\r\n\r\n", &p, Browser::ALL).unwrap_err();
+        assert!(e.message.contains("`nocolon`"), "{}", e.message);
+    }
+
+    #[test]
+    fn text_without_a_response_is_an_error_naming_the_input() {
+        let e = analyse_headers_text("clip.txt", "hello\n", &params("https://api.other/"), Browser::ALL).unwrap_err();
+        assert!(e.message.starts_with("clip.txt: no HTTP response"), "{}", e.message);
+    }
+}

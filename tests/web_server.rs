@@ -1,0 +1,344 @@
+//! `crossjar serve` over real sockets: a server on port 0 in this process, raw HTTP/1.1 requests, and
+//! the answers a browser (or an attacker's page) would get.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crossjar::cli::serve::{ServeConfig, Server};
+
+/// Uploads run one at a time, so the temporary-file check sees only its own uploads.
+static UPLOADS: Mutex<()> = Mutex::new(());
+
+fn start(max_upload: u64) -> u16 {
+    let server = Server::bind(&ServeConfig { port: 0, max_upload }).expect("bind 127.0.0.1:0");
+    let port = server.port();
+    assert_ne!(port, 0);
+    assert_eq!(server.url(), format!("http://127.0.0.1:{port}/"));
+    std::thread::spawn(move || server.run());
+    port
+}
+
+struct Answer {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", &self.body))
+    }
+}
+
+fn send(port: u16, head: &str, body: &[u8]) -> Answer {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    // The server may answer (and stop reading) before the whole body is sent: that is the point of
+    // the limit, so a failed write is not a test failure.
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no response head in {text:?}"));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("status in {head:?}"));
+    Answer { status, head: head.to_string(), body: body.to_string() }
+}
+
+fn get(port: u16, path: &str) -> Answer {
+    send(port, &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"), b"")
+}
+
+fn post(port: u16, path: &str, content_type: &str, body: &[u8]) -> Answer {
+    send(
+        port,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: localhost:{port}\r\nOrigin: http://localhost:{port}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        ),
+        body,
+    )
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)).unwrap()
+}
+
+fn our_temp_files() -> Vec<PathBuf> {
+    let prefix = format!("crossjar-upload-{}-", std::process::id());
+    std::fs::read_dir(std::env::temp_dir())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn page_and_assets_carry_the_security_headers() {
+    let port = start(1 << 20);
+    for (path, ty) in [("/", "text/html"), ("/app.js", "text/javascript"), ("/app.css", "text/css")] {
+        let a = get(port, path);
+        assert_eq!(a.status, 200, "{path}");
+        assert!(a.header("content-type").unwrap().starts_with(ty), "{path}: {}", a.head);
+        assert_eq!(a.header("content-security-policy"), Some("default-src 'self'"));
+        assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(a.header("referrer-policy"), Some("no-referrer"));
+    }
+    assert_eq!(get(port, "/nope").status, 404);
+    assert_eq!(get(port, "/api/har").status, 405);
+}
+
+#[test]
+fn foreign_host_headers_are_refused() {
+    let port = start(1 << 20);
+    for host in [format!("evil.example:{port}"), "127.0.0.1".to_string(), format!("127.0.0.1:{}", port ^ 1)] {
+        let a = send(port, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"), b"");
+        assert_eq!(a.status, 403, "Host {host}");
+        assert!(a.json()["error"].as_str().unwrap().contains("Host"), "{}", a.body);
+    }
+    // No Host at all, or two of them.
+    assert_eq!(send(port, "GET / HTTP/1.1\r\n\r\n", b"").status, 403);
+    let two = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\n\r\n");
+    assert_eq!(send(port, &two, b"").status, 403);
+    // The allowed names, in any case.
+    assert_eq!(send(port, &format!("GET / HTTP/1.1\r\nHost: LOCALHOST:{port}\r\n\r\n"), b"").status, 200);
+}
+
+#[test]
+fn api_calls_from_other_origins_are_refused() {
+    let port = start(1 << 20);
+    let body = fixture("har/seed-a-default-credentials.har");
+    let head = format!(
+        "POST /api/har HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: https://evil.example\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let a = send(port, &head, &body);
+    assert_eq!(a.status, 403, "{}", a.body);
+}
+
+#[test]
+fn uploads_over_the_limit_get_413() {
+    let _g = UPLOADS.lock().unwrap_or_else(|e| e.into_inner());
+    let port = start(1000);
+    let body = vec![b' '; 5000];
+    let a = post(port, "/api/har", "application/json", &body);
+    assert_eq!(a.status, 413, "{}", a.body);
+    let msg = a.json()["error"].as_str().unwrap().to_string();
+    assert!(msg.contains("5000 bytes") && msg.contains("1000"), "{msg}");
+    // The limit comes from the configuration, and the page can ask for it.
+    assert_eq!(get(port, "/api/limits").json()["max_upload"], 1000);
+    // Exactly at the limit is accepted (and then judged as a HAR).
+    let mut at = b"{\"log\": {\"entries\": []}}".to_vec();
+    at.resize(1000, b' ');
+    assert_eq!(post(port, "/api/har", "application/json", &at).status, 200);
+}
+
+#[test]
+fn bad_framing_is_refused() {
+    let port = start(1 << 20);
+    let chunked = format!(
+        "POST /api/har HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+    );
+    assert_eq!(send(port, &chunked, b"").status, 501);
+    assert_eq!(send(port, &format!("POST /api/har HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"), b"").status, 411);
+    let huge_head = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX: {}\r\n\r\n", "a".repeat(20_000));
+    assert_eq!(send(port, &huge_head, b"").status, 431);
+    assert_eq!(send(port, "BLAH\r\n\r\n", b"").status, 400);
+}
+
+#[test]
+fn a_good_har_gives_the_har_v1_report() {
+    let _g = UPLOADS.lock().unwrap_or_else(|e| e.into_inner());
+    let before = our_temp_files();
+    let port = start(1 << 20);
+    let body = fixture("har/seed-a-default-credentials.har");
+    let a = post(port, "/api/har?browser=chrome,firefox&name=seed-a.har", "application/json", &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let v = a.json();
+    assert_eq!(v["schema"], "crossjar.har.v1");
+    assert_eq!(v["input"], "seed-a.har", "the report names the upload, not the temporary file");
+    let browsers: Vec<&str> = v["runs"].as_array().unwrap().iter().map(|r| r["browser"].as_str().unwrap()).collect();
+    assert_eq!(browsers, ["chrome", "firefox"]);
+    // The seed: the cross-site fetch without credentials drops the sticky cookie.
+    let chrome = &v["runs"][0]["entries"];
+    let set = chrome
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["set_cookies"].as_array().unwrap().iter().map(move |s| (e, s)))
+        .find(|(_, s)| s["name"] == "route")
+        .expect("a Set-Cookie for route");
+    assert_eq!(set.0["kind"], "fetch");
+    assert_eq!(set.1["stored"], false);
+    assert!(set.1["reasons"].as_array().unwrap().iter().any(|r| r == "CredentialsNotIncluded"));
+    assert!(set.1.get("value").is_none(), "values are hidden unless asked for");
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "credentials-not-included"));
+
+    let shown = post(port, "/api/har?show_values=1", "application/json", &body).json();
+    let values: Vec<&serde_json::Value> = shown["runs"][0]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["set_cookies"].as_array().unwrap())
+        .filter_map(|s| s.get("value"))
+        .collect();
+    assert!(!values.is_empty(), "show_values=1 reveals values");
+
+    assert_eq!(post(port, "/api/har?browser=netscape", "application/json", &body).status, 400);
+    assert_eq!(post(port, "/api/har?show_values=maybe", "application/json", &body).status, 400);
+    assert_eq!(our_temp_files(), before, "temporary uploads are removed");
+}
+
+#[test]
+fn a_broken_har_names_the_place_and_keeps_what_was_read() {
+    let _g = UPLOADS.lock().unwrap_or_else(|e| e.into_inner());
+    let before = our_temp_files();
+    let port = start(1 << 20);
+    let a = post(port, "/api/har?name=notes.txt", "application/json", b"{\"log\": {\"entries\": [\n  }");
+    assert_eq!(a.status, 422, "{}", a.body);
+    let msg = a.json()["error"].as_str().unwrap().to_string();
+    assert!(msg.starts_with("notes.txt:2:"), "the place, under the upload's name: {msg}");
+    assert!(a.json().get("report").is_none(), "nothing was read, so no partial report");
+
+    // Cut the seed HAR after its third entry: the first entries are still analysed.
+    let full = String::from_utf8(fixture("har/seed-a-default-credentials.har")).unwrap();
+    let cut = full.match_indices("\"startedDateTime\"").nth(3).expect("four entries").0;
+    let a = post(port, "/api/har?name=cut.har", "application/json", &full.as_bytes()[..cut]);
+    assert_eq!(a.status, 422, "{}", a.body);
+    let v = a.json();
+    let msg = v["error"].as_str().unwrap();
+    assert!(msg.starts_with("cut.har:"), "{msg}");
+    assert!(!msg.contains("crossjar-upload"), "the temporary path never shows: {msg}");
+    assert_eq!(v["report"]["schema"], "crossjar.har.v1");
+    assert!(v["report"]["entries_read"].as_u64().unwrap() >= 2, "{}", v["report"]["entries_read"]);
+    assert_eq!(our_temp_files(), before, "temporary uploads are removed");
+}
+
+#[test]
+fn rules_are_served_as_markdown() {
+    let port = start(1 << 20);
+    let a = get(port, "/api/rules/credentials-not-included");
+    assert_eq!(a.status, 200);
+    assert!(a.header("content-type").unwrap().starts_with("text/markdown"));
+    assert!(a.body.starts_with("# credentials-not-included"), "{}", a.body);
+    assert_eq!(get(port, "/api/rules/no-such-rule").status, 404);
+}
+
+#[test]
+fn pasted_headers_give_the_headers_v1_report() {
+    let port = start(1 << 20);
+    let text = String::from_utf8(fixture("headers/seed-wildcard-credentials.txt")).unwrap();
+    let req = serde_json::json!({
+        "text": text,
+        "url": "https://jsbundler.coinnation.io/kontext/preview",
+        "from": "https://kontext.build",
+        "method": "POST",
+        "request_headers": ["Content-Type: application/json"],
+        "credentials": "include",
+        "kind": "fetch",
+    });
+    let a = post(port, "/api/headers", "application/json", req.to_string().as_bytes());
+    assert_eq!(a.status, 200, "{}", a.body);
+    let v = a.json();
+    assert_eq!(v["schema"], "crossjar.headers.v1");
+    assert_eq!(v["verdicts"].as_array().unwrap().len(), 4);
+    // `*` with credentials fails CORS in every browser.
+    assert!(v["verdicts"].as_array().unwrap().iter().all(|b| b["cors"]["ok"] == false), "{}", a.body);
+
+    let bad = post(port, "/api/headers", "application/json", b"{\"text\": 1}");
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["error"].as_str().unwrap().starts_with("request body:1:"), "{}", bad.body);
+    let no_url = serde_json::json!({ "text": text, "url": "nope" });
+    let a = post(port, "/api/headers", "application/json", no_url.to_string().as_bytes());
+    assert_eq!(a.status, 400);
+    assert!(a.json()["error"].as_str().unwrap().starts_with("url `nope`"), "{}", a.body);
+    assert_eq!(post(port, "/api/headers", "text/plain", req.to_string().as_bytes()).status, 415);
+}
+
+/// Public sample HARs of a few hundred entries answer in reasonable time (debug build).
+#[test]
+fn public_sample_hars_are_analysed() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/har");
+    if !shared.is_dir() {
+        println!("web_server: ../shared/samples/har absent, sample upload test skipped");
+        return;
+    }
+    let _g = UPLOADS.lock().unwrap_or_else(|e| e.into_inner());
+    let port = start(1 << 30);
+    for name in ["ferguson.har", "www.nytimes.com.har"] {
+        let body = std::fs::read(shared.join(name)).unwrap();
+        let t = Instant::now();
+        let a = post(port, &format!("/api/har?name={name}"), "application/json", &body);
+        let v = a.json();
+        assert_eq!(v["schema"], "crossjar.har.v1", "{name}: {}", a.status);
+        assert!(v["entries_read"].as_u64().unwrap() > 100, "{name}");
+        eprintln!(
+            "web_server: {name}: {} bytes, {} entries, HTTP {} in {} ms",
+            body.len(),
+            v["entries_read"],
+            a.status,
+            t.elapsed().as_millis()
+        );
+    }
+}
+
+#[test]
+fn large_uploads_get_100_continue_first() {
+    let _g = UPLOADS.lock().unwrap_or_else(|e| e.into_inner());
+    let port = start(1 << 20);
+    let body = fixture("har/seed-a-default-credentials.har");
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST /api/har HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let mut interim = [0u8; 25];
+    s.read_exact(&mut interim).unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(&body).unwrap();
+    let mut rest = String::new();
+    let _ = s.read_to_string(&mut rest);
+    assert!(rest.starts_with("HTTP/1.1 200 OK\r\n"), "{}", &rest[..rest.len().min(200)]);
+}
+
+/// The command itself: `crossjar serve --port 0` prints where it listens, and serves there.
+#[test]
+fn the_serve_command_prints_its_url() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crossjar"))
+        .args(["serve", "--port", "0", "--max-upload", "2K"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port: Option<u16> = line
+        .trim_end()
+        .strip_prefix("crossjar: serving on http://127.0.0.1:")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .and_then(|p| p.parse().ok());
+    let answers = port.map(|p| (get(p, "/").status, get(p, "/api/limits").json()["max_upload"].clone()));
+    let _ = child.kill();
+    let _ = child.wait();
+    let port = port.unwrap_or_else(|| panic!("no URL line: {line:?}"));
+    assert_ne!(port, 0);
+    assert_eq!(answers, Some((200, serde_json::json!(2048))));
+}
