@@ -44,3 +44,4 @@ pub mod evidence;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod pipeline;

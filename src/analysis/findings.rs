@@ -46,6 +46,8 @@ pub fn analyse(report: &mut HarReport, focus: &Focus) {
     }
     cookie_findings(report, &focused, &mut findings);
     preflight_findings(report, &focused, &mut findings);
+    cors_findings(report, &mut findings);
+    security_findings(report, &mut findings);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.entry.cmp(&b.entry)).then(a.rule.cmp(b.rule)));
     report.findings = findings;
 }
@@ -117,7 +119,8 @@ fn summarise(report: &HarReport, focused: &BTreeSet<(String, String)>) -> Vec<Co
                 .iter()
                 .map(|run| {
                     let mut counts = CookieCounts::default();
-                    for e in run.entries.iter().filter(|e| host(&e.url) == *h) {
+                    // Preflights never carry cookies (their own finding says so); they are not counted.
+                    for e in run.entries.iter().filter(|e| host(&e.url) == *h && e.kind != RequestKind::Preflight) {
                         for s in e.set_cookies.iter().filter(|s| s.name == *name) {
                             counts.set += 1;
                             counts.stored += usize::from(s.stored);
@@ -344,6 +347,11 @@ fn preflight_findings(report: &HarReport, focused: &BTreeSet<(String, String)>, 
     }
 }
 
+/// The rule that an exclusion reason belongs to, if any.
+pub fn rule_for_exclusion(r: Exclusion) -> Option<&'static str> {
+    GROUPS.iter().find(|(_, members)| members.contains(&r)).map(|(id, _)| *id)
+}
+
 /// Replaces query values with `…` so tokens in URLs are never printed.
 pub fn redact_query(url: &str) -> String {
     match url.split_once('?') {
@@ -393,4 +401,124 @@ pub fn fixes_for(rule_id: &str) -> Vec<String> {
         _ => &[],
     };
     lines.iter().map(|s| s.to_string()).collect()
+}
+
+/// CORS failures (from the first run: the CORS check is the same in every browser but for Chrome's
+/// Local Network Access) and what the captured answers show about the allow-list.
+fn cors_findings(report: &HarReport, out: &mut Vec<Finding>) {
+    let Some(run) = report.runs.iter().find(|r| r.browser == Browser::Chrome).or(report.runs.first()) else { return };
+    let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
+    for e in &run.entries {
+        let Some(c) = &e.cors else { continue };
+        let h = host(&e.url);
+        if !c.ok {
+            let Some(err) = c.error else { continue };
+            if reported.insert((h.clone(), err.as_str().to_string())) {
+                let params: Vec<String> = c
+                    .errors
+                    .iter()
+                    .map(|(e, p)| if p.is_empty() { e.as_str().to_string() } else { format!("{} (`{p}`)", e.as_str()) })
+                    .collect();
+                let preflight = match c.preflight {
+                    Some((false, _)) => " in the preflight",
+                    _ => "",
+                };
+                out.push(make(
+                    "cors-check-failed",
+                    Some(e.index),
+                    None,
+                    Some(&h),
+                    Vec::new(),
+                    format!(
+                        "entry {} {} {} from {}: CORS error{preflight}: {}{}",
+                        e.index,
+                        e.method,
+                        redact_query(&e.url),
+                        e.initiator.as_deref().unwrap_or("an unknown origin"),
+                        params.join(", "),
+                        if c.credentialed { " (credentials: include)" } else { "" },
+                    ),
+                    cors_fixes(err, e.initiator.as_deref()),
+                ));
+            }
+        }
+        if c.set_cookie_stored_despite_failure && e.set_cookies.iter().any(|s| s.stored) {
+            let names: Vec<&str> = e.set_cookies.iter().filter(|s| s.stored).map(|s| s.name.as_str()).collect();
+            out.push(make(
+                "cors-cookie-stored-unreadable",
+                Some(e.index),
+                names.first().copied(),
+                Some(&h),
+                Vec::new(),
+                format!(
+                    "entry {}: the response failed CORS, yet its cookies ({}) were stored: the page cannot read the response, the next request carries them",
+                    e.index,
+                    names.join(", ")
+                ),
+                Vec::new(),
+            ));
+        }
+    }
+}
+
+/// The fixes for a CORS error, naming the page origin.
+pub fn cors_fixes(err: crate::model::cors::CorsError, origin: Option<&str>) -> Vec<String> {
+    use crate::model::cors::CorsError as E;
+    let origin = origin.unwrap_or("<the page origin>");
+    let lines: Vec<String> = match err {
+        E::WildcardOriginNotAllowed | E::PreflightWildcardOriginNotAllowed => vec![
+            format!("server: Access-Control-Allow-Origin: {origin} (exact; `*` is refused with credentials) and Vary: Origin"),
+            "ingress-nginx: cors-allow-origin defaults to `*`: set it to the frontend origin".into(),
+        ],
+        E::MissingAllowOriginHeader | E::PreflightMissingAllowOriginHeader => vec![
+            format!("server: answer with Access-Control-Allow-Origin: {origin} (on the preflight too) and Vary: Origin"),
+        ],
+        E::InvalidAllowCredentials | E::PreflightInvalidAllowCredentials => vec![
+            "server: Access-Control-Allow-Credentials: true (exactly, lower case), on the preflight too".into(),
+        ],
+        E::MultipleAllowOriginValues | E::PreflightMultipleAllowOriginValues => vec![
+            format!("server: send one Access-Control-Allow-Origin with one origin ({origin}); a list or two headers always fail (often two layers both add it)"),
+        ],
+        E::AllowOriginMismatch | E::PreflightAllowOriginMismatch | E::InvalidAllowOriginValue | E::PreflightInvalidAllowOriginValue => vec![
+            format!("server: Access-Control-Allow-Origin must be exactly `{origin}` (scheme, host, port; no trailing slash or path)"),
+        ],
+        E::PreflightInvalidStatus | E::PreflightDisallowedRedirect => vec![
+            "server: answer OPTIONS with 204/200 (no redirect, no auth challenge) and the CORS headers".into(),
+            "ingress: let the ingress answer preflights (ingress-nginx enable-cors) if the backend cannot".into(),
+        ],
+        E::MethodDisallowedByPreflightResponse | E::InvalidAllowMethodsPreflightResponse => vec![
+            "server: list the method in Access-Control-Allow-Methods (`*` does not count with credentials)".into(),
+        ],
+        E::HeaderDisallowedByPreflightResponse | E::InvalidAllowHeadersPreflightResponse => vec![
+            "server: list each request header in Access-Control-Allow-Headers (e.g. content-type; `*` does not count with credentials or for Authorization)".into(),
+        ],
+        _ => vec!["see `crossjar explain cors-check-failed`".into()],
+    };
+    lines
+}
+
+/// What the captured CORS answers reveal about the allow-list (reflection, `null`, `http://` origins,
+/// missing `Vary: Origin`, `*` with credentials).
+fn security_findings(report: &HarReport, out: &mut Vec<Finding>) {
+    use crate::model::cors_security::Severity as S;
+    for (origin, entry, issue) in &report.security {
+        let mut f = make(
+            "cors-misconfiguration",
+            Some(*entry),
+            None,
+            Some(origin),
+            Vec::new(),
+            format!("{origin} [{}]: {}", issue.class.id(), issue.message),
+            vec![
+                "server: keep an explicit allow-list of exact origins, answer with the one that matched, add Vary: Origin".into(),
+                "never allow `null`, http:// origins for an https API, or hosts where anyone can publish".into(),
+            ],
+        );
+        f.severity = match issue.severity {
+            S::High => Severity::Error,
+            S::Medium | S::Low => Severity::Warning,
+            _ => Severity::Info,
+        };
+        out.push(f);
+    }
 }

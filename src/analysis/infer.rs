@@ -79,9 +79,20 @@ pub fn request_kind(x: &Exchange) -> RequestKind {
     if x.initiator_type.as_deref() == Some("preflight") {
         return RequestKind::Preflight;
     }
-    let html = x.mime_type.as_deref().is_some_and(|m| m.to_ascii_lowercase().starts_with("text/html"));
-    if html && method == "GET" && !h.contains("origin") {
+    // No fetch metadata and no producer type (old captures, proxies): judge by the response.
+    let mime = x.mime_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    if mime.starts_with("text/html") && method == "GET" && !h.contains("origin") {
         return RequestKind::Navigation;
+    }
+    if h.contains("origin") && method != "GET" && method != "HEAD" {
+        return RequestKind::Fetch;
+    }
+    let path = x.url.split(['?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    const SUBRESOURCE_MIME: [&str; 6] = ["image/", "text/css", "javascript", "font/", "video/", "audio/"];
+    const SUBRESOURCE_EXT: [&str; 12] =
+        [".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".woff", ".woff2", ".mp4"];
+    if SUBRESOURCE_MIME.iter().any(|m| mime.contains(m)) || SUBRESOURCE_EXT.iter().any(|e| path.ends_with(e)) {
+        return RequestKind::Subresource;
     }
     RequestKind::Unknown
 }
@@ -96,18 +107,25 @@ fn origin_of(s: &str) -> Option<Origin> {
     (!o.is_opaque()).then_some(o)
 }
 
-/// The origin that started the request: the `Origin` header, else the recorded initiator URL, else
-/// the `Referer`. `None` for browser-initiated navigations (`Sec-Fetch-Site: none`) and when nothing
+/// The origin that started the request: the `Origin` header, else the `Referer`, else a recorded
+/// parser initiator. `None` for browser-initiated navigations (`Sec-Fetch-Site: none`) and when nothing
 /// tells.
 pub fn initiator(x: &Exchange, kind: RequestKind) -> Option<Origin> {
     let h = &x.request_headers;
     if kind == RequestKind::Navigation && h.get("sec-fetch-site").is_some_and(|v| v.eq_ignore_ascii_case("none")) {
         return None;
     }
+    // The initiator in the cookie sense is the requesting document. `Referer` carries its URL (or just
+    // its origin); a recorded initiator URL is the document only for parser-initiated requests — for
+    // script-initiated ones it is the script's own URL, which may live on a CDN of another site.
+    let parser_initiator = match x.initiator_type.as_deref() {
+        None | Some("parser") | Some("other") => x.initiator_url.as_deref(),
+        Some(_) => None,
+    };
     h.get("origin")
         .and_then(origin_of)
-        .or_else(|| x.initiator_url.as_deref().and_then(origin_of))
         .or_else(|| h.get("referer").and_then(origin_of))
+        .or_else(|| parser_initiator.and_then(origin_of))
 }
 
 /// The credentials mode a kind has by definition, if it has one.

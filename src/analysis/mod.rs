@@ -3,6 +3,7 @@
 
 pub mod affinity;
 pub mod findings;
+pub mod headers;
 pub mod infer;
 pub mod replay;
 pub mod report;

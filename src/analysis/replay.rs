@@ -9,8 +9,11 @@ use std::collections::{HashMap, HashSet};
 use url::Url;
 
 use super::infer::{self, Basis};
-use super::report::{BrowserRun, CookieVerdict, Credentials, EntryVerdict, HarReport, SetCookieVerdict};
+use super::report::{BrowserRun, CookieVerdict, CorsSummary, Credentials, EntryVerdict, HarReport, SetCookieVerdict};
 use crate::evidence::{Exchange, ListedCookie, Page};
+use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
+use crate::model::cors_security::{check_observed, ObservedResponse};
+use crate::model::http::Headers;
 use crate::model::jar::CookieJar;
 use crate::model::profile::Browser;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
@@ -50,7 +53,18 @@ pub struct Replay {
     /// Entries whose credentials were inferred from a missing Cookie header (void if sanitized).
     inferred_from_absence: HashSet<usize>,
     creator: Option<String>,
+    /// Preflight responses waiting for their actual request, keyed by (URL, Origin).
+    pending_preflights: HashMap<(String, String), CorsResponse>,
+    /// Per API origin: the CORS answers seen (Origin sent, CORS headers, entry), at most
+    /// [`OBSERVATIONS_PER_ORIGIN`] each so memory stays bounded.
+    cors_observations: HashMap<String, (Origin, Vec<CorsObservation>)>,
 }
+
+/// One CORS answer kept for the security checks: the `Origin` sent, the CORS headers, the entry.
+type CorsObservation = (String, Headers, usize);
+
+/// How many CORS answers per API origin the security checks keep.
+const OBSERVATIONS_PER_ORIGIN: usize = 64;
 
 /// Splits a `Cookie` header into (name, value) pairs; a pair without `=` is a nameless cookie.
 pub fn cookie_pairs(header: &str) -> Vec<(String, String)> {
@@ -89,6 +103,8 @@ impl Replay {
             set_cookie_headers: 0,
             inferred_from_absence: HashSet::new(),
             creator: None,
+            pending_preflights: HashMap::new(),
+            cors_observations: HashMap::new(),
         }
     }
 
@@ -138,7 +154,18 @@ impl Replay {
         self.last_time = time;
         self.first_time.get_or_insert(time);
 
-        let kind = infer::request_kind(x);
+        let mut kind = infer::request_kind(x);
+        // Without fetch metadata an HTML document after the page's first one is a frame, not a new top
+        // level (ad and widget iframes in older captures).
+        if kind == RequestKind::Navigation && !x.request_headers.contains("sec-fetch-mode") {
+            let page_has_top = match x.page_ref.as_deref() {
+                Some(p) => self.page_top.contains_key(p),
+                None => false,
+            };
+            if page_has_top {
+                kind = RequestKind::Iframe;
+            }
+        }
         let initiator = infer::initiator(x, kind);
         let top_level = self.top_level_for(x, kind, &url, initiator.as_ref());
         if kind == RequestKind::Navigation {
@@ -206,6 +233,8 @@ impl Replay {
         let assumed = mode.unwrap_or(base.credentials);
         base.credentials = assumed;
         let credentials = Credentials { mode, assumed, basis };
+        let cors_input = self.cors_input(x, kind, &url, initiator.as_ref(), assumed);
+        self.observe_cors(x, &url);
 
         for (jar, run) in self.jars.iter_mut().zip(self.runs.iter_mut()) {
             let profile = jar.profile();
@@ -262,6 +291,9 @@ impl Replay {
                 set_cookies,
                 cookies,
                 cached: x.from_cache,
+                cors: cors_input
+                    .as_ref()
+                    .map(|(req, pre, resp)| cors_summary(cors::evaluate(req, pre.as_ref(), resp, run.browser))),
             });
         }
         for line in &set_cookie_lines {
@@ -278,6 +310,71 @@ impl Replay {
                 self.pending_redirects.insert(t.to_string(), next);
             }
         }
+    }
+
+    /// The CORS request, paired preflight and response for a CORS-mode exchange; records preflights
+    /// for the request that follows them.
+    fn cors_input(
+        &mut self,
+        x: &Exchange,
+        kind: RequestKind,
+        url: &Url,
+        initiator: Option<&Origin>,
+        credentials: CredentialsMode,
+    ) -> Option<(CorsRequest, Option<CorsResponse>, Vec<CorsResponse>)> {
+        let origin_header = x.request_headers.get("origin").map(str::trim).unwrap_or("");
+        if kind == RequestKind::Preflight {
+            let key = (url.to_string(), origin_header.to_string());
+            self.pending_preflights.insert(key, CorsResponse::new(x.status, x.response_headers.clone()));
+            return None;
+        }
+        let mode = x.request_headers.get("sec-fetch-mode").map(str::to_ascii_lowercase);
+        let cors_mode = match kind {
+            RequestKind::Fetch | RequestKind::Xhr => {
+                mode.as_deref() != Some("no-cors") && mode.as_deref() != Some("same-origin")
+            }
+            RequestKind::Subresource | RequestKind::Unknown => mode.as_deref() == Some("cors"),
+            _ => false,
+        };
+        if !cors_mode {
+            return None;
+        }
+        let origin = match origin_header {
+            "null" => Origin::opaque(),
+            "" => initiator?.clone(),
+            o => Origin::parse(o).ok()?,
+        };
+        let mut req =
+            CorsRequest::new(origin, url.clone(), &x.method).with_credentials(credentials).with_mode(RequestMode::Cors);
+        req.headers = author_headers(&x.request_headers);
+        let preflight = self.pending_preflights.remove(&(url.to_string(), origin_header.to_string()));
+        let responses =
+            if x.status == 0 { Vec::new() } else { vec![CorsResponse::new(x.status, x.response_headers.clone())] };
+        Some((req, preflight, responses))
+    }
+
+    /// Keeps the CORS headers of an answer for the security checks.
+    fn observe_cors(&mut self, x: &Exchange, url: &Url) {
+        if !x.response_headers.contains("access-control-allow-origin") {
+            return;
+        }
+        let target = Origin::of_url(url);
+        let key = target.serialize();
+        let (_, seen) = self.cors_observations.entry(key).or_insert_with(|| (target, Vec::new()));
+        if seen.len() >= OBSERVATIONS_PER_ORIGIN {
+            return;
+        }
+        let keep = ["access-control-allow-origin", "access-control-allow-credentials", "vary"];
+        let headers = Headers(
+            x.response_headers
+                .0
+                .iter()
+                .filter(|h| keep.iter().any(|k| h.name.eq_ignore_ascii_case(k)))
+                .cloned()
+                .collect(),
+        );
+        let origin_sent = x.request_headers.get("origin").unwrap_or("").trim().to_string();
+        seen.push((origin_sent, headers, x.index));
     }
 
     /// Which jar plays the browser that recorded the capture (for inferring from absences).
@@ -315,7 +412,26 @@ impl Replay {
                 }
             }
         }
+        let mut security = Vec::new();
+        let mut origins: Vec<_> = self.cors_observations.into_iter().collect();
+        origins.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, (target, seen)) in origins {
+            let observed: Vec<ObservedResponse<'_>> = seen
+                .iter()
+                .map(|(origin_sent, headers, _)| ObservedResponse { origin_sent, target: &target, headers })
+                .collect();
+            let first = seen.first().map_or(0, |s| s.2);
+            // One issue per class and API origin: the first answer showing it is evidence enough.
+            let mut classes = Vec::new();
+            for issue in check_observed(&observed) {
+                if !classes.contains(&issue.class) {
+                    classes.push(issue.class);
+                    security.push((key.clone(), first, issue));
+                }
+            }
+        }
         HarReport {
+            security,
             input: input.to_string(),
             sanitized,
             creator: self.creator,
@@ -325,6 +441,49 @@ impl Replay {
             summary: Vec::new(),
             findings: Vec::new(),
         }
+    }
+}
+
+/// The request headers a page's script could have set: captured headers minus those the browser adds
+/// itself (forbidden names, `Sec-*`, HTTP/2 pseudo-headers, and the ones Chromium and Firefox add on
+/// their own), so a preflight is predicted only for what the page asked for.
+fn author_headers(captured: &Headers) -> Headers {
+    const BROWSER_ADDED: [&str; 9] = [
+        "user-agent",
+        "priority",
+        "cache-control",
+        "pragma",
+        "purpose",
+        "x-client-data",
+        "upgrade-insecure-requests",
+        "accept-language",
+        "if-none-match",
+    ];
+    Headers(
+        captured
+            .0
+            .iter()
+            .filter(|h| {
+                let n = h.name.to_ascii_lowercase();
+                !n.starts_with(':')
+                    && !cors::is_forbidden_request_header(&h.name, &h.value)
+                    && !BROWSER_ADDED.contains(&n.as_str())
+            })
+            .cloned()
+            .collect(),
+    )
+}
+
+fn cors_summary(v: cors::CorsVerdict) -> CorsSummary {
+    CorsSummary {
+        ok: v.ok,
+        error: v.error().map(|e| e.error),
+        errors: v.errors().iter().map(|e| (e.error, e.failed_parameter.clone())).collect(),
+        preflight_reasons: v.preflight_reasons.iter().map(|r| r.to_string()).collect(),
+        preflight: v.preflight.as_ref().map(|p| (p.ok, p.errors.first().map(|e| e.error))),
+        preflight_unobserved: v.preflight_unobserved,
+        credentialed: v.credentialed,
+        set_cookie_stored_despite_failure: v.set_cookie_stored_despite_failure(),
     }
 }
 

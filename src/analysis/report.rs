@@ -1,5 +1,7 @@
 //! The analysis result, independent of any output format.
 
+use crate::model::cors::CorsError;
+use crate::model::cors_security::SecurityIssue;
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Warning};
 use crate::model::request::{CredentialsMode, RequestKind};
@@ -88,6 +90,29 @@ pub struct EntryVerdict {
     pub cookies: Vec<CookieVerdict>,
     /// The entry was served from a cache (no cookies went out, `Set-Cookie` not processed).
     pub cached: bool,
+    /// The CORS verdict, for CORS-mode requests (fetch/XHR and `crossorigin` loads).
+    pub cors: Option<CorsSummary>,
+}
+
+/// The CORS verdict of one request (with its preflight, when the capture has it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorsSummary {
+    /// Whether the page could use the response.
+    pub ok: bool,
+    /// The error DevTools shows (`Network.CorsError` name), if any.
+    pub error: Option<CorsError>,
+    /// Every failure, DevTools names with the failed parameter.
+    pub errors: Vec<(CorsError, String)>,
+    /// Whether the browser sends a preflight, and why.
+    pub preflight_reasons: Vec<String>,
+    /// The preflight's own verdict, when the capture has the preflight: (ok, first error).
+    pub preflight: Option<(bool, Option<CorsError>)>,
+    /// A preflight is needed but the capture does not show one (the preflight cache may have answered).
+    pub preflight_unobserved: bool,
+    /// The request carried credentials.
+    pub credentialed: bool,
+    /// `Set-Cookie` on the response was stored although the page cannot read it.
+    pub set_cookie_stored_despite_failure: bool,
 }
 
 /// All entries for one browser profile.
@@ -165,4 +190,6 @@ pub struct HarReport {
     pub summary: Vec<CookieSummary>,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
+    /// CORS security issues seen in the captured answers, per host (with the first entry showing it).
+    pub security: Vec<(String, usize, SecurityIssue)>,
 }

@@ -105,6 +105,9 @@ rules! {
     "capture-sanitized", Capture, Warning, "the HAR has no Cookie or Set-Cookie headers at all: probably a sanitized export";
     "cookie-partitioned", Cookie, Info, "the cookie lives in a partition keyed by the top-level site";
     "cookie-rejected", Cookie, Warning, "a Set-Cookie is rejected (Secure over http, bad Domain, prefix, size, characters)";
+    "cors-check-failed", Cors, Error, "a cross-origin response or its preflight fails the CORS check: the page cannot read it";
+    "cors-cookie-stored-unreadable", Cors, Info, "a credentialed response failed CORS but its Set-Cookie was stored";
+    "cors-misconfiguration", Security, Warning, "the CORS allow-list is exploitable or broken (reflection, null, http origins, regex mistakes, missing Vary)";
     "credentials-not-included", Cookie, Error, "a cross-origin request did not include credentials, so its Set-Cookie was ignored and no cookie was sent";
     "preflight-not-sticky", Cookie, Info, "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
     "samesite-blocks-cross-site", Cookie, Error, "a SameSite=Lax or Strict cookie is needed on cross-site requests";

@@ -1,6 +1,205 @@
-//! The command line (wiring only).
+//! The command line (wiring only): parse arguments, call inputs, analysis and outputs, choose the exit
+//! code (0: no error-level finding; 1: error-level findings; 2: usage error or unreadable input).
+
+mod har;
+mod headers;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::analysis::rules::{rule, Severity, RULES};
+use crate::model::profile::Browser;
+
+/// Exit code: nothing at or above the `--fail-on` level.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: findings at or above the `--fail-on` level.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: usage error or unreadable input.
+pub const EXIT_INPUT: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "crossjar",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (Public Suffix List from the psl crate, compiled in)"),
+    about = "Why did the browser (not) store or send this cookie, and why could (not) the page read this cross-origin response?",
+    long_about = None,
+    after_help = "Examples:\n  crossjar har capture.har\n  crossjar har capture.har --cookie route --browser chrome --format json\n  curl -si -X OPTIONS ... | crossjar headers - --url https://api.example/x --from https://app.example --credentials include\n  crossjar explain samesite-unspecified-cross-site"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Replay a HAR capture through the browser model and explain every cookie, per browser.
+    Har(HarArgs),
+    /// Judge a response printed by `curl -i` / `curl -v`: CORS, preflight, Set-Cookie, per browser.
+    Headers(HeadersArgs),
+    /// List every rule.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule id (see `crossjar rules`).
+        rule: String,
+    },
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Human-readable report.
+    Text,
+    /// Versioned JSON (`crossjar.har.v1`, `crossjar.headers.v1`).
+    Json,
+}
+
+/// Which findings make the exit code 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    /// Error-level findings.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Never (exit 0 unless the input is unreadable).
+    Never,
+}
+
+impl FailOn {
+    pub(crate) fn exit_code(self, worst: Option<Severity>) -> i32 {
+        let threshold = match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Never => return EXIT_OK,
+        };
+        if worst.is_some_and(|w| w >= threshold) {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+/// Options shared by the analysing commands.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct Common {
+    /// Browser profiles: chrome, chrome-3pc-blocked, firefox, safari, or all (repeatable).
+    #[arg(long = "browser", value_name = "BROWSER", default_value = "all")]
+    browsers: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Print cookie values and full URLs (they are hidden by default: captures hold secrets).
+    #[arg(long)]
+    show_values: bool,
+    /// Print findings only.
+    #[arg(long, short)]
+    quiet: bool,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+}
+
+impl Common {
+    pub(crate) fn browsers(&self) -> Result<Vec<Browser>, String> {
+        let mut out = Vec::new();
+        for b in &self.browsers {
+            for part in b.split(',') {
+                match part.trim() {
+                    "all" => out.extend_from_slice(Browser::ALL),
+                    other => out.push(Browser::parse(other).ok_or_else(|| {
+                        format!("unknown browser `{other}`: use chrome, chrome-3pc-blocked, firefox, safari or all")
+                    })?),
+                }
+            }
+        }
+        let mut seen = Vec::new();
+        out.retain(|b| {
+            let fresh = !seen.contains(b);
+            seen.push(*b);
+            fresh
+        });
+        Ok(out)
+    }
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct HarArgs {
+    /// HAR files (`-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<std::path::PathBuf>,
+    /// Focus on these cookies (repeatable); default: session-affinity cookies and cookies sent on some
+    /// requests and withheld on others.
+    #[arg(long = "cookie", value_name = "NAME")]
+    cookies: Vec<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct HeadersArgs {
+    /// The response text as `curl -i` or `curl -v` prints it (`-` for standard input).
+    #[arg(value_name = "FILE")]
+    file: std::path::PathBuf,
+    /// The request URL.
+    #[arg(long)]
+    url: String,
+    /// The page origin making the request (default: the URL's own origin).
+    #[arg(long, value_name = "ORIGIN")]
+    from: Option<String>,
+    /// The request method.
+    #[arg(long, default_value = "GET")]
+    method: String,
+    /// A header the page sets, `Name: value` (repeatable).
+    #[arg(long = "request-header", value_name = "HEADER")]
+    request_headers: Vec<String>,
+    /// The credentials mode: omit, same-origin or include.
+    #[arg(long, default_value = "same-origin")]
+    credentials: String,
+    /// The kind of request: fetch, xhr, navigation, iframe, subresource, websocket.
+    #[arg(long, default_value = "fetch")]
+    kind: String,
+    #[command(flatten)]
+    common: Common,
+}
 
 /// Runs the command line and returns the process exit code.
-pub fn run(_args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
-    0
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_INPUT } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        Command::Har(args) => har::run(&args, &mut out),
+        Command::Headers(args) => headers::run(&args, &mut out),
+        Command::Rules => {
+            for r in RULES {
+                let _ =
+                    writeln!(out, "{:<34} {:<8} {:<8} {}", r.id, r.category.as_str(), r.severity.as_str(), r.summary);
+            }
+            EXIT_OK
+        }
+        Command::Explain { rule: id } => match rule(&id) {
+            Some(r) => {
+                let _ = write!(out, "{}", r.doc);
+                EXIT_OK
+            }
+            None => {
+                eprintln!("crossjar: no rule `{id}`; `crossjar rules` lists them");
+                EXIT_INPUT
+            }
+        },
+    }
+}
+
+pub(crate) fn error(msg: impl std::fmt::Display) {
+    eprintln!("crossjar: {msg}");
 }

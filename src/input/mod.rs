@@ -1,3 +1,5 @@
-//! Input adapters: each turns one capture format into [`crate::evidence`] records.
+//! Input adapters: turn captures and configs into evidence records, model inputs and predictions.
 
+pub mod curl;
 pub mod har;
+pub mod ingress;

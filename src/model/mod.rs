@@ -7,6 +7,8 @@
 
 pub mod cookie;
 pub mod cookie_date;
+pub mod cors;
+pub mod cors_security;
 pub mod http;
 pub mod jar;
 pub mod profile;

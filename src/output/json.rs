@@ -49,7 +49,31 @@ struct EntryJson<'a> {
     cached: bool,
     set_cookies: Vec<SetCookieJson<'a>>,
     cookies: Vec<CookieJson<'a>>,
-    cors: Option<()>,
+    cors: Option<CorsJson>,
+}
+
+#[derive(Serialize)]
+struct CorsJson {
+    ok: bool,
+    error: Option<&'static str>,
+    preflight: Option<PreflightJson>,
+    errors: Vec<CorsErrorJson>,
+    preflight_reasons: Vec<String>,
+    preflight_unobserved: bool,
+    credentialed: bool,
+    set_cookie_stored_despite_failure: bool,
+}
+
+#[derive(Serialize)]
+struct PreflightJson {
+    ok: bool,
+    error: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct CorsErrorJson {
+    error: &'static str,
+    failed_parameter: String,
 }
 
 #[derive(Serialize)]
@@ -132,7 +156,20 @@ fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
         cached: e.cached,
         set_cookies: e.set_cookies.iter().map(|s| set_cookie(s, show_values)).collect(),
         cookies: e.cookies.iter().map(|c| cookie(c, show_values)).collect(),
-        cors: None,
+        cors: e.cors.as_ref().map(|c| CorsJson {
+            ok: c.ok,
+            error: c.error.map(|e| e.as_str()),
+            preflight: c.preflight.map(|(ok, error)| PreflightJson { ok, error: error.map(|e| e.as_str()) }),
+            errors: c
+                .errors
+                .iter()
+                .map(|(e, p)| CorsErrorJson { error: e.as_str(), failed_parameter: p.clone() })
+                .collect(),
+            preflight_reasons: c.preflight_reasons.clone(),
+            preflight_unobserved: c.preflight_unobserved,
+            credentialed: c.credentialed,
+            set_cookie_stored_despite_failure: c.set_cookie_stored_despite_failure,
+        }),
     }
 }
 
@@ -213,6 +250,101 @@ pub fn har_report(report: &HarReport, show_values: bool) -> String {
             })
             .collect(),
         findings: report.findings.iter().map(finding).collect(),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Schema id of the `crossjar headers` report.
+pub const HEADERS_SCHEMA: &str = "crossjar.headers.v1";
+
+#[derive(Serialize)]
+struct HeadersJson<'a> {
+    schema: &'static str,
+    input: &'a str,
+    request: HeadersRequestJson,
+    responses: usize,
+    verdicts: Vec<HeadersVerdictJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct HeadersRequestJson {
+    url: String,
+    from: Option<String>,
+    method: String,
+    kind: &'static str,
+    credentials: &'static str,
+}
+
+#[derive(Serialize)]
+struct HeadersVerdictJson<'a> {
+    browser: &'static str,
+    cors: Option<CorsJson>,
+    set_cookies: Vec<HeaderCookieJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct HeaderCookieJson<'a> {
+    name: &'a str,
+    stored: bool,
+    reasons: Vec<&'static str>,
+    warnings: Vec<&'static str>,
+    sent_next: bool,
+    next_reasons: Vec<&'static str>,
+}
+
+fn cors_json(v: &crate::model::cors::CorsVerdict) -> CorsJson {
+    CorsJson {
+        ok: v.ok,
+        error: v.error().map(|e| e.error.as_str()),
+        preflight: v
+            .preflight
+            .as_ref()
+            .map(|p| PreflightJson { ok: p.ok, error: p.errors.first().map(|e| e.error.as_str()) }),
+        errors: v
+            .errors()
+            .iter()
+            .map(|e| CorsErrorJson { error: e.error.as_str(), failed_parameter: e.failed_parameter.clone() })
+            .collect(),
+        preflight_reasons: v.preflight_reasons.iter().map(|r| r.to_string()).collect(),
+        preflight_unobserved: v.preflight_unobserved,
+        credentialed: v.credentialed,
+        set_cookie_stored_despite_failure: v.set_cookie_stored_despite_failure(),
+    }
+}
+
+/// The `crossjar headers` report as `crossjar.headers.v1` JSON.
+pub fn headers_report(r: &crate::analysis::headers::HeadersReport) -> String {
+    let doc = HeadersJson {
+        schema: HEADERS_SCHEMA,
+        input: &r.input,
+        request: HeadersRequestJson {
+            url: redact_query(r.request.url.as_str()),
+            from: r.request.from.as_ref().map(|o| o.serialize()),
+            method: r.request.method.clone(),
+            kind: r.request.kind.as_str(),
+            credentials: r.request.credentials.as_str(),
+        },
+        responses: r.responses,
+        verdicts: r
+            .verdicts
+            .iter()
+            .map(|v| HeadersVerdictJson {
+                browser: v.browser.as_str(),
+                cors: v.cors.as_ref().map(cors_json),
+                set_cookies: v
+                    .cookies
+                    .iter()
+                    .map(|c| HeaderCookieJson {
+                        name: &c.name,
+                        stored: c.stored,
+                        reasons: c.reasons.iter().map(|r| r.as_str()).collect(),
+                        warnings: c.warnings.iter().map(|w| w.as_str()).collect(),
+                        sent_next: c.sent_next,
+                        next_reasons: c.next_reasons.iter().map(|r| r.as_str()).collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

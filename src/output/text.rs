@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::analysis::findings::redact_query;
+use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
 use crate::analysis::report::{EntryVerdict, HarReport};
 use crate::model::profile::Browser;
 
@@ -133,7 +133,7 @@ fn story(out: &mut String, r: &HarReport, opts: TextOptions) {
                         let rs: Vec<&str> = v.reasons.iter().map(|x| x.as_str()).collect();
                         let _ = write!(line, ": {}", list(&rs));
                     }
-                    if let Some(p) = &v.partition {
+                    if let Some(p) = v.partition.as_ref().filter(|_| v.stored) {
                         let _ = write!(line, " (partition {p})");
                     }
                     let _ = writeln!(out, "      {:<19} {line}", b.as_str());
@@ -182,4 +182,106 @@ fn entry_header(out: &mut String, e: &EntryVerdict) {
         e.credentials.basis.as_str(),
         if e.cached { ", served from cache" } else { "" }
     );
+}
+
+/// Renders a `crossjar headers` report as text.
+pub fn headers_report(r: &crate::analysis::headers::HeadersReport, show_values: bool) -> String {
+    let _ = show_values;
+    let mut out = String::new();
+    let q = &r.request;
+    let from = q.from.as_ref().map(|o| o.serialize()).unwrap_or_else(|| "its own origin".into());
+    let _ = writeln!(
+        out,
+        "{}: {} response(s) to {} {} from {from} ({}, credentials {})",
+        r.input,
+        r.responses,
+        q.method,
+        redact_query(q.url.as_str()),
+        q.kind.as_str(),
+        q.credentials.as_str()
+    );
+    for v in &r.verdicts {
+        let _ = writeln!(out, "\n  {}", v.browser.as_str());
+        match &v.cors {
+            None => {
+                let _ = writeln!(out, "    CORS: not applicable (same-origin, navigation, WebSocket or no-cors)");
+            }
+            Some(c) => {
+                if c.needs_preflight {
+                    let reasons: Vec<String> = c.preflight_reasons.iter().map(|p| p.to_string()).collect();
+                    let seen = match &c.preflight {
+                        Some(p) if p.ok => "answered correctly".to_string(),
+                        Some(p) => format!(
+                            "FAILS: {}",
+                            p.errors.iter().map(|e| e.error.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                        None => "not in the input".to_string(),
+                    };
+                    let _ = writeln!(out, "    preflight: needed ({}); {seen}", reasons.join("; "));
+                } else {
+                    let _ = writeln!(out, "    preflight: not needed");
+                }
+                if c.ok && c.actual.is_none() {
+                    let _ = writeln!(out, "    CORS: the actual response is not in the input");
+                } else if c.ok {
+                    let _ = writeln!(out, "    CORS: ✓ the page can read the response");
+                } else {
+                    let errs: Vec<String> = c
+                        .errors()
+                        .iter()
+                        .map(|e| {
+                            if e.failed_parameter.is_empty() {
+                                e.error.as_str().to_string()
+                            } else {
+                                format!("{} (`{}`)", e.error.as_str(), e.failed_parameter)
+                            }
+                        })
+                        .collect();
+                    let _ = writeln!(out, "    CORS: ✗ {}", errs.join(", "));
+                    if c.set_cookie_stored_despite_failure() && v.cookies.iter().any(|c| c.stored) {
+                        let _ = writeln!(out, "          (the cookies on the response are stored all the same)");
+                    }
+                    let mut fixes: Vec<String> = Vec::new();
+                    for e in c.errors() {
+                        for fix in cors_fixes(e.error, q.from.as_ref().map(|o| o.serialize()).as_deref()) {
+                            if !fixes.contains(&fix) {
+                                fixes.push(fix);
+                            }
+                        }
+                    }
+                    for fix in fixes {
+                        let _ = writeln!(out, "      fix: {fix}");
+                    }
+                }
+            }
+        }
+        for c in &v.cookies {
+            let stored = if c.stored {
+                "✓ stored".to_string()
+            } else {
+                format!("✗ not stored: {}", c.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))
+            };
+            let next = if c.sent_next {
+                "✓ sent on the next such request".to_string()
+            } else if c.stored {
+                format!(
+                    "✗ not sent on the next such request: {}",
+                    c.next_reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                )
+            } else {
+                String::new()
+            };
+            let _ =
+                writeln!(out, "    Set-Cookie {}: {stored}{}{next}", c.name, if next.is_empty() { "" } else { "; " });
+            let mut rules: Vec<&str> =
+                c.reasons.iter().chain(&c.next_reasons).filter_map(|r| rule_for_exclusion(*r)).collect();
+            rules.dedup();
+            for rule in rules {
+                for fix in fixes_for(rule) {
+                    let _ = writeln!(out, "      fix: {fix}");
+                }
+            }
+        }
+    }
+    out
 }

@@ -61,7 +61,7 @@ impl Ctx<'_> {
                 location.column = Some(column);
             }
         }
-        InputError { location, message: format!("entry {index} skipped: {problem}") }
+        InputError { location, message: format!("entry skipped: {problem}") }
     }
 }
 
@@ -105,6 +105,8 @@ fn fault<E: de::Error>(ctx: &mut Ctx<'_>, f: Fault) -> E {
 /// A set of known object keys; anything else maps to the `Other` variant and is skipped.
 trait Key: Sized {
     fn from_name(s: &str) -> Self;
+    /// Whether this is a key the reader does not use.
+    fn is_other(&self) -> bool;
 }
 
 macro_rules! keys {
@@ -114,6 +116,9 @@ macro_rules! keys {
         impl Key for $name {
             fn from_name(s: &str) -> Self {
                 match s { $($s => $name::$v,)* _ => $name::Other }
+            }
+            fn is_other(&self) -> bool {
+                matches!(self, $name::Other)
             }
         }
     };
@@ -148,7 +153,15 @@ keys!(ResponseKey {
     FulfilledBy => "_fulfilledBy",
 });
 keys!(HeaderKey { Name => "name", Value => "value" });
-keys!(CookieKey { Name => "name", Value => "value", Domain => "domain", Path => "path" });
+keys!(CookieKey {
+    Name => "name",
+    Value => "value",
+    Domain => "domain",
+    Path => "path",
+    Secure => "secure",
+    HttpOnly => "httpOnly",
+    SameSite => "sameSite",
+});
 keys!(InitiatorKey { Type => "type", Url => "url", Stack => "stack" });
 keys!(StackKey { CallFrames => "callFrames" });
 keys!(FrameKey { Url => "url" });
@@ -247,7 +260,7 @@ impl Scalar {
 
     /// Text where a string is expected: strings as they are, numbers written out (their meaning is
     /// clear), `null` as absent. Anything else is a problem.
-    fn text(self, field: &str) -> Result<Option<String>, Problem> {
+    fn text(self, field: impl fmt::Display) -> Result<Option<String>, Problem> {
         match self {
             Scalar::Str(s) => Ok(Some(s)),
             Scalar::U(n) => Ok(Some(n.to_string())),
@@ -259,13 +272,13 @@ impl Scalar {
     }
 
     /// Like [`Scalar::text`], with an empty string also meaning absent.
-    fn nonempty_text(self, field: &str) -> Result<Option<String>, Problem> {
+    fn nonempty_text(self, field: impl fmt::Display) -> Result<Option<String>, Problem> {
         Ok(self.text(field)?.filter(|s| !s.is_empty()))
     }
 
     /// A cache flag: `true`, or a non-empty string other than `"false"` (Chrome writes `"memory"` or
     /// `"disk"`).
-    fn flag(self, field: &str) -> Result<bool, Problem> {
+    fn flag(self, field: impl fmt::Display) -> Result<bool, Problem> {
         match self {
             Scalar::Bool(b) => Ok(b),
             Scalar::Null => Ok(false),
@@ -334,8 +347,7 @@ fn read_fields<'de, T: Key + PartialEq, D: Deserializer<'de>>(d: D) -> Result<Fi
         fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
             while let Some(K(key, _)) = a.next_key::<K<T>>()? {
-                if key == T::from_name("") {
-                    // `from_name("")` is always `Other`: skip members we do not read.
+                if key.is_other() {
                     a.next_value::<IgnoredAny>()?;
                 } else {
                     out.push((key, a.next_value::<Scalar>()?));
@@ -386,7 +398,7 @@ fn note_key(seen: &mut Vec<String>, count: &mut usize, name: Option<String>) {
     *count += 1;
     if let Some(n) = name {
         if seen.len() < 5 {
-            seen.push(n);
+            seen.push(n.chars().take(40).collect());
         }
     }
 }
@@ -414,7 +426,7 @@ impl<'de> de::Deserialize<'de> for KeyText {
                 f.write_str("an object key")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<KeyText, E> {
-                Ok(KeyText(s.chars().take(40).collect()))
+                Ok(KeyText(s.to_owned()))
             }
         }
         d.deserialize_identifier(V)
@@ -488,7 +500,7 @@ fn software(fields: FieldList<SoftwareKey>, at: &str, problems: &mut Vec<String>
                     SoftwareKey::Version => (&mut sw.version, "version"),
                     SoftwareKey::Other => continue,
                 };
-                match v.text(&format!("{at}.{name}")) {
+                match v.text(format_args!("{at}.{name}")) {
                     Ok(t) => *slot = t.unwrap_or_default(),
                     Err(p) => problems.push(p),
                 }
@@ -635,11 +647,11 @@ fn page(fields: FieldList<PageKey>, i: usize) -> Result<Page, Problem> {
     let mut p = Page::default();
     for (k, v) in fields {
         match k {
-            PageKey::Id => p.id = v.text(&format!("log.pages[{i}].id"))?.unwrap_or_default(),
-            PageKey::Title => p.title = v.text(&format!("log.pages[{i}].title"))?.unwrap_or_default(),
+            PageKey::Id => p.id = v.text(format_args!("log.pages[{i}].id"))?.unwrap_or_default(),
+            PageKey::Title => p.title = v.text(format_args!("log.pages[{i}].title"))?.unwrap_or_default(),
             PageKey::Started => {
                 p.started =
-                    v.text(&format!("log.pages[{i}].startedDateTime"))?.and_then(|s| Timestamp::parse_rfc3339(&s))
+                    v.text(format_args!("log.pages[{i}].startedDateTime"))?.and_then(|s| Timestamp::parse_rfc3339(&s))
             }
             PageKey::Other => {}
         }
@@ -818,6 +830,8 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
         if b.ex.http_version.is_empty() {
             b.ex.http_version = b.response_http_version;
         }
+        // The response's media type, for producers that record no resource type.
+        b.ex.mime_type = b.ex.response_headers.get("content-type").map(|v| v.trim().to_string());
         Ok(Ok(b.ex))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<EntryOutcome, A::Error> {
@@ -1010,18 +1024,51 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
 /// mapping names to values. The error is a path suffix (`[3].name: ...`) for the caller to prefix.
 struct HeadersSeed;
 
-fn header(fields: FieldList<HeaderKey>, i: usize) -> Result<Header, Problem> {
-    let fields = fields.map_err(|kind| format!("[{i}]: expected an object {{name, value}}, found {kind}"))?;
-    let (mut name, mut value) = (None, None);
-    for (k, v) in fields {
-        match k {
-            HeaderKey::Name => name = v.text(&format!("[{i}].name"))?,
-            HeaderKey::Value => value = v.text(&format!("[{i}].value"))?,
-            HeaderKey::Other => {}
-        }
-    }
+fn header(fields: Result<(Option<Scalar>, Option<Scalar>), &'static str>, i: usize) -> Result<Header, Problem> {
+    let (name, value) = fields.map_err(|kind| format!("[{i}]: expected an object {{name, value}}, found {kind}"))?;
+    let name = match name {
+        Some(n) => n.text(format_args!("[{i}].name"))?,
+        None => None,
+    };
+    let value = match value {
+        Some(v) => v.text(format_args!("[{i}].value"))?,
+        None => None,
+    };
     let name = name.ok_or_else(|| format!("[{i}].name: missing"))?;
     Ok(Header { name, value: value.unwrap_or_default() })
+}
+
+/// One `{name, value}` header object, read without an intermediate list (headers are the hot path).
+struct HeaderFieldsSeed;
+
+impl<'de> DeserializeSeed<'de> for HeaderFieldsSeed {
+    type Value = Result<(Option<Scalar>, Option<Scalar>), &'static str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<(Option<Scalar>, Option<Scalar>), &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a header object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let (mut name, mut value) = (None, None);
+                while let Some(K(key, _)) = a.next_key::<K<HeaderKey>>()? {
+                    match key {
+                        HeaderKey::Name => name = Some(a.next_value::<Scalar>()?),
+                        HeaderKey::Value => value = Some(a.next_value::<Scalar>()?),
+                        HeaderKey::Other => {
+                            a.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Ok((name, value)))
+            }
+            reject_scalars!();
+            reject_seq!();
+            reject_unit!();
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for HeadersSeed {
@@ -1035,7 +1082,7 @@ impl<'de> DeserializeSeed<'de> for HeadersSeed {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
                 let (mut out, mut problem, mut i) = (Vec::new(), None, 0);
-                while let Some(fields) = a.next_element_seed(FieldsSeed::<HeaderKey>::new())? {
+                while let Some(fields) = a.next_element_seed(HeaderFieldsSeed)? {
                     match header(fields, i) {
                         Ok(h) => out.push(h),
                         Err(p) => {
@@ -1049,7 +1096,7 @@ impl<'de> DeserializeSeed<'de> for HeadersSeed {
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
                 let (mut out, mut problem) = (Vec::new(), None);
                 while let Some(KeyText(name)) = a.next_key::<KeyText>()? {
-                    match a.next_value::<Scalar>()?.text(&format!(".{name}")) {
+                    match a.next_value::<Scalar>()?.text(format_args!(".{name}")) {
                         Ok(v) => out.push(Header { name, value: v.unwrap_or_default() }),
                         Err(p) => {
                             problem.get_or_insert(p);
@@ -1089,10 +1136,14 @@ fn cookie(fields: FieldList<CookieKey>, i: usize) -> Result<ListedCookie, Proble
     let mut c = ListedCookie::default();
     for (k, v) in fields {
         match k {
-            CookieKey::Name => c.name = v.text(&format!("[{i}].name"))?.unwrap_or_default(),
-            CookieKey::Value => c.value = v.text(&format!("[{i}].value"))?.unwrap_or_default(),
-            CookieKey::Domain => c.domain = v.nonempty_text(&format!("[{i}].domain"))?,
-            CookieKey::Path => c.path = v.nonempty_text(&format!("[{i}].path"))?,
+            CookieKey::Name => c.name = v.text(format_args!("[{i}].name"))?.unwrap_or_default(),
+            CookieKey::Value => c.value = v.text(format_args!("[{i}].value"))?.unwrap_or_default(),
+            CookieKey::Domain => c.domain = v.nonempty_text(format_args!("[{i}].domain"))?,
+            CookieKey::Path => c.path = v.nonempty_text(format_args!("[{i}].path"))?,
+            // Secondary evidence: a wrong type here is dropped, not an entry error.
+            CookieKey::Secure => c.secure = v.flag(format_args!("[{i}].secure")).ok(),
+            CookieKey::HttpOnly => c.http_only = v.flag(format_args!("[{i}].httpOnly")).ok(),
+            CookieKey::SameSite => c.same_site = v.nonempty_text(format_args!("[{i}].sameSite")).ok().flatten(),
             CookieKey::Other => {}
         }
     }

@@ -1,0 +1,171 @@
+//! `crossjar headers`: one request described on the command line, the responses `curl -i` printed,
+//! and per browser: is a preflight needed, does CORS pass, is each `Set-Cookie` stored, would it be sent
+//! back on the next such request.
+
+use url::Url;
+
+use super::rules::Severity;
+use crate::model::cors::{self, CorsRequest, CorsResponse, CorsVerdict, RequestMode};
+use crate::model::http::Headers;
+use crate::model::jar::CookieJar;
+use crate::model::profile::Browser;
+use crate::model::reason::{Exclusion, Warning};
+use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
+use crate::model::site::Origin;
+use crate::model::time::Timestamp;
+
+/// The request the responses answered, as the user describes it.
+#[derive(Clone, Debug)]
+pub struct HeadersRequest {
+    /// The request URL.
+    pub url: Url,
+    /// The page origin making the request (`None`: the URL's own origin, i.e. same-origin).
+    pub from: Option<Origin>,
+    /// The method.
+    pub method: String,
+    /// Headers the page sets (`Content-Type: application/json`, custom headers).
+    pub headers: Headers,
+    /// The credentials mode.
+    pub credentials: CredentialsMode,
+    /// The kind of request.
+    pub kind: RequestKind,
+}
+
+/// What one browser does with one `Set-Cookie`.
+#[derive(Clone, Debug)]
+pub struct HeaderCookie {
+    /// Cookie name.
+    pub name: String,
+    /// Stored.
+    pub stored: bool,
+    /// Why not (all reasons).
+    pub reasons: Vec<Exclusion>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+    /// Sent back on the next identical request.
+    pub sent_next: bool,
+    /// Why not, on the next request.
+    pub next_reasons: Vec<Exclusion>,
+}
+
+/// One browser's verdict.
+#[derive(Clone, Debug)]
+pub struct HeadersVerdict {
+    /// The browser.
+    pub browser: Browser,
+    /// The CORS verdict (absent for navigations, WebSockets and same-origin requests).
+    pub cors: Option<CorsVerdict>,
+    /// Every `Set-Cookie` of the final response.
+    pub cookies: Vec<HeaderCookie>,
+}
+
+/// The report for `crossjar headers`.
+#[derive(Clone, Debug)]
+pub struct HeadersReport {
+    /// Input name.
+    pub input: String,
+    /// The request as analysed.
+    pub request: HeadersRequest,
+    /// Responses read (after dropping `100 Continue` and proxy `CONNECT` answers).
+    pub responses: usize,
+    /// Per browser.
+    pub verdicts: Vec<HeadersVerdict>,
+    /// Problems in the input (line, message).
+    pub input_errors: Vec<(usize, String)>,
+    /// The worst severity found (for the exit code).
+    pub worst: Option<Severity>,
+}
+
+fn mode_of(kind: RequestKind) -> RequestMode {
+    match kind {
+        RequestKind::Navigation | RequestKind::Iframe => RequestMode::Navigate,
+        RequestKind::WebSocket => RequestMode::WebSocket,
+        RequestKind::Subresource => RequestMode::NoCors,
+        _ => RequestMode::Cors,
+    }
+}
+
+/// Analyses responses (as `(status, headers)`, in order; the last is the final one; a leading
+/// preflight answer is recognised when the request needs one and the first response answered OPTIONS).
+pub fn analyse(
+    input: &str,
+    request: HeadersRequest,
+    responses: Vec<(u16, Headers, Option<String>)>,
+    browsers: &[Browser],
+    time: Timestamp,
+) -> HeadersReport {
+    let from = request.from.clone().unwrap_or_else(|| Origin::of_url(&request.url));
+    let mut cors_req = CorsRequest::new(from.clone(), request.url.clone(), &request.method)
+        .with_credentials(request.credentials)
+        .with_mode(mode_of(request.kind));
+    cors_req.headers = request.headers.clone();
+    // A response to an OPTIONS request line (curl -v) or, when a preflight is needed and there are two
+    // or more responses, the first one, is the preflight's answer.
+    let mut resp: Vec<(u16, Headers, Option<String>)> = responses;
+    let needs = cors::needs_preflight(&cors_req);
+    // Preflight-only headers (`Access-Control-Allow-Methods`/`-Headers`/`-Max-Age`) on the first answer
+    // of a request that needs a preflight mark it as the preflight's answer.
+    let preflight_only = |h: &Headers| {
+        ["access-control-allow-methods", "access-control-allow-headers", "access-control-max-age"]
+            .iter()
+            .any(|n| h.contains(n))
+    };
+    let preflight = if resp.first().is_some_and(|r| r.2.as_deref() == Some("OPTIONS"))
+        || (needs && resp.first().is_some_and(|r| r.2.is_none() && (resp.len() >= 2 || preflight_only(&r.1))))
+    {
+        let (s, h, _) = resp.remove(0);
+        Some(CorsResponse::new(s, h))
+    } else {
+        None
+    };
+    let final_headers = resp.last().map(|r| r.1.clone()).unwrap_or_default();
+    let cors_responses: Vec<CorsResponse> = resp.iter().map(|(s, h, _)| CorsResponse::new(*s, h.clone())).collect();
+    let mut verdicts = Vec::new();
+    let mut worst = None;
+    for &browser in browsers {
+        let cors = (mode_of(request.kind) != RequestMode::Navigate && mode_of(request.kind) != RequestMode::WebSocket)
+            .then(|| cors::evaluate(&cors_req, preflight.as_ref(), &cors_responses, browser))
+            .filter(|v| v.cors_applies);
+        if cors.as_ref().is_some_and(|v| !v.ok) {
+            worst = worst.max(Some(Severity::Error));
+        }
+        let sent_at_all = cors.as_ref().is_none_or(|v| v.preflight.as_ref().is_none_or(|p| p.ok));
+        let ctx = RequestContext::new(request.kind, &request.method, request.url.clone(), Some(from.clone()), time)
+            .with_credentials(request.credentials);
+        let mut jar = CookieJar::new(browser);
+        let mut cookies = Vec::new();
+        for line in final_headers.set_cookie_lines() {
+            let outcome = if sent_at_all { Some(jar.set_from_response(line, &ctx)) } else { None };
+            let Some(outcome) = outcome else { continue };
+            if !outcome.stored && !outcome.deleted {
+                worst = worst.max(Some(Severity::Error));
+            }
+            cookies.push(HeaderCookie {
+                name: outcome.name.clone(),
+                stored: outcome.stored,
+                reasons: outcome.status.exclusions().to_vec(),
+                warnings: outcome.status.warnings().to_vec(),
+                sent_next: false,
+                next_reasons: Vec::new(),
+            });
+        }
+        let next = RequestContext { time: time.plus_secs(1), ..ctx };
+        let retrieval = jar.retrieve(&next);
+        for c in &mut cookies {
+            if retrieval.included.iter().any(|a| a.cookie.name == c.name) {
+                c.sent_next = true;
+            } else if let Some(a) = retrieval.excluded.iter().find(|a| a.cookie.name == c.name) {
+                c.next_reasons = a.status.exclusions().to_vec();
+            }
+        }
+        verdicts.push(HeadersVerdict { browser, cors, cookies });
+    }
+    HeadersReport {
+        input: input.to_string(),
+        request,
+        responses: resp.len() + usize::from(preflight.is_some()),
+        verdicts,
+        input_errors: Vec::new(),
+        worst,
+    }
+}

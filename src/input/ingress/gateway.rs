@@ -1,0 +1,358 @@
+//! Gateway API: HTTPRoute `sessionPersistence` (experimental channel only) and the CORS filter
+//! (experimental 1.3–1.4, standard from 1.5), reference/ingress.md §5.
+//!
+//! The API leaves the cookie's form to the implementation. Which implementation serves a route
+//! is read from the parent Gateway's `gatewayClassName` when that Gateway is in the input;
+//! otherwise Envoy Gateway is assumed (the implementation the reference documents in detail).
+
+use super::common::parse_duration_secs;
+use super::yaml::{Node, Value};
+use super::{
+    AllowOrigins, ConfigFinding, Controller, CorsPolicy, IngressReport, IngressRoute, Manifests, Object, OriginMatch,
+    OriginPattern, PredictOptions, PredictedCookie, Severity,
+};
+use crate::evidence::Location;
+use std::path::Path;
+
+/// Placeholder for Envoy's stateful-session cookie value (base64 of the upstream address).
+pub const VALUE_PLACEHOLDER: &str = "<base64-upstream>";
+
+/// The Gateway API implementation behind a route; the cookie differs between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Implementation {
+    EnvoyGateway,
+    Kgateway,
+    Istio,
+    Traefik,
+    NginxGatewayFabric,
+    Gke,
+    AwsLbc,
+}
+
+impl Implementation {
+    fn name(self) -> &'static str {
+        match self {
+            Implementation::EnvoyGateway => "Envoy Gateway",
+            Implementation::Kgateway => "kgateway",
+            Implementation::Istio => "Istio",
+            Implementation::Traefik => "Traefik",
+            Implementation::NginxGatewayFabric => "NGINX Gateway Fabric",
+            Implementation::Gke => "GKE Gateway",
+            Implementation::AwsLbc => "AWS Load Balancer Controller",
+        }
+    }
+
+    fn supports_cors(self) -> bool {
+        !matches!(self, Implementation::Traefik | Implementation::Gke | Implementation::AwsLbc)
+    }
+}
+
+fn implementation_of(m: &Manifests, route: &Object) -> Implementation {
+    let parents = route.node.path(&["spec", "parentRefs"]).map(Node::items).unwrap_or_default();
+    for p in parents {
+        let ns = p.str_at(&["namespace"]).unwrap_or(&route.namespace);
+        let Some(name) = p.str_at(&["name"]) else { continue };
+        let Some(gw) = m.find("Gateway", ns, name) else { continue };
+        let class = gw.node.str_at(&["spec", "gatewayClassName"]).unwrap_or("").to_ascii_lowercase();
+        return if class.contains("kgateway") || class.contains("gloo") {
+            Implementation::Kgateway
+        } else if class.contains("istio") {
+            Implementation::Istio
+        } else if class.contains("traefik") {
+            Implementation::Traefik
+        } else if class.contains("nginx") {
+            Implementation::NginxGatewayFabric
+        } else if class.starts_with("gke-") {
+            Implementation::Gke
+        } else if class.contains("aws") || class.contains("alb") {
+            Implementation::AwsLbc
+        } else {
+            Implementation::EnvoyGateway
+        };
+    }
+    Implementation::EnvoyGateway
+}
+
+/// The cookie Path Envoy Gateway derives from a rule's first path match (reference §5.1).
+fn envoy_gateway_path(match_type: &str, value: &str) -> String {
+    match match_type {
+        "RegularExpression" => {
+            let cut = value.find(['*', '(', '[', '.', '+', '?', '^', '$', '\\', '|']).unwrap_or(value.len());
+            let prefix = &value[..cut];
+            match prefix.rfind('/') {
+                Some(i) if i > 0 => prefix[..i].to_owned(),
+                _ => "/".to_owned(),
+            }
+        }
+        _ if value.is_empty() => "/".to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
+fn session_cookie(
+    sp: &Node,
+    file: &Path,
+    imp: Implementation,
+    route_name: &str,
+    match_type: &str,
+    path: &str,
+    notes: &mut Vec<ConfigFinding>,
+) -> Option<PredictedCookie> {
+    let loc = sp.field_location(file);
+    if sp.str_at(&["type"]).is_some_and(|t| t != "Cookie") {
+        return None;
+    }
+    notes.push(ConfigFinding {
+        rule: "session-persistence-experimental",
+        severity: Severity::Warning,
+        location: loc.clone(),
+        message: "sessionPersistence exists only in the experimental-channel HTTPRoute CRD; with the standard CRDs installed the API server prunes it silently and there is no affinity".to_owned(),
+        fix: Some("install the experimental Gateway API CRDs, or use the implementation's own policy".to_owned()),
+    });
+    match imp {
+        Implementation::EnvoyGateway | Implementation::Kgateway => {}
+        other => {
+            notes.push(ConfigFinding {
+                rule: "session-persistence-unsupported",
+                severity: Severity::Error,
+                location: loc,
+                message: format!(
+                    "{} does not implement HTTPRoute sessionPersistence; no affinity cookie is set",
+                    other.name()
+                ),
+                fix: Some(format!("use {}'s own stickiness configuration", other.name())),
+            });
+            return None;
+        }
+    }
+    let name_node = sp.get("sessionName").or_else(|| sp.path(&["cookie", "name"]));
+    let name = name_node.and_then(Node::as_str).map_or_else(|| format!("<generated-for-{route_name}>"), str::to_owned);
+    let lifetime = sp
+        .str_at(&["cookieConfig", "lifetimeType"])
+        .or_else(|| sp.str_at(&["cookie", "lifetimeType"]))
+        .unwrap_or("Session");
+    let ttl =
+        if lifetime == "Permanent" { sp.str_at(&["absoluteTimeout"]).and_then(parse_duration_secs) } else { None };
+    let explicit_path = sp.str_at(&["cookie", "path"]);
+    let cookie_path = match (imp, explicit_path) {
+        (_, Some(p)) => Some(p.to_owned()),
+        (Implementation::Kgateway, None) => None,
+        _ => Some(envoy_gateway_path(match_type, path)),
+    };
+    if imp == Implementation::Kgateway && cookie_path.is_none() {
+        notes.push(ConfigFinding {
+            rule: "session-cookie-no-path",
+            severity: Severity::Warning,
+            location: sp.field_location(file),
+            message: "kgateway writes the session cookie without a Path, so browsers scope it to the request's directory and keep one cookie per directory (kgateway-dev/kgateway#14123)".to_owned(),
+            fix: None,
+        });
+    }
+    if match_type == "RegularExpression" && explicit_path.is_none() && imp == Implementation::EnvoyGateway {
+        notes.push(ConfigFinding {
+            rule: "regex-cookie-path",
+            severity: Severity::Info,
+            location: sp.field_location(file),
+            message: format!("Envoy Gateway uses the literal prefix of the regex `{path}` as the cookie Path ({}); requests outside it get a new cookie", cookie_path.as_deref().unwrap_or("/")),
+            fix: None,
+        });
+    }
+    // Envoy: name="value"; Max-Age=ttl; Path=path; HttpOnly (no SameSite/Secure knob).
+    let mut line = format!("{name}=\"{VALUE_PLACEHOLDER}\"");
+    if let Some(t) = ttl.filter(|t| *t > 0) {
+        line.push_str(&format!("; Max-Age={t}"));
+    }
+    if let Some(p) = &cookie_path {
+        line.push_str(&format!("; Path={p}"));
+    }
+    line.push_str("; HttpOnly");
+    Some(PredictedCookie {
+        set_cookie_line: line,
+        name,
+        path: cookie_path,
+        domain: None,
+        secure: false,
+        http_only: true,
+        same_site: None,
+        max_age: ttl.filter(|t| *t > 0),
+        expires_after_secs: None,
+        condition: None,
+        unconfirmed: Some("Envoy's stateful-session cookie value encoding and quoting are taken from Envoy's cookie helper; not checked against a capture".to_owned()),
+        source_locations: vec![sp.field_location(file)],
+    })
+}
+
+fn cors_filter(
+    f: &Node,
+    file: &Path,
+    version: super::ControllerVersion,
+    imp: Implementation,
+    notes: &mut Vec<ConfigFinding>,
+) -> Option<CorsPolicy> {
+    let c = f.get("cors")?;
+    let loc = f.location(file);
+    if !version.at_least(1, 3, 0) {
+        notes.push(ConfigFinding {
+            rule: "cors-filter-unsupported",
+            severity: Severity::Error,
+            location: loc,
+            message: format!(
+                "the HTTPRoute CORS filter arrived in Gateway API 1.3 (experimental); {version} rejects or drops it"
+            ),
+            fix: Some("upgrade the Gateway API CRDs".to_owned()),
+        });
+        return None;
+    }
+    if !imp.supports_cors() {
+        notes.push(ConfigFinding {
+            rule: "cors-filter-unsupported",
+            severity: Severity::Error,
+            location: loc,
+            message: format!("{} does not claim HTTPRouteCORS conformance; no CORS headers are predicted", imp.name()),
+            fix: Some("answer CORS in the backend".to_owned()),
+        });
+        return None;
+    }
+    if !version.at_least(1, 5, 0) {
+        notes.push(ConfigFinding {
+            rule: "cors-filter-experimental",
+            severity: Severity::Info,
+            location: f.location(file),
+            message: format!(
+                "in Gateway API {version} the CORS filter is experimental-channel only (standard from 1.5)"
+            ),
+            fix: None,
+        });
+    }
+    let credentials = matches!(c.get("allowCredentials").map(|n| &n.value), Some(Value::Bool(true)));
+    let mut patterns = Vec::new();
+    let mut any = false;
+    let mut sources = vec![c.field_location(file)];
+    for o in c.get("allowOrigins").map(Node::items).unwrap_or_default() {
+        let Some(s) = o.as_str() else { continue };
+        sources.push(o.location(file));
+        if s == "*" {
+            any = true;
+        } else {
+            if s.contains(',') {
+                notes.push(ConfigFinding {
+                    rule: "cors-comma-separated-origins",
+                    severity: Severity::Error,
+                    location: o.location(file),
+                    message: format!("`{s}` is one allowOrigins entry; entries are single origins, so this one matches nothing (or fails validation)"),
+                    fix: Some("one origin per list item".to_owned()),
+                });
+            }
+            patterns.push(OriginPattern {
+                pattern: s.to_owned(),
+                matching: if s.contains('*') { OriginMatch::AnyLabelsWildcard } else { OriginMatch::Exact },
+            });
+        }
+    }
+    if any && credentials {
+        notes.push(ConfigFinding {
+            rule: "cors-reflects-any-origin",
+            severity: Severity::Warning,
+            location: c.field_location(file),
+            message: "`*` with allowCredentials makes the gateway echo any request Origin with credentials allowed: every site can make credentialed reads".to_owned(),
+            fix: Some("list the frontend origins".to_owned()),
+        });
+    }
+    let origins = if any {
+        if credentials {
+            AllowOrigins::Reflect
+        } else {
+            AllowOrigins::Any
+        }
+    } else if patterns.is_empty() {
+        AllowOrigins::Nothing
+    } else {
+        AllowOrigins::List { origins: patterns }
+    };
+    let join = |k: &str| {
+        let v: Vec<String> =
+            c.get(k).map(Node::items).unwrap_or_default().iter().filter_map(Node::scalar_text).collect();
+        (!v.is_empty()).then(|| v.join(", "))
+    };
+    let max_age = c.get("maxAge").and_then(Node::scalar_text).and_then(|s| s.parse().ok()).or(Some(5));
+    let envoy = matches!(imp, Implementation::EnvoyGateway | Implementation::Istio | Implementation::Kgateway);
+    Some(CorsPolicy {
+        allow_origins: origins,
+        allow_credentials: credentials,
+        allow_methods: join("allowMethods"),
+        allow_headers: join("allowHeaders"),
+        expose_headers: join("exposeHeaders"),
+        max_age,
+        vary_origin: false,
+        answers_preflight: true,
+        preflight_status: Some(if envoy { 200 } else { 204 }),
+        unmatched_preflight_forwarded: envoy,
+        source_locations: sources,
+    })
+}
+
+/// Predicts every rule × match of an HTTPRoute.
+pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOptions, report: &mut IngressReport) {
+    let file = m.file(o);
+    let version = opts.version(Controller::GatewayApi);
+    let imp = implementation_of(m, o);
+    let hosts: Vec<Option<String>> = match o.node.path(&["spec", "hostnames"]).map(Node::items) {
+        Some(h) if !h.is_empty() => h.iter().map(|n| n.as_str().map(str::to_owned)).collect(),
+        _ => vec![None],
+    };
+    let tls = opts.tls_terminates_at == Some(super::TlsTermination::Ingress);
+    for rule in o.node.path(&["spec", "rules"]).map(Node::items).unwrap_or_default() {
+        let matches = rule.get("matches").map(Node::items).unwrap_or_default();
+        let mut paths: Vec<(String, String, Location)> = matches
+            .iter()
+            .map(|mt| {
+                let p = mt.get("path");
+                (
+                    p.and_then(|p| p.str_at(&["type"])).unwrap_or("PathPrefix").to_owned(),
+                    p.and_then(|p| p.str_at(&["value"])).unwrap_or("/").to_owned(),
+                    mt.location(file),
+                )
+            })
+            .collect();
+        if paths.is_empty() {
+            paths.push(("PathPrefix".to_owned(), "/".to_owned(), rule.location(file)));
+        }
+        for host in &hosts {
+            for (mtype, path, loc) in &paths {
+                let mut route = IngressRoute {
+                    location: loc.clone(),
+                    object: o.id(),
+                    host: host.clone(),
+                    path: path.clone(),
+                    path_type: Some(mtype.clone()),
+                    controller: Controller::GatewayApi,
+                    controller_version: version,
+                    tls,
+                    affinity: Vec::new(),
+                    cors: None,
+                    notes: Vec::new(),
+                };
+                if let Some(sp) = rule.get("sessionPersistence") {
+                    if let Some(c) = session_cookie(sp, file, imp, &o.name, mtype, path, &mut route.notes) {
+                        route.affinity.push(c);
+                    }
+                }
+                for f in rule.get("filters").map(Node::items).unwrap_or_default() {
+                    if f.str_at(&["type"]) == Some("CORS") {
+                        route.cors = cors_filter(f, file, version, imp, &mut route.notes);
+                    }
+                }
+                if !route.affinity.is_empty() && route.cors.is_some() {
+                    route.notes.push(ConfigFinding {
+                        rule: "preflight-not-sticky",
+                        severity: Severity::Info,
+                        location: loc.clone(),
+                        message: "preflights carry no cookies: the gateway answers allowed ones itself and forwards others to any backend".to_owned(),
+                        fix: None,
+                    });
+                }
+                report.routes.push(route);
+            }
+        }
+    }
+}

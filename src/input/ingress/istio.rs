@@ -1,0 +1,275 @@
+//! Istio / Envoy: consistent-hash cookies from DestinationRule and the Envoy CORS policy from
+//! VirtualService `corsPolicy` (reference/ingress.md §6).
+//!
+//! Envoy writes `name="<value>"; Max-Age=<ttl>; Path=<path>[; attr[=val]]...; HttpOnly`: the
+//! value is quoted (browsers keep the quotes), no Secure or SameSite unless given as
+//! `attributes`, which Istio only has from 1.28.
+
+use super::common::parse_duration_secs;
+use super::yaml::{Node, Value};
+use super::{
+    AllowOrigins, ConfigFinding, Controller, CorsPolicy, IngressReport, IngressRoute, Manifests, Object, OriginMatch,
+    OriginPattern, PredictOptions, PredictedCookie, Severity,
+};
+use std::path::Path;
+
+/// Placeholder for Envoy's hash cookie value (written inside double quotes).
+pub const VALUE_PLACEHOLDER: &str = "<hash>";
+
+/// Whether a DestinationRule `host` names the same service as a route destination `host`
+/// (short names, `name.namespace` and FQDNs are all used).
+fn same_service(a: &str, b: &str, ns: &str) -> bool {
+    let norm = |h: &str| {
+        let parts: Vec<&str> = h.split('.').collect();
+        match parts.len() {
+            1 => format!("{}.{ns}", parts[0]),
+            _ => format!("{}.{}", parts[0], parts[1]),
+        }
+    };
+    a == b || norm(a) == norm(b)
+}
+
+fn http_cookie(
+    dr: &Object,
+    file: &Path,
+    version: super::ControllerVersion,
+    notes: &mut Vec<ConfigFinding>,
+) -> Option<PredictedCookie> {
+    let hc = dr.node.path(&["spec", "trafficPolicy", "loadBalancer", "consistentHash", "httpCookie"])?;
+    let loc = hc.field_location(file);
+    let name = hc.str_at(&["name"]).unwrap_or("").to_owned();
+    let Some(ttl_node) = hc.get("ttl") else {
+        notes.push(ConfigFinding {
+            rule: "istio-cookie-not-generated",
+            severity: Severity::Warning,
+            location: loc,
+            message: "httpCookie without ttl only hashes on an existing cookie; Envoy never sets it, so there is no affinity unless the application sets the cookie (Istio validation also requires ttl)".to_owned(),
+            fix: Some("set ttl (0s gives a session cookie)".to_owned()),
+        });
+        return None;
+    };
+    let ttl = ttl_node.scalar_text().and_then(|t| parse_duration_secs(&t)).unwrap_or(0);
+    let path = hc.str_at(&["path"]).filter(|p| !p.is_empty()).map(str::to_owned);
+    let mut line = format!("{name}=\"{VALUE_PLACEHOLDER}\"");
+    if ttl > 0 {
+        line.push_str(&format!("; Max-Age={ttl}"));
+    }
+    if let Some(p) = &path {
+        line.push_str(&format!("; Path={p}"));
+    }
+    let (mut secure, mut same_site, mut domain) = (false, None, None);
+    let mut sources = vec![loc.clone(), ttl_node.location(file)];
+    if let Some(attrs) = hc.get("attributes") {
+        if version.at_least(1, 28, 0) {
+            for a in attrs.items() {
+                let Some(n) = a.str_at(&["name"]) else { continue };
+                let v = a.get("value").and_then(Node::scalar_text).unwrap_or_default();
+                sources.push(a.location(file));
+                if v.is_empty() {
+                    line.push_str(&format!("; {n}"));
+                } else {
+                    line.push_str(&format!("; {n}={v}"));
+                }
+                match n.to_ascii_lowercase().as_str() {
+                    "secure" => secure = true,
+                    "samesite" => same_site = Some(v),
+                    "domain" => domain = Some(v),
+                    _ => {}
+                }
+            }
+        } else {
+            notes.push(ConfigFinding {
+                rule: "annotation-unsupported-version",
+                severity: Severity::Error,
+                location: attrs.field_location(file),
+                message: format!("httpCookie.attributes needs Istio 1.28; {version} rejects or drops it, so the cookie has no SameSite or Secure"),
+                fix: Some("upgrade to Istio 1.28+, or add the attributes with an EnvoyFilter".to_owned()),
+            });
+        }
+    }
+    line.push_str("; HttpOnly");
+    if same_site.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("none")) && !secure {
+        notes.push(ConfigFinding {
+            rule: "samesite-none-without-secure",
+            severity: Severity::Error,
+            location: loc,
+            message: "SameSite=None without Secure: browsers reject the cookie".to_owned(),
+            fix: Some("add an attribute `{name: Secure}`".to_owned()),
+        });
+    }
+    Some(PredictedCookie {
+        set_cookie_line: line,
+        name,
+        path,
+        domain,
+        secure,
+        http_only: true,
+        same_site,
+        max_age: (ttl > 0).then_some(ttl),
+        expires_after_secs: None,
+        condition: None,
+        unconfirmed: None,
+        source_locations: sources,
+    })
+}
+
+fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPolicy {
+    let mut patterns = Vec::new();
+    let mut any = false;
+    let mut sources = vec![cp.field_location(file)];
+    for o in cp.get("allowOrigins").map(Node::items).unwrap_or_default() {
+        sources.push(o.location(file));
+        let (kind, text) = if let Some(s) = o.str_at(&["exact"]) {
+            (OriginMatch::Exact, s)
+        } else if let Some(s) = o.str_at(&["prefix"]) {
+            (OriginMatch::Prefix, s)
+        } else if let Some(s) = o.str_at(&["regex"]) {
+            (OriginMatch::RegexAnchored, s)
+        } else {
+            continue;
+        };
+        if (kind == OriginMatch::Exact && text == "*") || (kind == OriginMatch::RegexAnchored && text == ".*") {
+            any = true;
+            continue;
+        }
+        if text.contains(',') && kind != OriginMatch::RegexAnchored {
+            notes.push(ConfigFinding {
+                rule: "cors-comma-separated-origins",
+                severity: Severity::Error,
+                location: o.location(file),
+                message: format!("`{text}` is matched as one string; Envoy does not split comma-separated origins"),
+                fix: Some("one allowOrigins entry per origin".to_owned()),
+            });
+        }
+        patterns.push(OriginPattern { pattern: text.to_owned(), matching: kind });
+    }
+    // Deprecated `allowOrigin: [..]` (exact strings).
+    for o in cp.get("allowOrigin").map(Node::items).unwrap_or_default() {
+        if let Some(s) = o.as_str() {
+            sources.push(o.location(file));
+            if s == "*" {
+                any = true;
+            } else {
+                patterns.push(OriginPattern { pattern: s.to_owned(), matching: OriginMatch::Exact });
+            }
+        }
+    }
+    let credentials = matches!(cp.get("allowCredentials").map(|n| &n.value), Some(Value::Bool(true)));
+    if any && credentials {
+        notes.push(ConfigFinding {
+            rule: "cors-reflects-any-origin",
+            severity: Severity::Warning,
+            location: cp.field_location(file),
+            message: "Envoy echoes any request Origin and allows credentials: every site can make credentialed reads of this API".to_owned(),
+            fix: Some("list the frontend origins".to_owned()),
+        });
+    }
+    let origins = if any {
+        AllowOrigins::Reflect
+    } else if patterns.is_empty() {
+        AllowOrigins::Nothing
+    } else {
+        AllowOrigins::List { origins: patterns }
+    };
+    if origins != AllowOrigins::Nothing {
+        notes.push(ConfigFinding {
+            rule: "cors-no-vary-origin",
+            severity: Severity::Info,
+            location: cp.field_location(file),
+            message: "Envoy reflects the request origin but never adds `Vary: Origin`; shared caches can serve one origin's answer to another".to_owned(),
+            fix: None,
+        });
+    }
+    let join = |k: &str| {
+        let v: Vec<String> =
+            cp.get(k).map(Node::items).unwrap_or_default().iter().filter_map(Node::scalar_text).collect();
+        (!v.is_empty()).then(|| v.join(","))
+    };
+    CorsPolicy {
+        allow_origins: origins,
+        allow_credentials: credentials,
+        allow_methods: join("allowMethods"),
+        allow_headers: join("allowHeaders"),
+        expose_headers: join("exposeHeaders"),
+        max_age: cp.get("maxAge").and_then(Node::scalar_text).and_then(|s| parse_duration_secs(&s)),
+        vary_origin: false,
+        answers_preflight: true,
+        preflight_status: Some(200),
+        unmatched_preflight_forwarded: true,
+        source_locations: sources,
+    }
+}
+
+/// Predicts every `http[]` route × match of a VirtualService, with the DestinationRule of the
+/// first destination providing the cookie.
+pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictOptions, report: &mut IngressReport) {
+    let file = m.file(o);
+    let version = opts.version(Controller::Istio);
+    let hosts: Vec<Option<String>> = match o.node.path(&["spec", "hosts"]).map(Node::items) {
+        Some(h) if !h.is_empty() => h.iter().map(|n| n.as_str().map(str::to_owned)).collect(),
+        _ => vec![None],
+    };
+    let tls = opts.tls_terminates_at == Some(super::TlsTermination::Ingress);
+    for http in o.node.path(&["spec", "http"]).map(Node::items).unwrap_or_default() {
+        let mut paths: Vec<(String, String, &Node)> = Vec::new();
+        for mt in http.get("match").map(Node::items).unwrap_or_default() {
+            if let Some(uri) = mt.get("uri") {
+                for k in ["exact", "prefix", "regex"] {
+                    if let Some(v) = uri.str_at(&[k]) {
+                        paths.push((k.to_owned(), v.to_owned(), mt));
+                    }
+                }
+            }
+        }
+        if paths.is_empty() {
+            paths.push(("prefix".to_owned(), "/".to_owned(), http));
+        }
+        let dest = http
+            .get("route")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .find_map(|r| r.str_at(&["destination", "host"]).map(str::to_owned));
+        for host in &hosts {
+            for (kind, path, node) in &paths {
+                let mut route = IngressRoute {
+                    location: node.location(file),
+                    object: o.id(),
+                    host: host.clone(),
+                    path: path.clone(),
+                    path_type: Some(kind.clone()),
+                    controller: Controller::Istio,
+                    controller_version: version,
+                    tls,
+                    affinity: Vec::new(),
+                    cors: None,
+                    notes: Vec::new(),
+                };
+                if let Some(d) = &dest {
+                    let dr = m.objects.iter().find(|x| {
+                        x.kind == "DestinationRule"
+                            && x.node.str_at(&["spec", "host"]).is_some_and(|h| same_service(h, d, &o.namespace))
+                    });
+                    if let Some(dr) = dr {
+                        if let Some(c) = http_cookie(dr, m.file(dr), version, &mut route.notes) {
+                            route.affinity.push(c);
+                        }
+                    }
+                }
+                if let Some(cp) = http.get("corsPolicy") {
+                    route.cors = Some(cors_policy(cp, file, &mut route.notes));
+                }
+                if !route.affinity.is_empty() && route.cors.is_some() {
+                    route.notes.push(ConfigFinding {
+                        rule: "preflight-not-sticky",
+                        severity: Severity::Info,
+                        location: route.location.clone(),
+                        message: "preflights carry no cookies: Envoy answers allowed ones itself (200) and forwards the rest to any pod".to_owned(),
+                        fix: None,
+                    });
+                }
+                report.routes.push(route);
+            }
+        }
+    }
+}

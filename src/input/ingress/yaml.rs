@@ -1,0 +1,334 @@
+//! A position-keeping YAML tree for Kubernetes manifests.
+//!
+//! Manifests are read into a small generic tree (not typed structs) because the same walk must
+//! serve Ingress, Service, Traefik and Gateway API objects, and because every value a finding
+//! points at needs its own `line:column`. Mapping entries are kept in source order *with*
+//! duplicates, so duplicate annotation keys can be reported instead of silently merged.
+
+use crate::evidence::{InputError, Location};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{DuplicateKeyPolicy, Spanned};
+use std::fmt;
+use std::path::Path;
+
+/// A YAML value as read, without position.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `~`, `null` or an empty value.
+    Null,
+    /// A YAML 1.2 boolean (`true`/`false`).
+    Bool(bool),
+    /// An integer.
+    Int(i128),
+    /// A float.
+    Float(f64),
+    /// A string (plain or quoted).
+    Str(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in source order, duplicate keys kept.
+    Map(Vec<(Node, Node)>),
+}
+
+/// A YAML value with the 1-based line and column where it starts (relative to its document chunk
+/// until [`Node::shift`] fixes it up to the file).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub column: usize,
+    /// Where the mapping key of this value is, when the value sits in a mapping: a finding about
+    /// a whole block (`sessionPersistence:`) should point at its key, not at its first child.
+    pub key_at: Option<(usize, usize)>,
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<Value>::deserialize(d)?;
+        Ok(Node {
+            value: s.value,
+            line: s.referenced.line() as usize,
+            column: s.referenced.column() as usize,
+            key_at: None,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Int(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        Ok(i128::try_from(v).map_or(Value::Str(v.to_string()), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(n) = seq.next_element::<Node>()? {
+            out.push(n);
+        }
+        Ok(Value::Seq(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some((k, mut v)) = map.next_entry::<Node, Node>()? {
+            v.key_at = Some((k.line, k.column));
+            out.push((k, v));
+        }
+        Ok(Value::Map(out))
+    }
+}
+
+impl Node {
+    /// The string, if this is a string scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The scalar as text as Kubernetes would see it after JSON conversion (`true`, `80`), if it
+    /// is a scalar.
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Null => None,
+            _ => None,
+        }
+    }
+
+    /// The value of the first entry named `key` in a mapping (the last one if duplicated, which is
+    /// what Kubernetes' JSON decoding keeps).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().rev().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Follows a path of mapping keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        let mut cur = self;
+        for k in keys {
+            cur = cur.get(k)?;
+        }
+        Some(cur)
+    }
+
+    /// String at a path of keys.
+    pub fn str_at(&self, keys: &[&str]) -> Option<&str> {
+        self.path(keys).and_then(Node::as_str)
+    }
+
+    /// Sequence items (empty if not a sequence).
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// Mapping entries (empty if not a mapping).
+    pub fn entries(&self) -> &[(Node, Node)] {
+        match &self.value {
+            Value::Map(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// This node's place in `file`.
+    pub fn location(&self, file: &Path) -> Location {
+        Location { file: file.to_path_buf(), line: Some(self.line), column: Some(self.column), entry: None }
+    }
+
+    /// Where the field holding this value is written: its key when it has one, else the value.
+    pub fn field_location(&self, file: &Path) -> Location {
+        let (line, column) = self.key_at.unwrap_or((self.line, self.column));
+        Location { file: file.to_path_buf(), line: Some(line), column: Some(column), entry: None }
+    }
+
+    fn shift(&mut self, lines: usize) {
+        self.line += lines;
+        if let Some((l, _)) = &mut self.key_at {
+            *l += lines;
+        }
+        match &mut self.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.shift(lines)),
+            Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.shift(lines);
+                v.shift(lines);
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// One document of a file: its root node.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The root.
+    pub root: Node,
+}
+
+/// Splits a YAML stream into document chunks at `---` / `...` marker lines, returning each chunk
+/// with the 0-based line where it starts. Splitting ourselves (instead of one stream parse) means
+/// a syntax error in one document does not hide the documents after it.
+fn split_documents(text: &str) -> Vec<(usize, &str)> {
+    let mut chunks = Vec::new();
+    let mut start_byte = 0;
+    let mut start_line = 0;
+    let mut byte = 0;
+    for (line_no, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        let is_marker =
+            |m: &str| trimmed == m || (trimmed.starts_with(m) && trimmed[m.len()..].starts_with([' ', '\t']));
+        if line_no > 0 && is_marker("---") {
+            chunks.push((start_line, &text[start_byte..byte]));
+            start_byte = byte;
+            start_line = line_no;
+        } else if is_marker("...") {
+            chunks.push((start_line, &text[start_byte..byte]));
+            // The `...` line ends the document; the next chunk starts after it.
+            start_byte = byte + line.len();
+            start_line = line_no + 1;
+        }
+        byte += line.len();
+    }
+    chunks.push((start_line, &text[start_byte..]));
+    chunks
+}
+
+fn options() -> serde_saphyr::Options {
+    // Raised node/event counts so a `kind: List` of thousands of objects fits. Alias replays are
+    // capped well below the library default: manifests barely use aliases, and an alias bomb
+    // must end quickly with an error.
+    let mut o = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: 20_000_000,
+            max_events: 40_000_000,
+            max_documents: 4,
+        },
+        duplicate_keys: DuplicateKeyPolicy::PassThrough,
+    };
+    o.alias_limits.max_total_replayed_events = 100_000;
+    o
+}
+
+/// Reads every document of `text`; documents that fail come back as [`InputError`]s naming
+/// `file:line:column`, the others are returned.
+pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError>) {
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for (first_line, chunk) in split_documents(text) {
+        if chunk.trim().is_empty() {
+            continue;
+        }
+        match serde_saphyr::from_str_with_options::<Option<Node>>(chunk, options()) {
+            Ok(Some(mut root)) => {
+                root.shift(first_line);
+                docs.push(Document { root });
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let (line, column) = e
+                    .location()
+                    .map(|l| (l.line() as usize + first_line, l.column() as usize))
+                    .unwrap_or((first_line + 1, 1));
+                let msg = e.without_snippet().to_string();
+                let msg = msg.lines().next().unwrap_or("invalid YAML");
+                // The library's own position is relative to the document chunk; ours is not.
+                let msg = msg.rfind(" at line ").map_or(msg, |i| &msg[..i]).to_owned();
+                errors.push(InputError {
+                    location: Location {
+                        file: file.to_path_buf(),
+                        line: Some(line),
+                        column: Some(column),
+                        entry: None,
+                    },
+                    message: format!("YAML document skipped: {msg}"),
+                });
+            }
+        }
+    }
+    (docs, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_document_markers_keeping_line_numbers() {
+        let text = "a: 1\n---\nb: 2\n--- # c\nc: 3\n...\nd: 4\n---not-a-marker: 5\n";
+        let chunks = split_documents(text);
+        let starts: Vec<usize> = chunks.iter().map(|(l, _)| *l).collect();
+        assert_eq!(starts, [0, 1, 3, 6]);
+        assert!(chunks[3].1.contains("---not-a-marker"));
+    }
+
+    #[test]
+    fn positions_are_file_lines_and_keys_are_remembered() {
+        let text = "x: 1\n---\nmetadata:\n  annotations:\n    k: \"v\"\n";
+        let (docs, errs) = read_documents(Path::new("f.yaml"), text);
+        assert!(errs.is_empty());
+        let v = docs[1].root.path(&["metadata", "annotations", "k"]).unwrap();
+        assert_eq!((v.line, v.column), (5, 8));
+        let ann = docs[1].root.path(&["metadata", "annotations"]).unwrap();
+        assert_eq!(ann.key_at, Some((4, 3)));
+    }
+
+    #[test]
+    fn duplicate_keys_are_kept_in_order_and_last_wins_on_lookup() {
+        let (docs, _) = read_documents(Path::new("f"), "a: 1\na: 2\n");
+        assert_eq!(docs[0].root.entries().len(), 2);
+        assert_eq!(docs[0].root.get("a").unwrap().value, Value::Int(2));
+    }
+}

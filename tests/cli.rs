@@ -1,0 +1,215 @@
+//! The command line end to end: snapshots of every fixture in text and JSON, exit codes, and the
+//! seed case's verdicts asserted one by one.
+
+use std::process::Command;
+
+fn crossjar(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_crossjar"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let (_, stdout, stderr) = crossjar(args);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}\n{stdout}"))
+}
+
+#[test]
+fn har_fixtures_snapshot_text_and_json() {
+    insta::glob!("../fixtures/har", "*.har", |path| {
+        let rel = format!("fixtures/har/{}", path.file_name().unwrap().to_str().unwrap());
+        let rel = rel.as_str();
+        let (code, text, _) = crossjar(&["har", rel]);
+        assert!(code == 0 || code == 1, "{rel}: exit {code}");
+        insta::assert_snapshot!("text", text);
+        let (_, json_out, _) = crossjar(&["har", rel, "--format", "json"]);
+        insta::assert_snapshot!("json", json_out);
+    });
+}
+
+/// Arguments describing the request each `curl -i` fixture answered.
+fn headers_args(name: &str) -> Vec<&'static str> {
+    let mut args = vec![
+        "--url",
+        "https://jsbundler.coinnation.io/kontext/preview",
+        "--from",
+        "https://kontext.build",
+        "--credentials",
+        "include",
+    ];
+    if name.contains("preflight") {
+        args.extend(["--method", "POST", "--request-header", "Content-Type: application/json"]);
+    }
+    args
+}
+
+#[test]
+fn headers_fixtures_snapshot_text_and_json() {
+    insta::glob!("../fixtures/headers", "*.txt", |path| {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let rel = format!("fixtures/headers/{name}");
+        let mut args = vec!["headers", rel.as_str()];
+        args.extend(headers_args(name));
+        let (code, text, stderr) = crossjar(&args);
+        assert!(code == 0 || code == 1, "{name}: exit {code}: {stderr}");
+        insta::assert_snapshot!("text", text);
+        args.extend(["--format", "json"]);
+        let (_, json_out, _) = crossjar(&args);
+        insta::assert_snapshot!("json", json_out);
+    });
+}
+
+fn entry<'a>(report: &'a serde_json::Value, browser: &str, index: u64) -> &'a serde_json::Value {
+    let run = report["runs"].as_array().unwrap().iter().find(|r| r["browser"] == browser).expect("run for browser");
+    run["entries"].as_array().unwrap().iter().find(|e| e["index"] == index).expect("entry")
+}
+
+fn route_set_cookie(e: &serde_json::Value) -> &serde_json::Value {
+    e["set_cookies"].as_array().unwrap().iter().find(|s| s["name"] == "route").expect("route Set-Cookie")
+}
+
+fn reasons(v: &serde_json::Value) -> Vec<String> {
+    v["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect()
+}
+
+/// (a) default credentials: never stored, in any browser, because credentials were not included.
+#[test]
+fn seed_a_default_credentials_never_stores_route() {
+    let r = json(&["har", "fixtures/har/seed-a-default-credentials.har", "--format", "json"]);
+    for b in ["chrome", "chrome-3pc-blocked", "firefox", "safari"] {
+        let post = entry(&r, b, 2);
+        assert_eq!(post["credentials"]["mode"], "same-origin", "{b}");
+        let s = route_set_cookie(post);
+        assert_eq!(s["stored"], false, "{b}");
+        assert!(reasons(s).contains(&"CredentialsNotIncluded".to_string()), "{b}: {s}");
+    }
+    let findings: Vec<&str> = r["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(findings.contains(&"credentials-not-included"), "{findings:?}");
+}
+
+/// (b) include, cookie unchanged: Chrome rejects it as SameSiteUnspecifiedTreatedAsLax, Firefox stores
+/// it partitioned under kontext.build, Safari blocks it.
+#[test]
+fn seed_b_include_with_unspecified_samesite() {
+    let r = json(&["har", "fixtures/har/seed-b-include-samesite-unspecified.har", "--format", "json"]);
+    let chrome = route_set_cookie(entry(&r, "chrome", 2));
+    assert_eq!(chrome["stored"], false);
+    assert_eq!(reasons(chrome), vec!["SameSiteUnspecifiedTreatedAsLax"]);
+    let firefox = route_set_cookie(entry(&r, "firefox", 2));
+    assert_eq!(firefox["stored"], true);
+    assert_eq!(firefox["partition"], "https://kontext.build");
+    let safari = route_set_cookie(entry(&r, "safari", 2));
+    assert_eq!(safari["stored"], false);
+    assert_eq!(reasons(safari), vec!["ThirdPartyBlockedByItp"]);
+    assert_eq!(entry(&r, "chrome", 2)["credentials"]["mode"], "include");
+}
+
+/// (c) include, `SameSite=None; Secure`, correct CORS: works in Chrome (stored and sent on the
+/// update, the DELETE and the WebSocket), partitioned in Firefox, blocked in Safari.
+#[test]
+fn seed_c_include_with_samesite_none() {
+    let r = json(&["har", "fixtures/har/seed-c-include-samesite-none.har", "--format", "json"]);
+    assert_eq!(route_set_cookie(entry(&r, "chrome", 2))["stored"], true);
+    for i in [4, 6, 7] {
+        let e = entry(&r, "chrome", i);
+        let c = e["cookies"].as_array().unwrap().iter().find(|c| c["name"] == "route").expect("route in jar");
+        assert_eq!(c["sent"], true, "entry {i}");
+        assert_eq!(c["recorded"], true, "entry {i}");
+    }
+    assert_eq!(entry(&r, "chrome", 7)["kind"], "websocket");
+    assert_eq!(entry(&r, "chrome", 2)["cors"]["ok"], true);
+    assert_eq!(route_set_cookie(entry(&r, "firefox", 2))["partition"], "https://kontext.build");
+    assert_eq!(reasons(route_set_cookie(entry(&r, "safari", 2))), vec!["ThirdPartyBlockedByItp"]);
+    // The preflight never carries the cookie.
+    let pre = entry(&r, "chrome", 3);
+    assert_eq!(pre["kind"], "preflight");
+    let c = pre["cookies"].as_array().unwrap().iter().find(|c| c["name"] == "route").unwrap();
+    assert_eq!(reasons(c), vec!["PreflightNeverCredentialed"]);
+}
+
+/// The `crossjar.har.v1` contract: every promised field is present with its type.
+#[test]
+fn har_json_contract_shape() {
+    let r = json(&["har", "fixtures/har/seed-c-include-samesite-none.har", "--format", "json", "--show-values"]);
+    assert_eq!(r["schema"], "crossjar.har.v1");
+    assert!(r["input"].is_string() && r["sanitized"].is_boolean());
+    for run in r["runs"].as_array().unwrap() {
+        assert!(run["browser"].is_string());
+        for e in run["entries"].as_array().unwrap() {
+            assert!(e["index"].is_u64() && e["method"].is_string() && e["url"].is_string());
+            let kinds = ["navigation", "iframe", "subresource", "fetch", "xhr", "websocket", "preflight", "unknown"];
+            assert!(kinds.contains(&e["kind"].as_str().unwrap()));
+            assert!(e["initiator"].is_string() || e["initiator"].is_null());
+            assert!(e["top_level_site"].is_string() || e["top_level_site"].is_null());
+            assert!(e["same_site"].is_boolean());
+            assert!(["omit", "same-origin", "include", "unknown"].contains(&e["credentials"]["mode"].as_str().unwrap()));
+            assert!(["recorded", "inferred", "unknown"].contains(&e["credentials"]["basis"].as_str().unwrap()));
+            for s in e["set_cookies"].as_array().unwrap() {
+                assert!(s["name"].is_string() && s["stored"].is_boolean());
+                assert!(s["reasons"].is_array() && s["warnings"].is_array());
+                assert!(s["partition"].is_string() || s["partition"].is_null());
+            }
+            for c in e["cookies"].as_array().unwrap() {
+                assert!(c["name"].is_string() && c["sent"].is_boolean() && c["reasons"].is_array());
+                assert!(c["recorded"].is_boolean() || c["recorded"].is_null());
+                assert!(c["value"].is_string(), "--show-values prints values");
+            }
+            let cors = &e["cors"];
+            assert!(
+                cors.is_null() || (cors["ok"].is_boolean() && (cors["error"].is_string() || cors["error"].is_null()))
+            );
+            if !cors.is_null() {
+                assert!(cors["preflight"].is_null() || cors["preflight"]["ok"].is_boolean());
+            }
+        }
+    }
+    for f in r["findings"].as_array().unwrap() {
+        assert!(f["rule"].is_string() && f["message"].is_string() && f["browsers"].is_array());
+        assert!(["error", "warning", "info"].contains(&f["severity"].as_str().unwrap()));
+        assert!(f["entry"].is_u64() || f["entry"].is_null());
+        assert!(f["cookie"].is_string() || f["cookie"].is_null());
+    }
+}
+
+#[test]
+fn values_are_hidden_unless_asked() {
+    let (_, text, _) = crossjar(&["har", "fixtures/har/seed-c-include-samesite-none.har"]);
+    let (_, json_out, _) = crossjar(&["har", "fixtures/har/seed-c-include-samesite-none.har", "--format", "json"]);
+    for out in [&text, &json_out] {
+        assert!(!out.contains("rt-7d1e"), "a cookie value leaked");
+    }
+    let (_, shown, _) = crossjar(&["har", "fixtures/har/seed-c-include-samesite-none.har", "--show-values"]);
+    assert!(shown.contains("rt-7d1e"));
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(crossjar(&["har", "fixtures/har/seed-a-default-credentials.har"]).0, 1, "error findings");
+    assert_eq!(crossjar(&["har", "fixtures/har/seed-a-default-credentials.har", "--fail-on", "never"]).0, 0);
+    let (code, _, stderr) = crossjar(&["har", "fixtures/does-not-exist.har"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("fixtures/does-not-exist.har"), "{stderr}");
+    assert_eq!(crossjar(&["har", "x.har", "--browser", "netscape"]).0, 2);
+    assert_eq!(crossjar(&["explain", "no-such-rule"]).0, 2);
+    assert_eq!(crossjar(&["--definitely-not-a-flag"]).0, 2);
+}
+
+#[test]
+fn rules_and_explain() {
+    let (code, list, _) = crossjar(&["rules"]);
+    assert_eq!(code, 0);
+    for r in crossjar::analysis::rules::RULES {
+        assert!(list.contains(r.id));
+        let (code, doc, _) = crossjar(&["explain", r.id]);
+        assert_eq!(code, 0);
+        assert!(doc.starts_with(&format!("# {}", r.id)), "{}: the doc page starts with its id", r.id);
+    }
+}
