@@ -25,12 +25,18 @@
 //! - `ThirdPartyBlockedByItp` and `HttpOnlyFromScript` cannot occur for a Chrome profile replaying
 //!   HTTP traffic; if they did, they would be compared by name and disagree.
 //!
-//! What the capture cannot show is not compared, and the summary counts it: CORS preflights (absent
-//! from Playwright's HAR), withheld cookies of WebSocket handshakes (CDP reports no
-//! `associatedCookies` for them; what the server received is compared instead).
+//! What the recordings cannot show is not compared, and the summary counts it: cookies of requests a
+//! failed preflight stopped (they never reach the network, and Chrome evaluates no cookie), withheld
+//! cookies of WebSocket handshakes (CDP reports no `associatedCookies` for them; what the server
+//! received is compared instead).
 //!
-//! TODO(cors): `truth.json` records CORS failures (`failure.corsErrorStatus`); compare them once
-//! `EntryVerdict` carries the CORS model's verdict (it does not yet).
+//! CORS: Chrome's `Network.loadingFailed.corsErrorStatus.corsError` is compared with the first error of
+//! `EntryVerdict::cors` ("no error" when Chrome reports none, and when crossjar has no CORS verdict or
+//! an ok one), for every request of the capture, including those a failed preflight stopped.
+//!
+//! The recorder completes Playwright's HAR where a Chrome DevTools export holds more (entries marked
+//! `_crossjarCompletedFromCdp`): the headers of responses the page could not read (Playwright keeps
+//! status -1 and no headers) and the CORS preflights (absent from Playwright's HAR).
 
 #[allow(dead_code)]
 #[path = "conformance/common.rs"]
@@ -185,6 +191,7 @@ struct Tally {
     other_not_in_capture: usize,
     websocket_server_only: usize,
     never_sent: usize,
+    cors: usize,
 }
 
 /// One recorded case.
@@ -266,6 +273,13 @@ fn compare(case: &Case, tally: &mut Tally) -> Result<Vec<String>, String> {
         };
         used[j] = true;
         let e = &entries[j];
+        // CORS: Chrome's `corsErrorStatus.corsError` against crossjar's first CORS error.
+        let theirs_cors = req["failure"]["corsErrorStatus"]["corsError"].as_str().unwrap_or("no error");
+        let ours_cors = e.cors.as_ref().and_then(|c| c.error).map_or("no error", |err| err.as_str());
+        tally.cors += 1;
+        if theirs_cors != ours_cors {
+            out.push(format!("{at}: cors: chromium {theirs_cors}, crossjar {ours_cors}"));
+        }
         if req["server"].is_null() && req["status"].is_null() {
             // Never reached the network (a failed preflight stopped it): Chrome evaluated no cookie.
             tally.never_sent += 1;
@@ -408,10 +422,11 @@ fn chromium_recordings_agree_with_crossjar() {
         common::show(&format!("chromium {mode}: {n} cases, {m} agree"));
     }
     common::show(&format!(
-        "chromium: compared {} requests, {} cookie verdicts, {} set-cookie verdicts; not in the captures: {} preflights, {} other requests; {} never sent (failed preflight); {} WebSocket handshakes compared by what the server received",
+        "chromium: compared {} requests, {} cookie verdicts, {} set-cookie verdicts, {} CORS verdicts; not in the captures: {} preflights, {} other requests; {} never sent (failed preflight: CORS compared, cookies not); {} WebSocket handshakes compared by what the server received",
         tally.requests,
         tally.cookies,
         tally.set_cookies,
+        tally.cors,
         tally.preflights_not_in_capture,
         tally.other_not_in_capture,
         tally.never_sent,

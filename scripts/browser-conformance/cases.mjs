@@ -313,9 +313,37 @@ function sameTabNavigation() {
   }];
 }
 
+function corsCases() {
+  // Requests that need no preflight, so the CORS check runs on the response itself; the response also
+  // sets a cookie (Chrome stores it even when the page may not read the response).
+  const out = [];
+  const answers = { credentialed: 'credentialed', 'origin-only': 'origin', wildcard: 'wildcard', none: 'none' };
+  const requests = {
+    'fetch-include': { fetch: `${B}/data`, credentials: 'include' },
+    'fetch-default': { fetch: `${B}/data` },
+    'xhr-credentials': { xhr: `${B}/data`, withCredentials: true },
+    'post-text-include': { fetch: `${B}/data`, credentials: 'include', method: 'POST', body: 'x' },
+  };
+  for (const [an, cors] of Object.entries(answers)) {
+    for (const [rn, step] of Object.entries(requests)) {
+      if (rn === 'post-text-include' && an !== 'origin-only') continue;
+      out.push({
+        name: `cors-${an}-${rn}`,
+        description: `kontext.build makes a simple ${rn} request to jsbundler.coinnation.io/data, answered with CORS ${an} and a SameSite=None cookie`,
+        routes: {
+          'jsbundler.coinnation.io/seed': { setCookies: ['c=1; Path=/; Secure; SameSite=None'] },
+          'jsbundler.coinnation.io/data': { cors, setCookies: ['k=1; Path=/; Secure; SameSite=None'], contentType: 'application/json' },
+        },
+        steps: [{ goto: `${B}/seed` }, { goto: `${A}/` }, step, { goto: `${B}/check` }],
+      });
+    }
+  }
+  return out;
+}
+
 /** Every case, names unique. */
 export function allCases() {
-  const cases = [...seedCases(), ...sendMatrix(), ...setMatrix(), ...attributeCases(), ...contextCases(), ...redirectCases(), ...preflightCases(), ...laxAllowUnsafe(), ...sameTabNavigation()];
+  const cases = [...seedCases(), ...sendMatrix(), ...setMatrix(), ...attributeCases(), ...contextCases(), ...redirectCases(), ...preflightCases(), ...laxAllowUnsafe(), ...sameTabNavigation(), ...corsCases()];
   const seen = new Set();
   for (const c of cases) {
     if (seen.has(c.name)) throw new Error(`duplicate case ${c.name}`);

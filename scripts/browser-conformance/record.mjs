@@ -206,7 +206,7 @@ function hopsOf(tap) {
   for (const { n, p, step } of tap.events) {
     const r = get(p.requestId);
     if (n === 'requestWillBeSent') {
-      r.sent.push({ url: p.request.url, method: p.request.method, type: p.type ?? null, step });
+      r.sent.push({ url: p.request.url, method: p.request.method, type: p.type ?? null, step, wallTime: p.wallTime, initiator: p.initiator, id: p.requestId });
       order.push([p.requestId, r.sent.length - 1]);
     } else if (n === 'requestWillBeSentExtraInfo') r.reqExtra.push(p);
     else if (n === 'responseReceivedExtraInfo') r.respExtra.push(p);
@@ -249,14 +249,70 @@ function hopsOf(tap) {
       blockedCookies: resp?.blockedCookies ?? [],
       exemptedCookies: resp?.exemptedCookies ?? [],
       failed: isLast && r.failed ? { errorText: r.failed.errorText, corsErrorStatus: r.failed.corsErrorStatus ?? null, blockedReason: r.failed.blockedReason ?? null } : null,
+      // For completing the HAR (not part of the truth).
+      raw: { id: s.id, wallTime: s.wallTime, initiator: s.initiator, requestHeaders: r.reqExtra[k]?.headers ?? null, responseHeaders: resp?.headers ?? null, statusText: null },
     });
   }
   return hops;
 }
 
+const headerList = (obj) => Object.entries(obj ?? {}).flatMap(([name, v]) => String(v).split('\n').map((value) => ({ name, value })));
+
+/**
+ * Completes Playwright's HAR where it holds less than a Chrome DevTools export would, from CDP's raw
+ * headers, and marks every completed entry with `_crossjarCompletedFromCdp`:
+ * - a response the page could not read (CORS failure) is recorded by Playwright with status -1, no
+ *   response headers and only the provisional request headers; DevTools exports have the real ones;
+ * - CORS preflights are not in Playwright's HAR at all; DevTools exports list them (`_resourceType`
+ *   `preflight`) before the request they guard.
+ */
+function completeEntries(entries, raws) {
+  const out = entries.map((e) => ({ ...e }));
+  const used = new Set();
+  const find = (h) => out.findIndex((e, i) => !used.has(i) && e.request.method === h.method && e.request.url === h.url);
+  const byId = new Map();
+  for (const h of raws) {
+    if (h.method === 'OPTIONS' && h.type !== 'Document') continue;
+    const i = find(h);
+    if (i < 0) continue;
+    used.add(i);
+    if (h.id) byId.set(h.id, out[i]);
+    const e = out[i];
+    if (e.response.status === -1 && h.status !== null && h.requestHeaders && h.responseHeaders) {
+      out[i] = {
+        ...e,
+        request: { ...e.request, headers: headerList(h.requestHeaders) },
+        response: { ...e.response, status: h.status, statusText: '', headers: headerList(h.responseHeaders) },
+        _crossjarCompletedFromCdp: 'request and response headers (Playwright drops them when the page may not read the response)',
+      };
+      if (h.id) byId.set(h.id, out[i]);
+    }
+  }
+  for (const h of raws) {
+    if (h.method !== 'OPTIONS' || h.type === 'Document' || !h.requestHeaders) continue;
+    const guarded = byId.get(h.initiator?.requestId);
+    if (!guarded) continue;
+    const at = out.indexOf(guarded);
+    out.splice(at, 0, {
+      pageref: guarded.pageref,
+      startedDateTime: new Date(h.wallTime * 1000).toISOString(),
+      time: 0,
+      request: { method: 'OPTIONS', url: h.url, httpVersion: 'HTTP/1.1', cookies: [], headers: headerList(h.requestHeaders), queryString: [], headersSize: -1, bodySize: 0 },
+      response: { status: h.status ?? 0, statusText: '', httpVersion: 'HTTP/1.1', cookies: [], headers: headerList(h.responseHeaders), content: { size: 0, mimeType: '' }, redirectURL: '', headersSize: -1, bodySize: 0 },
+      cache: {},
+      timings: { send: 0, wait: 0, receive: 0 },
+      _resourceType: 'preflight',
+      _initiator: { type: 'preflight', url: h.initiator?.url },
+      _crossjarCompletedFromCdp: 'the whole entry (Playwright records no preflights)',
+    });
+  }
+  return out;
+}
+
 /** The truth for one case, from its pages' events, the jar after every step and the server log. */
-function buildTruth(c, mode, version, taps, jars, serverLog) {
+function buildTruth(c, mode, version, taps, jars, serverLog, raws) {
   const hops = taps.flatMap((t) => hopsOf(t).map((h) => ({ ...h, page: t.index })));
+  raws.push(...hops.map((h) => ({ method: h.method, url: h.url, type: h.type, status: h.status, page: h.page, ...h.raw })));
   const norm = (u) => u.replace(/^wss:/, 'https:').replace(/^ws:/, 'http:');
   const used = new Set();
   const requests = hops.map((h) => {
@@ -346,6 +402,7 @@ async function recordMode(opts, mode, cases, cert, outDir, tmp, group) {
   // Chromium then drops every session cookie.
   const keeper = ctx.pages()[0] ?? (await ctx.newPage());
   const pagesOfCase = new Map();
+  const rawsOfCase = new Map();
   const truths = new Map();
   for (const c of cases) {
     const t0 = Date.now();
@@ -389,7 +446,9 @@ async function recordMode(opts, mode, cases, cert, outDir, tmp, group) {
     }
     await page.close();
     await sleep(50);
-    const truth = buildTruth(c, mode.id, version, taps, jars, server.log);
+    const raws = [];
+    const truth = buildTruth(c, mode.id, version, taps, jars, server.log, raws);
+    rawsOfCase.set(c.name, raws);
     truth.step_results = results;
     truths.set(c.name, truth);
     pagesOfCase.set(c.name, new Set(guids));
@@ -405,7 +464,7 @@ async function recordMode(opts, mode, cases, cert, outDir, tmp, group) {
     const log = {
       ...har.log,
       pages: har.log.pages.filter((p) => ids.has(p.id)),
-      entries: har.log.entries.filter((e) => ids.has(e.pageref)),
+      entries: completeEntries(har.log.entries.filter((e) => ids.has(e.pageref)), rawsOfCase.get(c.name)),
     };
     fs.writeFileSync(path.join(dir, 'capture.har'), JSON.stringify({ log }) + '\n');
     fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify(truths.get(c.name), null, 1) + '\n');
