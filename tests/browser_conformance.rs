@@ -522,3 +522,16 @@ fn playwright_failed_request_status_is_read_as_no_response() {
     assert_eq!(errors.len(), 1, "other negative statuses stay errors: {errors:?}");
     assert!(errors[0].contains("-2"), "{errors:?}");
 }
+
+#[test]
+fn crossjar_only_reasons_render_as_chrome_silence() {
+    use Exclusion::*;
+    // Any reason meaning "Chrome never evaluates the cookie" hides the cookie from CDP's lists.
+    assert_eq!(chrome_rendering(&[CredentialsNotIncluded, SameSiteLax]), None);
+    assert_eq!(chrome_rendering(&[PreflightNeverCredentialed]), None);
+    assert_eq!(chrome_rendering(&[CookieInOtherPartition]), None);
+    assert_eq!(chrome_rendering(&[InvalidPartitioned]), None);
+    // DevTools' own names pass through, sorted like CDP's lists are compared.
+    assert_eq!(chrome_rendering(&[UserPreferences, SameSiteLax]), Some(vec!["SameSiteLax", "UserPreferences"]));
+    assert_eq!(chrome_rendering(&[]), Some(vec![]));
+}

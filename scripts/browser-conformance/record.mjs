@@ -404,7 +404,7 @@ async function recordMode(opts, mode, cases, cert, outDir, tmp, group) {
   const pagesOfCase = new Map();
   const rawsOfCase = new Map();
   const truths = new Map();
-  for (const c of cases) {
+  const runCase = async (c) => {
     const t0 = Date.now();
     await ctx.clearCookies();
     server.setRoutes(c.routes);
@@ -453,6 +453,15 @@ async function recordMode(opts, mode, cases, cert, outDir, tmp, group) {
     truths.set(c.name, truth);
     pagesOfCase.set(c.name, new Set(guids));
     if (process.env.VERBOSE) console.log(`${mode.id}/${c.name}: ${Date.now() - t0} ms`);
+    return results;
+  };
+  // A step that timed out (an image, frame or socket that never settled: a loaded machine) would
+  // leave a partial truth: run the case once more, then give up loudly rather than record it.
+  const timedOut = (results) => results.some((r) => r?.timeout);
+  for (const c of cases) {
+    if (timedOut(await runCase(c)) && timedOut(await runCase(c))) {
+      throw new Error(`${mode.id}/${c.name}: a step timed out twice; nothing recorded`);
+    }
   }
   await keeper.close();
   await ctx.close();
