@@ -950,6 +950,8 @@ fn status(v: Scalar) -> Result<u16, Problem> {
             .trim()
             .parse::<u16>()
             .map_err(|_| bad(&format!("the string {:?}", s.chars().take(20).collect::<String>()))),
+        // Playwright's recordHar writes -1 for a request that got no response (Chrome DevTools: 0).
+        Scalar::I(-1) => Ok(0),
         Scalar::I(n) => Err(bad(&format!("{n}"))),
         other => Err(bad(other.kind())),
     }
