@@ -20,11 +20,12 @@
 //! let request = RequestContext::new(RequestKind::Fetch, "POST", url, Some(page), now)
 //!     .with_credentials(CredentialsMode::Include);
 //!
-//! // The ingress's default sticky cookie has no SameSite: Chrome treats it as Lax and refuses it.
+//! // The ingress's default sticky cookie has no SameSite: Chrome treats it as Lax and refuses it
+//! // (DevTools names it `SchemefulSameSiteUnspecifiedTreatedAsLax`).
 //! let mut chrome = CookieJar::new(Browser::Chrome);
 //! let outcome = chrome.set_from_response("route=3f2a; Path=/; HttpOnly", &request);
 //! assert!(!outcome.stored);
-//! assert!(outcome.status.has(Exclusion::SameSiteUnspecifiedTreatedAsLax));
+//! assert!(outcome.status.has(Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax));
 //!
 //! // With SameSite=None; Secure it is stored and sent on the next call.
 //! let outcome = chrome.set_from_response("route=3f2a; Path=/; HttpOnly; SameSite=None; Secure", &request);

@@ -50,41 +50,15 @@ use crossjar::analysis::replay::{Replay, ReplayOptions};
 use crossjar::analysis::report::{CookieVerdict, HarReport, SetCookieVerdict};
 use crossjar::input::har::{read_har_path, HarItem};
 use crossjar::model::profile::Browser;
-use crossjar::model::reason::Exclusion;
+use crossjar::model::reason::{devtools_view, Exclusion};
 use serde_json::Value;
 
 const DEVIATIONS: &str = "tests/deviations/browser.toml";
 
-/// How Chrome renders one of crossjar's reasons.
-#[derive(Debug, PartialEq, Eq)]
-enum InChrome {
-    /// Chrome does not evaluate the cookie: it is absent from CDP's lists.
-    Silent,
-    /// Chrome reports the reason under this DevTools name.
-    Named(&'static str),
-}
-
-fn in_chrome(r: Exclusion) -> InChrome {
-    match r {
-        Exclusion::CredentialsNotIncluded
-        | Exclusion::PreflightNeverCredentialed
-        | Exclusion::CookieInOtherPartition
-        | Exclusion::InvalidPartitioned => InChrome::Silent,
-        other => InChrome::Named(other.as_str()),
-    }
-}
-
-/// A reason list as Chrome would show it: `None` when Chrome would not mention the cookie at all.
-fn chrome_rendering(reasons: &[Exclusion]) -> Option<Vec<&'static str>> {
-    let mut named = Vec::new();
-    for r in reasons {
-        match in_chrome(*r) {
-            InChrome::Silent => return None,
-            InChrome::Named(n) => named.push(n),
-        }
-    }
-    named.sort_unstable();
-    Some(named)
+/// A reason list as Chrome would show it (`crossjar::model::reason::devtools_view`): `None` when
+/// Chrome would not mention the cookie at all.
+fn chrome_rendering(reasons: &[Exclusion], storing: bool) -> Option<Vec<&'static str>> {
+    devtools_view(reasons, storing).map(|v| v.iter().map(|r| r.as_str()).collect())
 }
 
 fn bare_domain(d: &str) -> String {
@@ -106,7 +80,7 @@ fn crossjar_cookies(cookies: &[CookieVerdict]) -> Vec<String> {
     let mut out: Vec<String> = cookies
         .iter()
         .filter_map(|c| {
-            let named = if c.sent { Vec::new() } else { chrome_rendering(&c.reasons)? };
+            let named = if c.sent { Vec::new() } else { chrome_rendering(&c.reasons, false)? };
             Some(format!("{}@{}: {}", c.name, bare_domain(&c.domain), verdict(c.sent, &named)))
         })
         .collect();
@@ -124,7 +98,7 @@ fn crossjar_set_cookies(set: &[SetCookieVerdict]) -> Vec<String> {
             } else if s.deleted && s.reasons.is_empty() {
                 "deleted".to_string()
             } else {
-                match chrome_rendering(&s.reasons) {
+                match chrome_rendering(&s.reasons, true) {
                     None => "ignored".to_string(),
                     Some(named) => format!("blocked [{}]", named.join(", ")),
                 }
@@ -527,11 +501,13 @@ fn playwright_failed_request_status_is_read_as_no_response() {
 fn crossjar_only_reasons_render_as_chrome_silence() {
     use Exclusion::*;
     // Any reason meaning "Chrome never evaluates the cookie" hides the cookie from CDP's lists.
-    assert_eq!(chrome_rendering(&[CredentialsNotIncluded, SameSiteLax]), None);
-    assert_eq!(chrome_rendering(&[PreflightNeverCredentialed]), None);
-    assert_eq!(chrome_rendering(&[CookieInOtherPartition]), None);
-    assert_eq!(chrome_rendering(&[InvalidPartitioned]), None);
-    // DevTools' own names pass through, sorted like CDP's lists are compared.
-    assert_eq!(chrome_rendering(&[UserPreferences, SameSiteLax]), Some(vec!["SameSiteLax", "UserPreferences"]));
-    assert_eq!(chrome_rendering(&[]), Some(vec![]));
+    assert_eq!(chrome_rendering(&[CredentialsNotIncluded, SameSiteLax], false), None);
+    assert_eq!(chrome_rendering(&[PreflightNeverCredentialed], false), None);
+    assert_eq!(chrome_rendering(&[CookieInOtherPartition], false), None);
+    assert_eq!(chrome_rendering(&[InvalidPartitioned], true), None);
+    // DevTools' own names pass through, sorted like CDP's lists are compared; a blocked Set-Cookie
+    // shows the third-party block alone.
+    assert_eq!(chrome_rendering(&[UserPreferences, SameSiteLax], false), Some(vec!["SameSiteLax", "UserPreferences"]));
+    assert_eq!(chrome_rendering(&[UserPreferences, SameSiteLax], true), Some(vec!["UserPreferences"]));
+    assert_eq!(chrome_rendering(&[], false), Some(vec![]));
 }

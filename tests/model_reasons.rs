@@ -150,17 +150,31 @@ fn secure_domain_path_and_prefixes() {
     expect_send_blocked(&jar, &plain, "h", Exclusion::DomainMismatch);
 }
 
+/// Chrome before schemeful reason naming: the plain DevTools names (a custom profile; the table's
+/// Chrome rows use the `Schemeful…` names, as Chromium 156 reports them).
+fn plain_named_chrome() -> CookieJar {
+    let mut p = Browser::Chrome.profile().clone();
+    p.schemeful_reason_names = false;
+    CookieJar::with_profile(p)
+}
+
 #[test]
 fn same_site_on_store_and_send() {
     let fetch = cross_site_fetch("GET", "https://jsbundler.coinnation.io/x");
-    expect_store_blocked(Browser::Chrome, "a=1; SameSite=Strict; Secure", &fetch, Exclusion::SameSiteStrict);
-    expect_store_blocked(Browser::Chrome, "a=1; SameSite=Lax; Secure", &fetch, Exclusion::SameSiteLax);
-    expect_store_blocked(Browser::Chrome, "a=1; Secure", &fetch, Exclusion::SameSiteUnspecifiedTreatedAsLax);
+    // Chromium 156 names every SameSite exclusion `Schemeful…` (recorded), https to https included.
+    expect_store_blocked(Browser::Chrome, "a=1; SameSite=Strict; Secure", &fetch, Exclusion::SchemefulSameSiteStrict);
+    expect_store_blocked(Browser::Chrome, "a=1; SameSite=Lax; Secure", &fetch, Exclusion::SchemefulSameSiteLax);
+    expect_store_blocked(Browser::Chrome, "a=1; Secure", &fetch, Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax);
     expect_store_blocked(Browser::Chrome, "a=1; SameSite=None", &fetch, Exclusion::SameSiteNoneInsecure);
     expect_store_blocked(Browser::Firefox, "a=1; SameSite=Lax", &fetch, Exclusion::SameSiteLax);
+    expect_store_blocked(Browser::Firefox, "a=1; SameSite=Strict", &fetch, Exclusion::SameSiteStrict);
     assert!(set(Browser::Firefox, "a=1; Secure", &fetch).stored, "Firefox has no Lax-by-default");
+    let outcome = plain_named_chrome().set_from_response("a=1; Secure", &fetch);
+    record(&outcome);
+    assert!(outcome.status.has(Exclusion::SameSiteUnspecifiedTreatedAsLax));
 
-    // Schemeful: an http page of the same registrable domain is cross-site for Chrome only.
+    // Schemeful: an http page of the same registrable domain is cross-site for Chrome only; the
+    // plain-named Chrome uses the Schemeful name exactly there.
     let downgrade = RequestContext::new(
         RequestKind::Fetch,
         "GET",
@@ -169,7 +183,10 @@ fn same_site_on_store_and_send() {
         NOW,
     )
     .with_credentials(CredentialsMode::Include);
-    expect_store_blocked(Browser::Chrome, "a=1; SameSite=Strict", &downgrade, Exclusion::SchemefulSameSiteStrict);
+    let outcome = plain_named_chrome().set_from_response("a=1; SameSite=Strict", &downgrade);
+    assert!(outcome.status.has(Exclusion::SchemefulSameSiteStrict), "{:?}", outcome.status);
+    let outcome = plain_named_chrome().set_from_response("a=1; SameSite=Strict", &fetch);
+    assert!(outcome.status.has(Exclusion::SameSiteStrict), "{:?}", outcome.status);
     expect_store_blocked(Browser::Chrome, "a=1; SameSite=Lax", &downgrade, Exclusion::SchemefulSameSiteLax);
     expect_store_blocked(Browser::Chrome, "a=1", &downgrade, Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax);
     assert!(set(Browser::Firefox, "a=1; SameSite=Strict", &downgrade).stored);
@@ -182,9 +199,9 @@ fn same_site_on_store_and_send() {
         assert!(jar.set_from_response(line, &navigation("https://jsbundler.coinnation.io/")).stored);
     }
     let later = RequestContext { time: NOW.plus_secs(600), ..fetch.clone() };
-    expect_send_blocked(&jar, &later, "st", Exclusion::SameSiteStrict);
-    expect_send_blocked(&jar, &later, "lx", Exclusion::SameSiteLax);
-    expect_send_blocked(&jar, &later, "un", Exclusion::SameSiteUnspecifiedTreatedAsLax);
+    expect_send_blocked(&jar, &later, "st", Exclusion::SchemefulSameSiteStrict);
+    expect_send_blocked(&jar, &later, "lx", Exclusion::SchemefulSameSiteLax);
+    expect_send_blocked(&jar, &later, "un", Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax);
     assert_eq!(jar.retrieve(&later).cookie_header().as_deref(), Some("no=1"));
 
     // A cross-site top-level GET navigation carries Lax and unspecified cookies, not Strict.
@@ -198,7 +215,7 @@ fn same_site_on_store_and_send() {
     let r = jar.retrieve(&nav);
     let sent: Vec<_> = r.included.iter().map(|a| a.cookie.name.as_str()).collect();
     assert_eq!(sent, vec!["lx", "un", "no"]);
-    expect_send_blocked(&jar, &nav, "st", Exclusion::SameSiteStrict);
+    expect_send_blocked(&jar, &nav, "st", Exclusion::SchemefulSameSiteStrict);
 
     // A cross-site top-level POST: unspecified cookies go only while younger than 2 minutes.
     let post = RequestContext { method: "POST".into(), time: NOW.plus_secs(60), ..nav.clone() };
@@ -206,8 +223,22 @@ fn same_site_on_store_and_send() {
     let young = r.included.iter().find(|a| a.cookie.name == "un").expect("young cookie is sent");
     assert!(young.status.has_warning(Warning::WarnSameSiteUnspecifiedLaxAllowUnsafe));
     let old = RequestContext { time: NOW.plus_secs(121), ..post };
-    expect_send_blocked(&jar, &old, "un", Exclusion::SameSiteUnspecifiedTreatedAsLax);
-    expect_send_blocked(&jar, &old, "lx", Exclusion::SameSiteLax);
+    expect_send_blocked(&jar, &old, "un", Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax);
+    expect_send_blocked(&jar, &old, "lx", Exclusion::SchemefulSameSiteLax);
+
+    // A cross-site hop in a redirect chain does not change the context (recorded Chromium 156), only
+    // warns.
+    let back = RequestContext::new(
+        RequestKind::Subresource,
+        "GET",
+        url("https://jsbundler.coinnation.io/px"),
+        origin("https://jsbundler.coinnation.io"),
+        NOW.plus_secs(600),
+    )
+    .with_redirect_chain(vec![url("https://kontext.build/r")]);
+    let r = jar.retrieve(&back);
+    let strict = r.included.iter().find(|a| a.cookie.name == "st").expect("Strict cookie still sent");
+    assert!(strict.status.has_warning(Warning::WarnCrossSiteRedirectDowngradeChangesInclusion));
 }
 
 #[test]

@@ -170,8 +170,10 @@ impl Replay {
         let top_level = self.top_level_for(x, kind, &url, initiator.as_ref());
         if kind == RequestKind::Navigation {
             let o = Origin::of_url(&url);
+            // A main-frame navigation replaces the top level (one HAR page per tab in Playwright's
+            // captures; recorded: a later navigation in the same tab is the new top level).
             if let Some(p) = x.page_ref.as_deref() {
-                self.page_top.entry(p.to_string()).or_insert_with(|| o.clone());
+                self.page_top.insert(p.to_string(), o.clone());
             }
             self.last_navigation = Some(o);
         }
@@ -215,6 +217,9 @@ impl Replay {
             None if kind == RequestKind::Subresource && fetch_mode.as_deref() != Some("cors") => {
                 (Some(CredentialsMode::Include), Basis::Inferred)
             }
+            // A request that never got an answer shows only provisional headers: a missing Cookie
+            // header says nothing there.
+            None if x.status == 0 => (None, Basis::Unknown),
             None => {
                 // The signature of fetch's default mode: the jar held a cookie this request would have
                 // carried with credentials, yet the capture shows no Cookie header.
@@ -230,10 +235,23 @@ impl Replay {
                 }
             }
         };
+        let (mut mode, mut basis) = (mode, basis);
+        let mut cors_input = self.cors_input(x, kind, &url, initiator.as_ref(), mode.unwrap_or(base.credentials));
+        // A failed request whose mode is unknown: if only a credentialed request fails the CORS check
+        // the capture shows, the failure itself says the page asked for credentials.
+        if let (Some((req, pre, resp)), None, true) = (cors_input.as_mut(), mode, x.status == 0) {
+            let browser = self.jars.first().map_or(Browser::Chrome, |j| j.browser());
+            let with = CorsRequest { credentials: CredentialsMode::Include, ..req.clone() };
+            if !cors::evaluate(&with, pre.as_ref(), resp, browser).ok
+                && cors::evaluate(req, pre.as_ref(), resp, browser).ok
+            {
+                req.credentials = CredentialsMode::Include;
+                (mode, basis) = (Some(CredentialsMode::Include), Basis::Inferred);
+            }
+        }
         let assumed = mode.unwrap_or(base.credentials);
         base.credentials = assumed;
         let credentials = Credentials { mode, assumed, basis };
-        let cors_input = self.cors_input(x, kind, &url, initiator.as_ref(), assumed);
         self.observe_cors(x, &url);
 
         for (jar, run) in self.jars.iter_mut().zip(self.runs.iter_mut()) {
@@ -347,7 +365,13 @@ impl Replay {
         let mut req =
             CorsRequest::new(origin, url.clone(), &x.method).with_credentials(credentials).with_mode(RequestMode::Cors);
         req.headers = author_headers(&x.request_headers);
-        let preflight = self.pending_preflights.remove(&(url.to_string(), origin_header.to_string()));
+        // A request stopped by its failed preflight may show only provisional headers (no `Origin`):
+        // then the preflight for the same URL is its preflight.
+        let preflight = self.pending_preflights.remove(&(url.to_string(), origin_header.to_string())).or_else(|| {
+            let key =
+                self.pending_preflights.keys().find(|(u, _)| origin_header.is_empty() && *u == url.as_str()).cloned();
+            key.and_then(|k| self.pending_preflights.remove(&k))
+        });
         let responses =
             if x.status == 0 { Vec::new() } else { vec![CorsResponse::new(x.status, x.response_headers.clone())] };
         Some((req, preflight, responses))

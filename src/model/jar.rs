@@ -238,9 +238,12 @@ impl CookieJar {
         // SameSite (§5.7 steps 17–19).
         let contexts = response_context(ctx);
         let context = contexts.for_profile(profile.schemeful_same_site);
+        // Chrome with schemeful same-site names every SameSite exclusion `Schemeful…` (recorded:
+        // Chromium 156, also between two https sites); otherwise the plain names.
         let cross_only_by_scheme = profile.schemeful_same_site
-            && contexts.schemeful == SameSiteContext::CrossSite
-            && contexts.schemeless != SameSiteContext::CrossSite;
+            && (profile.schemeful_reason_names
+                || (contexts.schemeful == SameSiteContext::CrossSite
+                    && contexts.schemeless != SameSiteContext::CrossSite));
         if context == SameSiteContext::CrossSite {
             match &parsed.same_site {
                 SameSiteAttr::Strict => status.exclude(if cross_only_by_scheme {
@@ -509,9 +512,12 @@ impl CookieJar {
             if cookie.same_site.is_unspecified() && profile.lax_by_default && context == SameSiteContext::LaxUnsafe {
                 status.warn(Warning::WarnSameSiteUnspecifiedLaxAllowUnsafe);
             }
+            if !admits(contexts.chain_aware) {
+                status.warn(Warning::WarnCrossSiteRedirectDowngradeChangesInclusion);
+            }
             return;
         }
-        let by_scheme = profile.schemeful_same_site && admits(contexts.schemeless);
+        let by_scheme = profile.schemeful_same_site && (profile.schemeful_reason_names || admits(contexts.schemeless));
         let reason = match (&cookie.same_site, by_scheme) {
             (SameSiteAttr::Strict, false) => Exclusion::SameSiteStrict,
             (SameSiteAttr::Strict, true) => Exclusion::SchemefulSameSiteStrict,
@@ -521,9 +527,6 @@ impl CookieJar {
             (_, true) => Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax,
         };
         status.exclude(reason);
-        if contexts.redirect_downgraded {
-            status.warn(Warning::WarnCrossSiteRedirectDowngradeChangesInclusion);
-        }
     }
 }
 

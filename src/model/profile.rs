@@ -87,6 +87,10 @@ pub struct BrowserProfile {
     pub lax_allow_unsafe_max_age_secs: Option<i64>,
     /// http and https of one registrable domain are cross-site (Chrome 89+ schemeful same-site).
     pub schemeful_same_site: bool,
+    /// SameSite exclusions are reported under Chrome DevTools' `Schemeful…` names whatever the schemes
+    /// (recorded: Chromium 156 with schemeful same-site, its default, reports `SchemefulSameSiteStrict`
+    /// etc. also between two https sites; see `tests/browser_conformance.rs`).
+    pub schemeful_reason_names: bool,
     /// `SameSite=None` without `Secure` is rejected (Chrome 80+, Firefox 131+; Safari: not implemented).
     pub none_requires_secure: bool,
     /// Unpartitioned cookies in third-party contexts.
@@ -115,6 +119,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         lax_by_default: true,
         lax_allow_unsafe_max_age_secs: Some(120),
         schemeful_same_site: true,
+        schemeful_reason_names: true,
         none_requires_secure: true,
         third_party: ThirdPartyPolicy::Allow,
         partitioned_cookies: true,
@@ -141,6 +146,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         lax_by_default: true,
         lax_allow_unsafe_max_age_secs: Some(120),
         schemeful_same_site: true,
+        schemeful_reason_names: true,
         none_requires_secure: true,
         third_party: ThirdPartyPolicy::BlockUnpartitioned,
         partitioned_cookies: true,
@@ -164,6 +170,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         lax_by_default: false,
         lax_allow_unsafe_max_age_secs: None,
         schemeful_same_site: false,
+        schemeful_reason_names: false,
         none_requires_secure: true,
         third_party: ThirdPartyPolicy::PartitionAll,
         partitioned_cookies: true,
@@ -188,6 +195,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         lax_by_default: false,
         lax_allow_unsafe_max_age_secs: None,
         schemeful_same_site: false,
+        schemeful_reason_names: false,
         none_requires_secure: false,
         third_party: ThirdPartyPolicy::BlockUnpartitionedItp,
         partitioned_cookies: true,

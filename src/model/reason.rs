@@ -66,11 +66,11 @@ reasons! {
         SameSiteUnspecifiedTreatedAsLax = "SameSiteUnspecifiedTreatedAsLax",
         /// `SameSite=None` without `Secure`. (DevTools `SameSiteNoneInsecure`)
         SameSiteNoneInsecure = "SameSiteNoneInsecure",
-        /// As `SameSiteStrict`, but the two sites differ only by scheme (http vs https). (DevTools `SchemefulSameSiteStrict`)
+        /// `SameSite=Strict` and the request or response is cross-site, as Chrome with schemeful same-site names it (recorded: Chromium 156 uses this name for every SameSite exclusion, https to https included). (DevTools `SchemefulSameSiteStrict`)
         SchemefulSameSiteStrict = "SchemefulSameSiteStrict",
-        /// As `SameSiteLax`, but the two sites differ only by scheme. (DevTools `SchemefulSameSiteLax`)
+        /// `SameSite=Lax` and the request is cross-site and not a safe top-level navigation, as Chrome with schemeful same-site names it (Chromium 156, recorded). (DevTools `SchemefulSameSiteLax`)
         SchemefulSameSiteLax = "SchemefulSameSiteLax",
-        /// As `SameSiteUnspecifiedTreatedAsLax`, but the two sites differ only by scheme. (DevTools `SchemefulSameSiteUnspecifiedTreatedAsLax`)
+        /// No valid `SameSite`, treated as `Lax`, and the request or response is cross-site, as Chrome with schemeful same-site names it (Chromium 156, recorded). (DevTools `SchemefulSameSiteUnspecifiedTreatedAsLax`)
         SchemefulSameSiteUnspecifiedTreatedAsLax = "SchemefulSameSiteUnspecifiedTreatedAsLax",
         /// Blocked by the user's third-party cookie setting (Chrome Incognito, or "Block third-party cookies"). (DevTools `UserPreferences`)
         UserPreferences = "UserPreferences",
@@ -187,6 +187,34 @@ impl InclusionStatus {
     }
 }
 
+/// What Chrome DevTools lists for a decision with these exclusion reasons.
+///
+/// `None` when Chrome does not evaluate the cookie at all, so it appears in no CDP list: credentials
+/// not included, a preflight, a cookie of another partition, an invalid `Partitioned` line (recorded:
+/// Chromium 156 drops it silently). Otherwise the DevTools names, sorted; when *storing*, a third-party
+/// cookie block is reported alone (recorded: Chromium 156 lists only `UserPreferences` for a blocked
+/// `Set-Cookie`, while for sending it lists the SameSite reasons too).
+pub fn devtools_view(reasons: &[Exclusion], storing: bool) -> Option<Vec<Exclusion>> {
+    const SILENT: [Exclusion; 4] = [
+        Exclusion::CredentialsNotIncluded,
+        Exclusion::PreflightNeverCredentialed,
+        Exclusion::CookieInOtherPartition,
+        Exclusion::InvalidPartitioned,
+    ];
+    if reasons.iter().any(|r| SILENT.contains(r)) {
+        return None;
+    }
+    let third_party = [Exclusion::UserPreferences, Exclusion::ThirdPartyPhaseout];
+    if storing {
+        if let Some(tp) = reasons.iter().find(|r| third_party.contains(r)) {
+            return Some(vec![*tp]);
+        }
+    }
+    let mut named = reasons.to_vec();
+    named.sort_by_key(|r| r.as_str());
+    Some(named)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +232,17 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), Exclusion::ALL.len());
+    }
+
+    #[test]
+    fn devtools_view_follows_recorded_chromium() {
+        use Exclusion::*;
+        assert_eq!(devtools_view(&[CredentialsNotIncluded, SameSiteLax], true), None);
+        assert_eq!(devtools_view(&[SameSiteNoneInsecure, UserPreferences], true), Some(vec![UserPreferences]));
+        assert_eq!(
+            devtools_view(&[UserPreferences, SchemefulSameSiteLax], false),
+            Some(vec![SchemefulSameSiteLax, UserPreferences])
+        );
     }
 
     #[test]
