@@ -304,3 +304,18 @@ fn sanitize_and_diff_commands() {
     ]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn version_completions_and_man_page() {
+    let (code, version, _) = crossjar(&["--version"]);
+    assert_eq!(code, 0);
+    assert!(version.contains("Public Suffix List") && version.contains("psl 2."), "{version}");
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, script, _) = crossjar(&["completions", shell]);
+        assert_eq!(code, 0);
+        assert!(script.contains("har") && script.contains("headers"), "{shell}");
+    }
+    let (code, man, _) = crossjar(&["man"]);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH crossjar 1") && man.contains("sanitize"));
+}

@@ -25,7 +25,12 @@ pub const EXIT_INPUT: i32 = 2;
 #[derive(Parser, Debug)]
 #[command(
     name = "crossjar",
-    version = concat!(env!("CARGO_PKG_VERSION"), " (Public Suffix List from the psl crate, compiled in)"),
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (Public Suffix List: the snapshot compiled into psl ",
+        env!("CROSSJAR_PSL_VERSION"),
+        ")"
+    ),
     about = "Why did the browser (not) store or send this cookie, and why could (not) the page read this cross-origin response?",
     long_about = None,
     after_help = "Examples:\n  crossjar har capture.har\n  crossjar har capture.har --cookie route --browser chrome --format json\n  curl -si -X OPTIONS ... | crossjar headers - --url https://api.example/x --from https://app.example --credentials include\n  crossjar explain samesite-unspecified-cross-site"
@@ -49,6 +54,13 @@ enum Command {
     Diff(DiffArgs),
     /// List every rule.
     Rules,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from these definitions.
+    Man,
     /// Print a rule's documentation.
     Explain {
         /// The rule id (see `crossjar rules`).
@@ -244,6 +256,21 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Sanitize(args) => sanitize::run(&args),
         Command::Diff(args) => diff::run(&args, &mut out),
         Command::Serve(args) => serve::run(&args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "crossjar", &mut out);
+            EXIT_OK
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut out) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    error(format_args!("cannot write the man page ({e})"));
+                    EXIT_INPUT
+                }
+            }
+        }
         Command::Rules => {
             for r in RULES {
                 let _ =
