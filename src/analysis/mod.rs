@@ -5,6 +5,8 @@ pub mod affinity;
 pub mod findings;
 pub mod headers;
 pub mod infer;
+pub mod ingress;
+pub mod ingress_compare;
 pub mod replay;
 pub mod report;
 pub mod rules;

@@ -3,6 +3,7 @@
 
 mod har;
 mod headers;
+mod ingress;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -38,6 +39,8 @@ enum Command {
     Har(HarArgs),
     /// Judge a response printed by `curl -i` / `curl -v`: CORS, preflight, Set-Cookie, per browser.
     Headers(HeadersArgs),
+    /// Predict the sticky cookie and CORS headers Kubernetes ingress manifests emit, and judge them per browser for each frontend origin.
+    Ingress(ingress::IngressArgs),
     /// List every rule.
     Rules,
     /// Print a rule's documentation.
@@ -180,6 +183,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cli.command {
         Command::Har(args) => har::run(&args, &mut out),
         Command::Headers(args) => headers::run(&args, &mut out),
+        Command::Ingress(args) => ingress::run(&args, &mut out),
         Command::Rules => {
             for r in RULES {
                 let _ =
