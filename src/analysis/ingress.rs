@@ -246,6 +246,22 @@ fn analyse_route(
         origin_findings(route, &ov, findings);
         rv.origins.push(ov);
     }
+    let cross_origin: Vec<&str> =
+        rv.origins.iter().filter(|o| o.url_origin_differs()).map(|o| o.origin.as_str()).collect();
+    if route.cors.is_none() && !cross_origin.is_empty() {
+        findings.push(IngressFinding {
+            rule: "cors-left-to-backend",
+            severity: Severity::Info,
+            location: route.location.clone(),
+            message: format!(
+                "{}: the {} proxy adds no CORS headers, so the backend must answer {} (actual requests and preflights; preflights reach any pod)",
+                route_name(route),
+                route.controller,
+                cross_origin.join(", ")
+            ),
+            fix: Some("make every pod answer CORS statelessly, or configure CORS at the proxy".to_owned()),
+        });
+    }
     rv
 }
 
@@ -634,21 +650,7 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
             });
         }
     }
-    let Some(policy) = &route.cors else {
-        if ov.url_origin_differs() {
-            findings.push(IngressFinding {
-                rule: "cors-left-to-backend",
-                severity: Severity::Info,
-                location: route.location.clone(),
-                message: format!(
-                    "{name}: the {} proxy adds no CORS headers, so the backend must answer {} (actual requests and preflights; preflights reach any pod)",
-                    route.controller, ov.origin
-                ),
-                fix: Some("make every pod answer CORS statelessly, or configure CORS at the proxy".to_owned()),
-            });
-        }
-        return;
-    };
+    let Some(policy) = &route.cors else { return };
     let loc = policy.source_locations.last().cloned().unwrap_or_else(|| route.location.clone());
     let errs = |prefix: &str| -> Vec<(Browser, String)> {
         ov.browsers
@@ -667,11 +669,20 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
     let mut names: Vec<String> = all.iter().map(|(_, e)| e.clone()).collect();
     names.sort();
     names.dedup();
-    let mut bs: Vec<Browser> = all.iter().map(|(b, _)| *b).collect();
-    bs.dedup();
-    let not_allowed = names.iter().all(|n| n.contains("MissingAllowOriginHeader") || n.contains("AllowOriginMismatch"));
-    let wildcard_known = names.iter().all(|n| n.contains("WildcardOriginNotAllowed"))
-        && route.notes.iter().any(|n| n.rule == "cors-wildcard-with-credentials");
+    let bs: Vec<Browser> = ov.browsers.iter().map(|v| v.browser).filter(|b| all.iter().any(|(x, _)| x == b)).collect();
+    let not_allowed = names.iter().any(|n| n.contains("MissingAllowOriginHeader") || n.contains("AllowOriginMismatch"));
+    // The reader already reports `*` with credentials at the annotation; do not say it twice.
+    if route.notes.iter().any(|n| n.rule == "cors-wildcard-with-credentials")
+        && names.iter().all(|n| n.contains("WildcardOriginNotAllowed"))
+    {
+        return;
+    }
+    let preflight_only = all.iter().all(|(_, e)| e.starts_with("Preflight") || e.contains("Preflight"));
+    let modelled = if names.iter().any(|n| n.contains("DisallowedByPreflightResponse")) {
+        " (the preflighted request modelled is a POST with `Content-Type: application/json`)"
+    } else {
+        ""
+    };
     let (rule, msg, fix) = if not_allowed {
         (
             "cors-origin-not-allowed",
@@ -681,9 +692,15 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
     } else {
         (
             "cors-check-failed",
-            format!("{name}: a credentialed fetch() from {} fails the CORS check", ov.origin),
-            if wildcard_known {
+            format!(
+                "{name}: a credentialed {}fetch() from {} fails the CORS check{modelled}",
+                if preflight_only { "preflighted " } else { "" },
+                ov.origin
+            ),
+            if names.iter().any(|n| n.contains("Wildcard")) {
                 format!("allow the exact origin `{}` instead of `*`", ov.origin)
+            } else if !modelled.is_empty() {
+                "list the request headers the frontend sends (e.g. `Content-Type`) in the allowed headers".to_owned()
             } else {
                 "see the reasons; the predicted headers are listed under the route".to_owned()
             },
