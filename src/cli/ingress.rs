@@ -90,6 +90,17 @@ fn snippets(a: &IngressAnalysis) -> Snippets {
 }
 
 pub(crate) fn run(args: &IngressArgs, out: &mut dyn Write) -> i32 {
+    // Reports on large manifest sets run to tens of megabytes: buffer them (stdout is line-buffered).
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    let code = run_buffered(args, &mut buffered);
+    if let Err(e) = buffered.flush() {
+        error(format_args!("cannot write the report: {e}"));
+        return EXIT_INPUT;
+    }
+    code
+}
+
+fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
     let browsers = match args.common.browsers() {
         Ok(b) => b,
         Err(e) => {
@@ -126,7 +137,7 @@ pub(crate) fn run(args: &IngressArgs, out: &mut dyn Write) -> i32 {
         tls_at_lb: args.tls_terminates_at == Some(TlsAt::Lb),
         now: popts.issued_at,
     };
-    let run_one = |paths: &[PathBuf]| analyse(&predict_paths(paths, &popts), &aopts);
+    let run_one = |paths: &[PathBuf]| analyse(predict_paths(paths, &popts), &aopts);
     if let Some(pair) = &args.compare {
         return run_compare(args, &pair[0], &pair[1], &run_one, out);
     }
@@ -145,7 +156,10 @@ pub(crate) fn run(args: &IngressArgs, out: &mut dyn Write) -> i32 {
     if analysis.routes.is_empty() && !analysis.errors.is_empty() {
         return EXIT_INPUT;
     }
-    args.common.fail_on.exit_code(analysis.worst())
+    let code = args.common.fail_on.exit_code(analysis.worst());
+    // The process ends right after: freeing every route one by one is measurable on 10 000 objects.
+    std::mem::forget(analysis);
+    code
 }
 
 fn run_compare(

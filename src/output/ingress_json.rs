@@ -14,10 +14,13 @@
 //! Why `verdicts` and `verdicts_by_origin`: most repositories have one frontend, and consumers written
 //! against the contract read `verdicts.chrome.stored` directly; several frontends stay possible.
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 
-use crate::analysis::ingress::{BrowserVerdict, IngressAnalysis, OriginVerdicts, PredictedAnswer};
-use crate::evidence::Location;
+use crate::analysis::ingress::{
+    BrowserVerdict, IngressAnalysis, IngressFinding, OriginVerdicts, PredictedAnswer, RouteVerdicts,
+};
+use crate::evidence::{InputError, Location};
 
 /// The schema id.
 pub const SCHEMA: &str = "crossjar.ingress.v1";
@@ -57,78 +60,96 @@ fn by_browser(o: &OriginVerdicts) -> Value {
     Value::Object(m)
 }
 
-/// The report as a JSON value.
-pub fn to_value(a: &IngressAnalysis, frontends: &[String]) -> Value {
-    let routes: Vec<Value> = a
-        .routes
-        .iter()
-        .map(|rv| {
-            let r = &rv.route;
-            json!({
-                "file": file(&r.location),
-                "line": r.location.line,
-                "column": r.location.column,
-                "object": r.object,
-                "host": r.host,
-                "path": r.path,
-                "controller": r.controller.name(),
-                "controller_version": r.controller_version.to_string(),
-                "tls": r.tls,
-                "set_cookie": r.affinity.iter().map(|c| c.set_cookie_line.clone()).collect::<Vec<_>>(),
-                "cors": r.cors.as_ref().map(|c| serde_json::to_value(c).unwrap_or(Value::Null)),
-                "verdicts": rv.origins.first().map(by_browser).unwrap_or_else(|| json!({})),
-                "verdicts_by_origin": rv.origins.iter().map(|o| json!({
-                    "origin": o.origin,
-                    "cross_site": o.cross_site,
-                    "url": o.url,
-                    "actual": answer(&o.actual),
-                    "preflight": answer(&o.preflight),
-                    "verdicts": by_browser(o),
-                })).collect::<Vec<_>>(),
-                "skipped": rv.skipped,
-            })
-        })
-        .collect();
-    let findings: Vec<Value> = a
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "rule": f.rule,
-                "severity": f.severity.as_str(),
-                "file": file(&f.location),
-                "line": f.location.line,
-                "column": f.location.column,
-                "message": f.message,
-                "fix": f.fix,
-            })
-        })
-        .collect();
-    let errors: Vec<Value> = a
-        .errors
-        .iter()
-        .map(|e| {
-            json!({
-                "file": file(&e.location),
-                "line": e.location.line,
-                "column": e.location.column,
-                "message": e.message,
-            })
-        })
-        .collect();
+fn route_value(rv: &RouteVerdicts) -> Value {
+    let r = &rv.route;
     json!({
-        "schema": SCHEMA,
-        "frontends": frontends,
-        "routes": routes,
-        "findings": findings,
-        "errors": errors,
+        "file": file(&r.location),
+        "line": r.location.line,
+        "column": r.location.column,
+        "object": r.object,
+        "host": r.host,
+        "path": r.path,
+        "controller": r.controller.name(),
+        "controller_version": r.controller_version.to_string(),
+        "tls": r.tls,
+        "set_cookie": r.affinity.iter().map(|c| c.set_cookie_line.clone()).collect::<Vec<_>>(),
+        "cors": r.cors.as_ref().map(|c| serde_json::to_value(c).unwrap_or(Value::Null)),
+        "verdicts": rv.origins.first().map(by_browser).unwrap_or_else(|| json!({})),
+        "verdicts_by_origin": rv.origins.iter().map(|o| json!({
+            "origin": o.origin,
+            "cross_site": o.cross_site,
+            "url": o.url,
+            "actual": answer(&o.actual),
+            "preflight": answer(&o.preflight),
+            "verdicts": by_browser(o),
+        })).collect::<Vec<_>>(),
+        "skipped": rv.skipped,
     })
 }
 
-/// Writes the report, pretty-printed, with a final newline.
+fn finding_value(f: &IngressFinding) -> Value {
+    json!({
+        "rule": f.rule,
+        "severity": f.severity.as_str(),
+        "file": file(&f.location),
+        "line": f.location.line,
+        "column": f.location.column,
+        "message": f.message,
+        "fix": f.fix,
+    })
+}
+
+fn error_value(e: &InputError) -> Value {
+    json!({
+        "file": file(&e.location),
+        "line": e.location.line,
+        "column": e.location.column,
+        "message": e.message,
+    })
+}
+
+/// The report as a JSON value.
+pub fn to_value(a: &IngressAnalysis, frontends: &[String]) -> Value {
+    json!({
+        "schema": SCHEMA,
+        "frontends": frontends,
+        "routes": a.routes.iter().map(route_value).collect::<Vec<_>>(),
+        "findings": a.findings.iter().map(finding_value).collect::<Vec<_>>(),
+        "errors": a.errors.iter().map(error_value).collect::<Vec<_>>(),
+    })
+}
+
+/// A sequence serialised item by item, so a report on 10 000 routes never exists as one JSON tree.
+struct LazySeq<F>(F);
+
+impl<F, I> Serialize for LazySeq<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Value>,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+struct Report<'a>(&'a IngressAnalysis, &'a [String]);
+
+impl Serialize for Report<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Keys in the order `to_value` prints them (sorted), so both give the same bytes.
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("errors", &LazySeq(|| self.0.errors.iter().map(error_value)))?;
+        m.serialize_entry("findings", &LazySeq(|| self.0.findings.iter().map(finding_value)))?;
+        m.serialize_entry("frontends", self.1)?;
+        m.serialize_entry("routes", &LazySeq(|| self.0.routes.iter().map(route_value)))?;
+        m.serialize_entry("schema", SCHEMA)?;
+        m.end()
+    }
+}
+
+/// Writes the report, pretty-printed, with a final newline; routes are serialised one at a time.
 pub fn write(out: &mut dyn std::io::Write, a: &IngressAnalysis, frontends: &[String]) -> std::io::Result<()> {
-    let v = to_value(a, frontends);
-    serde_json::to_writer_pretty(&mut *out, &v)?;
+    serde_json::to_writer_pretty(&mut *out, &Report(a, frontends))?;
     writeln!(out)
 }
 
