@@ -82,7 +82,7 @@ fn snippets(a: &IngressAnalysis) -> Snippets {
                 std::fs::read_to_string(&file).map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default();
             current = Some((file.clone(), lines));
         }
-        if let Some(text) = current.as_ref().and_then(|(_, l)| l.get(line - 1)) {
+        if let Some(text) = current.as_ref().and_then(|(_, l)| l.get(line.checked_sub(1)?)) {
             out.insert((file, line), text.trim_end().to_owned());
         }
     }
