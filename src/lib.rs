@@ -41,6 +41,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod evidence;
 pub mod input;
 pub mod model;

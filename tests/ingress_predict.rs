@@ -427,7 +427,7 @@ fn nginx_annotations_on_an_alb_ingress_are_dead() {
     let text = nginx_ingress(&format!("{P}/enable-cors: \"true\""), "/", true)
         .replace("ingressClassName: nginx", "ingressClassName: alb");
     let r = yaml(&text);
-    assert!(finding(&r, "annotations-for-other-controller").is_some());
+    assert!(finding(&r, "annotation-ignored").is_some());
     assert!(r.routes[0].cors.is_none());
 }
 
@@ -553,9 +553,9 @@ fn traefik_ingressroute_routes_and_cors_findings() {
 fn traefik_service_annotations_on_the_ingress_are_ignored() {
     let r = predict_fixture("traefik/wrong-object.yaml", &PredictOptions::default());
     assert!(r.routes[0].affinity.is_empty());
-    assert_eq!(finding(&r, "annotation-on-wrong-object").unwrap().severity, Severity::Error);
+    assert_eq!(finding(&r, "annotation-ignored").unwrap().severity, Severity::Error);
     let r = predict_fixture("traefik/service-sticky.yaml", &PredictOptions::default());
-    assert!(finding(&r, "annotation-on-wrong-object").is_none());
+    assert!(finding(&r, "annotation-ignored").is_none());
     assert_eq!(r.routes[0].affinity.len(), 1);
     assert!(r.routes[0].cors.as_ref().unwrap().vary_origin);
 }
@@ -568,7 +568,7 @@ fn gateway_api_envoy_gateway_cookie_and_cors() {
     assert_eq!(api.controller, Controller::GatewayApi);
     // Envoy: quoted value, Max-Age from absoluteTimeout (Permanent), Path = the PathPrefix, HttpOnly, nothing else.
     assert_eq!(api.affinity[0].set_cookie_line, "route=\"<base64-upstream>\"; Max-Age=3600; Path=/api; HttpOnly");
-    assert!(finding(&r, "session-persistence-experimental").is_some());
+    assert!(finding(&r, "gateway-api-experimental").is_some());
     let cors = api.cors.as_ref().unwrap();
     match &cors.allow_origins {
         AllowOrigins::List { origins } => assert_eq!(origins[1].matching, OriginMatch::AnyLabelsWildcard),
@@ -592,12 +592,12 @@ fn gateway_api_unsupported_features_by_implementation_and_version() {
     let r = predict_fixture("gateway-api/unsupported.yaml", &PredictOptions::default());
     assert!(r.routes[0].affinity.is_empty());
     assert!(r.routes[0].cors.is_none());
-    assert!(finding(&r, "session-persistence-unsupported").is_some());
-    assert!(finding(&r, "cors-filter-unsupported").is_some());
+    assert!(finding(&r, "unsupported-by-controller").is_some());
+    assert!(finding(&r, "unsupported-by-controller").is_some());
     let text = std::fs::read_to_string(fixture("gateway-api/session-and-cors.yaml")).unwrap();
     let r = yaml_with(&text, &opts_at("gateway-api@1.2"));
     assert!(r.routes[0].cors.is_none());
-    assert!(finding(&r, "cors-filter-unsupported").is_some());
+    assert!(finding(&r, "unsupported-by-controller").is_some());
 }
 
 #[test]
@@ -614,7 +614,7 @@ fn istio_cookie_attributes_from_1_28_only() {
     let r = yaml_with(&text, &opts_at("istio@1.27"));
     let c = &r.routes[0].affinity[0];
     assert_eq!(c.set_cookie_line, "route=\"<hash>\"; Max-Age=3600; Path=/; HttpOnly");
-    let f = finding(&r, "annotation-unsupported-version").unwrap();
+    let f = finding(&r, "unsupported-by-controller").unwrap();
     assert_eq!(f.location.line, Some(line_of(&text, "attributes:")));
     // No ttl: Envoy never generates the cookie.
     assert!(r.routes[1].affinity.is_empty());
@@ -640,7 +640,7 @@ fn alb_emits_awsalb_and_awsalbcors() {
     assert!(r.routes[0].cors.is_none());
     assert!(r.routes[0].notes.iter().any(|f| f.rule == "alb-sticky-needs-ip-target"));
     assert!(r.routes[0].notes.iter().any(|f| f.rule == "preflight-not-sticky"));
-    assert!(finding(&r, "annotations-for-other-controller").is_some());
+    assert!(finding(&r, "annotation-ignored").is_some());
     // Service annotations, ip targets, application cookie.
     assert!(r.routes[1].affinity.iter().all(|c| c.name == "AWSALBAPP"));
     assert!(!r.routes[1].notes.iter().any(|f| f.rule == "alb-sticky-needs-ip-target"));
@@ -673,7 +673,7 @@ fn same_yaml_on_traefiks_ingress_nginx_provider() {
         r.routes[0].affinity[0].set_cookie_line,
         format!("route={}; Path=/; HttpOnly", traefik::VALUE_PLACEHOLDER)
     );
-    assert!(finding(&r, "annotations-for-other-controller").is_none());
+    assert!(finding(&r, "annotation-ignored").is_none());
     let r = predict_fixture("ingress-nginx/seed-fixed.yaml", &opts);
     assert_eq!(
         r.routes[0].affinity[0].set_cookie_line,

@@ -6,6 +6,8 @@ pub mod diff;
 pub mod findings;
 pub mod headers;
 pub mod infer;
+pub mod ingress;
+pub mod ingress_compare;
 pub mod replay;
 pub mod report;
 pub mod rules;

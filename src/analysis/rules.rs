@@ -101,19 +101,50 @@ macro_rules! rules {
 }
 
 rules! {
+    "affinity-cookie-cross-site-blocked", Ingress, Error, "the predicted affinity cookie is not stored or not sent on a credentialed cross-site fetch() from a frontend";
+    "affinity-mode-balanced", Ingress, Info, "ingress-nginx affinity-mode is balanced (the default): scaling moves existing sessions";
+    "alb-sticky-needs-ip-target", Ingress, Warning, "AWS ALB stickiness with a target type other than ip";
+    "annotation-ignored", Ingress, Warning, "annotations on an object or controller that does not read them";
+    "annotation-not-string", Ingress, Error, "an annotation value that is not a string (number, boolean, null)";
     "capture-disagrees", Capture, Info, "the capture shows a cookie sent (or not) where the model says otherwise";
     "capture-sanitized", Capture, Warning, "the HAR has no Cookie or Set-Cookie headers at all: probably a sanitized export";
+    "cookie-max-age-zero", Ingress, Error, "the sticky cookie gets Max-Age=0 (or a negative value) and is deleted at once";
     "cookie-partitioned", Cookie, Info, "the cookie lives in a partition keyed by the top-level site";
+    "cookie-path-differs-from-ingress-nginx", Ingress, Info, "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";
     "cookie-rejected", Cookie, Warning, "a Set-Cookie is rejected (Secure over http, bad Domain, prefix, size, characters)";
     "cors-check-failed", Cors, Error, "a cross-origin response or its preflight fails the CORS check: the page cannot read it";
+    "cors-comma-separated-origins", Cors, Error, "several origins in one allow-list entry that the controller does not split";
     "cors-cookie-stored-unreadable", Cors, Info, "a credentialed response failed CORS but its Set-Cookie was stored";
+    "cors-left-to-backend", Cors, Info, "the proxy adds no CORS headers: the backend answers CORS and preflights, which reach any pod";
     "cors-misconfiguration", Security, Warning, "the CORS allow-list is exploitable or broken (reflection, null, http origins, regex mistakes, missing Vary)";
+    "cors-no-vary-origin", Cors, Info, "the proxy reflects the request Origin without Vary: Origin";
+    "cors-origin-not-allowed", Cors, Error, "a frontend origin is not in the proxy's CORS allow-list, so no Access-Control-Allow-Origin is sent";
+    "cors-origin-regex-unanchored", Security, Warning, "an allowed-origin regex searched anywhere in the Origin (no ^…$)";
+    "cors-reflects-any-origin", Security, Warning, "the proxy echoes any Origin with credentials allowed";
+    "cors-wildcard-literal", Cors, Warning, "a wildcard origin that Traefik's ingress-nginx provider compares literally";
+    "cors-wildcard-too-deep", Cors, Warning, "an ingress-nginx wildcard origin deeper than one label, or not in the first label";
+    "cors-wildcard-with-credentials", Cors, Error, "Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true";
+    "cors-without-enable-cors", Cors, Warning, "ingress-nginx cors-* annotations without enable-cors: \"true\"";
     "credentials-not-included", Cookie, Error, "a cross-origin request did not include credentials, so its Set-Cookie was ignored and no cookie was sent";
+    "duplicate-annotation", Ingress, Warning, "the same annotation key twice on one object";
+    "gateway-api-experimental", Ingress, Warning, "a Gateway API field that exists only in the experimental channel";
+    "ingress-controller-unknown", Ingress, Info, "no known ingress class or controller annotations: ingress-nginx is assumed";
+    "invalid-annotation-fallback", Ingress, Warning, "an invalid annotation value is ignored and the default used";
+    "istio-cookie-not-generated", Ingress, Warning, "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
     "preflight-not-sticky", Cookie, Info, "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
+    "reference-not-found", Ingress, Info, "a referenced middleware is not in the input, so its headers are not predicted";
+    "regex-cookie-path", Ingress, Error, "the sticky cookie's Path is the regex path as written";
     "samesite-blocks-cross-site", Cookie, Error, "a SameSite=Lax or Strict cookie is needed on cross-site requests";
+    "samesite-case-dropped", Ingress, Error, "a SameSite value in the wrong case that the controller silently drops";
     "samesite-none-insecure", Cookie, Error, "SameSite=None without Secure is rejected";
+    "samesite-none-without-secure", Ingress, Error, "SameSite=None on a sticky cookie that gets no Secure";
+    "samesite-rejected-by-crd", Ingress, Error, "Traefik's CRD rejects a capitalised sameSite value";
     "samesite-unspecified-cross-site", Cookie, Error, "a cookie without SameSite is used cross-site: Chrome treats it as Lax";
+    "secure-missing-tls-before-nginx", Ingress, Warning, "ingress-nginx writes no Secure because TLS ends before nginx";
+    "session-cookie-no-path", Ingress, Warning, "the gateway writes the session cookie without a Path";
     "third-party-cookie-blocked", Cookie, Warning, "third-party cookie blocking (Safari ITP, Chrome Incognito) stops the cookie";
+    "unsupported-by-controller", Ingress, Warning, "a setting this controller or version does not implement";
+    "yaml11-boolean", Ingress, Error, "an unquoted yes/no/on/off annotation value, a boolean in YAML 1.1";
 }
 
 /// The rule with this id.

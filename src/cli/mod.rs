@@ -4,6 +4,7 @@
 mod diff;
 mod har;
 mod headers;
+mod ingress;
 mod sanitize;
 pub mod serve;
 
@@ -52,6 +53,8 @@ enum Command {
     /// Compare two captures (before and after a fix): which cookies now reach which requests, per
     /// browser, and which findings went away or appeared.
     Diff(DiffArgs),
+    /// Predict the sticky cookie and CORS headers Kubernetes ingress manifests emit, and judge them per browser for each frontend origin.
+    Ingress(ingress::IngressArgs),
     /// List every rule.
     Rules,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -271,6 +274,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 }
             }
         }
+        Command::Ingress(args) => ingress::run(&args, &mut out),
         Command::Rules => {
             for r in RULES {
                 let _ =

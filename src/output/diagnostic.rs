@@ -60,6 +60,26 @@ pub fn from_findings(file: &str, findings: &[Finding]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Diagnostics of `crossjar ingress` findings, pointing at the YAML line and column.
+pub fn from_ingress(findings: &[crate::analysis::ingress::IngressFinding]) -> Vec<Diagnostic> {
+    findings
+        .iter()
+        .map(|f| {
+            let file = f.location.file.display().to_string();
+            Diagnostic {
+                rule: f.rule,
+                severity: f.severity,
+                message: f.message.clone(),
+                line: f.location.line.filter(|l| *l > 0),
+                column: f.location.column.filter(|c| *c > 0),
+                fingerprint: fingerprint(&[f.rule, &file, &f.message]),
+                fixes: f.fix.iter().cloned().collect(),
+                file,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::fingerprint;

@@ -3,6 +3,8 @@
 pub mod diagnostic;
 pub mod diff;
 pub mod github;
+pub mod ingress_json;
+pub mod ingress_text;
 pub mod json;
 pub mod junit;
 pub mod sarif;

@@ -290,7 +290,7 @@ pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, 
             .map(|a| a.key_node.location(file))
             .unwrap_or_else(|| o.node.location(file));
         report.findings.push(ConfigFinding {
-            rule: "annotations-for-other-controller",
+            rule: "annotation-ignored",
             severity: Severity::Warning,
             location: a,
             message: format!(

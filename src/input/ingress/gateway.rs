@@ -103,7 +103,7 @@ fn session_cookie(
         return None;
     }
     notes.push(ConfigFinding {
-        rule: "session-persistence-experimental",
+        rule: "gateway-api-experimental",
         severity: Severity::Warning,
         location: loc.clone(),
         message: "sessionPersistence exists only in the experimental-channel HTTPRoute CRD; with the standard CRDs installed the API server prunes it silently and there is no affinity".to_owned(),
@@ -113,7 +113,7 @@ fn session_cookie(
         Implementation::EnvoyGateway | Implementation::Kgateway => {}
         other => {
             notes.push(ConfigFinding {
-                rule: "session-persistence-unsupported",
+                rule: "unsupported-by-controller",
                 severity: Severity::Error,
                 location: loc,
                 message: format!(
@@ -193,7 +193,7 @@ fn cors_filter(
     let loc = f.location(file);
     if !version.at_least(1, 3, 0) {
         notes.push(ConfigFinding {
-            rule: "cors-filter-unsupported",
+            rule: "unsupported-by-controller",
             severity: Severity::Error,
             location: loc,
             message: format!(
@@ -205,7 +205,7 @@ fn cors_filter(
     }
     if !imp.supports_cors() {
         notes.push(ConfigFinding {
-            rule: "cors-filter-unsupported",
+            rule: "unsupported-by-controller",
             severity: Severity::Error,
             location: loc,
             message: format!("{} does not claim HTTPRouteCORS conformance; no CORS headers are predicted", imp.name()),
@@ -215,7 +215,7 @@ fn cors_filter(
     }
     if !version.at_least(1, 5, 0) {
         notes.push(ConfigFinding {
-            rule: "cors-filter-experimental",
+            rule: "gateway-api-experimental",
             severity: Severity::Info,
             location: f.location(file),
             message: format!(

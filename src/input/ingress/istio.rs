@@ -79,7 +79,7 @@ fn http_cookie(
             }
         } else {
             notes.push(ConfigFinding {
-                rule: "annotation-unsupported-version",
+                rule: "unsupported-by-controller",
                 severity: Severity::Error,
                 location: attrs.field_location(file),
                 message: format!("httpCookie.attributes needs Istio 1.28; {version} rejects or drops it, so the cookie has no SameSite or Secure"),

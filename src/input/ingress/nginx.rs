@@ -223,7 +223,7 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
         sources.push(cx.loc(a));
         if !cx.version.at_least(1, 4, 0) {
             cx.notes.push(ConfigFinding {
-                rule: "annotation-unsupported-version",
+                rule: "unsupported-by-controller",
                 severity: Severity::Warning,
                 location: cx.loc(a),
                 message: format!("`{}` needs ingress-nginx 1.4.0; {} ignores it", a.key, cx.version),

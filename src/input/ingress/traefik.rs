@@ -267,7 +267,7 @@ fn build_cookie(
 
 fn unsupported(l: &Location, field: &str, since: &str, version: ControllerVersion) -> ConfigFinding {
     ConfigFinding {
-        rule: "annotation-unsupported-version",
+        rule: "unsupported-by-controller",
         severity: Severity::Warning,
         location: l.clone(),
         message: format!("sticky cookie `{field}` needs Traefik {since}; {version} ignores it"),
@@ -435,7 +435,7 @@ pub(crate) fn predict_ingress(
 ) {
     if let Some(a) = ann.list.iter().find(|a| a.key.to_ascii_lowercase().starts_with(&format!("{PREFIX}/service."))) {
         route.notes.push(ConfigFinding {
-            rule: "annotation-on-wrong-object",
+            rule: "annotation-ignored",
             severity: Severity::Error,
             location: a.key_node.location(r.file),
             message: format!("`{}` is read from the Service, not the Ingress; on {} it is ignored", a.key, r.object),
@@ -593,7 +593,7 @@ pub(crate) fn predict_nginx_provider(
         for k in ["session-cookie-conditional-samesite-none", "session-cookie-change-on-failure"] {
             if let Some(a) = get(k) {
                 route.notes.push(ConfigFinding {
-                    rule: "nginx-annotation-unsupported",
+                    rule: "unsupported-by-controller",
                     severity: Severity::Warning,
                     location: ann.loc(a),
                     message: format!("Traefik's ingress-nginx provider does not support `{}`; it is ignored", a.key),
@@ -603,7 +603,7 @@ pub(crate) fn predict_nginx_provider(
         }
         if let Some(a) = get("affinity-mode").filter(|a| a.value == "balanced") {
             route.notes.push(ConfigFinding {
-                rule: "nginx-annotation-unsupported",
+                rule: "unsupported-by-controller",
                 severity: Severity::Info,
                 location: ann.loc(a),
                 message: "Traefik's ingress-nginx provider only has the persistent mode; `balanced` is ignored"

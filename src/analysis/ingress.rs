@@ -1,0 +1,767 @@
+//! Browser verdicts for predicted ingress emissions: for each route, each frontend origin and each
+//! browser profile, is the predicted affinity cookie stored from a credentialed `fetch()`, sent on the
+//! next one and on a WebSocket handshake, and does the CORS check pass for the actual request and its
+//! preflight.
+//!
+//! Why here and not in the reader: the reader (`input::ingress`) knows controllers, not browsers; the
+//! model knows browsers, not YAML. This module feeds the reader's predicted `Set-Cookie` line and CORS
+//! headers through the same jar and CORS check the HAR replay uses, so an ingress verdict and a capture
+//! verdict can never disagree about the browser.
+
+use regex_automata::meta::Regex;
+use regex_automata::util::syntax;
+use url::Url;
+
+use super::rules::Severity;
+use crate::evidence::{InputError, Location};
+use crate::input::ingress::{
+    AllowOrigins, ConfigFinding, CorsPolicy, IngressReport, IngressRoute, OriginMatch, OriginPattern, PredictedCookie,
+    Severity as ConfigSeverity,
+};
+use crate::model::cors::{evaluate, CorsError, CorsRequest, CorsResponse};
+use crate::model::cors_security::{check_pattern, AllowOriginPattern, IssueClass, RegexSemantics};
+use crate::model::http::{Header, Headers};
+use crate::model::jar::CookieJar;
+use crate::model::profile::Browser;
+use crate::model::reason::Exclusion;
+use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
+use crate::model::site::{registrable_domain, Origin};
+use crate::model::time::Timestamp;
+
+/// Every rule id this module emits itself (the reader's ids come on top; see [`CONFIG_RULES`]).
+pub const VERDICT_RULES: &[&str] = &[
+    "affinity-cookie-cross-site-blocked",
+    "cors-origin-not-allowed",
+    "cors-check-failed",
+    "cors-left-to-backend",
+    "cors-misconfiguration",
+];
+
+/// Every rule id the ingress reader (`input::ingress`) can emit as a [`ConfigFinding`]; kept here so a
+/// test can check each is registered in [`super::rules::RULES`] with a documentation page.
+pub const CONFIG_RULES: &[&str] = &[
+    "affinity-mode-balanced",
+    "alb-sticky-needs-ip-target",
+    "annotation-ignored",
+    "annotation-not-string",
+    "yaml11-boolean",
+    "cookie-max-age-zero",
+    "cookie-path-differs-from-ingress-nginx",
+    "cors-comma-separated-origins",
+    "cors-no-vary-origin",
+    "cors-origin-regex-unanchored",
+    "cors-reflects-any-origin",
+    "cors-wildcard-literal",
+    "cors-wildcard-too-deep",
+    "cors-wildcard-with-credentials",
+    "cors-without-enable-cors",
+    "duplicate-annotation",
+    "gateway-api-experimental",
+    "ingress-controller-unknown",
+    "invalid-annotation-fallback",
+    "istio-cookie-not-generated",
+    "preflight-not-sticky",
+    "reference-not-found",
+    "regex-cookie-path",
+    "samesite-case-dropped",
+    "samesite-none-without-secure",
+    "samesite-rejected-by-crd",
+    "secure-missing-tls-before-nginx",
+    "session-cookie-no-path",
+    "unsupported-by-controller",
+];
+
+/// What the verdicts depend on besides the manifests.
+#[derive(Clone, Debug)]
+pub struct IngressAnalysisOptions {
+    /// The frontend origins that call these hosts (`--from`, `crossjar.toml`).
+    pub frontends: Vec<Origin>,
+    /// Browser profiles to judge with.
+    pub browsers: Vec<Browser>,
+    /// TLS ends at a load balancer in front of the proxy (`--tls-terminates-at lb`): the browser still
+    /// speaks `https` even though the proxy sees plain HTTP, so requests are modelled as `https://`.
+    pub tls_at_lb: bool,
+    /// The instant requests are modelled at (the reader's issue time, so `Expires` lines agree).
+    pub now: Timestamp,
+}
+
+/// The CORS answer the proxy gives one origin, as headers a browser would see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PredictedAnswer {
+    /// Who answers: `ingress` (the proxy itself) or `backend` (passed through; crossjar cannot know the
+    /// backend's headers, so no verdict is derived from them).
+    pub answered_by: &'static str,
+    /// Status, when the proxy answers.
+    pub status: Option<u16>,
+    /// CORS headers the proxy adds (empty when none).
+    pub headers: Vec<Header>,
+}
+
+/// One browser's verdict on a route for one frontend origin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrowserVerdict {
+    /// The profile.
+    pub browser: Browser,
+    /// The affinity cookie is stored from a credentialed `fetch()` (`None`: the route writes no cookie).
+    pub stored: Option<bool>,
+    /// It is sent on the next credentialed `fetch()`.
+    pub sent: Option<bool>,
+    /// It is sent on a WebSocket handshake to the same URL.
+    pub websocket_sent: Option<bool>,
+    /// The CORS check passes for an actual credentialed request (`None`: the backend decides).
+    pub cors_ok: Option<bool>,
+    /// The CORS check passes for a preflighted credentialed request (`None`: the backend answers).
+    pub preflight_ok: Option<bool>,
+    /// Every reason, DevTools names where DevTools has one (`set:`, `send:`, `websocket:`, `cors:`,
+    /// `preflight:` prefixes say which step).
+    pub reasons: Vec<String>,
+}
+
+/// Verdicts for one frontend origin on one route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OriginVerdicts {
+    /// The frontend origin, serialised.
+    pub origin: String,
+    /// The frontend is cross-site to the route's host (different registrable domain or scheme).
+    pub cross_site: bool,
+    /// The URL modelled (`https://HOST/PATH`).
+    pub url: String,
+    /// The proxy's answer to an actual request from this origin (`None`: no CORS at the proxy).
+    pub actual: Option<PredictedAnswer>,
+    /// The proxy's answer to a preflight from this origin.
+    pub preflight: Option<PredictedAnswer>,
+    /// Per browser profile.
+    pub browsers: Vec<BrowserVerdict>,
+}
+
+/// One route with its verdicts.
+#[derive(Clone, Debug)]
+pub struct RouteVerdicts {
+    /// What the reader predicted.
+    pub route: IngressRoute,
+    /// Per frontend origin (empty when the route has no host to model a URL for).
+    pub origins: Vec<OriginVerdicts>,
+    /// Why there are no verdicts, if there are none.
+    pub skipped: Option<String>,
+}
+
+/// A finding, from one rule, at a YAML location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IngressFinding {
+    /// Rule id (registered in [`super::rules::RULES`]).
+    pub rule: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// The annotation or field that causes it.
+    pub location: Location,
+    /// One line naming the cookie or header, the origin and the reason.
+    pub message: String,
+    /// What to change.
+    pub fix: Option<String>,
+}
+
+/// Everything `crossjar ingress` reports.
+#[derive(Clone, Debug, Default)]
+pub struct IngressAnalysis {
+    /// Routes in input order.
+    pub routes: Vec<RouteVerdicts>,
+    /// Findings: the reader's config findings and the verdict findings, in input order.
+    pub findings: Vec<IngressFinding>,
+    /// Inputs that could not be read.
+    pub errors: Vec<InputError>,
+}
+
+impl IngressAnalysis {
+    /// The worst severity among the findings.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+fn config_severity(s: ConfigSeverity) -> Severity {
+    match s {
+        ConfigSeverity::Error => Severity::Error,
+        ConfigSeverity::Warning => Severity::Warning,
+        _ => Severity::Info,
+    }
+}
+
+fn from_config(f: &ConfigFinding) -> IngressFinding {
+    IngressFinding {
+        rule: f.rule,
+        severity: config_severity(f.severity),
+        location: f.location.clone(),
+        message: f.message.clone(),
+        fix: f.fix.clone(),
+    }
+}
+
+/// Judges every route of `report` for every frontend and browser. Takes the report by value: the
+/// routes move into the analysis (10 000 Ingress objects make cloning them a visible cost).
+pub fn analyse(report: IngressReport, opts: &IngressAnalysisOptions) -> IngressAnalysis {
+    let mut out = IngressAnalysis { errors: report.errors, ..IngressAnalysis::default() };
+    out.findings.extend(report.findings.iter().map(from_config));
+    out.routes.reserve(report.routes.len());
+    for route in report.routes {
+        out.findings.extend(route.notes.iter().map(from_config));
+        let rv = analyse_route(route, opts, &mut out.findings);
+        out.routes.push(rv);
+    }
+    out
+}
+
+/// The first literal stretch of a path (up to any regex metacharacter), so a request URL can be built
+/// for regex and wildcard paths.
+fn literal_path(path: &str) -> String {
+    let end = path.find(['(', ')', '[', ']', '*', '+', '?', '$', '^', '|', '{', '}', '\\']).unwrap_or(path.len());
+    let p = &path[..end];
+    if p.starts_with('/') {
+        p.to_owned()
+    } else {
+        format!("/{p}")
+    }
+}
+
+fn analyse_route(
+    route: IngressRoute,
+    opts: &IngressAnalysisOptions,
+    findings: &mut Vec<IngressFinding>,
+) -> RouteVerdicts {
+    let mut rv = RouteVerdicts { route, origins: Vec::new(), skipped: None };
+    judge_route(&mut rv, opts, findings);
+    rv
+}
+
+fn judge_route(rv: &mut RouteVerdicts, opts: &IngressAnalysisOptions, findings: &mut Vec<IngressFinding>) {
+    let route = &rv.route;
+    security_findings(route, findings);
+    let Some(host) = route.host.as_deref() else {
+        rv.skipped = Some("the route matches every host; verdicts need a host name".to_owned());
+        return;
+    };
+    let host = host.replacen('*', "wildcard", 1);
+    let https = route.tls || opts.tls_at_lb;
+    let scheme = if https { "https" } else { "http" };
+    let url = match Url::parse(&format!("{scheme}://{host}{}", literal_path(&route.path))) {
+        Ok(u) => u,
+        Err(e) => {
+            rv.skipped = Some(format!("host `{host}` and path `{}` make no URL ({e})", route.path));
+            return;
+        }
+    };
+    for origin in &opts.frontends {
+        let ov = judge_origin(route, &url, origin, opts);
+        origin_findings(route, &ov, findings);
+        rv.origins.push(ov);
+    }
+    let cross_origin: Vec<&str> =
+        rv.origins.iter().filter(|o| o.url_origin_differs()).map(|o| o.origin.as_str()).collect();
+    if route.cors.is_none() && !cross_origin.is_empty() {
+        findings.push(IngressFinding {
+            rule: "cors-left-to-backend",
+            severity: Severity::Info,
+            location: route.location.clone(),
+            message: format!(
+                "{}: the {} proxy adds no CORS headers, so the backend must answer {} (actual requests and preflights; preflights reach any pod)",
+                route_name(route),
+                route.controller,
+                cross_origin.join(", ")
+            ),
+            fix: Some("make every pod answer CORS statelessly, or configure CORS at the proxy".to_owned()),
+        });
+    }
+}
+
+fn is_cross_site(origin: &Origin, url: &Url) -> bool {
+    let target = Origin::of_url(url);
+    if origin.scheme() != target.scheme() {
+        return true;
+    }
+    let dom = |o: &Origin| {
+        o.host().map(|h| {
+            let h = h.to_string();
+            registrable_domain(&h).map(str::to_owned).unwrap_or(h).to_ascii_lowercase()
+        })
+    };
+    dom(origin) != dom(&target)
+}
+
+fn judge_origin(route: &IngressRoute, url: &Url, origin: &Origin, opts: &IngressAnalysisOptions) -> OriginVerdicts {
+    let origin_s = origin.serialize();
+    let (actual, preflight) = match &route.cors {
+        Some(p) => {
+            let (a, pf) = predicted_answers(p, &origin_s);
+            (Some(a), Some(pf))
+        }
+        None => (None, None),
+    };
+    let cookies: Vec<&PredictedCookie> = route.affinity.iter().filter(|c| c.condition.is_none()).collect();
+    let mut browsers = Vec::new();
+    for &b in &opts.browsers {
+        let mut v = BrowserVerdict {
+            browser: b,
+            stored: None,
+            sent: None,
+            websocket_sent: None,
+            cors_ok: None,
+            preflight_ok: None,
+            reasons: Vec::new(),
+        };
+        if !cookies.is_empty() {
+            let (mut st, mut se, mut ws) = (false, false, false);
+            for c in &cookies {
+                let r = judge_cookie(c, url, origin, b, opts.now);
+                st |= r.0;
+                se |= r.1;
+                ws |= r.2;
+                for reason in r.3 {
+                    let line = if cookies.len() > 1 { format!("{}: {reason}", c.name) } else { reason };
+                    if !v.reasons.contains(&line) {
+                        v.reasons.push(line);
+                    }
+                }
+            }
+            v.stored = Some(st);
+            v.sent = Some(se);
+            v.websocket_sent = Some(ws);
+        }
+        if let (Some(a), Some(pf)) = (&actual, &preflight) {
+            judge_cors(url, origin, a, pf, b, &mut v);
+        }
+        browsers.push(v);
+    }
+    OriginVerdicts {
+        origin: origin_s,
+        cross_site: is_cross_site(origin, url),
+        url: url.to_string(),
+        actual,
+        preflight,
+        browsers,
+    }
+}
+
+/// (stored, sent, websocket_sent, reasons) for one cookie line.
+fn judge_cookie(
+    c: &PredictedCookie,
+    url: &Url,
+    origin: &Origin,
+    b: Browser,
+    now: Timestamp,
+) -> (bool, bool, bool, Vec<String>) {
+    let mut reasons = Vec::new();
+    let mut jar = CookieJar::new(b);
+    let fetch = RequestContext::new(RequestKind::Fetch, "GET", url.clone(), Some(origin.clone()), now)
+        .with_credentials(CredentialsMode::Include);
+    let set = jar.set_from_response(&c.set_cookie_line, &fetch);
+    for e in set.status.exclusions() {
+        reasons.push(format!("set: {e}"));
+    }
+    if set.deleted || (!set.stored && set.status.is_included()) {
+        reasons
+            .push("set: expired on arrival (Max-Age/Expires not in the future), so the cookie is deleted".to_owned());
+    }
+    let included = |r: &crate::model::jar::Retrieval| r.included.iter().any(|a| a.cookie.name == c.name);
+    let excluded_reasons = |r: &crate::model::jar::Retrieval, step: &str, out: &mut Vec<String>| {
+        for a in r.excluded.iter().filter(|a| a.cookie.name == c.name) {
+            for e in a.status.exclusions() {
+                out.push(format!("{step}: {e}"));
+            }
+        }
+    };
+    let next = jar.retrieve(&fetch);
+    let sent = included(&next);
+    excluded_reasons(&next, "send", &mut reasons);
+    let mut ws_url = url.clone();
+    let _ = ws_url.set_scheme(if url.scheme() == "https" { "wss" } else { "ws" });
+    let ws_ctx = RequestContext::new(RequestKind::WebSocket, "GET", ws_url, Some(origin.clone()), now);
+    let ws = jar.retrieve(&ws_ctx);
+    let ws_sent = included(&ws);
+    excluded_reasons(&ws, "websocket", &mut reasons);
+    if set.stored && !sent && !reasons.iter().any(|r| r.starts_with("send:")) {
+        reasons.push(format!("send: not sent to {}", url.path()));
+    }
+    (set.stored, sent, ws_sent, reasons)
+}
+
+fn judge_cors(
+    url: &Url,
+    origin: &Origin,
+    actual: &PredictedAnswer,
+    preflight: &PredictedAnswer,
+    b: Browser,
+    v: &mut BrowserVerdict,
+) {
+    let actual_resp = CorsResponse::new(200, Headers(actual.headers.clone()));
+    let simple = CorsRequest::new(origin.clone(), url.clone(), "GET").with_credentials(CredentialsMode::Include);
+    let verdict = evaluate(&simple, None, std::slice::from_ref(&actual_resp), b);
+    v.cors_ok = Some(verdict.ok);
+    for e in verdict.errors() {
+        v.reasons.push(format!("cors: {}", e.error.as_str()));
+    }
+    if preflight.answered_by == "ingress" {
+        let pf_resp = CorsResponse::new(preflight.status.unwrap_or(200), Headers(preflight.headers.clone()));
+        let req = CorsRequest::new(origin.clone(), url.clone(), "POST")
+            .with_credentials(CredentialsMode::Include)
+            .with_header("Content-Type", "application/json");
+        let verdict = evaluate(&req, Some(&pf_resp), std::slice::from_ref(&actual_resp), b);
+        v.preflight_ok = Some(verdict.ok);
+        if let Some(p) = &verdict.preflight {
+            for e in &p.errors {
+                v.reasons.push(format!("preflight: {}", e.error.as_str()));
+            }
+        }
+    } else {
+        v.reasons.push("preflight: answered by the backend (passed through by the proxy)".to_owned());
+    }
+}
+
+/// Whether the proxy's matcher accepts `origin` for this entry.
+pub fn origin_matches(p: &OriginPattern, origin: &str) -> bool {
+    let pat = p.pattern.as_str();
+    match p.matching {
+        OriginMatch::Exact => pat == origin,
+        OriginMatch::ExactCaseInsensitive => pat.eq_ignore_ascii_case(origin),
+        OriginMatch::OneLabelWildcard | OriginMatch::AnyLabelsWildcard => {
+            let Some((prefix, suffix)) = pat.split_once('*') else {
+                return pat.eq_ignore_ascii_case(origin);
+            };
+            let lower = origin.to_ascii_lowercase();
+            let (prefix, suffix) = (prefix.to_ascii_lowercase(), suffix.to_ascii_lowercase());
+            if lower.len() < prefix.len() + suffix.len() || !lower.starts_with(&prefix) || !lower.ends_with(&suffix) {
+                return false;
+            }
+            let middle = &lower[prefix.len()..lower.len() - suffix.len()];
+            let one_label = p.matching == OriginMatch::OneLabelWildcard;
+            !middle.is_empty()
+                && !middle.starts_with('.')
+                && !middle.ends_with('.')
+                && middle.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || (!one_label && c == '.'))
+        }
+        OriginMatch::RegexAnchored | OriginMatch::RegexUnanchored => {
+            let full = if p.matching == OriginMatch::RegexAnchored { format!("^(?:{pat})$") } else { pat.to_owned() };
+            match Regex::builder().syntax(syntax::Config::new().utf8(true)).build(&full) {
+                Ok(re) => re.is_match(origin),
+                Err(_) => false,
+            }
+        }
+        OriginMatch::Prefix => origin.starts_with(pat),
+    }
+}
+
+/// The CORS answers (actual, preflight) the proxy gives `origin`.
+pub fn predicted_answers(p: &CorsPolicy, origin: &str) -> (PredictedAnswer, PredictedAnswer) {
+    let acao = match &p.allow_origins {
+        AllowOrigins::Any => Some("*".to_owned()),
+        AllowOrigins::Reflect => Some(origin.to_owned()),
+        AllowOrigins::List { origins } => origins.iter().any(|o| origin_matches(o, origin)).then(|| origin.to_owned()),
+        _ => None,
+    };
+    let matched = acao.is_some();
+    let mut common = Vec::new();
+    if let Some(v) = &acao {
+        common.push(Header::new("Access-Control-Allow-Origin", v.clone()));
+        if p.allow_credentials {
+            common.push(Header::new("Access-Control-Allow-Credentials", "true"));
+        }
+    }
+    let mut actual = common.clone();
+    if matched {
+        if let Some(e) = &p.expose_headers {
+            actual.push(Header::new("Access-Control-Expose-Headers", e.clone()));
+        }
+        if p.vary_origin {
+            actual.push(Header::new("Vary", "Origin"));
+        }
+    }
+    let mut pre = common;
+    if matched {
+        if let Some(m) = &p.allow_methods {
+            pre.push(Header::new("Access-Control-Allow-Methods", m.clone()));
+        }
+        if let Some(h) = &p.allow_headers {
+            pre.push(Header::new("Access-Control-Allow-Headers", h.clone()));
+        }
+        if let Some(a) = p.max_age {
+            pre.push(Header::new("Access-Control-Max-Age", a.to_string()));
+        }
+        if p.vary_origin {
+            pre.push(Header::new("Vary", "Origin"));
+        }
+    }
+    let actual = PredictedAnswer { answered_by: "backend", status: None, headers: actual };
+    let preflight = if p.answers_preflight && (matched || !p.unmatched_preflight_forwarded) {
+        PredictedAnswer { answered_by: "ingress", status: Some(p.preflight_status.unwrap_or(200)), headers: pre }
+    } else {
+        PredictedAnswer { answered_by: "backend", status: None, headers: pre }
+    };
+    (actual, preflight)
+}
+
+fn security_pattern(o: &OriginPattern) -> AllowOriginPattern {
+    match o.matching {
+        OriginMatch::OneLabelWildcard | OriginMatch::AnyLabelsWildcard => {
+            AllowOriginPattern::Wildcard(o.pattern.clone())
+        }
+        OriginMatch::RegexAnchored => AllowOriginPattern::Regex {
+            pattern: o.pattern.clone(),
+            semantics: RegexSemantics::FullMatch,
+            case_insensitive: false,
+        },
+        OriginMatch::RegexUnanchored => AllowOriginPattern::Regex {
+            pattern: o.pattern.clone(),
+            semantics: RegexSemantics::Search,
+            case_insensitive: false,
+        },
+        OriginMatch::Prefix => AllowOriginPattern::Regex {
+            pattern: format!("^{}", regex_escape(&o.pattern)),
+            semantics: RegexSemantics::Search,
+            case_insensitive: false,
+        },
+        _ => AllowOriginPattern::Exact(o.pattern.clone()),
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The reader's rule that already reports an issue class, so the security check does not repeat it.
+fn covered_by(class: IssueClass) -> Option<&'static str> {
+    Some(match class {
+        IssueClass::WildcardWithCredentials => "cors-wildcard-with-credentials",
+        IssueClass::CommaSeparatedOrigins => "cors-comma-separated-origins",
+        IssueClass::MissingVaryOrigin => "cors-no-vary-origin",
+        IssueClass::UnanchoredPattern => "cors-origin-regex-unanchored",
+        IssueClass::OriginReflected => "cors-reflects-any-origin",
+        IssueClass::WildcardSubdomain => "cors-wildcard-too-deep",
+        _ => return None,
+    })
+}
+
+fn security_findings(route: &IngressRoute, findings: &mut Vec<IngressFinding>) {
+    let Some(p) = &route.cors else { return };
+    let loc = p.source_locations.last().cloned().unwrap_or_else(|| route.location.clone());
+    let patterns: Vec<AllowOriginPattern> = match &p.allow_origins {
+        AllowOrigins::List { origins } => origins.iter().map(security_pattern).collect(),
+        _ => return,
+    };
+    for pat in patterns {
+        for issue in check_pattern(&pat, route.tls, p.allow_credentials) {
+            if covered_by(issue.class).is_some_and(|r| route.notes.iter().any(|n| n.rule == r)) {
+                continue;
+            }
+            let severity = match issue.severity {
+                crate::model::cors_security::Severity::High | crate::model::cors_security::Severity::Medium => {
+                    Severity::Warning
+                }
+                _ => Severity::Info,
+            };
+            let finding = IngressFinding {
+                rule: "cors-misconfiguration",
+                severity,
+                location: loc.clone(),
+                message: format!("{}: allowed origin {}: {}", route_name(route), describe(&pat), issue.message),
+                fix: Some(
+                    "list exact origins (`https://app.example`), anchor regexes with `^…$` and escape dots".to_owned(),
+                ),
+            };
+            if !findings.contains(&finding) {
+                findings.push(finding);
+            }
+        }
+    }
+}
+
+fn describe(p: &AllowOriginPattern) -> String {
+    match p {
+        AllowOriginPattern::Exact(s) | AllowOriginPattern::Wildcard(s) => format!("`{s}`"),
+        AllowOriginPattern::Regex { pattern, .. } => format!("regex `{pattern}`"),
+    }
+}
+
+/// `host/path` for messages.
+pub fn route_name(route: &IngressRoute) -> String {
+    format!("{}{}", route.host.as_deref().unwrap_or("*"), route.path)
+}
+
+fn browsers_list(bs: &[Browser]) -> String {
+    bs.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The annotation or field to change for a cookie that must work cross-site, per controller.
+fn cookie_fix(route: &IngressRoute) -> String {
+    use crate::input::ingress::Controller;
+    match route.controller {
+        Controller::IngressNginx => "`nginx.ingress.kubernetes.io/session-cookie-samesite: \"None\"` (exactly `None`) and `nginx.ingress.kubernetes.io/session-cookie-secure: \"true\"`; keep `session-cookie-path` a plain prefix".to_owned(),
+        Controller::Traefik => "sticky cookie `sameSite: none` and `secure: true` (Service annotations `traefik.ingress.kubernetes.io/service.sticky.cookie.samesite`/`.secure`, or the IngressRoute `sticky.cookie`)".to_owned(),
+        Controller::Istio => "Istio 1.28+: `httpCookie.attributes: [{name: SameSite, value: None}, {name: Secure}]`".to_owned(),
+        Controller::AwsAlb => "rely on the `AWSALBCORS` twin over an HTTPS listener, or use an application cookie with `SameSite=None; Secure`".to_owned(),
+        Controller::GatewayApi => "sessionPersistence has no SameSite field: use the implementation's own policy, or serve the API same-site with the frontend".to_owned(),
+        _ => "the affinity cookie needs `SameSite=None; Secure` (or serve the API same-site with the frontend)".to_owned(),
+    }
+}
+
+fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec<IngressFinding>) {
+    let name = route_name(route);
+    // Cookie: only cross-site frontends need SameSite=None; a same-site frontend gets no such advice.
+    if ov.cross_site && !route.affinity.is_empty() {
+        let failing: Vec<&BrowserVerdict> =
+            ov.browsers.iter().filter(|v| v.stored == Some(false) || v.sent == Some(false)).collect();
+        if !failing.is_empty() {
+            let cookie = &route.affinity[0];
+            let loc = cookie.source_locations.first().cloned().unwrap_or_else(|| route.location.clone());
+            // Only third-party blocking (Safari ITP, Chrome with 3PC blocked) left: the ingress cannot fix it.
+            let only_3pc = failing.iter().all(|v| {
+                v.reasons.iter().all(|r| {
+                    [Exclusion::ThirdPartyBlockedByItp, Exclusion::UserPreferences, Exclusion::ThirdPartyPhaseout]
+                        .iter()
+                        .any(|e| r.ends_with(e.as_str()))
+                })
+            });
+            let mut reasons: Vec<&str> = failing
+                .iter()
+                .flat_map(|v| v.reasons.iter())
+                .filter(|r| !r.starts_with("cors:") && !r.starts_with("preflight:"))
+                .map(String::as_str)
+                .collect();
+            reasons.sort_unstable();
+            reasons.dedup();
+            let bs: Vec<Browser> = failing.iter().map(|v| v.browser).collect();
+            let (severity, fix) = if only_3pc {
+                (
+                    Severity::Warning,
+                    "nothing in the ingress fixes third-party cookie blocking: serve the API same-site with the frontend (e.g. api.<frontend domain>), or use a partitioned cookie where the controller can write one".to_owned(),
+                )
+            } else {
+                (Severity::Error, cookie_fix(route))
+            };
+            findings.push(IngressFinding {
+                rule: "affinity-cookie-cross-site-blocked",
+                severity,
+                location: loc,
+                message: format!(
+                    "affinity cookie `{}` on {name} is not kept for credentialed fetch() from {} in {}: {}",
+                    cookie.name,
+                    ov.origin,
+                    browsers_list(&bs),
+                    reasons.join(", ")
+                ),
+                fix: Some(fix),
+            });
+        }
+    }
+    let Some(policy) = &route.cors else { return };
+    let loc = policy.source_locations.last().cloned().unwrap_or_else(|| route.location.clone());
+    let errs = |prefix: &str| -> Vec<(Browser, String)> {
+        ov.browsers
+            .iter()
+            .flat_map(|v| {
+                v.reasons.iter().filter_map(move |r| r.strip_prefix(prefix).map(|e| (v.browser, e.to_owned())))
+            })
+            .filter(|(_, e)| CorsError::parse(e).is_some())
+            .collect()
+    };
+    let mut all = errs("cors: ");
+    all.extend(errs("preflight: "));
+    if all.is_empty() {
+        return;
+    }
+    let mut names: Vec<String> = all.iter().map(|(_, e)| e.clone()).collect();
+    names.sort();
+    names.dedup();
+    let bs: Vec<Browser> = ov.browsers.iter().map(|v| v.browser).filter(|b| all.iter().any(|(x, _)| x == b)).collect();
+    let not_allowed = names.iter().any(|n| n.contains("MissingAllowOriginHeader") || n.contains("AllowOriginMismatch"));
+    // The reader already reports `*` with credentials at the annotation; do not say it twice.
+    if route.notes.iter().any(|n| n.rule == "cors-wildcard-with-credentials")
+        && names.iter().all(|n| n.contains("WildcardOriginNotAllowed"))
+    {
+        return;
+    }
+    let preflight_only = all.iter().all(|(_, e)| e.starts_with("Preflight") || e.contains("Preflight"));
+    let modelled = if names.iter().any(|n| n.contains("DisallowedByPreflightResponse")) {
+        " (the preflighted request modelled is a POST with `Content-Type: application/json`)"
+    } else {
+        ""
+    };
+    let (rule, msg, fix) = if not_allowed {
+        (
+            "cors-origin-not-allowed",
+            format!("{name}: origin {} is not in the allowed origins, so the proxy sends no Access-Control-Allow-Origin and the credentialed read fails", ov.origin),
+            format!("add `{}` to the allowed origins", ov.origin),
+        )
+    } else {
+        (
+            "cors-check-failed",
+            format!(
+                "{name}: a credentialed {}fetch() from {} fails the CORS check{modelled}",
+                if preflight_only { "preflighted " } else { "" },
+                ov.origin
+            ),
+            if names.iter().any(|n| n.contains("Wildcard")) {
+                format!("allow the exact origin `{}` instead of `*`", ov.origin)
+            } else if !modelled.is_empty() {
+                "list the request headers the frontend sends (e.g. `Content-Type`) in the allowed headers".to_owned()
+            } else {
+                "see the reasons; the predicted headers are listed under the route".to_owned()
+            },
+        )
+    };
+    findings.push(IngressFinding {
+        rule,
+        severity: Severity::Error,
+        location: loc,
+        message: format!("{msg} in {}: {}", browsers_list(&bs), names.join(", ")),
+        fix: Some(fix),
+    });
+}
+
+impl OriginVerdicts {
+    fn url_origin_differs(&self) -> bool {
+        Url::parse(&self.url).map(|u| Origin::of_url(&u).serialize() != self.origin).unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pat(p: &str, m: OriginMatch) -> OriginPattern {
+        OriginPattern { pattern: p.to_owned(), matching: m }
+    }
+
+    #[test]
+    fn one_label_wildcards_match_exactly_one_label() {
+        let p = pat("https://*.example.com", OriginMatch::OneLabelWildcard);
+        assert!(origin_matches(&p, "https://app.example.com"));
+        assert!(origin_matches(&p, "https://APP.Example.com"));
+        assert!(!origin_matches(&p, "https://a.b.example.com"));
+        assert!(!origin_matches(&p, "https://example.com"));
+        assert!(!origin_matches(&p, "https://evil-example.com"));
+        let any = pat("https://*.example.com", OriginMatch::AnyLabelsWildcard);
+        assert!(origin_matches(&any, "https://a.b.example.com"));
+    }
+
+    #[test]
+    fn regexes_follow_their_anchoring() {
+        let un = pat(r"https://app\.example\.com", OriginMatch::RegexUnanchored);
+        assert!(origin_matches(&un, "https://app.example.com.evil.net"));
+        let an = pat(r"https://app\.example\.com", OriginMatch::RegexAnchored);
+        assert!(!origin_matches(&an, "https://app.example.com.evil.net"));
+        assert!(origin_matches(&an, "https://app.example.com"));
+        assert!(!origin_matches(&pat("(", OriginMatch::RegexAnchored), "("));
+    }
+
+    #[test]
+    fn literal_paths_stop_at_regex_characters() {
+        assert_eq!(literal_path("/api(/|$)(.*)"), "/api");
+        assert_eq!(literal_path("/"), "/");
+        assert_eq!(literal_path("foo"), "/foo");
+    }
+}
