@@ -1,16 +1,34 @@
 //! `crossjar.toml`: repository settings, found by walking up from the working directory.
 //!
-//! Today it holds only the frontend origins that call the APIs (`[origins] frontends = [...]`), used by
-//! `crossjar ingress` when no `--from` is given. Issue #6 adds further sections here (per-rule severity
-//! overrides, ignores with a required reason, a baseline file, cookies meant to be cross-site).
+//! ```toml
+//! [origins]
+//! frontends = ["https://kontext.build"]       # the pages that call the APIs (crossjar ingress)
 //!
-//! Why a hand-written reader: the subset is one table with string arrays, and a full TOML crate would be
+//! [cookies]
+//! cross_site = ["route"]                      # meant for cross-site use: always reported on
+//!
+//! [severity]
+//! cookie-partitioned = "warning"              # error | warning | info | off
+//!
+//! [[ignore]]
+//! rule = "capture-disagrees"
+//! cookie = "_ga"                              # optional: cookie, host, file
+//! reason = "analytics cookie, not ours"       # required
+//!
+//! [baseline]
+//! file = ".crossjar-baseline"                 # findings known before; CI fails only on new ones
+//! ```
+//!
+//! Why a hand-written reader: the subset is tables of strings and string arrays, and a full TOML crate would be
 //! the largest dependency for the smallest feature. The reader accepts the TOML syntax of that subset
 //! (tables, `key = "string"`, `key = ["a", "b"]` over several lines, comments) and ignores unknown
 //! sections and keys so later sections never break older binaries; anything it cannot read in a section
 //! it knows is an error naming the line.
 
 use std::path::{Path, PathBuf};
+
+use crate::analysis::policy::{Ignore, Level, Policy};
+use crate::analysis::rules::Severity;
 
 /// The file name looked for.
 pub const FILE_NAME: &str = "crossjar.toml";
@@ -22,6 +40,20 @@ pub struct Config {
     pub path: PathBuf,
     /// `[origins] frontends`: origins of the pages that call the APIs.
     pub frontends: Vec<String>,
+    /// `[cookies] cross_site`: cookies meant for cross-site use (always in focus; never advised to be
+    /// `Strict` or `Lax`).
+    pub cross_site_cookies: Vec<String>,
+    /// `[severity]` (`rule-id = "error" | "warning" | "info" | "off"`), `[[ignore]]` tables (`rule`,
+    /// optional `cookie`, `host`, `file`, and a required `reason`), and `[baseline] file`.
+    pub policy: Policy,
+    /// `[baseline] file`, resolved against the config file's folder.
+    pub baseline_file: Option<PathBuf>,
+}
+
+/// A value of the subset: a string or an array of strings.
+enum Value {
+    Str(String),
+    Arr(Vec<String>),
 }
 
 /// Finds `crossjar.toml` in `start` or the nearest ancestor and reads it; `Ok(None)` when there is none.
@@ -29,11 +61,34 @@ pub fn discover(start: &Path) -> Result<Option<Config>, String> {
     for dir in start.ancestors() {
         let p = dir.join(FILE_NAME);
         if p.is_file() {
-            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
-            return parse(&p, &text).map(Some);
+            return load(&p).map(Some);
         }
     }
     Ok(None)
+}
+
+/// Reads a given config file (and the baseline it names, if the file exists).
+pub fn load(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let mut cfg = parse(path, &text)?;
+    if let Some(b) = &cfg.baseline_file {
+        if b.is_file() {
+            cfg.policy.baseline = read_baseline(b)?;
+        }
+    }
+    Ok(cfg)
+}
+
+/// Reads a baseline file: one fingerprint per line; `#` starts a comment.
+pub fn read_baseline(path: &Path) -> Result<Vec<String>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(|l| strip_comment(l).trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect())
 }
 
 /// Parses the subset described in the module docs. Errors name `file:line`.
@@ -41,34 +96,50 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
     let mut cfg = Config { path: path.to_path_buf(), ..Config::default() };
     let err = |line: usize, msg: &str| format!("{}:{line}: {msg}", path.display());
     let mut section = String::new();
+    let mut ignore: Option<(usize, Vec<(String, String)>)> = None;
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
+    let finish_ignore = |cfg: &mut Config, ignore: Option<(usize, Vec<(String, String)>)>| -> Result<(), String> {
+        let Some((n, kv)) = ignore else { return Ok(()) };
+        let get = |k: &str| kv.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+        let rule = get("rule").ok_or_else(|| err(n, "an [[ignore]] needs `rule = \"rule-id\"`"))?;
+        if crate::analysis::rules::rule(&rule).is_none() {
+            return Err(err(n, &format!("[[ignore]]: no rule `{rule}` (`crossjar rules` lists them)")));
+        }
+        let reason = get("reason")
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| err(n, "an [[ignore]] needs a `reason = \"...\"`: say why the finding does not apply"))?;
+        cfg.policy.ignores.push(Ignore { rule, cookie: get("cookie"), host: get("host"), file: get("file"), reason });
+        Ok(())
+    };
     while let Some((n, raw)) = lines.next() {
         let line = strip_comment(raw).trim();
         if line.is_empty() {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("[[") {
+            let Some(name) = rest.strip_suffix("]]") else {
+                return Err(err(n, "an array-of-tables header must end with `]]`"));
+            };
+            finish_ignore(&mut cfg, ignore.take())?;
+            section = name.trim().to_owned();
+            if section == "ignore" {
+                ignore = Some((n, Vec::new()));
+            }
             continue;
         }
         if let Some(rest) = line.strip_prefix('[') {
             let Some(name) = rest.strip_suffix(']') else {
                 return Err(err(n, "a table header must end with `]`"));
             };
+            finish_ignore(&mut cfg, ignore.take())?;
             section = name.trim().to_owned();
             continue;
         }
         let Some((key, value)) = line.split_once('=') else {
             return Err(err(n, "expected `key = value`"));
         };
-        let (key, mut value) = (key.trim(), value.trim().to_owned());
-        if section != "origins" || key != "frontends" {
-            // Unknown here; later sections are read by later versions. Skip multi-line arrays whole.
-            if value.starts_with('[') && !value.contains(']') {
-                for (_, l) in lines.by_ref() {
-                    if strip_comment(l).contains(']') {
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
+        let key = key.trim().trim_matches('"').to_owned();
+        let mut value = value.trim().to_owned();
         if value.starts_with('[') {
             while !value.contains(']') {
                 let Some((_, more)) = lines.next() else {
@@ -78,11 +149,63 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
                 value.push_str(strip_comment(more).trim());
             }
         }
-        cfg.frontends = parse_string_array(&value).ok_or_else(|| {
-            err(n, "`frontends` must be an array of quoted strings, e.g. `frontends = [\"https://app.example\"]`")
-        })?;
+        let parsed = if value.starts_with('[') {
+            parse_string_array(&value).map(Value::Arr)
+        } else {
+            parse_string(&value).map(Value::Str)
+        };
+        let known = matches!(
+            (section.as_str(), key.as_str()),
+            ("origins", "frontends")
+                | ("cookies", "cross_site")
+                | ("severity", _)
+                | ("ignore", _)
+                | ("baseline", "file")
+        );
+        if !known {
+            // Unknown here; later versions may read it.
+            continue;
+        }
+        let Some(value) = parsed else {
+            return Err(err(n, &format!("`{key}`: expected a quoted string or an array of quoted strings")));
+        };
+        match (section.as_str(), key.as_str(), value) {
+            ("origins", "frontends", Value::Arr(v)) => cfg.frontends = v,
+            ("cookies", "cross_site", Value::Arr(v)) => cfg.cross_site_cookies = v,
+            ("severity", rule_id, Value::Str(level)) => {
+                if crate::analysis::rules::rule(rule_id).is_none() {
+                    return Err(err(n, &format!("[severity]: no rule `{rule_id}` (`crossjar rules` lists them)")));
+                }
+                let level = match level.as_str() {
+                    "off" => Level::Off,
+                    other => Level::At(Severity::parse(other).ok_or_else(|| {
+                        err(n, &format!("[severity] {rule_id}: `{other}` is not error, warning, info or off"))
+                    })?),
+                };
+                cfg.policy.levels.push((rule_id.to_string(), level));
+            }
+            ("ignore", k, Value::Str(v)) => {
+                if let Some((_, kv)) = ignore.as_mut() {
+                    kv.push((k.to_string(), v));
+                }
+            }
+            ("baseline", "file", Value::Str(v)) => {
+                cfg.baseline_file = Some(path.parent().unwrap_or(Path::new(".")).join(v));
+            }
+            (_, k, _) => return Err(err(n, &format!("`{k}` has the wrong type here"))),
+        }
     }
+    finish_ignore(&mut cfg, ignore.take())?;
     Ok(cfg)
+}
+
+fn parse_string(v: &str) -> Option<String> {
+    let v = v.trim();
+    let quote = v.chars().next()?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    v.strip_prefix(quote)?.strip_suffix(quote).map(str::to_owned)
 }
 
 /// Drops a `#` comment that is not inside a quoted string.
@@ -134,12 +257,29 @@ mod tests {
 
     #[test]
     fn ignores_other_sections_and_reports_broken_lines() {
-        let c = p("[severity]\nx = [\n \"a\",\n]\n[origins]\nfrontends = [\"https://a.example\"]\n").unwrap();
+        let c = p("[future]\nx = [\n \"a\",\n]\n[origins]\nfrontends = [\"https://a.example\"]\n").unwrap();
         assert_eq!(c.frontends, ["https://a.example"]);
         assert_eq!(p("[other]\nfrontends = [\"x\"]\n").unwrap().frontends, Vec::<String>::new());
         let e = p("[origins]\nfrontends = https://a.example\n").unwrap_err();
         assert!(e.starts_with("crossjar.toml:2:"), "{e}");
         assert!(p("[origins\n").unwrap_err().contains(":1:"));
         assert!(p("[origins]\nfrontends = [\"a\"\n").unwrap_err().contains(":2:"));
+    }
+
+    #[test]
+    fn policy_sections() {
+        let text = "[cookies]\ncross_site = [\"route\"]\n[severity]\ncookie-partitioned = \"warning\"\n\"capture-disagrees\" = \"off\"\n[[ignore]]\nrule = \"samesite-none-insecure\"\ncookie = \"legacy\"\nreason = \"Safari-only widget\"\n[baseline]\nfile = \"known.txt\"\n";
+        let c = p(text).unwrap();
+        assert_eq!(c.cross_site_cookies, ["route"]);
+        assert_eq!(c.policy.levels.len(), 2);
+        assert_eq!(c.policy.levels[1], ("capture-disagrees".to_string(), Level::Off));
+        assert_eq!(c.policy.ignores[0].cookie.as_deref(), Some("legacy"));
+        assert_eq!(c.baseline_file.as_deref(), Some(Path::new("known.txt")));
+        let e = p("[[ignore]]\nrule = \"samesite-none-insecure\"\n").unwrap_err();
+        assert!(e.contains(":1:") && e.contains("reason"), "{e}");
+        let e = p("[severity]\nno-such-rule = \"error\"\n").unwrap_err();
+        assert!(e.contains(":2:") && e.contains("no-such-rule"), "{e}");
+        let e = p("[severity]\ncookie-partitioned = \"loud\"\n").unwrap_err();
+        assert!(e.contains("loud"), "{e}");
     }
 }

@@ -328,3 +328,57 @@ fn version_completions_and_man_page() {
     assert_eq!(code, 0);
     assert!(man.contains(".TH crossjar 1") && man.contains("sanitize"));
 }
+
+#[test]
+fn config_policy_and_baseline() {
+    let dir = std::env::temp_dir().join(format!("crossjar-cli-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("crossjar.toml");
+    let headers = [
+        "headers",
+        "fixtures/headers/seed-wildcard-credentials.txt",
+        "--url",
+        "https://jsbundler.coinnation.io/kontext/preview",
+        "--from",
+        "https://kontext.build",
+        "--credentials",
+        "include",
+        "--format",
+        "github",
+    ];
+    let (code, plain, _) = crossjar(&headers);
+    assert_eq!(code, 1);
+    assert!(plain.contains("cors-check-failed") && plain.contains("samesite-unspecified-cross-site"));
+
+    // Downgrade one rule, ignore the other with a reason: no error-level finding is left.
+    std::fs::write(
+        &cfg,
+        "[severity]\ncors-check-failed = \"warning\"\n[[ignore]]\nrule = \"samesite-unspecified-cross-site\"\nreason = \"route is fixed at the ingress\"\n[[ignore]]\nrule = \"third-party-cookie-blocked\"\nreason = \"known\"\n",
+    )
+    .unwrap();
+    let mut args = headers.to_vec();
+    let cfg_s = cfg.to_str().unwrap().to_string();
+    args.extend(["--config", cfg_s.as_str()]);
+    let (code, out, stderr) = crossjar(&args);
+    assert_eq!(code, 0, "{stderr}{out}");
+    assert!(out.contains("::warning") && out.contains("cors-check-failed"));
+    assert!(!out.contains("samesite-unspecified-cross-site"));
+
+    // A baseline written now makes the next run report nothing.
+    let baseline = dir.join("baseline.txt");
+    let b = baseline.to_str().unwrap().to_string();
+    let mut write = headers.to_vec();
+    write.extend(["--write-baseline", b.as_str()]);
+    assert_eq!(crossjar(&write).0, 0);
+    let mut with = headers.to_vec();
+    with.extend(["--baseline", b.as_str()]);
+    let (code, out, _) = crossjar(&with);
+    assert_eq!((code, out.as_str()), (0, ""));
+
+    // A broken config names the place.
+    std::fs::write(&cfg, "[severity]\nno-such-rule = \"error\"\n").unwrap();
+    let (code, _, stderr) = crossjar(&args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("crossjar.toml:2:"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -8,6 +8,7 @@ pub mod headers;
 pub mod infer;
 pub mod ingress;
 pub mod ingress_compare;
+pub mod policy;
 pub mod replay;
 pub mod report;
 pub mod rules;

@@ -94,7 +94,24 @@ pub(crate) fn run(args: &HeadersArgs, out: &mut dyn Write) -> i32 {
         .and_then(parse_cookie_date)
         .unwrap_or(Timestamp::from_unix_secs(1_780_000_000));
     let report = analyse(&input, request, responses, &browsers, now);
-    let found = findings(&report);
+    let (_, policy) = match super::policy::load(&args.common) {
+        Ok(p) => p,
+        Err(e) => {
+            error(e);
+            return EXIT_INPUT;
+        }
+    };
+    let mut found = findings(&report);
+    super::policy::apply_findings(&policy, &input, &mut found);
+    if let Some(path) = &args.common.write_baseline {
+        return match super::policy::write_baseline(path, &diagnostic::from_findings(&input, &found)) {
+            Ok(()) => 0,
+            Err(e) => {
+                error(e);
+                EXIT_INPUT
+            }
+        };
+    }
     let rendered = match args.common.format {
         Format::Text => text::headers_report(&report, args.common.show_values),
         Format::Json => json::headers_report(&report) + "\n",

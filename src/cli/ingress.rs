@@ -141,9 +141,25 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
     if let Some(pair) = &args.compare {
         return run_compare(args, &pair[0], &pair[1], &run_one, out);
     }
-    let analysis = run_one(&args.paths);
+    let mut analysis = run_one(&args.paths);
     for e in &analysis.errors {
         error(e);
+    }
+    match super::policy::load(&args.common) {
+        Ok((_, policy)) => super::policy::apply_ingress(&policy, &mut analysis.findings),
+        Err(e) => {
+            error(e);
+            return EXIT_INPUT;
+        }
+    }
+    if let Some(path) = &args.common.write_baseline {
+        return match super::policy::write_baseline(path, &diagnostic::from_ingress(&analysis.findings)) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                error(e);
+                EXIT_INPUT
+            }
+        };
     }
     let written = match args.common.format {
         Format::Json => ingress_json::write(out, &analysis, &names),

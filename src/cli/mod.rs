@@ -5,6 +5,7 @@ mod diff;
 mod har;
 mod headers;
 mod ingress;
+mod policy;
 mod sanitize;
 pub mod serve;
 
@@ -147,6 +148,15 @@ pub(crate) struct Common {
     /// The lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// The configuration file (default: `crossjar.toml` in the working directory or an ancestor).
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// Report only findings not in this baseline (written by `--write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<std::path::PathBuf>,
+    /// Write the current findings' fingerprints to FILE as a baseline, then exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<std::path::PathBuf>,
 }
 
 impl Common {
