@@ -249,7 +249,7 @@ pub fn sanitize_har(input: &[u8], out: &mut dyn Write, options: &SanitizeOptions
     let mut s = Sanitizer { options, replaced: 0 };
     let mut ctx = Ctx { out, s: &mut s, entries: 0, io: None };
     let mut de = serde_json::Deserializer::from_slice(input);
-    let result = RootSeed(&mut ctx).deserialize(&mut de).and_then(|()| de.end());
+    let result = MapSeed(&mut ctx, Level::Root).deserialize(&mut de).and_then(|()| de.end());
     if let Some(e) = ctx.io.take() {
         return Err(format!("cannot write the output ({e})"));
     }
@@ -284,24 +284,31 @@ impl Ctx<'_, '_> {
     }
 }
 
-struct RootSeed<'c, 'a, 'o>(&'c mut Ctx<'a, 'o>);
-struct LogSeed<'c, 'a, 'o>(&'c mut Ctx<'a, 'o>);
+/// Which object a [`MapSeed`] copies: the document root or `log`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Root,
+    Log,
+}
+
+/// Copies an object key by key, descending into `log` and streaming `log.entries`.
+struct MapSeed<'c, 'a, 'o>(&'c mut Ctx<'a, 'o>, Level);
 struct EntriesSeed<'c, 'a, 'o>(&'c mut Ctx<'a, 'o>);
 
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_, '_> {
+impl<'de> DeserializeSeed<'de> for MapSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for RootSeed<'_, '_, '_> {
+impl<'de> Visitor<'de> for MapSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a HAR document (an object with `log`)")
+        f.write_str(if self.1 == Level::Root { "a HAR document (an object with `log`)" } else { "the `log` object" })
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        let ctx = self.0;
+        let MapSeed(ctx, level) = self;
         ctx.write(b"{");
         let mut first = true;
         while let Some(k) = a.next_key::<String>()? {
@@ -310,55 +317,23 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_, '_> {
             }
             first = false;
             ctx.key(&k);
-            if k == "log" {
-                a.next_value_seed(LogSeed(ctx))?;
-            } else {
-                let v: Value = a.next_value()?;
-                ctx.value(&v);
-            }
-        }
-        ctx.write(b"}\n");
-        Ok(())
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for LogSeed<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the `log` object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        let ctx = self.0;
-        ctx.write(b"{");
-        let mut first = true;
-        while let Some(k) = a.next_key::<String>()? {
-            if !first {
-                ctx.write(b",");
-            }
-            first = false;
-            ctx.key(&k);
-            if k == "entries" {
-                a.next_value_seed(EntriesSeed(ctx))?;
-            } else {
-                let mut v: Value = a.next_value()?;
-                if k == "pages" {
-                    for p in v.as_array_mut().into_iter().flatten() {
-                        if let Some(t) = p.get("title").and_then(Value::as_str).map(str::to_string) {
-                            p["title"] = Value::String(ctx.s.url(&t));
+            match (level, k.as_str()) {
+                (Level::Root, "log") => a.next_value_seed(MapSeed(&mut *ctx, Level::Log))?,
+                (Level::Log, "entries") => a.next_value_seed(EntriesSeed(&mut *ctx))?,
+                (_, key) => {
+                    let mut v: Value = a.next_value()?;
+                    if level == Level::Log && key == "pages" {
+                        for p in v.as_array_mut().into_iter().flatten() {
+                            if let Some(t) = p.get("title").and_then(Value::as_str).map(str::to_string) {
+                                p["title"] = Value::String(ctx.s.url(&t));
+                            }
                         }
                     }
+                    ctx.value(&v);
                 }
-                ctx.value(&v);
             }
         }
-        ctx.write(b"}");
+        ctx.write(if level == Level::Root { b"}\n" } else { b"}" });
         Ok(())
     }
 }

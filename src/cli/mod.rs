@@ -161,24 +161,7 @@ pub(crate) struct Common {
 
 impl Common {
     pub(crate) fn browsers(&self) -> Result<Vec<Browser>, String> {
-        let mut out = Vec::new();
-        for b in &self.browsers {
-            for part in b.split(',') {
-                match part.trim() {
-                    "all" => out.extend_from_slice(Browser::ALL),
-                    other => out.push(Browser::parse(other).ok_or_else(|| {
-                        format!("unknown browser `{other}`: use chrome, chrome-3pc-blocked, firefox, safari or all")
-                    })?),
-                }
-            }
-        }
-        let mut seen = Vec::new();
-        out.retain(|b| {
-            let fresh = !seen.contains(b);
-            seen.push(*b);
-            fresh
-        });
-        Ok(out)
+        Browser::parse_list(self.browsers.iter().map(String::as_str))
     }
 }
 

@@ -468,29 +468,8 @@ fn route<R: BufRead>(req: &Request, body: &mut Body<'_, R>, ctx: &Ctx) -> Respon
 }
 
 fn browsers_param(req: &Request) -> Result<Vec<Browser>, Response> {
-    let mut out = Vec::new();
     let values = req.query_values("browser");
-    for part in values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|p| !p.is_empty()) {
-        match part {
-            "all" => out.extend_from_slice(Browser::ALL),
-            other => out.push(Browser::parse(other).ok_or_else(|| {
-                Response::error(
-                    400,
-                    &format!("unknown browser `{other}`: use chrome, chrome-3pc-blocked, firefox, safari or all"),
-                )
-            })?),
-        }
-    }
-    if out.is_empty() {
-        out.extend_from_slice(Browser::ALL);
-    }
-    let mut seen = Vec::new();
-    out.retain(|b| {
-        let fresh = !seen.contains(b);
-        seen.push(*b);
-        fresh
-    });
-    Ok(out)
+    Browser::parse_list(values.iter().map(|v| v.as_ref())).map_err(|e| Response::error(400, &e))
 }
 
 fn flag_param(req: &Request, key: &str) -> Result<bool, Response> {

@@ -34,6 +34,29 @@ impl Browser {
         Browser::ALL.iter().copied().find(|b| b.as_str() == s)
     }
 
+    /// Parses a list of ids as the command line and the web page take them: comma-separated, repeated,
+    /// `all` for every profile; duplicates are dropped, order kept. Empty input means all.
+    pub fn parse_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<Browser>, String> {
+        let mut out: Vec<Browser> = Vec::new();
+        for part in items.into_iter().flat_map(|v| v.split(',')).map(str::trim).filter(|p| !p.is_empty()) {
+            let found: &[Browser] = match part {
+                "all" => Browser::ALL,
+                other => &[Browser::parse(other).ok_or_else(|| {
+                    format!("unknown browser `{other}`: use chrome, chrome-3pc-blocked, firefox, safari or all")
+                })?],
+            };
+            for b in found {
+                if !out.contains(b) {
+                    out.push(*b);
+                }
+            }
+        }
+        if out.is_empty() {
+            out.extend_from_slice(Browser::ALL);
+        }
+        Ok(out)
+    }
+
     /// The policy table row for this browser.
     pub fn profile(self) -> &'static BrowserProfile {
         match self {
@@ -217,6 +240,14 @@ pub static PROFILES: [BrowserProfile; 4] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn browser_lists() {
+        assert_eq!(Browser::parse_list(["chrome,firefox", "chrome"]), Ok(vec![Browser::Chrome, Browser::Firefox]));
+        assert_eq!(Browser::parse_list([]).unwrap().len(), 4);
+        assert_eq!(Browser::parse_list(["safari", "all"]).unwrap()[0], Browser::Safari);
+        assert!(Browser::parse_list(["netscape"]).unwrap_err().contains("netscape"));
+    }
 
     #[test]
     fn every_browser_has_its_own_row() {
