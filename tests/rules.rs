@@ -146,7 +146,6 @@ fn every_page_has_the_same_outline() {
     for rule in RULES {
         let path = root().join("rules").join(format!("{}.md", rule.id));
         let page = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(page, rule.doc, "{}: the embedded page is stale (rebuild)", rule.id);
         assert_eq!(page.lines().next(), Some(format!("# {}", rule.id).as_str()), "{}: first line", rule.id);
         let headings: Vec<&str> = page.lines().filter(|l| l.starts_with("## ")).collect();
         let mut at = 0;
