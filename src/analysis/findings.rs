@@ -294,10 +294,10 @@ fn disagreements(report: &HarReport, name: &str, h: &str, out: &mut Vec<Finding>
                 "the cookie was set before the capture started, so its attributes are guessed"
             } else if recorded {
                 "the browser that recorded the capture allowed it (another version or setting, or a storage-access grant)"
-            } else if e.credentials.mode.is_none() || c.reasons.is_empty() {
-                "the request most likely went out without credentials"
             } else {
-                "the capture's browser differs from the profile"
+                // `recorded` is known only when the request carried a Cookie header, so credentials
+                // went with it: the recording browser held back (or no longer had) this one cookie.
+                "the request carried other cookies, so it had credentials: the browser that recorded the capture withheld this one (blocked by a setting, or deleted, expired or replaced there)"
             };
             out.push(make(
                 "capture-disagrees",
