@@ -264,10 +264,12 @@ impl Replay {
         let cors_input = self.cors_input(x, kind, &url, initiator.as_ref(), assumed);
         self.observe_cors(x, &url);
 
+        // The same for every profile: computed once, cloned into each run's verdict.
+        let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
+        let initiator_text = initiator.as_ref().map(Origin::serialize);
         for (jar, run) in self.jars.iter_mut().zip(self.runs.iter_mut()) {
             let profile = jar.profile();
             let same_site = !is_third_party(&base, profile.schemeful_same_site);
-            let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
             let mut cookies = Vec::new();
             let mut set_cookies = Vec::new();
             if !x.from_cache {
@@ -311,8 +313,8 @@ impl Replay {
                 url: x.url.clone(),
                 status: x.status,
                 kind,
-                initiator: initiator.as_ref().map(Origin::serialize),
-                top_level_site: top_site,
+                initiator: initiator_text.clone(),
+                top_level_site: top_site.clone(),
                 same_site,
                 credentials: credentials.clone(),
                 set_cookies,
