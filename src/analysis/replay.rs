@@ -42,8 +42,10 @@ pub struct Replay {
     page_titles: HashMap<String, String>,
     last_navigation: Option<Origin>,
     pending_redirects: HashMap<String, Vec<Url>>,
-    set_in_capture: HashSet<(String, String)>,
-    learned: HashSet<(String, String)>,
+    /// Per site (registrable domain or host): cookie names some `Set-Cookie` in the capture set.
+    set_in_capture: NamesBySite,
+    /// Per site: cookie names learned from requests because the capture never set them.
+    learned: NamesBySite,
     first_time: Option<Timestamp>,
     last_time: Timestamp,
     entries: usize,
@@ -58,6 +60,29 @@ pub struct Replay {
     /// Per API origin: the CORS answers seen (Origin sent, CORS headers, entry), at most
     /// [`OBSERVATIONS_PER_ORIGIN`] each so memory stays bounded.
     cors_observations: HashMap<String, (Origin, Vec<CorsObservation>)>,
+}
+
+/// Cookie names per site, looked up by `&str` without building a key per lookup (replay asks once per
+/// cookie, browser and entry).
+#[derive(Default)]
+struct NamesBySite(HashMap<String, HashSet<String>>);
+
+impl NamesBySite {
+    fn contains(&self, site: &str, name: &str) -> bool {
+        self.0.get(site).is_some_and(|names| names.contains(name))
+    }
+
+    /// Adds the name; `false` when it was there already.
+    fn insert(&mut self, site: &str, name: &str) -> bool {
+        match self.0.get_mut(site) {
+            Some(names) if names.contains(name) => false,
+            Some(names) => names.insert(name.to_string()),
+            None => {
+                self.0.insert(site.to_string(), HashSet::from([name.to_string()]));
+                true
+            }
+        }
+    }
 }
 
 /// One CORS answer kept for the security checks: the `Origin` sent, the CORS headers, the entry.
@@ -93,8 +118,8 @@ impl Replay {
             page_titles: HashMap::new(),
             last_navigation: None,
             pending_redirects: HashMap::new(),
-            set_in_capture: HashSet::new(),
-            learned: HashSet::new(),
+            set_in_capture: NamesBySite::default(),
+            learned: NamesBySite::default(),
             first_time: None,
             last_time: Timestamp(0),
             entries: 0,
@@ -188,11 +213,14 @@ impl Replay {
 
         // Learn cookies that requests carry but the capture never set.
         let host = host_of(&url);
+        let site = registrable_domain(&host).unwrap_or(&host).to_string();
+        // The names the captured Cookie header carried, for the per-cookie `recorded` flag.
+        let recorded_names: Option<HashSet<&str>> =
+            recorded_pairs.as_ref().map(|pairs| pairs.iter().map(|(n, _)| n.as_str()).collect());
         if let Some(pairs) = &recorded_pairs {
             let learn_at = self.first_time.unwrap_or(time).plus_secs(-3600);
             for (name, value) in pairs {
-                let key = (registrable_domain(&host).unwrap_or(&host).to_string(), name.clone());
-                if self.set_in_capture.contains(&key) || !self.learned.insert(key) {
+                if self.set_in_capture.contains(&site, name) || !self.learned.insert(&site, name) {
                     continue;
                 }
                 let line = learned_set_cookie(name, value, x.request_cookies.iter().find(|c| c.name == *name));
@@ -254,10 +282,12 @@ impl Replay {
         let credentials = Credentials { mode, assumed, basis };
         self.observe_cors(x, &url);
 
+        // The same for every profile: computed once, cloned into each run's verdict.
+        let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
+        let initiator_text = initiator.as_ref().map(Origin::serialize);
         for (jar, run) in self.jars.iter_mut().zip(self.runs.iter_mut()) {
             let profile = jar.profile();
             let same_site = !is_third_party(&base, profile.schemeful_same_site);
-            let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
             let mut cookies = Vec::new();
             let mut set_cookies = Vec::new();
             if !x.from_cache {
@@ -266,7 +296,7 @@ impl Replay {
                     retrieval.included.iter().map(|a| (a, true)).chain(retrieval.excluded.iter().map(|a| (a, false)))
                 {
                     let c = &access.cookie;
-                    let recorded = recorded_pairs.as_ref().map(|pairs| pairs.iter().any(|(n, _)| *n == c.name));
+                    let recorded = recorded_names.as_ref().map(|names| names.contains(c.name.as_str()));
                     cookies.push(CookieVerdict {
                         name: c.name.clone(),
                         domain: c.domain.clone(),
@@ -293,8 +323,7 @@ impl Replay {
                 }
             }
             for c in &mut cookies {
-                let key = (registrable_domain(&host).unwrap_or(&host).to_string(), c.name.clone());
-                c.learned = self.learned.contains(&key);
+                c.learned = self.learned.contains(&site, &c.name);
             }
             run.entries.push(EntryVerdict {
                 index: x.index,
@@ -302,8 +331,8 @@ impl Replay {
                 url: x.url.clone(),
                 status: x.status,
                 kind,
-                initiator: initiator.as_ref().map(Origin::serialize),
-                top_level_site: top_site,
+                initiator: initiator_text.clone(),
+                top_level_site: top_site.clone(),
                 same_site,
                 credentials: credentials.clone(),
                 set_cookies,
@@ -316,7 +345,7 @@ impl Replay {
         }
         for line in &set_cookie_lines {
             if let Ok(c) = crate::model::set_cookie::parse_set_cookie(line) {
-                self.set_in_capture.insert((registrable_domain(&host).unwrap_or(&host).to_string(), c.name));
+                self.set_in_capture.insert(&site, &c.name);
             }
         }
         if (300..400).contains(&x.status) {

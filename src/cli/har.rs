@@ -1,12 +1,79 @@
-//! `crossjar har`.
+//! `crossjar har`: one or many captures; with several files they are analysed on `-j` threads and
+//! printed in input order.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
 use super::{error, render_ci, Format, HarArgs, EXIT_INPUT};
 use crate::analysis::findings::Focus;
 use crate::analysis::replay::ReplayOptions;
-use crate::output::{diagnostic, json, text};
+use crate::output::diagnostic::{self, Diagnostic};
+use crate::output::{json, text};
 use crate::pipeline::analyse_har_path;
+
+/// What one file contributes to the command's output and exit code.
+struct FileResult {
+    /// The rendered text or JSON report (`None` for the CI formats, rendered once at the end).
+    rendered: Option<String>,
+    input: String,
+    diagnostics: Vec<Diagnostic>,
+    code: i32,
+    error: Option<String>,
+}
+
+fn analyse_one(
+    args: &HarArgs,
+    options: &ReplayOptions,
+    focus: &Focus,
+    index: usize,
+    sink: Option<&mut dyn Write>,
+) -> FileResult {
+    let path = &args.files[index];
+    let (report, err) = analyse_har_path(path, options, focus);
+    let mut rendered = None;
+    match (args.common.format, sink) {
+        (Format::Text, sink) => {
+            let r = text::har_report(
+                &report,
+                text::TextOptions { show_values: args.common.show_values, quiet: args.common.quiet },
+            );
+            match sink {
+                Some(out) => {
+                    let _ = out.write_all(r.as_bytes());
+                }
+                None => rendered = Some(r),
+            }
+        }
+        (Format::Json, Some(out)) => {
+            // Straight to the writer: no copy of a large report's JSON in memory.
+            let _ = json::write_har_report(&mut *out, &report, args.common.show_values);
+            let _ = out.write_all(b"\n");
+        }
+        (Format::Json, None) => rendered = Some(json::har_report(&report, args.common.show_values) + "\n"),
+        _ => {}
+    }
+    let worst = report.findings.iter().map(|f| f.severity).max();
+    let mut code = args.common.fail_on.exit_code(worst);
+    let error = err.map(|e| {
+        code = EXIT_INPUT;
+        format!("{e}{}", if report.entries > 0 { " (the entries before it were analysed)" } else { "" })
+    });
+    FileResult {
+        rendered,
+        diagnostics: diagnostic::from_findings(&report.input, &report.findings),
+        input: report.input,
+        code,
+        error,
+    }
+}
+
+/// How many files to analyse at once: `-j N`, else the core count, never more than the files.
+fn job_count(requested: Option<usize>, files: usize) -> usize {
+    let default = || std::thread::available_parallelism().map_or(1, |n| n.get());
+    requested.filter(|n| *n > 0).unwrap_or_else(default).min(files).max(1)
+}
 
 pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
     let browsers = match args.common.browsers() {
@@ -21,33 +88,145 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
     let mut code = 0;
     let mut inputs = Vec::new();
     let mut diagnostics = Vec::new();
-    for path in &args.files {
-        let (report, err) = analyse_har_path(path, &options, &focus);
-        let rendered = match args.common.format {
-            Format::Text => Some(text::har_report(
-                &report,
-                text::TextOptions { show_values: args.common.show_values, quiet: args.common.quiet },
-            )),
-            Format::Json => Some(json::har_report(&report, args.common.show_values) + "\n"),
-            _ => None,
-        };
-        if let Some(r) = rendered {
-            let _ = out.write_all(r.as_bytes());
+    let mut take = |r: FileResult, out: &mut dyn Write| {
+        if let Some(text) = r.rendered {
+            let _ = out.write_all(text.as_bytes());
         }
-        inputs.push(report.input.clone());
-        diagnostics.extend(diagnostic::from_findings(&report.input, &report.findings));
-        let worst = report.findings.iter().map(|f| f.severity).max();
-        code = code.max(args.common.fail_on.exit_code(worst));
-        if let Some(e) = err {
-            error(format_args!(
-                "{e}{}",
-                if report.entries > 0 { " (the entries before it were analysed)" } else { "" }
-            ));
-            code = EXIT_INPUT;
+        if let Some(e) = r.error {
+            let _ = out.flush();
+            error(e);
         }
+        code = code.max(r.code);
+        inputs.push(r.input);
+        diagnostics.extend(r.diagnostics);
+    };
+    let jobs = job_count(args.jobs, args.files.len());
+    if jobs == 1 {
+        for i in 0..args.files.len() {
+            let r = analyse_one(args, &options, &focus, i, Some(&mut *out));
+            take(r, out);
+        }
+    } else {
+        in_parallel(args, &options, &focus, jobs, |r| take(r, out));
     }
     if let Some(r) = render_ci(args.common.format, &inputs, &diagnostics) {
         let _ = out.write_all(r.as_bytes());
     }
     code
+}
+
+/// Analyses the files on `jobs` threads and hands the results to `emit` in input order. A worker
+/// does not start a file more than `2 × jobs` places ahead of the next one to print, so finished
+/// reports waiting for a slow file stay few.
+fn in_parallel(args: &HarArgs, options: &ReplayOptions, focus: &Focus, jobs: usize, mut emit: impl FnMut(FileResult)) {
+    let window = 2 * jobs;
+    let next_file = AtomicUsize::new(0);
+    // The index of the next result to print, and a wake-up for workers waiting on the window.
+    let printed = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = mpsc::channel::<(usize, FileResult)>();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let (next_file, printed) = (&next_file, &printed);
+            scope.spawn(move || loop {
+                let i = next_file.fetch_add(1, Ordering::Relaxed);
+                if i >= args.files.len() {
+                    break;
+                }
+                {
+                    let (lock, cv) = printed;
+                    let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
+                    while i >= *done + window {
+                        done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
+                    }
+                }
+                let r = analyse_one(args, options, focus, i, None);
+                if tx.send((i, r)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (i, r) in rx {
+            waiting.insert(i, r);
+            while let Some(r) = waiting.remove(&next) {
+                emit(r);
+                next += 1;
+                let (lock, cv) = &printed;
+                *lock.lock().unwrap_or_else(|p| p.into_inner()) = next;
+                cv.notify_all();
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::job_count;
+
+    #[test]
+    fn jobs_default_to_cores_and_never_exceed_files() {
+        assert_eq!(job_count(Some(8), 3), 3);
+        assert_eq!(job_count(Some(2), 10), 2);
+        assert_eq!(job_count(Some(0), 10), job_count(None, 10));
+        assert_eq!(job_count(None, 1), 1);
+        assert_eq!(job_count(Some(4), 0), 1);
+    }
+}
+
+#[cfg(test)]
+mod parallel_tests {
+    use super::super::{Cli, Command};
+    use clap::Parser;
+
+    const FIXTURES: [&str; 3] = [
+        "fixtures/har/seed-a-default-credentials.har",
+        "fixtures/har/seed-b-include-samesite-unspecified.har",
+        "fixtures/har/seed-c-include-samesite-none.har",
+    ];
+
+    fn run(extra: &[&str], files: &[&str]) -> (i32, String) {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut argv: Vec<String> = vec!["crossjar".into(), "har".into()];
+        argv.extend(files.iter().map(|f| format!("{root}/{f}")));
+        argv.extend(extra.iter().map(|s| s.to_string()));
+        let Command::Har(args) = Cli::try_parse_from(argv).expect("arguments parse").command else {
+            panic!("not the har command")
+        };
+        let mut out = Vec::new();
+        let code = super::run(&args, &mut out);
+        (code, String::from_utf8(out).expect("UTF-8 output"))
+    }
+
+    #[test]
+    fn parallel_output_is_the_sequential_output_in_input_order() {
+        for format in ["text", "json", "sarif"] {
+            // Many files (repeated) so workers finish out of order.
+            let files: Vec<&str> = FIXTURES.iter().cycle().take(12).copied().collect();
+            let (seq_code, seq) = run(&["-j", "1", "--format", format], &files);
+            let (par_code, par) = run(&["-j", "4", "--format", format], &files);
+            assert_eq!(seq, par, "format {format}");
+            assert_eq!(seq_code, par_code);
+            // Each file's report is the one it gives alone, in the order given.
+            if format != "sarif" {
+                let alone: String = files.iter().map(|f| run(&["--format", format], &[f]).1).collect();
+                assert_eq!(par, alone, "format {format}");
+            }
+        }
+    }
+
+    #[test]
+    fn exit_code_is_the_worst_over_files() {
+        let (ok_code, _) = run(&["--fail-on", "never"], &FIXTURES);
+        assert_eq!(ok_code, 0);
+        let worst = FIXTURES.iter().map(|f| run(&["--fail-on", "warning"], &[f]).0).max().unwrap();
+        let (code, _) = run(&["--fail-on", "warning", "-j", "3"], &FIXTURES);
+        assert_eq!(code, worst);
+        let with_missing = [FIXTURES[0], "fixtures/har/does-not-exist.har", FIXTURES[1]];
+        let (code, out) = run(&["-j", "2"], &with_missing);
+        assert_eq!(code, super::EXIT_INPUT);
+        assert!(out.contains("seed-b-include-samesite-unspecified.har"), "files after the broken one are analysed");
+    }
 }

@@ -174,6 +174,9 @@ pub(crate) struct HarArgs {
     /// requests and withheld on others.
     #[arg(long = "cookie", value_name = "NAME")]
     cookies: Vec<String>,
+    /// Files analysed at once (default: the number of cores); output stays in input order.
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    jobs: Option<usize>,
     #[command(flatten)]
     common: Common,
 }

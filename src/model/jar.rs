@@ -411,7 +411,10 @@ impl CookieJar {
             }
             let related = cookie.domain == host
                 || domain_match(&host, &cookie.domain)
-                || registrable_domain(&cookie.domain).unwrap_or(&cookie.domain) == host_site;
+                // `registrable_domain` returns a suffix of its input, so `ends_with` first skips the PSL
+                // lookup for cookies of other sites without changing the answer.
+                || (cookie.domain.ends_with(host_site.as_str())
+                    && registrable_domain(&cookie.domain).unwrap_or(&cookie.domain) == host_site);
             if !related {
                 continue;
             }

@@ -32,7 +32,19 @@ struct Skipped<'a> {
 #[derive(Serialize)]
 struct RunJson<'a> {
     browser: &'static str,
-    entries: Vec<EntryJson<'a>>,
+    entries: EntriesJson<'a>,
+}
+
+/// A run's entries, converted one at a time while serializing (no second copy of every verdict).
+struct EntriesJson<'a> {
+    entries: &'a [EntryVerdict],
+    show_values: bool,
+}
+
+impl Serialize for EntriesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.entries.iter().map(|e| entry(e, self.show_values)))
+    }
 }
 
 #[derive(Serialize)]
@@ -214,7 +226,19 @@ fn finding(f: &Finding) -> FindingJson<'_> {
 
 /// The report as `crossjar.har.v1` JSON (pretty-printed). Values only with `show_values`.
 pub fn har_report(report: &HarReport, show_values: bool) -> String {
-    let doc = HarJson {
+    serde_json::to_string_pretty(&har_doc(report, show_values)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Writes the same bytes as [`har_report`] to `out` without holding the whole text in memory (a
+/// large capture's report is many times the size of its verdicts).
+pub fn write_har_report(out: impl std::io::Write, report: &HarReport, show_values: bool) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, &har_doc(report, show_values)).map_err(std::io::Error::from)?;
+    std::io::Write::flush(&mut out)
+}
+
+fn har_doc(report: &HarReport, show_values: bool) -> HarJson<'_> {
+    HarJson {
         schema: HAR_SCHEMA,
         input: &report.input,
         sanitized: report.sanitized,
@@ -224,10 +248,7 @@ pub fn har_report(report: &HarReport, show_values: bool) -> String {
         runs: report
             .runs
             .iter()
-            .map(|r| RunJson {
-                browser: r.browser.as_str(),
-                entries: r.entries.iter().map(|e| entry(e, show_values)).collect(),
-            })
+            .map(|r| RunJson { browser: r.browser.as_str(), entries: EntriesJson { entries: &r.entries, show_values } })
             .collect(),
         summary: report
             .summary
@@ -250,8 +271,7 @@ pub fn har_report(report: &HarReport, show_values: bool) -> String {
             })
             .collect(),
         findings: report.findings.iter().map(finding).collect(),
-    };
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
 }
 
 /// Schema id of the `crossjar headers` report.
