@@ -218,6 +218,18 @@ async function main() {
     check(!/\bnull\b|undefined|\[object/.test(ingAll), 'no rendering slips in the ingress results');
     await page.screenshot({ path: ingressShot, fullPage: true });
 
+    // Many routes: the first 30 show at once, the rest on request.
+    const many = Array.from({ length: 35 }, (_, i) => seedYaml.replaceAll('jsbundler', `svc${i}`)).join('\n---\n');
+    await page.locator('#ing-yaml').evaluate((e, v) => { e.value = v; }, many);
+    await run.click();
+    const moreRoutes = page.locator('#ingress-routes button.more-rows');
+    await moreRoutes.waitFor({ timeout: 60000 });
+    check((await page.locator('#ingress-routes article.route').count()) === 30, 'the first 30 of 35 routes show at once');
+    check((await moreRoutes.innerText()).includes('Show all 35 routes'), 'the button says how many routes there are');
+    await moreRoutes.click();
+    check((await page.locator('#ingress-routes article.route').count()) === 35, 'every route shows on request');
+    check((await page.locator('#ingress-findings article').count()) === 100, 'the first 100 findings show at once');
+
     check(problems.length === 0, 'no console errors, CSP violations or outside requests: ' + problems.join(' | '));
 
     // Broken YAML (Chromium logs its 422 as a console error, so this runs after that check): the error names pasted.yaml with the line, and the other documents are still shown.
@@ -228,7 +240,8 @@ async function main() {
     check(/^pasted\.yaml:23:1: /.test(yamlErr), 'broken YAML: the error names the line: ' + yamlErr);
     await page.waitForFunction(() => document.querySelectorAll('#ingress-routes article.route').length === 2);
     check((await page.locator('#status').innerText()).startsWith('Partly analysed'), 'broken YAML: the partial result is shown');
-    check((await page.locator('#ingress-findings .yaml-error pre').innerText()).startsWith('23 | spec: {}'), 'broken YAML: the line is shown');
+    const shownLines = await page.locator('#ingress-findings .yaml-error pre').innerText();
+    check(shownLines.includes('22 |   annotations: {nginx') && shownLines.includes('23 | spec: {}'), 'broken YAML: the line and the one before are shown: ' + shownLines);
 
 
     // A capture cut off after its fourth entry: the place is named, and the entries before it still show.

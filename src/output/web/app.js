@@ -869,9 +869,27 @@
     if (!report.routes.length) {
       box.append(el('p', { class: 'muted' }, 'No routes: nothing here is an Ingress, IngressRoute, HTTPRoute or VirtualService with a rule the analysis could read.'));
     }
-    report.routes.forEach((r, i) => box.append(routeCard(r, i)));
+    showInBatches(box, report.routes, INGRESS_ROUTES_SHOWN, (r, i) => routeCard(r, i), 'routes');
     renderIngressFindings(report, lines);
     $('ingress-results').hidden = false;
+  }
+
+  // Thousands of routes (a whole cluster's Helm output) would take the page many seconds to lay out:
+  // the first ones show at once, the rest on request.
+  const INGRESS_ROUTES_SHOWN = 30;
+  const INGRESS_FINDINGS_SHOWN = 100;
+
+  /** Appends `make(item, index)` for the first `first` items, and a button that appends the rest. */
+  function showInBatches(box, items, first, make, what) {
+    items.slice(0, first).forEach((x, i) => box.append(make(x, i)));
+    if (items.length <= first) return;
+    const more = el('button', { type: 'button', class: 'more-rows' }, `Show all ${items.length} ${what} (${items.length - first} more)`);
+    more.addEventListener('click', () => {
+      const frag = document.createDocumentFragment();
+      items.slice(first).forEach((x, i) => frag.append(make(x, first + i)));
+      more.replaceWith(frag);
+    });
+    box.append(more);
   }
 
   function headerList(headers) {
@@ -931,15 +949,18 @@
     }
     const detail = el('div', { class: 'detail', id: id + '-detail', 'aria-live': 'polite', hidden: true });
     const browsers = Object.keys(o.verdicts);
+    // A route without a sticky cookie gets no cookie columns: three columns of "no cookie" say nothing.
+    const noCookie = browsers.every((b) => o.verdicts[b].stored === null);
+    const columns = INGRESS_COLUMNS.filter((c) => !(noCookie && ['set', 'send', 'websocket'].includes(c.step)));
     const table = el('table', { class: 'matrix ingress-matrix' },
       el('caption', { class: 'muted' }, `A credentialed fetch() from ${o.origin}, per browser`),
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Browser'), INGRESS_COLUMNS.map((c) => el('th', { scope: 'col' }, c.head(cookieLabel)))))
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Browser'), columns.map((c) => el('th', { scope: 'col' }, c.head(cookieLabel)))))
     );
     const tbody = el('tbody');
     for (const b of browsers) {
       const v = o.verdicts[b];
       const tr = el('tr', { 'data-browser': b }, el('th', { scope: 'row' }, b));
-      for (const c of INGRESS_COLUMNS) tr.append(el('td', {}, verdictCell(section, detail, b, v, c)));
+      for (const c of columns) tr.append(el('td', {}, verdictCell(section, detail, b, v, c)));
       tbody.append(tr);
     }
     table.append(tbody);
@@ -953,19 +974,22 @@
     const cls = { yes: 'ok', no: 'bad', none: 'none' }[state_];
     const label = c[state_];
     const reasons = v.reasons.map(splitReason).filter((r) => r.step === c.step);
-    const why = [];
-    for (const r of reasons) why.push((r.cookie ? r.cookie + ': ' : '') + r.text);
-    if (!why.length && state_ === 'none') why.push(c.noneWhy);
+    const why = reasons.map((r) => ({ cookie: r.cookie, text: r.text }));
     if (!why.length && value === false && (c.key === 'sent' || c.key === 'websocket_sent') && v.stored === false) {
-      why.push('never stored, so never sent');
+      why.push({ cookie: null, text: 'never stored, so never sent' });
     }
+    // "Not applicable" is explained once above the table; the cell keeps it for hover and the detail.
+    const shownWhy = why.slice();
+    if (!why.length && state_ === 'none') why.push({ cookie: null, text: c.noneWhy });
+    const words = (w) => (w.cookie ? w.cookie + ': ' : '') + w.text;
     const button = el('button', { type: 'button', class: 'cell', 'aria-pressed': 'false', 'data-browser': browser, 'data-verdict': c.key, 'data-state': state_ },
       el('span', { class: 'tok ' + cls }, label),
-      why.map((w) => el('span', { class: 'why' }, /^[A-Z][A-Za-z]+$/.test(w) ? camel(w) : w))
+      shownWhy.map((w) => el('span', { class: 'why' }, w.cookie ? el('code', {}, w.cookie) : null, w.cookie ? ': ' : null,
+        /^[A-Z][A-Za-z]+$/.test(w.text) ? camel(w.text) : w.text))
     );
-    const text = `${browser}: ${label}` + (why.length ? '\n' + why.join('\n') : '');
+    const text = `${browser}: ${label}` + (why.length ? '\n' + why.map(words).join('\n') : '');
     button.title = text;
-    button.setAttribute('aria-label', `${browser}, ${c.key.replace('_', ' ')}: ${label}` + (why.length ? ` (${why.join('; ')})` : ''));
+    button.setAttribute('aria-label', `${browser}, ${c.key.replace('_', ' ')}: ${label}` + (why.length ? ` (${why.map(words).join('; ')})` : ''));
     button.addEventListener('click', () => {
       for (const other of section.querySelectorAll('button.cell[aria-pressed="true"]')) other.setAttribute('aria-pressed', 'false');
       button.setAttribute('aria-pressed', 'true');
@@ -975,7 +999,7 @@
       }
       detail.replaceChildren(
         el('h5', {}, `${browser}: every reason`),
-        el('p', {}, el('span', { class: 'tok ' + cls }, label), ' ', el('span', { class: 'muted' }, why.join('; '))),
+        el('p', {}, el('span', { class: 'tok ' + cls }, label), ' ', el('span', { class: 'muted' }, why.map(words).join('; '))),
         v.reasons.length ? ul : el('p', { class: 'muted' }, 'No blocking reason: the cookie is stored and sent, and the response is readable.')
       );
       detail.hidden = false;
@@ -983,13 +1007,15 @@
     return button;
   }
 
-  /** The YAML line a finding or error points at, with its number and a caret under the column. */
-  function yamlLine(lines, line, column) {
+  /** The YAML line a finding or error points at, with its number and a caret under the column; `before`
+   *  lines of context above it (a parser often notices an unclosed bracket a line late). */
+  function yamlLine(lines, line, column, before = 0) {
     if (!line || line < 1 || line > lines.length) return null;
-    const num = String(line);
+    const width = String(line).length;
     const text = lines[line - 1];
-    const out = [`${num} | ${text}`];
-    if (column && column >= 1) out.push(`${' '.repeat(num.length)} | ${' '.repeat(Math.min(column - 1, text.length))}^`);
+    const out = [];
+    for (let n = Math.max(1, line - before); n <= line; n++) out.push(`${String(n).padStart(width)} | ${lines[n - 1]}`);
+    if (column && column >= 1) out.push(`${' '.repeat(width)} | ${' '.repeat(Math.min(column - 1, text.length))}^`);
     return el('pre', { class: 'yaml-line', 'aria-label': `line ${line} of the pasted YAML` }, el('code', {}, out.join('\n')));
   }
 
@@ -1004,7 +1030,7 @@
             el('h3', { id: `ing-error-${i}` }, `${e.file}:${e.line}:${e.column}`)
           ),
           el('p', {}, e.message),
-          yamlLine(lines, e.line, e.column)
+          yamlLine(lines, e.line, e.column, 1)
         )
       );
     });
@@ -1012,31 +1038,31 @@
       box.append(el('p', { class: 'muted' }, 'No findings.'));
       return;
     }
-    report.findings.forEach((f, i) => {
-      const sev = SEVERITY[f.severity] || SEVERITY.info;
-      const explain = el('details', { class: 'explain' }, el('summary', {}, `Why, and how to fix it — rule ${f.rule}`));
-      const doc = el('div', { class: 'doc' }, el('p', { class: 'muted' }, 'Loading…'));
-      explain.append(doc);
-      let loaded = false;
-      explain.addEventListener('toggle', () => {
-        if (!explain.open || loaded) return;
-        loaded = true;
-        loadRule(f.rule, doc);
-      });
-      box.append(
-        el('article', { class: `card finding sev-${f.severity}`, 'data-rule': f.rule, 'aria-labelledby': `ing-finding-${i}` },
-          el('div', { class: 'card-head' },
-            el('span', { class: 'tok ' + sev.cls }, `${sev.symbol} ${sev.label}`),
-            el('h3', { id: `ing-finding-${i}` }, el('code', {}, f.rule)),
-            el('span', { class: 'req-meta' }, f.line ? `${f.file}:${f.line}:${f.column}` : f.file)
-          ),
-          el('p', {}, inline(f.message)),
-          yamlLine(lines, f.line, f.column),
-          f.fix ? el('p', { class: 'fix' }, el('strong', {}, 'Fix: '), inline(f.fix)) : null,
-          explain
-        )
-      );
+    showInBatches(box, report.findings, INGRESS_FINDINGS_SHOWN, (f, i) => ingressFinding(f, i, lines), 'findings');
+  }
+
+  function ingressFinding(f, i, lines) {
+    const sev = SEVERITY[f.severity] || SEVERITY.info;
+    const explain = el('details', { class: 'explain' }, el('summary', {}, `Why, and how to fix it — rule ${f.rule}`));
+    const doc = el('div', { class: 'doc' }, el('p', { class: 'muted' }, 'Loading…'));
+    explain.append(doc);
+    let loaded = false;
+    explain.addEventListener('toggle', () => {
+      if (!explain.open || loaded) return;
+      loaded = true;
+      loadRule(f.rule, doc);
     });
+    return el('article', { class: `card finding sev-${f.severity}`, 'data-rule': f.rule, 'aria-labelledby': `ing-finding-${i}` },
+      el('div', { class: 'card-head' },
+        el('span', { class: 'tok ' + sev.cls }, `${sev.symbol} ${sev.label}`),
+        el('h3', { id: `ing-finding-${i}` }, el('code', {}, f.rule)),
+        el('span', { class: 'req-meta' }, f.line ? `${f.file}:${f.line}:${f.column}` : f.file)
+      ),
+      el('p', {}, inline(f.message)),
+      yamlLine(lines, f.line, f.column),
+      f.fix ? el('p', { class: 'fix' }, el('strong', {}, 'Fix: '), inline(f.fix)) : null,
+      explain
+    );
   }
 
   // ---------------------------------------------------------------- start
