@@ -1,6 +1,6 @@
-//! `crossjar serve`: a local web page for people who would rather drop a HAR and look than read a
-//! terminal report. The analysis runs in this process through the same library calls as the CLI; the
-//! capture never leaves the machine.
+//! `crossjar serve`: a local web page for people who would rather drop a HAR (or paste `curl -i` output
+//! or ingress YAML) and look than read a terminal report. The analysis runs in this process through the
+//! same library calls as the CLI; the capture never leaves the machine.
 //!
 //! The server is a deliberately small HTTP/1.1 implementation over [`std::net::TcpListener`]: one
 //! request per connection, one thread per connection (bounded), a bounded request head, bodies by

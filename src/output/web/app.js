@@ -1038,7 +1038,10 @@
       box.append(el('p', { class: 'muted' }, 'No findings.'));
       return;
     }
-    showInBatches(box, report.findings, INGRESS_FINDINGS_SHOWN, (f, i) => ingressFinding(f, i, lines), 'findings');
+    // Errors first, then warnings, then information; input order within each (the sort is stable).
+    const rank = { error: 0, warning: 1, info: 2 };
+    const ordered = report.findings.slice().sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
+    showInBatches(box, ordered, INGRESS_FINDINGS_SHOWN, (f, i) => ingressFinding(f, i, lines), 'findings');
   }
 
   function ingressFinding(f, i, lines) {
