@@ -48,4 +48,5 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod pipeline_headers;
+pub mod pipeline_ingress;
 pub mod sanitize;

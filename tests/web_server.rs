@@ -342,3 +342,138 @@ fn the_serve_command_prints_its_url() {
     assert_ne!(port, 0);
     assert_eq!(answers, Some((200, serde_json::json!(2048))));
 }
+
+fn ingress_post(port: u16, req: &serde_json::Value) -> Answer {
+    post(port, "/api/ingress", "application/json", req.to_string().as_bytes())
+}
+
+#[test]
+fn pasted_ingress_gives_the_cli_s_ingress_v1_report() {
+    let port = start(1 << 20);
+    let yaml = String::from_utf8(fixture("ingress/ingress-nginx/seed.yaml")).unwrap();
+    let a = ingress_post(
+        port,
+        &serde_json::json!({ "yaml": yaml, "from": ["https://kontext.build"], "browsers": "all",
+                             "tls_terminates_at": null, "controller": null }),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let v = a.json();
+    assert_eq!(v["schema"], "crossjar.ingress.v1");
+    assert_eq!(v["frontends"], serde_json::json!(["https://kontext.build"]));
+    let route = &v["routes"][0];
+    assert_eq!(route["file"], "pasted.yaml");
+    assert_eq!(route["host"], "jsbundler.coinnation.io");
+    assert_eq!(route["verdicts"]["chrome"]["stored"], false);
+    assert_eq!(route["verdicts"]["firefox"]["stored"], true);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "affinity-cookie-cross-site-blocked")
+        .unwrap_or_else(|| panic!("the seed finding: {}", a.body));
+    assert_eq!((f["file"].as_str(), f["line"].as_u64()), (Some("pasted.yaml"), Some(8)));
+    assert!(f["fix"].as_str().unwrap().contains("session-cookie-samesite: \"None\""), "{f}");
+
+    // Byte for byte what `crossjar ingress --format json` writes for a file of that name.
+    let dir = std::env::temp_dir().join(format!("crossjar-web-ingress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pasted.yaml"), &yaml).unwrap();
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_crossjar"))
+        .args(["ingress", "pasted.yaml", "--from", "https://kontext.build", "--format", "json", "--fail-on", "never"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(a.body, String::from_utf8_lossy(&cli.stdout), "the page's answer is the CLI's report");
+
+    // Options reach the prediction: one browser, TLS at a load balancer (no `Secure` added), a version.
+    let a = ingress_post(
+        port,
+        &serde_json::json!({ "yaml": yaml, "from": "https://kontext.build", "browsers": ["chrome"],
+                             "tls_terminates_at": "lb", "controller": "ingress-nginx@1.12" }),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let v = a.json();
+    let verdicts = v["routes"][0]["verdicts"].as_object().unwrap();
+    assert_eq!(verdicts.keys().collect::<Vec<_>>(), ["chrome"]);
+    assert!(!v["routes"][0]["set_cookie"][0].as_str().unwrap().contains("Secure"), "{}", v["routes"][0]);
+    assert_eq!(v["routes"][0]["controller_version"], "1.12.0");
+}
+
+#[test]
+fn broken_ingress_yaml_names_the_line_and_keeps_the_rest() {
+    let port = start(1 << 20);
+    let yaml = String::from_utf8(fixture("ingress/ingress-nginx/broken.yaml")).unwrap();
+    let a = ingress_post(port, &serde_json::json!({ "yaml": yaml, "from": ["https://kontext.build"] }));
+    assert_eq!(a.status, 422, "{}", a.body);
+    let v = a.json();
+    let msg = v["error"].as_str().unwrap();
+    // The second document's flow mapping never closes; the parser notices on the line after it.
+    assert!(msg.starts_with("pasted.yaml:23:1: "), "{msg}");
+    let report = &v["report"];
+    assert_eq!(report["schema"], "crossjar.ingress.v1");
+    let hosts: Vec<&str> = report["routes"].as_array().unwrap().iter().map(|r| r["host"].as_str().unwrap()).collect();
+    assert_eq!(hosts, ["a.example", "b.example"], "the documents before and after are still analysed");
+    assert_eq!(report["errors"][0]["line"], 23);
+}
+
+#[test]
+fn ingress_without_a_frontend_says_how_to_give_one() {
+    let port = start(1 << 20);
+    let yaml = String::from_utf8(fixture("ingress/ingress-nginx/seed.yaml")).unwrap();
+    for req in [
+        serde_json::json!({ "yaml": yaml }),
+        serde_json::json!({ "yaml": yaml, "from": [] }),
+        serde_json::json!({ "yaml": yaml, "from": ["  "] }),
+    ] {
+        let a = ingress_post(port, &req);
+        assert_eq!(a.status, 400, "{}", a.body);
+        let msg = a.json()["error"].as_str().unwrap().to_string();
+        assert!(msg.contains("no frontend origin") && msg.contains("https://app.example"), "{msg}");
+    }
+    let bad = |req: serde_json::Value, needle: &str| {
+        let a = ingress_post(port, &req);
+        assert_eq!(a.status, 400, "{req}: {}", a.body);
+        let msg = a.json()["error"].as_str().unwrap().to_string();
+        assert!(msg.contains(needle), "{req}: {msg}");
+    };
+    bad(serde_json::json!({ "yaml": yaml, "from": ["kontext.build"] }), "`kontext.build`");
+    bad(serde_json::json!({ "yaml": yaml, "from": ["https://a.example"], "browsers": "netscape" }), "netscape");
+    bad(serde_json::json!({ "yaml": yaml, "from": ["https://a.example"], "controller": "haproxy" }), "haproxy");
+    bad(serde_json::json!({ "yaml": yaml, "from": ["https://a.example"], "tls_terminates_at": "pod" }), "`pod`");
+    bad(serde_json::json!({ "yaml": "", "from": ["https://a.example"] }), "pasted.yaml: no YAML");
+    bad(serde_json::json!({ "yaml": yaml, "origin": "https://a.example" }), "request body:1:");
+}
+
+#[test]
+fn the_ingress_endpoint_has_the_same_defences() {
+    let port = start(1 << 20);
+    let body = serde_json::json!({ "yaml": "kind: List\n", "from": ["https://a.example"] }).to_string();
+    let foreign = format!(
+        "POST /api/ingress HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: https://evil.example\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    assert_eq!(send(port, &foreign, body.as_bytes()).status, 403);
+    let rebound = format!(
+        "POST /api/ingress HTTP/1.1\r\nHost: evil.example:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    assert_eq!(send(port, &rebound, body.as_bytes()).status, 403);
+    assert_eq!(post(port, "/api/ingress", "text/plain", body.as_bytes()).status, 415);
+    assert_eq!(get(port, "/api/ingress").status, 405);
+    // Over the size limit: refused from the announced length, before any of the body is read.
+    let huge = format!(
+        "POST /api/ingress HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        crossjar::cli::serve::MAX_INGRESS_BODY + 1
+    );
+    let a = send(port, &huge, b"");
+    assert_eq!(a.status, 413, "{}", a.body);
+    assert!(a.json()["error"].as_str().unwrap().contains("the pasted YAML"), "{}", a.body);
+    // A manifest list with no routes is analysed, not refused.
+    let a = post(port, "/api/ingress", "application/json", body.as_bytes());
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["routes"], serde_json::json!([]));
+}

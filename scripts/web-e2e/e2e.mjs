@@ -12,6 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const bin = path.resolve(root, process.env.CROSSJAR_BIN || 'target/debug/crossjar');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const shot = path.resolve(root, process.env.CROSSJAR_E2E_SCREENSHOT || 'target/web-e2e/screenshot.png');
+const ingressShot = shot.replace(/(\.png)?$/, '-ingress.png');
 const fixture = path.join(root, 'fixtures/har/seed-a-default-credentials.har');
 
 let checks = 0;
@@ -80,8 +81,6 @@ async function main() {
       els.filter((e) => !e.labels || e.labels.length === 0).map((e) => e.id || e.outerHTML)
     );
     check(unlabelled.length === 0, 'every form control has a label: ' + unlabelled.join(', '));
-    check(await page.locator('#tab-ingress').isDisabled(), 'the ingress tab is disabled');
-    check((await page.locator('#tab-ingress').innerText()).includes('coming soon'), 'the ingress tab says coming soon');
 
     // Drop the fixture onto the drop zone, as a person dragging it from a file manager would.
     const text = fs.readFileSync(fixture, 'utf8');
@@ -166,7 +165,84 @@ async function main() {
     const verdicts = await page.locator('table.verdicts').innerText();
     check(verdicts.includes('✗ CORS failed'), 'the pasted headers fail CORS: ' + verdicts);
 
+    // The ingress tab: paste the seed manifest; without a frontend origin the page says how to give one.
+    await page.locator('#tab-ingress').click();
+    const seedYaml = fs.readFileSync(path.join(root, 'fixtures/ingress/ingress-nginx/seed.yaml'), 'utf8');
+    await page.fill('#ing-yaml', seedYaml);
+    const run = page.locator('#ingress-form button[type="submit"]');
+    await run.click();
+    await page.locator('#error').waitFor({ state: 'visible' });
+    check((await page.locator('#error').innerText()).includes('https://app.example'), 'no frontend: the page says how to give one');
+    check(await page.locator('#ing-from').evaluate((e) => e === document.activeElement), 'no frontend: the origin field gets the focus');
+    await page.fill('#ing-from', 'https://kontext.build');
+    await run.click();
+    await page.waitForSelector('#ingress-routes table.ingress-matrix');
+    check(await page.locator('#error').isHidden(), 'the error is gone after a good run');
+    const route = page.locator('#ingress-routes article.route').filter({ hasText: 'jsbundler.coinnation.io/' });
+    check((await route.count()) === 1, 'one route card for jsbundler.coinnation.io/');
+    const routeText = await route.innerText();
+    check(routeText.includes('Set-Cookie: route=<upstream>|<hash>; Path=/; Secure; HttpOnly'), 'the predicted Set-Cookie line: ' + routeText);
+    check(routeText.includes('Access-Control-Allow-Origin: https://kontext.build') && routeText.includes('with 204'),
+      'the predicted CORS answers (preflight answered by the proxy with 204)');
+    check(routeText.includes('cross-site'), 'the frontend is marked cross-site');
+    const ingHead = await route.locator('table.ingress-matrix thead').innerText();
+    check(ingHead.includes('route stored'), 'the matrix names the cookie: ' + ingHead);
+    const storedCell = (b) => route.locator(`tr[data-browser="${b}"] button.cell[data-verdict="stored"]`);
+    const chromeStored = await storedCell('chrome').innerText();
+    check(chromeStored.includes('⊘') && chromeStored.includes('not stored'), 'chrome: route not stored (symbol and word): ' + chromeStored);
+    check(chromeStored.includes('SchemefulSameSiteUnspecifiedTreatedAsLax'), 'chrome: the reason is visible: ' + chromeStored);
+    check((await storedCell('chrome').getAttribute('title')).includes('SchemefulSameSiteUnspecifiedTreatedAsLax'), 'chrome: the reason on hover');
+    check((await storedCell('firefox').innerText()).includes('◆ stored'), 'firefox: route stored');
+    check((await storedCell('safari').innerText()).includes('ThirdPartyBlockedByItp'), 'safari: ITP named');
+    const sentCell = await route.locator('tr[data-browser="chrome"] button.cell[data-verdict="sent"]').innerText();
+    check(sentCell.includes('✗ not sent') && sentCell.includes('never stored'), 'chrome: not sent, because never stored: ' + sentCell);
+    check((await route.locator('tr[data-browser="chrome"] button.cell[data-verdict="cors_ok"]').innerText()).includes('✓ readable'),
+      'chrome: the response is readable');
+    // Keyboard: Enter on the chrome cell lists every reason with its step.
+    await storedCell('chrome').focus();
+    await page.keyboard.press('Enter');
+    const ingDetail = route.locator('.detail');
+    await ingDetail.waitFor({ state: 'visible' });
+    const ingDetailText = await ingDetail.innerText();
+    check(ingDetailText.includes('storing the cookie: SchemefulSameSiteUnspecifiedTreatedAsLax'), 'the detail names the step and reason: ' + ingDetailText);
+    // The finding: the YAML line it points at, the fix, and the rule page.
+    const ingFinding = page.locator('#ingress-findings article[data-rule="affinity-cookie-cross-site-blocked"]');
+    check((await ingFinding.count()) === 1, 'the affinity-cookie-cross-site-blocked finding');
+    const ingFindingText = await ingFinding.innerText();
+    check(ingFindingText.includes('pasted.yaml:8:43'), 'the finding names pasted.yaml:8:43');
+    check(ingFindingText.includes('8 |     nginx.ingress.kubernetes.io/affinity: cookie'), 'the finding shows its YAML line: ' + ingFindingText);
+    check(ingFindingText.includes('session-cookie-samesite: "None"'), 'the fix annotation session-cookie-samesite: "None"');
+    await ingFinding.locator('summary').click();
+    await ingFinding.locator('.doc h4', { hasText: 'What it detects' }).waitFor({ timeout: 10000 });
+    const ingAll = await page.locator('#ingress-results').innerText();
+    check(!/\bnull\b|undefined|\[object/.test(ingAll), 'no rendering slips in the ingress results');
+    await page.screenshot({ path: ingressShot, fullPage: true });
+
+    // Many routes: the first 30 show at once, the rest on request.
+    const many = Array.from({ length: 35 }, (_, i) => seedYaml.replaceAll('jsbundler', `svc${i}`)).join('\n---\n');
+    await page.locator('#ing-yaml').evaluate((e, v) => { e.value = v; }, many);
+    await run.click();
+    const moreRoutes = page.locator('#ingress-routes button.more-rows');
+    await moreRoutes.waitFor({ timeout: 60000 });
+    check((await page.locator('#ingress-routes article.route').count()) === 30, 'the first 30 of 35 routes show at once');
+    check((await moreRoutes.innerText()).includes('Show all 35 routes'), 'the button says how many routes there are');
+    await moreRoutes.click();
+    check((await page.locator('#ingress-routes article.route').count()) === 35, 'every route shows on request');
+    check((await page.locator('#ingress-findings article').count()) === 100, 'the first 100 findings show at once');
+
     check(problems.length === 0, 'no console errors, CSP violations or outside requests: ' + problems.join(' | '));
+
+    // Broken YAML (Chromium logs its 422 as a console error, so this runs after that check): the error names pasted.yaml with the line, and the other documents are still shown.
+    await page.fill('#ing-yaml', fs.readFileSync(path.join(root, 'fixtures/ingress/ingress-nginx/broken.yaml'), 'utf8'));
+    await run.click();
+    await page.locator('#error').waitFor({ state: 'visible' });
+    const yamlErr = await page.locator('#error').innerText();
+    check(/^pasted\.yaml:23:1: /.test(yamlErr), 'broken YAML: the error names the line: ' + yamlErr);
+    await page.waitForFunction(() => document.querySelectorAll('#ingress-routes article.route').length === 2);
+    check((await page.locator('#status').innerText()).startsWith('Partly analysed'), 'broken YAML: the partial result is shown');
+    const shownLines = await page.locator('#ingress-findings .yaml-error pre').innerText();
+    check(shownLines.includes('22 |   annotations: {nginx') && shownLines.includes('23 | spec: {}'), 'broken YAML: the line and the one before are shown: ' + shownLines);
+
 
     // A capture cut off after its fourth entry: the place is named, and the entries before it still show.
     {
@@ -197,7 +273,7 @@ async function main() {
     } finally {
       small.child.kill();
     }
-    console.log(`web-e2e: ok (${checks} checks; screenshot ${path.relative(root, shot)})`);
+    console.log(`web-e2e: ok (${checks} checks; screenshots ${path.relative(root, shot)}, ${path.relative(root, ingressShot)})`);
   } finally {
     await context.close();
     child.kill();

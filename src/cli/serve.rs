@@ -1,6 +1,6 @@
-//! `crossjar serve`: a local web page for people who would rather drop a HAR and look than read a
-//! terminal report. The analysis runs in this process through the same library calls as the CLI; the
-//! capture never leaves the machine.
+//! `crossjar serve`: a local web page for people who would rather drop a HAR (or paste `curl -i` output
+//! or ingress YAML) and look than read a terminal report. The analysis runs in this process through the
+//! same library calls as the CLI; the capture never leaves the machine.
 //!
 //! The server is a deliberately small HTTP/1.1 implementation over [`std::net::TcpListener`]: one
 //! request per connection, one thread per connection (bounded), a bounded request head, bodies by
@@ -24,10 +24,12 @@ use crate::analysis::findings::Focus;
 use crate::analysis::replay::ReplayOptions;
 use crate::analysis::rules::rule;
 use crate::model::profile::Browser;
+use crate::output::ingress_json;
 use crate::output::json;
 use crate::output::web;
 use crate::pipeline::analyse_har_path;
 use crate::pipeline_headers::{analyse_headers_text, HeadersParams};
+use crate::pipeline_ingress::{analyse_ingress_text, IngressParams};
 
 /// Default upload limit: 1 GiB, enough for long captures, small enough to refuse a runaway upload.
 pub const DEFAULT_MAX_UPLOAD: u64 = 1 << 30;
@@ -35,6 +37,10 @@ pub const DEFAULT_MAX_UPLOAD: u64 = 1 << 30;
 pub const MAX_HEAD: usize = 16 * 1024;
 /// The largest `POST /api/headers` body: pasted `curl -i` output is small.
 pub const MAX_HEADERS_BODY: u64 = 4 * 1024 * 1024;
+/// The largest `POST /api/ingress` body: pasted manifests (Helm output of a whole cluster included).
+pub const MAX_INGRESS_BODY: u64 = 16 * 1024 * 1024;
+/// The name pasted manifests get in locations and messages (`pasted.yaml:LINE:COL`).
+pub const PASTED_YAML: &str = "pasted.yaml";
 /// Connections handled at once; more get 503 rather than an unbounded number of threads.
 pub const MAX_CONNECTIONS: usize = 16;
 const IO_TIMEOUT: Duration = Duration::from_secs(30);
@@ -450,7 +456,10 @@ fn route<R: BufRead>(req: &Request, body: &mut Body<'_, R>, ctx: &Ctx) -> Respon
     match req.path.as_str() {
         "/api/har" if req.method == "POST" => har(req, body, ctx),
         "/api/headers" if req.method == "POST" => headers(req, body),
-        "/api/har" | "/api/headers" => Response { allow: Some("POST"), ..Response::error(405, "use POST") },
+        "/api/ingress" if req.method == "POST" => ingress(req, body),
+        "/api/har" | "/api/headers" | "/api/ingress" => {
+            Response { allow: Some("POST"), ..Response::error(405, "use POST") }
+        }
         "/api/limits" if get => Response::json(200, serde_json::json!({ "max_upload": ctx.max_upload }).to_string()),
         p if get && p.starts_with("/api/rules/") => {
             let id = &p["/api/rules/".len()..];
@@ -609,31 +618,40 @@ struct HeadersBody {
     browser: Option<String>,
 }
 
-fn headers<R: BufRead>(req: &Request, body: &mut Body<'_, R>) -> Response {
-    let len = match body_length(req, MAX_HEADERS_BODY, "the pasted text") {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+/// Reads a JSON request body of at most `limit` bytes and decodes it; the error names the place
+/// (`request body:LINE:COL`).
+fn json_body<T: serde::de::DeserializeOwned, R: BufRead>(
+    req: &Request,
+    body: &mut Body<'_, R>,
+    limit: u64,
+    what: &str,
+) -> Result<T, Response> {
+    let len = body_length(req, limit, what)?;
     // Requiring JSON also makes a cross-origin browser send a preflight, which this server never
     // answers with CORS headers.
     let json_type = req
         .header("content-type")
         .is_some_and(|t| t.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
     if !json_type {
-        return Response::error(415, "send the request as Content-Type: application/json");
+        return Err(Response::error(415, "send the request as Content-Type: application/json"));
     }
     body.go_ahead(req);
     let mut bytes = Vec::with_capacity(len as usize);
     match body.reader.by_ref().take(len).read_to_end(&mut bytes) {
         Ok(n) => body.remaining = len - n as u64,
-        Err(_) => return Response::error(408, "the request body stalled"),
+        Err(_) => return Err(Response::error(408, "the request body stalled")),
     }
     if body.remaining > 0 {
-        return Response::error(400, "the request body ended early");
+        return Err(Response::error(400, "the request body ended early"));
     }
-    let parsed: HeadersBody = match serde_json::from_slice(&bytes) {
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Response::error(400, &format!("request body:{}:{}: {e}", e.line(), e.column())))
+}
+
+fn headers<R: BufRead>(req: &Request, body: &mut Body<'_, R>) -> Response {
+    let parsed: HeadersBody = match json_body(req, body, MAX_HEADERS_BODY, "the pasted text") {
         Ok(p) => p,
-        Err(e) => return Response::error(400, &format!("request body:{}:{}: {e}", e.line(), e.column())),
+        Err(r) => return r,
     };
     let browsers = match Browser::ALL
         .iter()
@@ -672,6 +690,72 @@ fn headers<R: BufRead>(req: &Request, body: &mut Body<'_, R>) -> Response {
             }
         }
         Err(e) => Response::error(if e.problems.is_empty() { 400 } else { 422 }, &e.message),
+    }
+}
+
+/// A JSON field that takes one string or a list of them (`"from": "https://a.example"` or
+/// `"from": ["https://a.example", "https://b.example"]`).
+#[derive(Deserialize, Debug)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// The `POST /api/ingress` body: the pasted manifests and what `crossjar ingress` takes as options.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct IngressBody {
+    yaml: String,
+    #[serde(default)]
+    from: Option<OneOrMany>,
+    #[serde(default)]
+    browsers: Option<OneOrMany>,
+    #[serde(default)]
+    tls_terminates_at: Option<String>,
+    #[serde(default)]
+    controller: Option<String>,
+}
+
+fn ingress<R: BufRead>(req: &Request, body: &mut Body<'_, R>) -> Response {
+    let parsed: IngressBody = match json_body(req, body, MAX_INGRESS_BODY, "the pasted YAML") {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let browser_list = parsed.browsers.map(OneOrMany::into_vec).unwrap_or_default();
+    let browsers = match Browser::parse_list(browser_list.iter().map(String::as_str)) {
+        Ok(b) => b,
+        Err(e) => return Response::error(400, &e),
+    };
+    let params = IngressParams {
+        from: parsed.from.map(OneOrMany::into_vec).unwrap_or_default(),
+        tls_terminates_at: parsed.tls_terminates_at,
+        controller: parsed.controller,
+    };
+    let out = match analyse_ingress_text(PASTED_YAML, &parsed.yaml, &params, &browsers) {
+        Ok(o) => o,
+        Err(e) => return Response::error(400, &e.message),
+    };
+    let mut rendered = Vec::new();
+    if let Err(e) = ingress_json::write(&mut rendered, &out.analysis, &out.frontends) {
+        return Response::error(500, &format!("cannot render the report ({e})"));
+    }
+    let rendered = String::from_utf8_lossy(&rendered);
+    if out.analysis.errors.is_empty() {
+        Response::json(200, rendered.into_owned())
+    } else {
+        // Every broken document, one a line; the report still covers the documents that were read.
+        let message = out.analysis.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+        Response::json(422, web::error_with_report_json(&message, &rendered))
     }
 }
 

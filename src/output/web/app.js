@@ -28,6 +28,8 @@
     maxUpload: null,
     report: null,
     timelineLimit: 200,
+    ingress: null,
+    ingressSeq: 0,
   };
 
   // ---------------------------------------------------------------- status and errors
@@ -63,6 +65,7 @@
       }
       $('har-results').hidden = tab.id !== 'tab-har' || !state.report;
       $('headers-results').hidden = tab.id !== 'tab-headers' || !$('headers-verdicts').hasChildNodes();
+      $('ingress-results').hidden = tab.id !== 'tab-ingress' || !state.ingress;
       showError('');
       setStatus('');
     }
@@ -775,12 +778,303 @@
     $('headers-results').hidden = false;
   }
 
+
+  // ---------------------------------------------------------------- ingress YAML
+
+  function setupIngress() {
+    $('ingress-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      showError('');
+      const yaml = $('ing-yaml').value;
+      const from = $('ing-from').value.split(/[\s,]+/).filter(Boolean);
+      if (!from.length) {
+        setStatus('');
+        showError('Give the frontend origin: the origin of the page that calls these hosts with credentials, ' +
+          'e.g. https://app.example, in “Frontend origin(s)”. The verdicts are about requests from that page.');
+        $('ing-from').focus();
+        return;
+      }
+      const body = {
+        yaml,
+        from,
+        browsers: $('ing-browser').value,
+        tls_terminates_at: $('ing-tls').value || null,
+        controller: $('ing-controller').value.trim() || null,
+      };
+      const seq = ++state.ingressSeq;
+      setStatus('Predicting what the proxy writes and what each browser does with it…');
+      let resp;
+      let data = null;
+      try {
+        resp = await fetch('/api/ingress', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        data = await resp.json().catch(() => null);
+      } catch (e) {
+        if (seq !== state.ingressSeq) return;
+        setStatus('');
+        showError('The crossjar server did not answer. Is `crossjar serve` still running?');
+        return;
+      }
+      if (seq !== state.ingressSeq) return; // a newer run replaced this one
+      const report = resp.ok ? data : data && data.report;
+      if (!resp.ok) showError((data && data.error) || `The server answered HTTP ${resp.status}.`);
+      if (report) {
+        // The lines the findings point at come from the text as it was sent, not as edited since.
+        renderIngress(report, yaml.replace(/\r\n?/g, '\n').split('\n'));
+        const s = `${report.routes.length} route(s), ${report.findings.length} finding(s), judged for ${report.frontends.join(', ')}`;
+        setStatus(resp.ok ? s + '.' : `Partly analysed: ${s}; the documents that could not be read are skipped.`);
+      } else {
+        setStatus('');
+        state.ingress = null;
+        $('ingress-results').hidden = true;
+      }
+    });
+  }
+
+  /** Splits `[cookie: ]step: reason` (the analysis prefixes every reason with the step it belongs to). */
+  function splitReason(r) {
+    const m = /^(?:([^:\s]+): )?(set|send|websocket|cors|preflight): (.*)$/.exec(r);
+    return m ? { cookie: m[1] || null, step: m[2], text: m[3] } : { cookie: null, step: null, text: r };
+  }
+
+  const STEP_WORDS = {
+    set: 'storing the cookie',
+    send: 'sending it on the next fetch()',
+    websocket: 'sending it on a WebSocket handshake',
+    cors: 'reading the response (CORS)',
+    preflight: 'the preflight',
+  };
+
+  /** The matrix columns: the verdict field, the reason step, and the words for each outcome. */
+  const INGRESS_COLUMNS = [
+    { key: 'stored', step: 'set', head: (c) => [c(), ' stored'], yes: '◆ stored', no: '⊘ not stored', none: '— no cookie',
+      noneWhy: 'this route writes no affinity cookie' },
+    { key: 'sent', step: 'send', head: (c) => [c(), ' sent on the next fetch()'], yes: '✓ sent', no: '✗ not sent', none: '— no cookie',
+      noneWhy: 'this route writes no affinity cookie' },
+    { key: 'websocket_sent', step: 'websocket', head: (c) => [c(), ' sent on a WebSocket'], yes: '✓ sent', no: '✗ not sent', none: '— no cookie',
+      noneWhy: 'this route writes no affinity cookie' },
+    { key: 'cors_ok', step: 'cors', head: () => ['Page can read the response (CORS)'], yes: '✓ readable', no: '✗ blocked', none: '— backend decides',
+      noneWhy: 'the proxy adds no CORS headers: the backend’s answer decides' },
+    { key: 'preflight_ok', step: 'preflight', head: () => ['Preflight passes'], yes: '✓ passes', no: '✗ fails', none: '— backend answers',
+      noneWhy: 'preflights are passed to the backend, whose answer decides' },
+  ];
+
+  function renderIngress(report, lines) {
+    state.ingress = { report, lines };
+    const box = $('ingress-routes');
+    box.replaceChildren();
+    if (!report.routes.length) {
+      box.append(el('p', { class: 'muted' }, 'No routes: nothing here is an Ingress, IngressRoute, HTTPRoute or VirtualService with a rule the analysis could read.'));
+    }
+    showInBatches(box, report.routes, INGRESS_ROUTES_SHOWN, (r, i) => routeCard(r, i), 'routes');
+    renderIngressFindings(report, lines);
+    $('ingress-results').hidden = false;
+  }
+
+  // Thousands of routes (a whole cluster's Helm output) would take the page many seconds to lay out:
+  // the first ones show at once, the rest on request.
+  const INGRESS_ROUTES_SHOWN = 30;
+  const INGRESS_FINDINGS_SHOWN = 100;
+
+  /** Appends `make(item, index)` for the first `first` items, and a button that appends the rest. */
+  function showInBatches(box, items, first, make, what) {
+    items.slice(0, first).forEach((x, i) => box.append(make(x, i)));
+    if (items.length <= first) return;
+    const more = el('button', { type: 'button', class: 'more-rows' }, `Show all ${items.length} ${what} (${items.length - first} more)`);
+    more.addEventListener('click', () => {
+      const frag = document.createDocumentFragment();
+      items.slice(first).forEach((x, i) => frag.append(make(x, first + i)));
+      more.replaceWith(frag);
+    });
+    box.append(more);
+  }
+
+  function headerList(headers) {
+    if (!headers.length) return el('p', { class: 'muted' }, 'no CORS headers');
+    return el('ul', { class: 'hdrs' }, headers.map((h) => el('li', {}, el('code', {}, `${h.name}: ${h.value}`))));
+  }
+
+  function answerBlock(title, a) {
+    if (!a) return null;
+    const who = a.answered_by === 'ingress'
+      ? `answered by the proxy itself${a.status ? ' with ' + a.status : ''}`
+      : 'passed to the backend; the proxy adds';
+    return el('div', { class: 'answer' }, el('p', {}, el('strong', {}, title), ' — ', who, ':'), headerList(a.headers));
+  }
+
+  function cookieNames(route) {
+    const names = [];
+    for (const line of route.set_cookie) {
+      const n = line.split('=')[0].trim();
+      if (n && !names.includes(n)) names.push(n);
+    }
+    return names;
+  }
+
+  function routeCard(r, i) {
+    const id = `route-${i}`;
+    const card = el('article', { class: 'card route', 'aria-labelledby': id + '-h', 'data-host': r.host || '' });
+    card.append(
+      el('div', { class: 'card-head' },
+        el('h3', { id: id + '-h' }, el('code', {}, (r.host || '(every host)') + r.path)),
+        el('span', { class: 'req-meta' }, `${r.object} · ${r.controller} ${r.controller_version} · ${r.tls ? 'TLS' : 'no TLS'} · ${r.file}:${r.line}:${r.column}`)
+      )
+    );
+    card.append(el('h4', {}, 'Predicted Set-Cookie'));
+    if (r.set_cookie.length) {
+      card.append(el('ul', { class: 'hdrs' }, r.set_cookie.map((l) => el('li', {}, el('code', { class: 'set-cookie' }, 'Set-Cookie: ' + l)))));
+    } else {
+      card.append(el('p', { class: 'muted' }, 'None: this route has no cookie affinity (sticky sessions).'));
+    }
+    if (r.skipped) card.append(el('p', { class: 'muted' }, 'No browser verdicts: ' + r.skipped + '.'));
+    r.verdicts_by_origin.forEach((o, j) => card.append(originBlock(r, o, `${id}-o${j}`)));
+    return card;
+  }
+
+  function originBlock(route, o, id) {
+    const names = cookieNames(route);
+    // A function: a DOM node can sit in one place only, and every column heading needs its own.
+    const cookieLabel = () => (names.length ? names.map((n, k) => [k ? ', ' : '', el('code', {}, n)]) : ['Cookie']);
+    const section = el('section', { class: 'origin', 'aria-labelledby': id + '-h', 'data-origin': o.origin });
+    section.append(
+      el('h4', { id: id + '-h' }, `From ${o.origin} `, el('span', { class: 'tok ' + (o.cross_site ? 'warn' : 'info') }, o.cross_site ? '⇄ cross-site' : '= same-site'), ` to ${o.url}`)
+    );
+    if (o.actual || o.preflight) {
+      section.append(el('div', { class: 'answers' }, answerBlock('Preflight (OPTIONS)', o.preflight), answerBlock('Actual request', o.actual)));
+    } else {
+      section.append(el('p', { class: 'muted' }, 'CORS: the proxy adds no CORS headers; the backend must answer this origin.'));
+    }
+    const detail = el('div', { class: 'detail', id: id + '-detail', 'aria-live': 'polite', hidden: true });
+    const browsers = Object.keys(o.verdicts);
+    // A route without a sticky cookie gets no cookie columns: three columns of "no cookie" say nothing.
+    const noCookie = browsers.every((b) => o.verdicts[b].stored === null);
+    const columns = INGRESS_COLUMNS.filter((c) => !(noCookie && ['set', 'send', 'websocket'].includes(c.step)));
+    const table = el('table', { class: 'matrix ingress-matrix' },
+      el('caption', { class: 'muted' }, `A credentialed fetch() from ${o.origin}, per browser`),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Browser'), columns.map((c) => el('th', { scope: 'col' }, c.head(cookieLabel)))))
+    );
+    const tbody = el('tbody');
+    for (const b of browsers) {
+      const v = o.verdicts[b];
+      const tr = el('tr', { 'data-browser': b }, el('th', { scope: 'row' }, b));
+      for (const c of columns) tr.append(el('td', {}, verdictCell(section, detail, b, v, c)));
+      tbody.append(tr);
+    }
+    table.append(tbody);
+    section.append(el('div', { class: 'matrix-wrap' }, table), detail);
+    return section;
+  }
+
+  function verdictCell(section, detail, browser, v, c) {
+    const value = v[c.key];
+    const state_ = value === true ? 'yes' : value === false ? 'no' : 'none';
+    const cls = { yes: 'ok', no: 'bad', none: 'none' }[state_];
+    const label = c[state_];
+    const reasons = v.reasons.map(splitReason).filter((r) => r.step === c.step);
+    const why = reasons.map((r) => ({ cookie: r.cookie, text: r.text }));
+    if (!why.length && value === false && (c.key === 'sent' || c.key === 'websocket_sent') && v.stored === false) {
+      why.push({ cookie: null, text: 'never stored, so never sent' });
+    }
+    // "Not applicable" is explained once above the table; the cell keeps it for hover and the detail.
+    const shownWhy = why.slice();
+    if (!why.length && state_ === 'none') why.push({ cookie: null, text: c.noneWhy });
+    const words = (w) => (w.cookie ? w.cookie + ': ' : '') + w.text;
+    const button = el('button', { type: 'button', class: 'cell', 'aria-pressed': 'false', 'data-browser': browser, 'data-verdict': c.key, 'data-state': state_ },
+      el('span', { class: 'tok ' + cls }, label),
+      shownWhy.map((w) => el('span', { class: 'why' }, w.cookie ? el('code', {}, w.cookie) : null, w.cookie ? ': ' : null,
+        /^[A-Z][A-Za-z]+$/.test(w.text) ? camel(w.text) : w.text))
+    );
+    const text = `${browser}: ${label}` + (why.length ? '\n' + why.map(words).join('\n') : '');
+    button.title = text;
+    button.setAttribute('aria-label', `${browser}, ${c.key.replace('_', ' ')}: ${label}` + (why.length ? ` (${why.map(words).join('; ')})` : ''));
+    button.addEventListener('click', () => {
+      for (const other of section.querySelectorAll('button.cell[aria-pressed="true"]')) other.setAttribute('aria-pressed', 'false');
+      button.setAttribute('aria-pressed', 'true');
+      const ul = el('ul');
+      for (const r of v.reasons.map(splitReason)) {
+        ul.append(el('li', {}, r.step ? `${STEP_WORDS[r.step]}${r.cookie ? ' (' + r.cookie + ')' : ''}: ` : '', el('code', {}, r.text)));
+      }
+      detail.replaceChildren(
+        el('h5', {}, `${browser}: every reason`),
+        el('p', {}, el('span', { class: 'tok ' + cls }, label), ' ', el('span', { class: 'muted' }, why.map(words).join('; '))),
+        v.reasons.length ? ul : el('p', { class: 'muted' }, 'No blocking reason: the cookie is stored and sent, and the response is readable.')
+      );
+      detail.hidden = false;
+    });
+    return button;
+  }
+
+  /** The YAML line a finding or error points at, with its number and a caret under the column; `before`
+   *  lines of context above it (a parser often notices an unclosed bracket a line late). */
+  function yamlLine(lines, line, column, before = 0) {
+    if (!line || line < 1 || line > lines.length) return null;
+    const width = String(line).length;
+    const text = lines[line - 1];
+    const out = [];
+    for (let n = Math.max(1, line - before); n <= line; n++) out.push(`${String(n).padStart(width)} | ${lines[n - 1]}`);
+    if (column && column >= 1) out.push(`${' '.repeat(width)} | ${' '.repeat(Math.min(column - 1, text.length))}^`);
+    return el('pre', { class: 'yaml-line', 'aria-label': `line ${line} of the pasted YAML` }, el('code', {}, out.join('\n')));
+  }
+
+  function renderIngressFindings(report, lines) {
+    const box = $('ingress-findings');
+    box.replaceChildren();
+    report.errors.forEach((e, i) => {
+      box.append(
+        el('article', { class: 'card finding sev-error yaml-error', 'aria-labelledby': `ing-error-${i}` },
+          el('div', { class: 'card-head' },
+            el('span', { class: 'tok bad' }, '✗ not read'),
+            el('h3', { id: `ing-error-${i}` }, `${e.file}:${e.line}:${e.column}`)
+          ),
+          el('p', {}, e.message),
+          yamlLine(lines, e.line, e.column, 1)
+        )
+      );
+    });
+    if (!report.findings.length && !report.errors.length) {
+      box.append(el('p', { class: 'muted' }, 'No findings.'));
+      return;
+    }
+    // Errors first, then warnings, then information; input order within each (the sort is stable).
+    const rank = { error: 0, warning: 1, info: 2 };
+    const ordered = report.findings.slice().sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
+    showInBatches(box, ordered, INGRESS_FINDINGS_SHOWN, (f, i) => ingressFinding(f, i, lines), 'findings');
+  }
+
+  function ingressFinding(f, i, lines) {
+    const sev = SEVERITY[f.severity] || SEVERITY.info;
+    const explain = el('details', { class: 'explain' }, el('summary', {}, `Why, and how to fix it — rule ${f.rule}`));
+    const doc = el('div', { class: 'doc' }, el('p', { class: 'muted' }, 'Loading…'));
+    explain.append(doc);
+    let loaded = false;
+    explain.addEventListener('toggle', () => {
+      if (!explain.open || loaded) return;
+      loaded = true;
+      loadRule(f.rule, doc);
+    });
+    return el('article', { class: `card finding sev-${f.severity}`, 'data-rule': f.rule, 'aria-labelledby': `ing-finding-${i}` },
+      el('div', { class: 'card-head' },
+        el('span', { class: 'tok ' + sev.cls }, `${sev.symbol} ${sev.label}`),
+        el('h3', { id: `ing-finding-${i}` }, el('code', {}, f.rule)),
+        el('span', { class: 'req-meta' }, f.line ? `${f.file}:${f.line}:${f.column}` : f.file)
+      ),
+      el('p', {}, inline(f.message)),
+      yamlLine(lines, f.line, f.column),
+      f.fix ? el('p', { class: 'fix' }, el('strong', {}, 'Fix: '), inline(f.fix)) : null,
+      explain
+    );
+  }
+
   // ---------------------------------------------------------------- start
 
   function start() {
     setupTabs();
     setupHar();
     setupHeaders();
+    setupIngress();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
