@@ -47,9 +47,10 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 log="$(mktemp)"
 if ! node record-firefox.mjs "$out" --firefox "$firefox" 2>"$log"; then
-  # A browser that does not start here (no display libraries, sandbox refused, BiDi handshake failed)
-  # is "unavailable", not a broken build; a failure after recording started is an error.
-  if grep -q "Failed to launch\|Timed out after .* waiting for the WebDriver BiDi\|ECONNREFUSED" "$log" && [ ! -f "$out/firefox/VERSION" ]; then
+  # A browser that does not start here (missing libraries, BiDi handshake failed) is "unavailable",
+  # not a broken build; any other failure is an error. Either way OUTDIR is untouched (the recorder
+  # moves its recordings in only when every case succeeded).
+  if grep -q "Failed to launch\|Timed out after .* waiting for the WebDriver BiDi" "$log"; then
     unavailable "firefox did not start: $(grep -m1 -o 'Failed to launch[^\n]*\|Timed out[^\n]*' "$log" | head -c 200)"
   fi
   cat "$log" >&2

@@ -488,16 +488,20 @@ async function main() {
     let cases = [...allCases(), ...firefoxCases()];
     if (new Set(cases.map((c) => c.name)).size !== cases.length) throw new Error('duplicate case names');
     if (opts.only) cases = cases.filter((c) => c.name.includes(opts.only));
-    fs.rmSync(path.join(opts.out, MODE), { recursive: true, force: true });
     // Cases that wait (Chrome's two-minute Lax-allowing-unsafe window) run in a browser of their own
     // beside the others, so their wait costs no extra wall time.
     const slow = cases.filter((c) => c.steps.some((s) => s.wait));
     const fast = cases.filter((c) => !slow.includes(c));
-    const runs = [recordGroup(opts, fast, cert, opts.out, tmp, 'quick')];
-    if (slow.length) runs.push(recordGroup(opts, slow, cert, opts.out, tmp, 'waiting'));
+    // Recorded into a staging directory and moved into OUTDIR only when every case succeeded, so a
+    // browser that fails to start or a run that breaks off leaves the previous recordings in place.
+    const stage = path.join(tmp, 'stage');
+    const runs = [recordGroup(opts, fast, cert, stage, tmp, 'quick')];
+    if (slow.length) runs.push(recordGroup(opts, slow, cert, stage, tmp, 'waiting'));
     const [version] = await Promise.all(runs);
     const pkg = JSON.parse(fs.readFileSync(new URL('./node_modules/puppeteer-core/package.json', import.meta.url)));
-    fs.writeFileSync(path.join(opts.out, MODE, 'VERSION'), `firefox ${version}\npuppeteer-core ${pkg.version} (WebDriver BiDi)\n`);
+    fs.writeFileSync(path.join(stage, MODE, 'VERSION'), `firefox ${version}\npuppeteer-core ${pkg.version} (WebDriver BiDi)\n`);
+    fs.rmSync(path.join(opts.out, MODE), { recursive: true, force: true });
+    fs.cpSync(path.join(stage, MODE), path.join(opts.out, MODE), { recursive: true });
     console.log(`browser-conformance: ${cases.length} recordings of Firefox ${version} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
