@@ -237,7 +237,8 @@ impl CookieJar {
 
         // SameSite (§5.7 steps 17–19).
         let contexts = response_context(ctx);
-        let context = contexts.for_profile(profile.schemeful_same_site);
+        let context =
+            contexts.for_profile_with_chain(profile.schemeful_same_site, profile.same_site_considers_redirect_chain);
         // Chrome with schemeful same-site names every SameSite exclusion `Schemeful…` (recorded:
         // Chromium 156, also between two https sites); otherwise the plain names.
         let cross_only_by_scheme = profile.schemeful_same_site
@@ -396,7 +397,8 @@ impl CookieJar {
         let host_site = registrable_domain(&host).unwrap_or(&host).to_string();
         let secure_url = self.is_secure_url(&ctx.url);
         let contexts = request_context(ctx);
-        let context = contexts.for_profile(profile.schemeful_same_site);
+        let context =
+            contexts.for_profile_with_chain(profile.schemeful_same_site, profile.same_site_considers_redirect_chain);
         let third_party = is_third_party(ctx, profile.schemeful_same_site);
         let top_site = top_level_site(ctx);
         let credentials = api == Api::Script || ctx.includes_credentials();

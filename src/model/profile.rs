@@ -114,6 +114,9 @@ pub struct BrowserProfile {
     /// (recorded: Chromium 156 with schemeful same-site, its default, reports `SchemefulSameSiteStrict`
     /// etc. also between two https sites; see `tests/browser_conformance.rs`).
     pub schemeful_reason_names: bool,
+    /// A cross-site hop in the redirect chain makes the request cross-site (RFC 6265bis §5.2; recorded:
+    /// Firefox 153 does, Chromium 156 does not and only warns; Safari: not recorded, assumed not).
+    pub same_site_considers_redirect_chain: bool,
     /// `SameSite=None` without `Secure` is rejected (Chrome 80+, Firefox 131+; Safari: not implemented).
     pub none_requires_secure: bool,
     /// Unpartitioned cookies in third-party contexts.
@@ -143,6 +146,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         lax_allow_unsafe_max_age_secs: Some(120),
         schemeful_same_site: true,
         schemeful_reason_names: true,
+        same_site_considers_redirect_chain: false,
         none_requires_secure: true,
         third_party: ThirdPartyPolicy::Allow,
         partitioned_cookies: true,
@@ -170,6 +174,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         lax_allow_unsafe_max_age_secs: Some(120),
         schemeful_same_site: true,
         schemeful_reason_names: true,
+        same_site_considers_redirect_chain: false,
         none_requires_secure: true,
         third_party: ThirdPartyPolicy::BlockUnpartitioned,
         partitioned_cookies: true,
@@ -194,6 +199,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         lax_allow_unsafe_max_age_secs: None,
         schemeful_same_site: false,
         schemeful_reason_names: false,
+        same_site_considers_redirect_chain: true,
         none_requires_secure: true,
         third_party: ThirdPartyPolicy::PartitionAll,
         partitioned_cookies: true,
@@ -219,6 +225,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         lax_allow_unsafe_max_age_secs: None,
         schemeful_same_site: false,
         schemeful_reason_names: false,
+        same_site_considers_redirect_chain: false,
         none_requires_secure: false,
         third_party: ThirdPartyPolicy::BlockUnpartitionedItp,
         partitioned_cookies: true,

@@ -29,6 +29,8 @@ pub struct ContextPair {
     /// The (schemeful) context had the redirect chain counted, as RFC 6265bis says; when it admits
     /// less than `schemeful`, Chrome warns `WarnCrossSiteRedirectDowngradeChangesInclusion`.
     pub chain_aware: SameSiteContext,
+    /// The schemeless context with the redirect chain counted (Firefox).
+    pub chain_aware_schemeless: SameSiteContext,
 }
 
 impl ContextPair {
@@ -38,6 +40,16 @@ impl ContextPair {
             self.schemeful
         } else {
             self.schemeless
+        }
+    }
+
+    /// The context a profile uses, counting the redirect chain when the profile does (Firefox,
+    /// recorded: a cross-site hop makes a same-site navigation Lax and a subresource cross-site).
+    pub fn for_profile_with_chain(&self, schemeful: bool, chain: bool) -> SameSiteContext {
+        match (chain, schemeful) {
+            (false, s) => self.for_profile(s),
+            (true, true) => self.chain_aware,
+            (true, false) => self.chain_aware_schemeless,
         }
     }
 }
@@ -77,15 +89,15 @@ fn compute(ctx: &RequestContext, schemeful: bool, for_response: bool, with_chain
 
 /// The same-site context for sending cookies with `ctx`.
 ///
-/// The redirect chain does not change the context: Chromium 156 (recorded) computes it from the
-/// initiator, the site for cookies and the final URL, and only warns when a cross-site hop in the chain
-/// would have changed it (`kCookieSameSiteConsidersRedirectChain` is off). RFC 6265bis and
-/// web-platform-tests consider the chain; those vectors are documented deviations.
+/// Both views of the redirect chain are computed: Chromium 156 (recorded) ignores it and only warns
+/// when a cross-site hop would have changed inclusion (`kCookieSameSiteConsidersRedirectChain` is off);
+/// Firefox 153 (recorded) counts it, as RFC 6265bis and web-platform-tests do. The profile chooses.
 pub fn request_context(ctx: &RequestContext) -> ContextPair {
     let schemeful = compute(ctx, true, false, false);
     let schemeless = compute(ctx, false, false, false);
     let with_chain = compute(ctx, true, false, true);
-    ContextPair { schemeful, schemeless, chain_aware: with_chain }
+    let chain_aware_schemeless = compute(ctx, false, false, true);
+    ContextPair { schemeful, schemeless, chain_aware: with_chain, chain_aware_schemeless }
 }
 
 /// The same-site context for storing cookies from the response to `ctx`: `Strict` (may set any
@@ -95,7 +107,8 @@ pub fn response_context(ctx: &RequestContext) -> ContextPair {
     let schemeful = compute(ctx, true, true, false);
     let schemeless = compute(ctx, false, true, false);
     let with_chain = compute(ctx, true, true, true);
-    ContextPair { schemeful, schemeless, chain_aware: with_chain }
+    let chain_aware_schemeless = compute(ctx, false, true, true);
+    ContextPair { schemeful, schemeless, chain_aware: with_chain, chain_aware_schemeless }
 }
 
 /// Whether the request is made in a third-party context: its URL is cross-site with the site for
