@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use url::Url;
 
 use super::affinity::affinity_cookie;
-use super::report::{CookieCounts, CookieSummary, Finding, HarReport};
+use super::report::{BrowserRun, CookieCounts, CookieSummary, EntryVerdict, Finding, HarReport};
 use super::rules::{rule, Severity};
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Warning};
@@ -23,6 +23,34 @@ fn host(url: &str) -> String {
     Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).unwrap_or_default()
 }
 
+/// Every entry's host, parsed once, and the entries of each host: the passes below visit only the
+/// entries of the (cookie, host) pair they are about, so their cost grows with entries, not with
+/// pairs × entries. Every run holds the same entries in the same order.
+struct HostIndex {
+    of: Vec<String>,
+    by_host: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl HostIndex {
+    fn new(report: &HarReport) -> Self {
+        let of: Vec<String> =
+            report.runs.first().map(|r| r.entries.iter().map(|e| host(&e.url)).collect()).unwrap_or_default();
+        let mut by_host: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (i, h) in of.iter().enumerate() {
+            by_host.entry(h.clone()).or_default().push(i);
+        }
+        HostIndex { of, by_host }
+    }
+
+    fn host(&self, position: usize) -> &str {
+        self.of.get(position).map_or("", String::as_str)
+    }
+
+    fn entries<'a>(&'a self, run: &'a BrowserRun, host: &str) -> impl Iterator<Item = &'a EntryVerdict> + 'a {
+        self.by_host.get(host).into_iter().flatten().filter_map(move |&i| run.entries.get(i))
+    }
+}
+
 /// Reasons that make a cookie interesting when it is withheld (path and domain mismatches are normal).
 fn telling(r: &Exclusion) -> bool {
     !matches!(r, Exclusion::NotOnPath | Exclusion::DomainMismatch)
@@ -30,8 +58,9 @@ fn telling(r: &Exclusion) -> bool {
 
 /// Adds the summary table and the findings to a replayed report.
 pub fn analyse(report: &mut HarReport, focus: &Focus) {
-    let focused = focused_cookies(report, focus);
-    report.summary = summarise(report, &focused);
+    let index = HostIndex::new(report);
+    let focused = focused_cookies(report, focus, &index);
+    report.summary = summarise(report, &focused, &index);
     let mut findings = Vec::new();
     if report.sanitized {
         findings.push(make(
@@ -44,9 +73,9 @@ pub fn analyse(report: &mut HarReport, focus: &Focus) {
             vec!["export again with \"Allow to generate HAR with sensitive data\" enabled (DevTools → Settings → Network), then `crossjar sanitize` before sharing".into()],
         ));
     }
-    cookie_findings(report, &focused, &mut findings);
-    preflight_findings(report, &focused, &mut findings);
-    cors_findings(report, &mut findings);
+    cookie_findings(report, &focused, &index, &mut findings);
+    preflight_findings(report, &focused, &index, &mut findings);
+    cors_findings(report, &index, &mut findings);
     security_findings(report, &mut findings);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.entry.cmp(&b.entry)).then(a.rule.cmp(b.rule)));
     report.findings = findings;
@@ -75,13 +104,13 @@ fn make(
 }
 
 /// (cookie name, host) pairs the report focuses on.
-fn focused_cookies(report: &HarReport, focus: &Focus) -> BTreeSet<(String, String)> {
+fn focused_cookies(report: &HarReport, focus: &Focus, index: &HostIndex) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     let mut sent: BTreeSet<(String, String)> = BTreeSet::new();
     let mut withheld: BTreeSet<(String, String)> = BTreeSet::new();
     for run in &report.runs {
-        for e in &run.entries {
-            let h = host(&e.url);
+        for (position, e) in run.entries.iter().enumerate() {
+            let h = index.host(position).to_string();
             for s in &e.set_cookies {
                 let key = (s.name.clone(), h.clone());
                 if focus.cookies.contains(&s.name) || (focus.cookies.is_empty() && affinity_cookie(&s.name).is_some()) {
@@ -110,7 +139,7 @@ fn focused_cookies(report: &HarReport, focus: &Focus) -> BTreeSet<(String, Strin
     out
 }
 
-fn summarise(report: &HarReport, focused: &BTreeSet<(String, String)>) -> Vec<CookieSummary> {
+fn summarise(report: &HarReport, focused: &BTreeSet<(String, String)>, index: &HostIndex) -> Vec<CookieSummary> {
     focused
         .iter()
         .map(|(name, h)| {
@@ -120,7 +149,7 @@ fn summarise(report: &HarReport, focused: &BTreeSet<(String, String)>) -> Vec<Co
                 .map(|run| {
                     let mut counts = CookieCounts::default();
                     // Preflights never carry cookies (their own finding says so); they are not counted.
-                    for e in run.entries.iter().filter(|e| host(&e.url) == *h && e.kind != RequestKind::Preflight) {
+                    for e in index.entries(run, h).filter(|e| e.kind != RequestKind::Preflight) {
                         for s in e.set_cookies.iter().filter(|s| s.name == *name) {
                             counts.set += 1;
                             counts.stored += usize::from(s.stored);
@@ -189,13 +218,18 @@ struct Hit {
     first: Option<(String, String, RequestKind, String)>,
 }
 
-fn cookie_findings(report: &HarReport, focused: &BTreeSet<(String, String)>, out: &mut Vec<Finding>) {
+fn cookie_findings(
+    report: &HarReport,
+    focused: &BTreeSet<(String, String)>,
+    index: &HostIndex,
+    out: &mut Vec<Finding>,
+) {
     for (name, h) in focused {
         let mut hits: BTreeMap<&'static str, Hit> = BTreeMap::new();
         let mut partitioned: BTreeSet<Browser> = BTreeSet::new();
         let mut partition_entry = None;
         for run in &report.runs {
-            for e in run.entries.iter().filter(|e| host(&e.url) == *h) {
+            for e in index.entries(run, h) {
                 let mut note = |reasons: &[Exclusion], store: bool| {
                     for (rule_id, members) in GROUPS {
                         let matched: Vec<Exclusion> = reasons.iter().copied().filter(|r| members.contains(r)).collect();
@@ -270,11 +304,11 @@ fn cookie_findings(report: &HarReport, focused: &BTreeSet<(String, String)>, out
                 fixes_for("cookie-partitioned"),
             ));
         }
-        disagreements(report, name, h, out);
+        disagreements(report, name, h, index, out);
     }
 }
 
-fn disagreements(report: &HarReport, name: &str, h: &str, out: &mut Vec<Finding>) {
+fn disagreements(report: &HarReport, name: &str, h: &str, index: &HostIndex, out: &mut Vec<Finding>) {
     let creator = report.creator.as_deref().unwrap_or("").to_ascii_lowercase();
     let capture_browser = if creator.contains("firefox") {
         Browser::Firefox
@@ -284,7 +318,7 @@ fn disagreements(report: &HarReport, name: &str, h: &str, out: &mut Vec<Finding>
         Browser::Chrome
     };
     let Some(run) = report.runs.iter().find(|r| r.browser == capture_browser) else { return };
-    for e in run.entries.iter().filter(|e| host(&e.url) == h) {
+    for e in index.entries(run, h) {
         for c in e.cookies.iter().filter(|c| c.name == name) {
             let Some(recorded) = c.recorded else { continue };
             if recorded == c.sent {
@@ -321,11 +355,16 @@ fn disagreements(report: &HarReport, name: &str, h: &str, out: &mut Vec<Finding>
     }
 }
 
-fn preflight_findings(report: &HarReport, focused: &BTreeSet<(String, String)>, out: &mut Vec<Finding>) {
+fn preflight_findings(
+    report: &HarReport,
+    focused: &BTreeSet<(String, String)>,
+    index: &HostIndex,
+    out: &mut Vec<Finding>,
+) {
     let Some(run) = report.runs.first() else { return };
     let mut done = BTreeSet::new();
-    for e in run.entries.iter().filter(|e| e.kind == RequestKind::Preflight) {
-        let h = host(&e.url);
+    for (position, e) in run.entries.iter().enumerate().filter(|(_, e)| e.kind == RequestKind::Preflight) {
+        let h = index.host(position).to_string();
         let Some((name, _)) = focused.iter().find(|(n, fh)| *fh == h && affinity_cookie(n).is_some()) else {
             continue;
         };
@@ -405,12 +444,12 @@ pub fn fixes_for(rule_id: &str) -> Vec<String> {
 
 /// CORS failures (from the first run: the CORS check is the same in every browser but for Chrome's
 /// Local Network Access) and what the captured answers show about the allow-list.
-fn cors_findings(report: &HarReport, out: &mut Vec<Finding>) {
+fn cors_findings(report: &HarReport, index: &HostIndex, out: &mut Vec<Finding>) {
     let Some(run) = report.runs.iter().find(|r| r.browser == Browser::Chrome).or(report.runs.first()) else { return };
     let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
-    for e in &run.entries {
+    for (position, e) in run.entries.iter().enumerate() {
         let Some(c) = &e.cors else { continue };
-        let h = host(&e.url);
+        let h = index.host(position).to_string();
         if !c.ok {
             let Some(err) = c.error else { continue };
             if reported.insert((h.clone(), err.as_str().to_string())) {
