@@ -10,29 +10,19 @@ use std::io::{BufWriter, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use crossjar::analysis::findings::{analyse, Focus};
-use crossjar::analysis::replay::{Replay, ReplayOptions};
-use crossjar::analysis::report::HarReport;
 use crossjar::evidence::InputError;
 use crossjar::input::curl;
-use crossjar::input::har::{read_har_path, HarItem, HarSummary};
+use crossjar::input::har::{read_har_path, HarItem};
 use crossjar::model::jar::CookieJar;
 use crossjar::model::profile::Browser;
 use crossjar::model::request::{RequestContext, RequestKind};
 use crossjar::model::set_cookie::{parse_set_cookie, IgnoredWhy};
 use crossjar::model::site::Origin;
 use crossjar::model::time::Timestamp;
-use crossjar::output::{json, text};
 
-/// Everything one HAR gives through the pipeline.
-struct Run {
-    result: Result<HarSummary, InputError>,
-    entries: usize,
-    entry_errors: Vec<InputError>,
-    report: HarReport,
-    text: String,
-    json: String,
-}
+#[path = "support/pipeline.rs"]
+mod pipeline;
+use pipeline::{run_har, Run};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile").join(name)
@@ -44,41 +34,6 @@ fn temp_dir(tag: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("temp dir");
     dir
-}
-
-/// The pipeline the CLI runs on a HAR: read, replay every item, analyse, render both reports. A
-/// whole-file error is returned next to the report of everything read before it.
-fn run_har(path: &Path) -> Run {
-    let mut replay = Replay::new(&ReplayOptions::default());
-    let mut entries = 0;
-    let mut entry_errors = Vec::new();
-    let result = read_har_path(path, &mut |item| {
-        match item {
-            HarItem::Log(info) => {
-                replay.set_creator(info.creator.map(|c| format!("{} {}", c.name, c.version)));
-                for p in &info.pages {
-                    replay.page(p);
-                }
-            }
-            HarItem::Entry(x) => {
-                entries += 1;
-                replay.push(&x);
-            }
-            HarItem::EntryError(e) => {
-                replay.skip(e.location.entry.unwrap_or(usize::MAX), e.to_string());
-                entry_errors.push(e);
-            }
-            _ => {}
-        }
-        ControlFlow::Continue(())
-    });
-    let mut report = replay.finish(&path.display().to_string());
-    analyse(&mut report, &Focus::default());
-    let text = text::har_report(&report, text::TextOptions::default());
-    let json = json::har_report(&report, false);
-    let parsed: serde_json::Value = serde_json::from_str(&json).expect("the JSON report is JSON");
-    assert_eq!(parsed["schema"], "crossjar.har.v1", "{json:.200}");
-    Run { result, entries, entry_errors, report, text, json }
 }
 
 /// A whole-file error that names the file and a line and column.
