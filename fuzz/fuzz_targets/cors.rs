@@ -67,7 +67,8 @@ fuzz_target!(|input: Input| {
     if errors.is_empty() {
         let acao: Vec<&str> = headers.get_all("access-control-allow-origin").collect();
         assert_eq!(acao.len(), 1, "passed with {} allow-origin lines", acao.len());
-        let v = acao[0].trim_matches([' ', '\t']);
+        // Fetch strips HTTP whitespace (tab, LF, CR, space) from header values.
+        let v = acao[0].trim_matches([' ', '\t', '\r', '\n']);
         assert!(v == input.origin || (v == "*" && creds != CredentialsMode::Include), "passed with {v:?}");
     }
     let pattern = match input.pattern {
