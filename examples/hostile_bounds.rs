@@ -3,8 +3,13 @@
 //! timed test: `cargo run --release --example hostile_bounds` (or without `--release` for debug
 //! numbers). Each case runs in its own child process so that its peak RSS (`VmHWM`) is its own.
 //!
-//! Cases: `million-reader` (1 000 000 tiny entries, reader only), `million` (the same, whole
-//! pipeline), `header-50mb`, `deep-100k`, `attributes-10k`. Pass case names to run only those.
+//! Cases: `deep-100k` (JSON nested 100 000 deep), `attributes-10k` (a Set-Cookie with 10 000
+//! attributes), `header-5mb` and `header-50mb` (one huge `Cookie` value: time should grow linearly),
+//! `hundred-thousand` (100 000 tiny entries, whole pipeline), `million-reader` (1 000 000 tiny
+//! entries, reader only), `million` (the same, whole pipeline). Pass case names to run only those.
+//!
+//! Peak RSS counts the memory-mapped input pages the reader touched, so for a big file it is about
+//! the file's size even though the reader's own memory does not grow with it.
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -18,7 +23,8 @@ use crossjar::analysis::replay::{Replay, ReplayOptions};
 use crossjar::input::har::{read_har_path, HarItem};
 use crossjar::output::{json, text};
 
-const CASES: &[&str] = &["deep-100k", "attributes-10k", "header-50mb", "million-reader", "million"];
+const CASES: &[&str] =
+    &["deep-100k", "attributes-10k", "header-5mb", "header-50mb", "hundred-thousand", "million-reader", "million"];
 const HEAD: &str = r#"{"log":{"version":"1.2","creator":{"name":"crossjar-bounds","version":"1"},"entries":["#;
 const TAIL: &str = "]}}";
 
@@ -45,13 +51,15 @@ fn generate(case: &str, path: &Path) -> std::io::Result<()> {
             }
             w.write_all(entry(0, "", &header("Set-Cookie", &line)).as_bytes())?;
         }
-        "header-50mb" => {
-            let big = "x".repeat(50 * 1024 * 1024);
+        "header-5mb" | "header-50mb" => {
+            let mb = if case == "header-5mb" { 5 } else { 50 };
+            let big = "x".repeat(mb * 1024 * 1024);
             write!(w, "{},{}", entry(0, "", ""), entry(1, &header("Cookie", &format!("big={big}")), ""))?;
         }
-        "million-reader" | "million" => {
+        "hundred-thousand" | "million-reader" | "million" => {
             let tiny = entry(0, "", "");
-            for i in 0..1_000_000 {
+            let n = if case == "hundred-thousand" { 100_000 } else { 1_000_000 };
+            for i in 0..n {
                 if i > 0 {
                     w.write_all(b",")?;
                 }
@@ -72,15 +80,13 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 /// Runs one case in this process and prints one line.
-fn run_case(case: &str, dir: &Path) {
-    let path = dir.join(format!("{case}.har"));
-    generate(case, &path).expect("generate");
-    let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+fn run_case(case: &str, path: &Path) {
+    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let before = peak_rss_kib().unwrap_or(0);
     let start = Instant::now();
     let (entries, outcome, out_bytes) = if case == "million-reader" {
         let mut n = 0usize;
-        let r = read_har_path(&path, &mut |item| {
+        let r = read_har_path(path, &mut |item| {
             n += usize::from(matches!(item, HarItem::Entry(_)));
             ControlFlow::Continue(())
         });
@@ -88,7 +94,7 @@ fn run_case(case: &str, dir: &Path) {
     } else {
         let mut replay = Replay::new(&ReplayOptions::default());
         let mut n = 0usize;
-        let r = read_har_path(&path, &mut |item| {
+        let r = read_har_path(path, &mut |item| {
             match item {
                 HarItem::Entry(x) => {
                     n += 1;
@@ -107,9 +113,8 @@ fn run_case(case: &str, dir: &Path) {
     };
     let elapsed = start.elapsed();
     let peak = peak_rss_kib().unwrap_or(0);
-    let _ = fs::remove_file(&path);
     println!(
-        "{case:<15} input {:>8.1} MB  entries {entries:>8}  {:>8.2} s  peak RSS {:>7.1} MB (generator {:>6.1} MB)  reports {:>8.1} MB  {}",
+        "{case:<16} input {:>6.1} MB  entries {entries:>7}  {:>7.2} s  peak RSS {:>7.1} MB (at start {:>5.1} MB)  reports {:>6.2} MB  {}",
         size as f64 / 1e6,
         elapsed.as_secs_f64(),
         peak as f64 / 1024.0,
@@ -127,8 +132,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir: PathBuf = std::env::temp_dir().join(format!("crossjar-bounds-{}", std::process::id()));
     if let Some(case) = args.iter().position(|a| a == "--child").and_then(|i| args.get(i + 1)) {
-        let dir = PathBuf::from(args.last().expect("dir"));
-        run_case(case, &dir);
+        run_case(case, &PathBuf::from(args.last().expect("path")));
         return;
     }
     fs::create_dir_all(&dir).expect("temp dir");
@@ -139,7 +143,11 @@ fn main() {
     };
     let exe = std::env::current_exe().expect("own path");
     for case in chosen {
-        let status = Command::new(&exe).args(["--child", case]).arg(&dir).status();
+        // Generated here so that the child's peak memory is the analysis's alone.
+        let path = dir.join(format!("{case}.har"));
+        generate(case, &path).expect("generate");
+        let status = Command::new(&exe).args(["--child", case]).arg(&path).status();
+        let _ = fs::remove_file(&path);
         if !status.as_ref().is_ok_and(|s| s.success()) {
             println!("{case:<15} FAILED: {status:?}");
         }
