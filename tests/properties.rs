@@ -357,3 +357,34 @@ proptest! {
         prop_assert_eq!(Timestamp::parse_rfc3339(&t.to_rfc3339()), Some(t), "{}", t.to_rfc3339());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Whole captures.
+
+#[path = "support/pipeline.rs"]
+mod pipeline;
+
+/// The same capture analysed twice (two fresh replays, whose hash maps iterate in different orders)
+/// gives identical reports and identical text and JSON.
+#[test]
+fn the_same_capture_replayed_twice_gives_the_same_report() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("fixtures/hostile/wrong-types.har"), root.join("fixtures/hostile/bom.har")];
+    let shared = root.join("../shared/samples/har");
+    if shared.is_dir() {
+        for name in ["chrome.har", "firefox.har", "safari.har", "edge.har", "websocket.har"] {
+            files.push(shared.join(name));
+        }
+    } else {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "properties: {} is absent; fixtures only", shared.display());
+    }
+    for f in files.iter().filter(|f| f.is_file()) {
+        let a = pipeline::run_har(f);
+        let b = pipeline::run_har(f);
+        let name = f.file_name().unwrap().to_string_lossy();
+        assert!(a.report == b.report, "{name}: reports differ");
+        assert!(a.text == b.text, "{name}: text reports differ");
+        assert!(a.json == b.json, "{name}: JSON reports differ");
+    }
+}
