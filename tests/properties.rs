@@ -26,6 +26,7 @@ const ATTRIBUTES: &[&str] = &[
     "Domain=.Example.COM",
     "Domain=.",
     "Domain=..x",
+    "Domain=. spaced",
     "Domain=",
     "Secure",
     "HttpOnly",

@@ -244,9 +244,10 @@ impl fmt::Display for SetCookie {
             write!(f, "; Path={p}")?;
         }
         if let Some(d) = &self.domain {
-            // The parser drops one leading `.`: put one back when the value is empty (`Domain=.`) or
-            // itself starts with a dot (`Domain=..x`), so the line reads back as the same domain.
-            let dot = if d.is_empty() || d.starts_with('.') { "." } else { "" };
+            // The parser drops one leading `.`: put one back when the value is empty (`Domain=.`), or
+            // starts with a dot (`Domain=..x`) or with whitespace the parser would trim
+            // (`Domain=. x`), so the line reads back as the same domain.
+            let dot = if d.is_empty() || d.starts_with(['.', ' ', '\t']) { "." } else { "" };
             write!(f, "; Domain={dot}{d}")?;
         }
         if let Some(m) = self.max_age {
@@ -299,7 +300,14 @@ mod tests {
     /// parser keeps after dropping one dot, must survive `Display` and a second parse.
     #[test]
     fn display_round_trips_nameless_values_with_equals_and_dotted_domains() {
-        for line in ["==x", "=a=b; Path=s/", "v; Domain=.", "v; Domain=..x", "n=v; Domain=.Example.COM"] {
+        for line in [
+            "==x",
+            "=a=b; Path=s/",
+            "v; Domain=.",
+            "v; Domain=..x",
+            "n=v; Domain=.Example.COM",
+            "shdh=/; Domain=. path=/",
+        ] {
             let c = parse_set_cookie(line).unwrap();
             let written = c.to_string();
             let mut again = parse_set_cookie(&written).unwrap();
