@@ -231,6 +231,11 @@ impl fmt::Display for SetCookie {
     /// Writes the cookie back as a `Set-Cookie` value (name, value and the attributes that took effect).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.name.is_empty() {
+            // A nameless cookie's value may hold `=` (`==x` is name "" and value "=x"): the leading `=`
+            // keeps it from being read back as a name.
+            if self.value.contains('=') {
+                f.write_str("=")?;
+            }
             f.write_str(&self.value)?;
         } else {
             write!(f, "{}={}", self.name, self.value)?;
@@ -239,7 +244,11 @@ impl fmt::Display for SetCookie {
             write!(f, "; Path={p}")?;
         }
         if let Some(d) = &self.domain {
-            write!(f, "; Domain={d}")?;
+            // The parser drops one leading `.`: put one back when the value is empty (`Domain=.`), or
+            // starts with a dot (`Domain=..x`) or with whitespace the parser would trim
+            // (`Domain=. x`), so the line reads back as the same domain.
+            let dot = if d.is_empty() || d.starts_with(['.', ' ', '\t']) { "." } else { "" };
+            write!(f, "; Domain={dot}{d}")?;
         }
         if let Some(m) = self.max_age {
             write!(f, "; Max-Age={m}")?;
@@ -286,6 +295,28 @@ pub fn http_date(t: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fuzz finding (set_cookie target): a nameless cookie whose value holds `=`, and the domains the
+    /// parser keeps after dropping one dot, must survive `Display` and a second parse.
+    #[test]
+    fn display_round_trips_nameless_values_with_equals_and_dotted_domains() {
+        for line in [
+            "==x",
+            "=a=b; Path=s/",
+            "v; Domain=.",
+            "v; Domain=..x",
+            "n=v; Domain=.Example.COM",
+            "shdh=/; Domain=. path=/",
+        ] {
+            let c = parse_set_cookie(line).unwrap();
+            let written = c.to_string();
+            let mut again = parse_set_cookie(&written).unwrap();
+            again.ignored = c.ignored.clone();
+            assert_eq!(again, c, "{line:?} written as {written:?}");
+        }
+        assert_eq!(parse_set_cookie("==x").unwrap().to_string(), "==x");
+        assert_eq!(parse_set_cookie("abc").unwrap().to_string(), "abc");
+    }
 
     #[test]
     fn nameless_and_empty() {
