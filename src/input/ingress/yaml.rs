@@ -265,9 +265,31 @@ fn options() -> serde_saphyr::Options {
 /// Reads every document of `text`; documents that fail come back as [`InputError`]s naming
 /// `file:line:column`, the others are returned.
 pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError>) {
+    let chunks = split_documents(text);
+    // Many documents (a cluster dump, a Helm render): parse them on every core, in order. Documents
+    // are independent, so the result is the same as one pass.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || chunks.len() < 64 {
+        return read_chunks(file, &chunks);
+    }
+    let per = chunks.len().div_ceil(threads);
+    let parts: Vec<(Vec<Document>, Vec<InputError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks.chunks(per).map(|part| scope.spawn(move || read_chunks(file, part))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
     let mut docs = Vec::new();
     let mut errors = Vec::new();
-    for (first_line, chunk) in split_documents(text) {
+    for (d, e) in parts {
+        docs.extend(d);
+        errors.extend(e);
+    }
+    (docs, errors)
+}
+
+fn read_chunks(file: &Path, chunks: &[(usize, &str)]) -> (Vec<Document>, Vec<InputError>) {
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for &(first_line, chunk) in chunks {
         if chunk.trim().is_empty() {
             continue;
         }
