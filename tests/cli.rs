@@ -382,3 +382,25 @@ fn config_policy_and_baseline() {
     assert!(stderr.contains("crossjar.toml:2:"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn har_honours_the_policy_and_cross_site_cookies() {
+    let dir = std::env::temp_dir().join(format!("crossjar-cli-har-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("crossjar.toml");
+    std::fs::write(
+        &cfg,
+        "[cookies]\ncross_site = [\"session\"]\n[severity]\nsamesite-unspecified-cross-site = \"off\"\nthird-party-cookie-blocked = \"off\"\npreflight-not-sticky = \"off\"\n[[ignore]]\nrule = \"credentials-not-included\"\ncookie = \"route\"\nreason = \"the frontend fix ships next sprint\"\n",
+    )
+    .unwrap();
+    let c = cfg.to_str().unwrap();
+    let (code, out, stderr) =
+        crossjar(&["har", "fixtures/har/seed-a-default-credentials.har", "--quiet", "--config", c]);
+    assert_eq!(code, 0, "{stderr}{out}");
+    assert!(out.contains("No findings."), "{out}");
+    let (_, json_out, _) =
+        crossjar(&["har", "fixtures/har/seed-a-default-credentials.har", "--format", "json", "--config", c]);
+    let r: serde_json::Value = serde_json::from_str(&json_out).unwrap();
+    assert!(r["findings"].as_array().unwrap().is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}

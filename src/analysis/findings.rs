@@ -17,6 +17,8 @@ pub struct Focus {
     /// Cookie names chosen with `--cookie`; when empty, session-affinity cookies plus any cookie that
     /// is sent to a host on some requests and withheld (for a reason worth telling) on others.
     pub cookies: Vec<String>,
+    /// Cookies always in focus, in addition (`[cookies] cross_site` in `crossjar.toml`).
+    pub also: Vec<String>,
 }
 
 fn host(url: &str) -> String {

@@ -18,7 +18,7 @@ pub(crate) fn run(args: &DiffArgs, out: &mut dyn Write) -> i32 {
         }
     };
     let options = ReplayOptions { browsers };
-    let focus = Focus { cookies: args.cookies.clone() };
+    let focus = Focus { cookies: args.cookies.clone(), ..Focus::default() };
     let (before, e1) = analyse_har_path(&args.before, &options, &focus);
     let (after, e2) = analyse_har_path(&args.after, &options, &focus);
     let mut code = EXIT_OK;

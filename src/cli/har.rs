@@ -8,6 +8,7 @@ use std::sync::{mpsc, Condvar, Mutex};
 
 use super::{error, render_ci, Format, HarArgs, EXIT_INPUT};
 use crate::analysis::findings::Focus;
+use crate::analysis::policy::Policy;
 use crate::analysis::replay::ReplayOptions;
 use crate::output::diagnostic::{self, Diagnostic};
 use crate::output::{json, text};
@@ -27,11 +28,13 @@ fn analyse_one(
     args: &HarArgs,
     options: &ReplayOptions,
     focus: &Focus,
+    policy: &Policy,
     index: usize,
     sink: Option<&mut dyn Write>,
 ) -> FileResult {
     let path = &args.files[index];
-    let (report, err) = analyse_har_path(path, options, focus);
+    let (mut report, err) = analyse_har_path(path, options, focus);
+    super::policy::apply_findings(policy, &report.input, &mut report.findings);
     let mut rendered = None;
     match (args.common.format, sink) {
         (Format::Text, sink) => {
@@ -84,7 +87,15 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
         }
     };
     let options = ReplayOptions { browsers };
-    let focus = Focus { cookies: args.cookies.clone() };
+    let (config, policy) = match super::policy::load(&args.common) {
+        Ok(p) => p,
+        Err(e) => {
+            error(e);
+            return EXIT_INPUT;
+        }
+    };
+    let also = config.map(|c| c.cross_site_cookies).unwrap_or_default();
+    let focus = Focus { cookies: args.cookies.clone(), also };
     let mut code = 0;
     let mut inputs = Vec::new();
     let mut diagnostics = Vec::new();
@@ -103,11 +114,20 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
     let jobs = job_count(args.jobs, args.files.len());
     if jobs == 1 {
         for i in 0..args.files.len() {
-            let r = analyse_one(args, &options, &focus, i, Some(&mut *out));
+            let r = analyse_one(args, &options, &focus, &policy, i, Some(&mut *out));
             take(r, out);
         }
     } else {
-        in_parallel(args, &options, &focus, jobs, |r| take(r, out));
+        in_parallel(args, &options, &focus, &policy, jobs, |r| take(r, out));
+    }
+    if let Some(path) = &args.common.write_baseline {
+        return match super::policy::write_baseline(path, &diagnostics) {
+            Ok(()) => 0,
+            Err(e) => {
+                error(e);
+                EXIT_INPUT
+            }
+        };
     }
     if let Some(r) = render_ci(args.common.format, &inputs, &diagnostics) {
         let _ = out.write_all(r.as_bytes());
@@ -118,7 +138,14 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
 /// Analyses the files on `jobs` threads and hands the results to `emit` in input order. A worker
 /// does not start a file more than `2 × jobs` places ahead of the next one to print, so finished
 /// reports waiting for a slow file stay few.
-fn in_parallel(args: &HarArgs, options: &ReplayOptions, focus: &Focus, jobs: usize, mut emit: impl FnMut(FileResult)) {
+fn in_parallel(
+    args: &HarArgs,
+    options: &ReplayOptions,
+    focus: &Focus,
+    policy: &Policy,
+    jobs: usize,
+    mut emit: impl FnMut(FileResult),
+) {
     let window = 2 * jobs;
     let next_file = AtomicUsize::new(0);
     // The index of the next result to print, and a wake-up for workers waiting on the window.
@@ -140,7 +167,7 @@ fn in_parallel(args: &HarArgs, options: &ReplayOptions, focus: &Focus, jobs: usi
                         done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
                     }
                 }
-                let r = analyse_one(args, options, focus, i, None);
+                let r = analyse_one(args, options, focus, policy, i, None);
                 if tx.send((i, r)).is_err() {
                     break;
                 }

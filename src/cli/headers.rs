@@ -114,7 +114,7 @@ pub(crate) fn run(args: &HeadersArgs, out: &mut dyn Write) -> i32 {
     }
     let rendered = match args.common.format {
         Format::Text => text::headers_report(&report, args.common.show_values),
-        Format::Json => json::headers_report(&report) + "\n",
+        Format::Json => json::headers_report(&report, &found) + "\n",
         ci => {
             render_ci(ci, std::slice::from_ref(&input), &diagnostic::from_findings(&input, &found)).unwrap_or_default()
         }

@@ -580,7 +580,8 @@ fn har<R: BufRead>(req: &Request, body: &mut Body<'_, R>, ctx: &Ctx) -> Response
         }
         Err(e) => return Response::error(500, &format!("cannot write the temporary file ({e})")),
     }
-    let (mut report, err) = analyse_har_path(tmp.path(), &ReplayOptions { browsers }, &Focus { cookies });
+    let (mut report, err) =
+        analyse_har_path(tmp.path(), &ReplayOptions { browsers }, &Focus { cookies, ..Focus::default() });
     drop(tmp);
     report.input = name.clone();
     let rendered = json::har_report(&report, show_values);
@@ -683,7 +684,7 @@ fn headers<R: BufRead>(req: &Request, body: &mut Body<'_, R>) -> Response {
     };
     match analyse_headers_text("pasted text", &parsed.text, &params, &browsers) {
         Ok(out) => {
-            let rendered = json::headers_report(&out.report);
+            let rendered = json::headers_report(&out.report, &crate::analysis::headers::findings(&out.report));
             match out.problems.first() {
                 None => Response::json(200, rendered),
                 Some(p) => Response::json(422, web::error_with_report_json(p, &rendered)),

@@ -284,6 +284,7 @@ struct HeadersJson<'a> {
     request: HeadersRequestJson,
     responses: usize,
     verdicts: Vec<HeadersVerdictJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -332,8 +333,9 @@ fn cors_json(v: &crate::model::cors::CorsVerdict) -> CorsJson {
     }
 }
 
-/// The `crossjar headers` report as `crossjar.headers.v1` JSON.
-pub fn headers_report(r: &crate::analysis::headers::HeadersReport) -> String {
+/// The `crossjar headers` report as `crossjar.headers.v1` JSON, with its findings (after the
+/// repository's policy).
+pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[Finding]) -> String {
     let doc = HeadersJson {
         schema: HEADERS_SCHEMA,
         input: &r.input,
@@ -365,6 +367,7 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport) -> String {
                     .collect(),
             })
             .collect(),
+        findings: findings.iter().map(finding).collect(),
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
