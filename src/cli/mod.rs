@@ -247,8 +247,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return code;
         }
     };
+    // Colour only on a terminal that wants it: `anstream` strips the styles for pipes, files and
+    // `NO_COLOR`, so redirected output and JSON are plain bytes.
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = anstream::AutoStream::auto(stdout.lock());
     match cli.command {
         Command::Har(args) => har::run(&args, &mut out),
         Command::Headers(args) => headers::run(&args, &mut out),

@@ -15,6 +15,18 @@ pub struct TextOptions {
     pub quiet: bool,
 }
 
+/// A severity label styled for terminals (the CLI strips styles when output is not a terminal or
+/// `NO_COLOR` is set).
+fn severity_label(s: crate::analysis::rules::Severity) -> String {
+    use crate::analysis::rules::Severity;
+    let code = match s {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Info => "1;34",
+    };
+    format!("\x1b[{code}m{s}\x1b[0m")
+}
+
 fn list(items: &[&str]) -> String {
     items.join(", ")
 }
@@ -88,7 +100,7 @@ fn findings(out: &mut String, r: &HarReport) {
     }
     let _ = writeln!(out);
     for f in &r.findings {
-        let _ = writeln!(out, "{}[{}]: {}", f.severity, f.rule, f.message);
+        let _ = writeln!(out, "{}[\x1b[1m{}\x1b[0m]: {}", severity_label(f.severity), f.rule, f.message);
         if !f.browsers.is_empty() {
             let names: Vec<&str> = f.browsers.iter().map(|b| b.as_str()).collect();
             let _ = writeln!(out, "  = browsers: {}", list(&names));
