@@ -1,7 +1,7 @@
 //! Replays every input the fuzzers once crashed on (`fixtures/fuzz-regressions/<target>/`) through the
 //! same checks as the fuzz target, so a fixed crash stays fixed without cargo-fuzz.
 //!
-//! Byte-input targets only (`set_cookie`, `cookie_date`, `curl`, `har`); the structured targets
+//! Byte-input targets only (`set_cookie`, `cookie_date`, `curl`, `har`, `ingress`); the structured targets
 //! (`cors`, `jar`) keep their regressions as unit tests next to the code.
 
 use std::fs;
@@ -36,6 +36,19 @@ fn curl_text(data: &[u8]) {
     }
 }
 
+/// Ingress YAML: every error points at a line inside the input, counting line breaks as YAML does
+/// (LF, CRLF and a lone CR; the saved input breaks its lines with lone CRs).
+fn ingress(data: &[u8]) {
+    use crossjar::input::ingress::{predict_texts, PredictOptions};
+    let text = String::from_utf8_lossy(data).into_owned();
+    let lines = text.replace("\r\n", "\n").replace('\r', "\n").split('\n').count();
+    let report = predict_texts(&[(std::path::PathBuf::from("f.yaml"), text)], &PredictOptions::default());
+    for e in &report.errors {
+        let line = e.location.line.unwrap_or(1);
+        assert!(line >= 1 && line <= lines + 1, "error on line {line} of {lines}");
+    }
+}
+
 fn har(data: &[u8]) {
     let _ = read_har_slice(data, Path::new("regression.har"), &mut |_| ControlFlow::Continue(()));
 }
@@ -55,6 +68,7 @@ fn every_saved_fuzz_crash_stays_fixed() {
             "cookie_date" => cookie_date,
             "curl" => curl_text,
             "har" => har,
+            "ingress" => ingress,
             other => panic!("fixtures/fuzz-regressions/{other}: no replay for this target"),
         };
         for f in fs::read_dir(&dir).unwrap() {
