@@ -46,11 +46,13 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use crossjar::analysis::replay::{Replay, ReplayOptions};
+use crossjar::analysis::findings::Focus;
+use crossjar::analysis::replay::ReplayOptions;
 use crossjar::analysis::report::{CookieVerdict, HarReport, SetCookieVerdict};
-use crossjar::input::har::{read_har_path, HarItem};
+use crossjar::input::har::HarItem;
 use crossjar::model::profile::Browser;
 use crossjar::model::reason::{devtools_view, Exclusion};
+use crossjar::pipeline::analyse_har_path;
 use serde_json::Value;
 
 const DEVIATIONS: &str = "tests/deviations/browser.toml";
@@ -200,28 +202,13 @@ fn cases_in(root: &Path) -> Result<Vec<Case>, String> {
 }
 
 fn replay(har: &Path, browser: Browser) -> Result<(HarReport, Vec<String>), String> {
-    let mut r = Replay::new(&ReplayOptions { browsers: vec![browser] });
-    let mut problems = Vec::new();
-    let summary = read_har_path(har, &mut |item| {
-        match item {
-            HarItem::Log(info) => {
-                r.set_creator(info.creator.as_ref().map(|c| format!("{} {}", c.name, c.version)));
-                for p in &info.pages {
-                    r.page(p);
-                }
-            }
-            HarItem::Entry(x) => r.push(&x),
-            HarItem::EntryError(e) => {
-                problems.push(e.to_string());
-                r.skip(e.location.entry.unwrap_or(0), e.message.clone());
-            }
-            _ => {}
-        }
-        ControlFlow::Continue(())
-    })
-    .map_err(|e| e.to_string())?;
-    problems.extend(summary.log_problems.iter().map(ToString::to_string));
-    Ok((r.finish(&har.display().to_string()), problems))
+    // The same wiring as `crossjar har` (reader, replay), so the comparison judges what users get.
+    let (report, err) = analyse_har_path(har, &ReplayOptions { browsers: vec![browser] }, &Focus::default());
+    if let Some(e) = err {
+        return Err(e.to_string());
+    }
+    let problems = report.skipped.iter().map(|(i, why)| format!("entry {i}: {why}")).collect();
+    Ok((report, problems))
 }
 
 /// Compares one case; returns its disagreements (empty: it agrees).
