@@ -70,8 +70,6 @@ pub struct HeadersReport {
     pub responses: usize,
     /// Per browser.
     pub verdicts: Vec<HeadersVerdict>,
-    /// Problems in the input (line, message).
-    pub input_errors: Vec<(usize, String)>,
 }
 
 fn mode_of(kind: RequestKind) -> RequestMode {
@@ -156,7 +154,6 @@ pub fn analyse(
         request,
         responses: resp.len() + usize::from(preflight.is_some()),
         verdicts,
-        input_errors: Vec::new(),
     }
 }
 
