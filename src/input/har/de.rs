@@ -460,23 +460,28 @@ impl<'de> Visitor<'de> for RootVisitor<'_, '_> {
         Err(fault(self.0, Fault::NotHar("not a HAR: the top level is an array, not an object with \"log\"".into())))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a string, not an object with \"log\"".into())))
+        Err(not_har(self.0, "a string"))
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a number, not an object with \"log\"".into())))
+        Err(not_har(self.0, "a number"))
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a number, not an object with \"log\"".into())))
+        Err(not_har(self.0, "a number"))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a number, not an object with \"log\"".into())))
+        Err(not_har(self.0, "a number"))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Err(fault(self.0, Fault::NotHar("not a HAR: the document is a boolean, not an object with \"log\"".into())))
+        Err(not_har(self.0, "a boolean"))
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(fault(self.0, Fault::NotHar("not a HAR: the document is null, not an object with \"log\"".into())))
+        Err(not_har(self.0, "null"))
     }
+}
+
+/// The whole-file error for a document that is a scalar, not an object with `log`.
+fn not_har<E: de::Error>(ctx: &mut Ctx<'_>, what: &str) -> E {
+    fault(ctx, Fault::NotHar(format!("not a HAR: the document is {what}, not an object with \"log\"")))
 }
 
 struct LogSeed<'c, 's>(&'c mut Ctx<'s>);
