@@ -402,5 +402,21 @@ fn har_honours_the_policy_and_cross_site_cookies() {
         crossjar(&["har", "fixtures/har/seed-a-default-credentials.har", "--format", "json", "--config", c]);
     let r: serde_json::Value = serde_json::from_str(&json_out).unwrap();
     assert!(r["findings"].as_array().unwrap().is_empty());
+
+    // `[cookies] cross_site` puts a cookie in focus although it is neither an affinity cookie nor
+    // sent on some requests and withheld on others.
+    let summary = |config: Option<&str>| -> Vec<String> {
+        let mut args = vec!["har", "fixtures/rules/capture-disagrees/fires.har", "--format", "json"];
+        if let Some(c) = config {
+            args.extend(["--config", c]);
+        }
+        let (_, out, _) = crossjar(&args);
+        let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+        r["summary"].as_array().unwrap().iter().map(|s| s["cookie"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(!summary(None).contains(&"theme".to_string()));
+    std::fs::write(&cfg, "[cookies]\ncross_site = [\"theme\"]\n").unwrap();
+    let with = summary(Some(c));
+    assert!(with.contains(&"theme".to_string()) && with.contains(&"route".to_string()), "{with:?}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -137,6 +137,20 @@ pub fn fixed_credentials(kind: RequestKind) -> Option<CredentialsMode> {
     }
 }
 
+/// The browser that recorded a capture, from the HAR creator (`Firefox`, `WebKit Web Inspector`;
+/// Chromium's `WebInspector` and every other producer count as Chrome).
+pub fn capture_browser(creator: Option<&str>) -> crate::model::profile::Browser {
+    use crate::model::profile::Browser;
+    let creator = creator.unwrap_or("").to_ascii_lowercase();
+    if creator.contains("firefox") {
+        Browser::Firefox
+    } else if creator.contains("webkit web inspector") {
+        Browser::Safari
+    } else {
+        Browser::Chrome
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,8 +52,6 @@ pub struct Replay {
     skipped: Vec<(usize, String)>,
     cookie_headers: usize,
     set_cookie_headers: usize,
-    /// Entries whose credentials were inferred from a missing Cookie header (void if sanitized).
-    inferred_from_absence: HashSet<usize>,
     creator: Option<String>,
     /// Preflight responses waiting for their actual request, keyed by (URL, Origin).
     pending_preflights: HashMap<(String, String), CorsResponse>,
@@ -126,7 +124,6 @@ impl Replay {
             skipped: Vec::new(),
             cookie_headers: 0,
             set_cookie_headers: 0,
-            inferred_from_absence: HashSet::new(),
             creator: None,
             pending_preflights: HashMap::new(),
             cors_observations: HashMap::new(),
@@ -167,13 +164,29 @@ impl Replay {
         self.last_navigation.clone().or_else(|| initiator.cloned())
     }
 
-    /// Replays one exchange.
+    /// Replays one exchange and keeps its verdicts in the report's runs.
     pub fn push(&mut self, x: &Exchange) {
+        let verdicts = self.replay(x);
+        for (run, verdict) in self.runs.iter_mut().zip(verdicts) {
+            run.entries.push(verdict);
+        }
+    }
+
+    /// Replays one exchange and hands back its verdicts, one per profile in [`ReplayOptions::browsers`]
+    /// order (none when the entry is skipped), without keeping them: streaming callers fold them into
+    /// findings and outputs and drop them, so memory does not grow with the capture.
+    pub fn replay(&mut self, x: &Exchange) -> Vec<EntryVerdict> {
         self.entries += 1;
         let url = match Url::parse(&x.url) {
             Ok(u) if u.host().is_some() => u,
-            Ok(_) => return self.skipped.push((x.index, format!("URL has no host: {}", x.url))),
-            Err(e) => return self.skipped.push((x.index, format!("URL does not parse ({e})"))),
+            Ok(_) => {
+                self.skipped.push((x.index, format!("URL has no host: {}", x.url)));
+                return Vec::new();
+            }
+            Err(e) => {
+                self.skipped.push((x.index, format!("URL does not parse ({e})")));
+                return Vec::new();
+            }
         };
         let time = x.started.unwrap_or(self.last_time).max(self.last_time);
         self.last_time = time;
@@ -256,7 +269,6 @@ impl Replay {
                 if self.jars[capture_jar].retrieve(&probe).cookie_header().is_some()
                     || chromium_without_storage_access(x)
                 {
-                    self.inferred_from_absence.insert(x.index);
                     (Some(CredentialsMode::SameOrigin), Basis::Inferred)
                 } else {
                     (None, Basis::Unknown)
@@ -285,7 +297,9 @@ impl Replay {
         // The same for every profile: computed once, cloned into each run's verdict.
         let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
         let initiator_text = initiator.as_ref().map(Origin::serialize);
-        for (jar, run) in self.jars.iter_mut().zip(self.runs.iter_mut()) {
+        let mut verdicts = Vec::with_capacity(self.jars.len());
+        for jar in &mut self.jars {
+            let browser = jar.browser();
             let profile = jar.profile();
             let same_site = !is_third_party(&base, profile.schemeful_same_site);
             let mut cookies = Vec::new();
@@ -325,7 +339,7 @@ impl Replay {
             for c in &mut cookies {
                 c.learned = self.learned.contains(&site, &c.name);
             }
-            run.entries.push(EntryVerdict {
+            verdicts.push(EntryVerdict {
                 index: x.index,
                 method: x.method.clone(),
                 url: x.url.clone(),
@@ -340,7 +354,7 @@ impl Replay {
                 cached: x.from_cache,
                 cors: cors_input
                     .as_ref()
-                    .map(|(req, pre, resp)| cors_summary(cors::evaluate(req, pre.as_ref(), resp, run.browser))),
+                    .map(|(req, pre, resp)| cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser))),
             });
         }
         for line in &set_cookie_lines {
@@ -357,6 +371,7 @@ impl Replay {
                 self.pending_redirects.insert(t.to_string(), next);
             }
         }
+        verdicts
     }
 
     /// The CORS request, paired preflight and response for a CORS-mode exchange; records preflights
@@ -432,14 +447,7 @@ impl Replay {
 
     /// Which jar plays the browser that recorded the capture (for inferring from absences).
     fn capture_browser_index(&self) -> usize {
-        let creator = self.creator.as_deref().unwrap_or("").to_ascii_lowercase();
-        let want = if creator.contains("firefox") {
-            Browser::Firefox
-        } else if creator.contains("webkit web inspector") {
-            Browser::Safari
-        } else {
-            Browser::Chrome
-        };
+        let want = infer::capture_browser(self.creator.as_deref());
         self.jars.iter().position(|j| j.browser() == want).unwrap_or(0)
     }
 
@@ -450,21 +458,13 @@ impl Replay {
     }
 
     /// The report (findings and summary are added by the caller's analysis step).
-    pub fn finish(mut self, input: &str) -> HarReport {
+    pub fn finish(self, input: &str) -> HarReport {
+        // A sanitized export needs no fix-up afterwards, so verdicts can stream: with no Cookie header
+        // anywhere every `recorded` is already unknown, and with no Cookie or Set-Cookie the jar stays
+        // empty, so credentials are never inferred from a missing Cookie header. What remains
+        // (Chrome's missing `Sec-Fetch-Storage-Access`) survives sanitizing, which removes only
+        // Cookie, Set-Cookie and Authorization.
         let sanitized = self.looks_sanitized();
-        if sanitized {
-            for run in &mut self.runs {
-                for e in &mut run.entries {
-                    for c in &mut e.cookies {
-                        c.recorded = None;
-                    }
-                    if self.inferred_from_absence.contains(&e.index) {
-                        e.credentials.mode = None;
-                        e.credentials.basis = Basis::Unknown;
-                    }
-                }
-            }
-        }
         let mut security = Vec::new();
         let mut origins: Vec<_> = self.cors_observations.into_iter().collect();
         origins.sort_by(|a, b| a.0.cmp(&b.0));
