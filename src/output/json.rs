@@ -2,10 +2,14 @@
 //! The wire types live here, apart from the analysis types, so a refactor inside cannot break the
 //! contract by accident.
 
+use std::io::{self, BufWriter, Write};
+
 use serde::Serialize;
 
+use super::spill::Spill;
 use crate::analysis::findings::redact_query;
 use crate::analysis::report::{CookieVerdict, EntryVerdict, Finding, HarReport, SetCookieVerdict};
+use crate::model::profile::Browser;
 
 /// Schema id of the HAR report.
 pub const HAR_SCHEMA: &str = "crossjar.har.v1";
@@ -231,10 +235,14 @@ pub fn har_report(report: &HarReport, show_values: bool) -> String {
 
 /// Writes the same bytes as [`har_report`] to `out` without holding the whole text in memory (a
 /// large capture's report is many times the size of its verdicts).
-pub fn write_har_report(out: impl std::io::Write, report: &HarReport, show_values: bool) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut out, &har_doc(report, show_values)).map_err(std::io::Error::from)?;
-    std::io::Write::flush(&mut out)
+pub fn write_har_report(out: impl Write, report: &HarReport, show_values: bool) -> io::Result<()> {
+    write_document(out, report, |run, out| {
+        let entries = &report.runs[run].entries;
+        for (i, e) in entries.iter().enumerate() {
+            write_entry_element(out, i == 0, e, show_values)?;
+        }
+        Ok(!entries.is_empty())
+    })
 }
 
 fn har_doc(report: &HarReport, show_values: bool) -> HarJson<'_> {
@@ -244,33 +252,213 @@ fn har_doc(report: &HarReport, show_values: bool) -> HarJson<'_> {
         sanitized: report.sanitized,
         creator: report.creator.as_deref(),
         entries_read: report.entries,
-        skipped: report.skipped.iter().map(|(i, r)| Skipped { index: *i, reason: r }).collect(),
+        skipped: skipped(report),
         runs: report
             .runs
             .iter()
             .map(|r| RunJson { browser: r.browser.as_str(), entries: EntriesJson { entries: &r.entries, show_values } })
             .collect(),
-        summary: report
-            .summary
-            .iter()
-            .map(|s| SummaryJson {
-                cookie: &s.name,
-                host: &s.host,
-                affinity: s.affinity,
-                browsers: s
-                    .per_browser
-                    .iter()
-                    .map(|(b, c)| SummaryBrowserJson {
-                        browser: b.as_str(),
-                        set: c.set,
-                        stored: c.stored,
-                        requests: c.requests,
-                        sent: c.sent,
-                    })
-                    .collect(),
-            })
-            .collect(),
+        summary: summary(report),
         findings: report.findings.iter().map(finding).collect(),
+    }
+}
+
+fn skipped(report: &HarReport) -> Vec<Skipped<'_>> {
+    report.skipped.iter().map(|(i, r)| Skipped { index: *i, reason: r }).collect()
+}
+
+fn summary(report: &HarReport) -> Vec<SummaryJson<'_>> {
+    report
+        .summary
+        .iter()
+        .map(|s| SummaryJson {
+            cookie: &s.name,
+            host: &s.host,
+            affinity: s.affinity,
+            browsers: s
+                .per_browser
+                .iter()
+                .map(|(b, c)| SummaryBrowserJson {
+                    browser: b.as_str(),
+                    set: c.set,
+                    stored: c.stored,
+                    requests: c.requests,
+                    sent: c.sent,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+// The writers below lay out [`HarJson`] by hand so a run's entries can come from anywhere (the report,
+// or a spill file). They rely on serde_json's pretty layout: a value nested `d` levels deep prints as
+// it does alone with `2 * d` more spaces after every newline (JSON strings hold no raw newline), and a
+// non-empty array or object is the opener, each element on its own indented line (`,` between), then
+// a newline, the outer indentation and the closer. The tests hold this against [`har_report`].
+
+/// Nesting of the values of the document's fields.
+const FIELD_DEPTH: usize = 1;
+/// Nesting of the elements of `runs`.
+const RUN_DEPTH: usize = 2;
+/// Nesting of the fields of a run.
+const RUN_FIELD_DEPTH: usize = 3;
+/// Nesting of the elements of a run's `entries`.
+const ENTRY_DEPTH: usize = 4;
+
+/// The indentation of `depth`.
+fn pad(depth: usize) -> &'static [u8] {
+    const SPACES: &[u8] = &[b' '; 2 * ENTRY_DEPTH];
+    &SPACES[..2 * depth]
+}
+
+/// Passes bytes through, adding indentation after every newline.
+struct Indent<'a, W> {
+    out: &'a mut W,
+    pad: &'static [u8],
+}
+
+impl<W: Write> Write for Indent<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        while let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            self.out.write_all(&buf[..=i])?;
+            self.out.write_all(self.pad)?;
+            buf = &buf[i + 1..];
+        }
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Writes `value` as pretty JSON nested `depth` levels deep.
+fn write_nested<W: Write>(out: &mut W, value: &impl Serialize, depth: usize) -> io::Result<()> {
+    serde_json::to_writer_pretty(Indent { out, pad: pad(depth) }, value).map_err(io::Error::from)
+}
+
+/// Starts the field `name` of an object whose fields are nested `depth` levels deep.
+fn write_key(out: &mut impl Write, first: bool, depth: usize, name: &str) -> io::Result<()> {
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    out.write_all(pad(depth))?;
+    serde_json::to_writer(&mut *out, name).map_err(io::Error::from)?;
+    out.write_all(b": ")
+}
+
+/// A field whose value is serialized as is.
+fn write_field(out: &mut impl Write, first: bool, name: &str, value: &impl Serialize) -> io::Result<()> {
+    write_key(out, first, FIELD_DEPTH, name)?;
+    write_nested(out, value, FIELD_DEPTH)
+}
+
+/// One element of a run's `entries`: separator, indentation, the entry.
+fn write_entry_element(out: &mut impl Write, first: bool, e: &EntryVerdict, show_values: bool) -> io::Result<()> {
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    out.write_all(pad(ENTRY_DEPTH))?;
+    write_nested(out, &entry(e, show_values), ENTRY_DEPTH)
+}
+
+/// Writes the document; `entries(run, out)` writes the elements of run `run`'s `entries` (each with
+/// [`write_entry_element`]) and says whether there was any.
+fn write_document<W: Write>(
+    out: W,
+    report: &HarReport,
+    mut entries: impl FnMut(usize, &mut BufWriter<W>) -> io::Result<bool>,
+) -> io::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, out);
+    let o = &mut out;
+    o.write_all(b"{")?;
+    write_field(o, true, "schema", &HAR_SCHEMA)?;
+    write_field(o, false, "input", &report.input)?;
+    write_field(o, false, "sanitized", &report.sanitized)?;
+    write_field(o, false, "creator", &report.creator)?;
+    write_field(o, false, "entries_read", &report.entries)?;
+    write_field(o, false, "skipped", &skipped(report))?;
+    write_key(o, false, FIELD_DEPTH, "runs")?;
+    o.write_all(b"[")?;
+    for (i, run) in report.runs.iter().enumerate() {
+        o.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        o.write_all(pad(RUN_DEPTH))?;
+        o.write_all(b"{")?;
+        write_key(o, true, RUN_FIELD_DEPTH, "browser")?;
+        write_nested(o, &run.browser.as_str(), RUN_FIELD_DEPTH)?;
+        write_key(o, false, RUN_FIELD_DEPTH, "entries")?;
+        o.write_all(b"[")?;
+        if entries(i, o)? {
+            o.write_all(b"\n")?;
+            o.write_all(pad(RUN_FIELD_DEPTH))?;
+        }
+        o.write_all(b"]\n")?;
+        o.write_all(pad(RUN_DEPTH))?;
+        o.write_all(b"}")?;
+    }
+    if !report.runs.is_empty() {
+        o.write_all(b"\n")?;
+        o.write_all(pad(FIELD_DEPTH))?;
+    }
+    o.write_all(b"]")?;
+    write_field(o, false, "summary", &summary(report))?;
+    let findings: Vec<_> = report.findings.iter().map(finding).collect();
+    write_field(o, false, "findings", &findings)?;
+    o.write_all(b"\n}")?;
+    out.flush()
+}
+
+/// Writes `crossjar.har.v1` while the replay runs: each entry's verdicts are serialized as they come
+/// into one temporary file per browser, and the document is assembled at the end. Memory stays the
+/// same however long the capture; the same bytes as [`write_har_report`] come out.
+pub struct HarJsonStream {
+    browsers: Vec<Browser>,
+    /// One per browser, holding its `entries` elements as they will appear in the document.
+    spills: Vec<Spill>,
+    show_values: bool,
+    /// Entries written so far (to each spill).
+    entries: usize,
+}
+
+impl HarJsonStream {
+    /// A writer for runs of `browsers`, in that order. Fails if no temporary file can be created.
+    pub fn new(browsers: &[Browser], show_values: bool) -> io::Result<Self> {
+        let spills = browsers.iter().map(|_| Spill::new()).collect::<io::Result<_>>()?;
+        Ok(HarJsonStream { browsers: browsers.to_vec(), spills, show_values, entries: 0 })
+    }
+
+    /// One entry: `verdicts[i]` is browser `i`'s verdict (same order as `browsers` given to `new`).
+    pub fn entry(&mut self, verdicts: &[EntryVerdict]) -> io::Result<()> {
+        if verdicts.len() != self.spills.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} verdicts for {} browsers", verdicts.len(), self.spills.len()),
+            ));
+        }
+        let first = self.entries == 0;
+        for (spill, v) in self.spills.iter_mut().zip(verdicts) {
+            write_entry_element(spill.writer(), first, v, self.show_values)?;
+        }
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// Writes the whole document to `out`. `report` supplies everything but the entries: its `runs`
+    /// name the browsers (their `entries` are ignored — they will be empty in streaming use), and
+    /// input/sanitized/creator/entries_read/skipped/summary/findings come from it.
+    pub fn finish(mut self, out: impl Write, report: &HarReport) -> io::Result<()> {
+        if !report.runs.iter().map(|r| r.browser).eq(self.browsers.iter().copied()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the report's browsers are not the ones the entries were written for",
+            ));
+        }
+        let any = self.entries > 0;
+        write_document(out, report, |run, out| {
+            self.spills[run].copy_to(out)?;
+            Ok(any)
+        })
     }
 }
 
@@ -370,4 +558,111 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[F
         findings: findings.iter().map(finding).collect(),
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::analysis::findings::Focus;
+    use crate::analysis::replay::ReplayOptions;
+    use crate::pipeline::analyse_har_path;
+
+    fn hars(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut items: Vec<_> =
+            std::fs::read_dir(dir).expect("fixture dir").map(|e| e.expect("dir entry").path()).collect();
+        items.sort();
+        for path in items {
+            if path.is_dir() {
+                hars(&path, out);
+            } else if path.extension().is_some_and(|e| e == "har") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// What the stream writer makes of `report` when fed its entries one at a time, then given the
+    /// report without them (as in streaming use).
+    fn streamed(report: &HarReport, show_values: bool) -> Vec<u8> {
+        let browsers: Vec<Browser> = report.runs.iter().map(|r| r.browser).collect();
+        let mut stream = HarJsonStream::new(&browsers, show_values).expect("temp dir writable");
+        let count = report.runs.first().map_or(0, |r| r.entries.len());
+        assert!(report.runs.iter().all(|r| r.entries.len() == count), "{}: runs differ in length", report.input);
+        for i in 0..count {
+            let verdicts: Vec<EntryVerdict> = report.runs.iter().map(|r| r.entries[i].clone()).collect();
+            stream.entry(&verdicts).expect("entry");
+        }
+        let mut bare = report.clone();
+        for run in &mut bare.runs {
+            run.entries = Vec::new();
+        }
+        let mut out = Vec::new();
+        stream.finish(&mut out, &bare).expect("finish");
+        out
+    }
+
+    /// The stream writer and [`write_har_report`] against [`har_report`], which serializes the derived
+    /// [`HarJson`] in one go and so does not share their hand layout.
+    fn check(report: &HarReport, show_values: bool) {
+        let expected = har_report(report, show_values);
+        let mut written = Vec::new();
+        write_har_report(&mut written, report, show_values).expect("write");
+        assert_eq!(String::from_utf8_lossy(&written), expected, "{}: write_har_report", report.input);
+        let streamed = streamed(report, show_values);
+        assert_eq!(
+            String::from_utf8_lossy(&streamed),
+            expected,
+            "{}: stream (show_values {show_values})",
+            report.input
+        );
+    }
+
+    #[test]
+    fn stream_matches_the_whole_report_writer_on_every_fixture() {
+        let mut paths = Vec::new();
+        hars(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"), &mut paths);
+        assert!(paths.len() > 10, "fixtures not found");
+        let (mut skipped, mut values_differ, mut entries) = (false, false, false);
+        for path in &paths {
+            let (report, _) = analyse_har_path(path, &ReplayOptions::default(), &Focus::default());
+            skipped |= !report.skipped.is_empty();
+            entries |= report.runs.iter().any(|r| r.entries.len() > 1);
+            values_differ |= har_report(&report, true) != har_report(&report, false);
+            check(&report, false);
+            check(&report, true);
+        }
+        // The fixtures exercise the parts that vary.
+        assert!(skipped && values_differ && entries);
+    }
+
+    #[test]
+    fn stream_matches_with_no_entries_and_with_no_runs() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/har/seed-c-include-samesite-none.har");
+        let (mut report, _) = analyse_har_path(&path, &ReplayOptions::default(), &Focus::default());
+        assert!(!report.runs.is_empty() && !report.findings.is_empty());
+        for run in &mut report.runs {
+            run.entries.clear();
+        }
+        check(&report, false);
+        report.runs.clear();
+        check(&report, true);
+        report.summary.clear();
+        report.findings.clear();
+        check(&report, false);
+    }
+
+    #[test]
+    fn stream_refuses_mismatched_browsers() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/har/seed-a-default-credentials.har");
+        let (report, _) = analyse_har_path(&path, &ReplayOptions::default(), &Focus::default());
+        let browsers: Vec<Browser> = report.runs.iter().map(|r| r.browser).collect();
+        assert!(browsers.len() > 1);
+        let mut stream = HarJsonStream::new(&browsers, false).expect("temp dir writable");
+        let one = &report.runs[0].entries[..1];
+        assert_eq!(stream.entry(one).map_err(|e| e.kind()), Err(io::ErrorKind::InvalidInput));
+        let mut fewer = report.clone();
+        fewer.runs.pop();
+        assert_eq!(stream.finish(Vec::new(), &fewer).map_err(|e| e.kind()), Err(io::ErrorKind::InvalidInput));
+    }
 }

@@ -8,5 +8,6 @@ pub mod ingress_text;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+mod spill;
 pub mod text;
 pub mod web;
