@@ -10,20 +10,60 @@ use super::{error, render_ci, Format, HarArgs, EXIT_INPUT};
 use crate::analysis::findings::Focus;
 use crate::analysis::policy::Policy;
 use crate::analysis::replay::ReplayOptions;
+use crate::analysis::report::HarReport;
 use crate::output::diagnostic::{self, Diagnostic};
 use crate::output::{json, text};
-use crate::pipeline::analyse_har_path;
+use crate::pipeline::stream_har_path;
 
 /// What one file contributes to the command's output and exit code.
 struct FileResult {
-    /// The rendered text or JSON report (`None` for the CI formats, rendered once at the end).
-    rendered: Option<String>,
+    rendered: Rendered,
     input: String,
     diagnostics: Vec<Diagnostic>,
     code: i32,
     error: Option<String>,
 }
 
+/// A file's report, ready to print in input order.
+enum Rendered {
+    /// The CI formats are rendered once at the end, or the report went straight to the output.
+    Nothing,
+    Text(String),
+    /// The JSON entries wait in temporary files; `finish` writes the document to the output.
+    Json(Box<(json::HarJsonStream, HarReport)>),
+}
+
+impl Rendered {
+    fn write(self, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            Rendered::Nothing => Ok(()),
+            Rendered::Text(t) => out.write_all(t.as_bytes()),
+            Rendered::Json(pending) => {
+                let (stream, report) = *pending;
+                stream.finish(&mut *out, &report)?;
+                out.write_all(b"\n")
+            }
+        }
+    }
+}
+
+/// A closed pipe (`crossjar har big.har | head`) is the reader's choice, not an error.
+trait FilterBrokenPipe {
+    fn filter_broken_pipe(self) -> std::io::Result<()>;
+}
+
+impl FilterBrokenPipe for std::io::Result<()> {
+    fn filter_broken_pipe(self) -> std::io::Result<()> {
+        match self {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+}
+
+/// Analyses one file, streaming: entry verdicts go to the output being built (the story's first
+/// entries per cookie, the JSON spill files) and are dropped, so memory does not grow with the file.
+/// With `sink` the report is written there at once; without, it is handed back to print in order.
 fn analyse_one(
     args: &HarArgs,
     options: &ReplayOptions,
@@ -33,36 +73,54 @@ fn analyse_one(
     sink: Option<&mut dyn Write>,
 ) -> FileResult {
     let path = &args.files[index];
-    let (mut report, err) = analyse_har_path(path, options, focus);
-    super::policy::apply_findings(policy, &report.input, &mut report.findings);
-    let mut rendered = None;
-    match (args.common.format, sink) {
-        (Format::Text, sink) => {
-            let r = text::har_report(
-                &report,
-                text::TextOptions { show_values: args.common.show_values, quiet: args.common.quiet },
-            );
-            match sink {
-                Some(out) => {
-                    let _ = out.write_all(r.as_bytes());
-                }
-                None => rendered = Some(r),
+    let show_values = args.common.show_values;
+    let mut story = text::Story::new(&options.browsers);
+    let mut spill = None;
+    let mut spill_error = None;
+    let (mut report, err) = match args.common.format {
+        Format::Text => stream_har_path(path, options, focus, &mut |v| story.add(&v)),
+        Format::Json => match json::HarJsonStream::new(&options.browsers, show_values) {
+            Ok(stream) => {
+                let stream = spill.insert(stream);
+                stream_har_path(path, options, focus, &mut |v| {
+                    if spill_error.is_none() {
+                        spill_error = stream.entry(&v).err();
+                    }
+                })
             }
+            Err(e) => {
+                spill_error = Some(e);
+                stream_har_path(path, options, focus, &mut |_| {})
+            }
+        },
+        _ => stream_har_path(path, options, focus, &mut |_| {}),
+    };
+    super::policy::apply_findings(policy, &report.input, &mut report.findings);
+    let mut rendered = match (args.common.format, spill) {
+        (Format::Text, _) => Rendered::Text(text::har_report_with_story(
+            &report,
+            &story,
+            text::TextOptions { show_values, quiet: args.common.quiet },
+        )),
+        (Format::Json, Some(stream)) if spill_error.is_none() => Rendered::Json(Box::new((stream, report.clone()))),
+        _ => Rendered::Nothing,
+    };
+    if let Some(out) = sink {
+        let done = std::mem::replace(&mut rendered, Rendered::Nothing).write(out);
+        if let Err(e) = done.filter_broken_pipe() {
+            spill_error.get_or_insert(e);
         }
-        (Format::Json, Some(out)) => {
-            // Straight to the writer: no copy of a large report's JSON in memory.
-            let _ = json::write_har_report(&mut *out, &report, args.common.show_values);
-            let _ = out.write_all(b"\n");
-        }
-        (Format::Json, None) => rendered = Some(json::har_report(&report, args.common.show_values) + "\n"),
-        _ => {}
     }
     let worst = report.findings.iter().map(|f| f.severity).max();
     let mut code = args.common.fail_on.exit_code(worst);
-    let error = err.map(|e| {
+    let mut error = err.map(|e| {
         code = EXIT_INPUT;
         format!("{e}{}", if report.entries > 0 { " (the entries before it were analysed)" } else { "" })
     });
+    if let Some(e) = spill_error {
+        code = EXIT_INPUT;
+        error.get_or_insert(format!("{}: cannot write the JSON report: {e}", report.input));
+    }
     FileResult {
         rendered,
         diagnostics: diagnostic::from_findings(&report.input, &report.findings),
@@ -100,10 +158,9 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
     let mut inputs = Vec::new();
     let mut diagnostics = Vec::new();
     let mut take = |r: FileResult, out: &mut dyn Write| {
-        if let Some(text) = r.rendered {
-            let _ = out.write_all(text.as_bytes());
-        }
-        if let Some(e) = r.error {
+        let written = r.rendered.write(out).filter_broken_pipe();
+        if let Some(e) = r.error.or_else(|| written.err().map(|e| format!("{}: cannot write the report: {e}", r.input)))
+        {
             let _ = out.flush();
             error(e);
         }
@@ -242,6 +299,84 @@ mod parallel_tests {
                 assert_eq!(par, alone, "format {format}");
             }
         }
+    }
+
+    /// Every HAR fixture: what the streaming command prints equals the rendering of the report that
+    /// kept every entry (the library's path), in text and JSON, with and without values.
+    #[test]
+    fn streamed_reports_equal_the_kept_report() {
+        use crate::analysis::findings::Focus;
+        use crate::analysis::replay::ReplayOptions;
+        use crate::output::{json, text};
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut files: Vec<String> = FIXTURES.iter().map(|f| f.to_string()).collect();
+        for dir in std::fs::read_dir(format!("{root}/fixtures/rules")).expect("fixtures/rules").flatten() {
+            if !dir.path().is_dir() {
+                continue;
+            }
+            for f in std::fs::read_dir(dir.path()).expect("rule dir").flatten() {
+                if f.path().extension().is_some_and(|e| e == "har") {
+                    files.push(f.path().strip_prefix(root).expect("under root").display().to_string());
+                }
+            }
+        }
+        assert!(files.len() > 20, "{}", files.len());
+        for f in &files {
+            let path = std::path::PathBuf::from(format!("{root}/{f}"));
+            let (report, _) = crate::pipeline::analyse_har_path(&path, &ReplayOptions::default(), &Focus::default());
+            for values in [false, true] {
+                let flag: &[&str] = if values { &["--show-values"] } else { &[] };
+                let mut args = vec!["--format", "text"];
+                args.extend(flag);
+                let expected = text::har_report(&report, text::TextOptions { show_values: values, quiet: false });
+                assert_eq!(run(&args, &[f]).1, expected, "{f} text");
+                let mut args = vec!["--format", "json"];
+                args.extend(flag);
+                let expected = json::har_report(&report, values) + "\n";
+                assert_eq!(run(&args, &[f]).1, expected, "{f} json");
+            }
+        }
+    }
+
+    /// A cookie on many entries: the story shows the first ones and says how many it left out; the
+    /// JSON report has every entry.
+    #[test]
+    fn story_is_bounded_per_cookie() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let seed = std::fs::read_to_string(format!("{root}/{}", FIXTURES[2])).expect("seed");
+        let mut har: serde_json::Value = serde_json::from_str(&seed).expect("JSON");
+        let entries = har["log"]["entries"].as_array().expect("entries").clone();
+        let many: Vec<serde_json::Value> = entries.iter().cycle().take(entries.len() * 15).cloned().collect();
+        let total = many.len();
+        har["log"]["entries"] = serde_json::Value::Array(many);
+        let dir = std::env::temp_dir().join(format!("crossjar-story-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("many.har");
+        std::fs::write(&file, har.to_string()).expect("write");
+        let f = file.display().to_string();
+        let (_, out) = run_abs(&["--fail-on", "never"], &f);
+        let story = out.split("\nStory").nth(1).expect("a story");
+        let shown = story.lines().filter(|l| l.starts_with("  #")).count();
+        assert!(shown > 0 && shown <= super::text::STORY_ENTRIES_PER_COOKIE, "{shown}");
+        let route_entries = story.lines().filter(|l| l.trim_start().starts_with("Cookie route")).count()
+            + story.lines().filter(|l| l.trim_start().starts_with("Set-Cookie: route")).count();
+        assert!(route_entries >= shown, "{story}");
+        assert!(story.contains("more entries with `route` not shown"), "{story}");
+        let (_, out) = run_abs(&["--format", "json"], &f);
+        let r: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+        assert_eq!(r["runs"][0]["entries"].as_array().expect("entries").len(), total);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    fn run_abs(extra: &[&str], file: &str) -> (i32, String) {
+        let mut argv: Vec<String> = vec!["crossjar".into(), "har".into(), file.into()];
+        argv.extend(extra.iter().map(|s| s.to_string()));
+        let Command::Har(args) = Cli::try_parse_from(argv).expect("arguments parse").command else {
+            panic!("not the har command")
+        };
+        let mut out = Vec::new();
+        let code = super::run(&args, &mut out);
+        (code, String::from_utf8(out).expect("UTF-8 output"))
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The human report: summary first, then findings with their fixes, then the story per request.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
@@ -31,8 +32,18 @@ fn list(items: &[&str]) -> String {
     items.join(", ")
 }
 
-/// Renders a HAR report as text.
+/// Renders a HAR report that kept its entries as text.
 pub fn har_report(r: &HarReport, opts: TextOptions) -> String {
+    let mut story = Story::new(&r.runs.iter().map(|run| run.browser).collect::<Vec<_>>());
+    let count = r.runs.iter().map(|run| run.entries.len()).max().unwrap_or(0);
+    for i in 0..count {
+        story.add(r.runs.iter().filter_map(|run| run.entries.get(i)));
+    }
+    har_report_with_story(r, &story, opts)
+}
+
+/// Renders a HAR report as text, the story from entries kept while the replay ran.
+pub fn har_report_with_story(r: &HarReport, story: &Story, opts: TextOptions) -> String {
     let mut out = String::new();
     if !opts.quiet {
         let _ = writeln!(
@@ -50,9 +61,124 @@ pub fn har_report(r: &HarReport, opts: TextOptions) -> String {
     }
     findings(&mut out, r);
     if !opts.quiet {
-        story(&mut out, r, opts);
+        story.render(&mut out, r, opts);
     }
     out
+}
+
+/// How many entries the story shows per cookie: the first ones tell how it went; the JSON report
+/// lists every entry.
+pub const STORY_ENTRIES_PER_COOKIE: usize = 20;
+
+/// The entries the story can show, collected while the replay runs. Which cookies the report
+/// focuses on is known only at the end, so for every cookie name it keeps the first
+/// [`STORY_ENTRIES_PER_COOKIE`] entries that list it, trimmed to that cookie (no CORS verdict, no
+/// other cookies): memory grows with cookie names, not with entries.
+pub struct Story {
+    browsers: Vec<Browser>,
+    /// Per cookie name: the kept entries (one trimmed verdict per browser), and how many more there were.
+    by_name: HashMap<String, (Vec<Vec<EntryVerdict>>, usize)>,
+}
+
+impl Story {
+    /// An empty story for these profiles, in the order verdicts will come.
+    pub fn new(browsers: &[Browser]) -> Self {
+        Story { browsers: browsers.to_vec(), by_name: HashMap::new() }
+    }
+
+    /// Takes one entry: one verdict per browser, in the order given to [`Story::new`].
+    pub fn add<'a>(&mut self, verdicts: impl IntoIterator<Item = &'a EntryVerdict>) {
+        let verdicts: Vec<&EntryVerdict> = verdicts.into_iter().collect();
+        let Some(first) = verdicts.first() else { return };
+        // The first profile's verdict decides which entries the story tells (as its header does).
+        let mut names: Vec<&str> = first
+            .set_cookies
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(first.cookies.iter().map(|c| c.name.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let (kept, more) = match self.by_name.get_mut(name) {
+                Some(slot) => slot,
+                None => self.by_name.entry(name.to_string()).or_default(),
+            };
+            if kept.len() >= STORY_ENTRIES_PER_COOKIE {
+                *more += 1;
+                continue;
+            }
+            kept.push(verdicts.iter().map(|v| trimmed(v, name)).collect());
+        }
+    }
+
+    fn render(&self, out: &mut String, r: &HarReport, opts: TextOptions) {
+        if r.runs.is_empty() {
+            return;
+        }
+        let mut focus: Vec<&str> = Vec::new();
+        for s in &r.summary {
+            if !focus.contains(&s.name.as_str()) {
+                focus.push(&s.name);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\nStory (per request; cookies in focus: {})",
+            if focus.is_empty() { "none".to_string() } else { list(&focus) }
+        );
+        // Entry index → one merged verdict per browser, holding only cookies in focus.
+        let mut steps: BTreeMap<usize, Vec<EntryVerdict>> = BTreeMap::new();
+        let mut cut = Vec::new();
+        for name in &focus {
+            let Some((kept, more)) = self.by_name.get(*name) else { continue };
+            for entry in kept {
+                let Some(index) = entry.first().map(|e| e.index) else { continue };
+                match steps.get_mut(&index) {
+                    Some(merged) => {
+                        for (m, e) in merged.iter_mut().zip(entry) {
+                            m.set_cookies.extend(e.set_cookies.iter().cloned());
+                            m.cookies.extend(e.cookies.iter().cloned());
+                        }
+                    }
+                    None => {
+                        steps.insert(index, entry.clone());
+                    }
+                }
+            }
+            if *more > 0 {
+                cut.push((*name, *more));
+            }
+        }
+        for per_browser in steps.values() {
+            step(out, &self.browsers, per_browser, &focus, opts);
+        }
+        for (name, more) in cut {
+            let _ = writeln!(
+                out,
+                "\n  … {more} more entries with `{name}` not shown (the story shows the first {STORY_ENTRIES_PER_COOKIE} per cookie; --format json lists every entry)"
+            );
+        }
+    }
+}
+
+/// An entry's verdict reduced to what the story shows about one cookie.
+fn trimmed(e: &EntryVerdict, name: &str) -> EntryVerdict {
+    EntryVerdict {
+        index: e.index,
+        method: e.method.clone(),
+        url: e.url.clone(),
+        status: e.status,
+        kind: e.kind,
+        initiator: e.initiator.clone(),
+        top_level_site: e.top_level_site.clone(),
+        same_site: e.same_site,
+        credentials: e.credentials.clone(),
+        set_cookies: e.set_cookies.iter().filter(|s| s.name == name).cloned().collect(),
+        cookies: e.cookies.iter().filter(|c| c.name == name).cloned().collect(),
+        cached: e.cached,
+        cors: None,
+    }
 }
 
 fn summary(out: &mut String, r: &HarReport) {
@@ -112,69 +238,56 @@ fn findings(out: &mut String, r: &HarReport) {
     }
 }
 
-fn story(out: &mut String, r: &HarReport, opts: TextOptions) {
-    let Some(first) = r.runs.first() else { return };
-    let focus: Vec<&str> = r.summary.iter().map(|s| s.name.as_str()).collect();
-    let _ = writeln!(
-        out,
-        "\nStory (per request; cookies in focus: {})",
-        if focus.is_empty() { "none".to_string() } else { list(&focus) }
-    );
-    for (i, e) in first.entries.iter().enumerate() {
-        let relevant = e.set_cookies.iter().any(|s| focus.contains(&s.name.as_str()))
-            || e.cookies.iter().any(|c| focus.contains(&c.name.as_str()));
-        if !relevant {
+/// One entry of the story: what each browser did with the cookies in focus.
+fn step(out: &mut String, browsers: &[Browser], per_browser: &[EntryVerdict], focus: &[&str], opts: TextOptions) {
+    let Some(e) = per_browser.first() else { return };
+    entry_header(out, e);
+    let per_browser: Vec<(Browser, &EntryVerdict)> = browsers.iter().copied().zip(per_browser).collect();
+    for s in e.set_cookies.iter().filter(|s| focus.contains(&s.name.as_str())) {
+        let value = if opts.show_values { format!("={}", s.value) } else { String::new() };
+        let _ = writeln!(out, "    Set-Cookie: {}{value}; {}", s.name, s.attributes);
+        for (b, ev) in &per_browser {
+            if let Some(v) = ev.set_cookies.iter().find(|x| x.name == s.name) {
+                let mut line = if v.stored {
+                    "stored".to_string()
+                } else if v.deleted && v.reasons.is_empty() {
+                    "deleted".to_string()
+                } else {
+                    "not stored".to_string()
+                };
+                if !v.reasons.is_empty() {
+                    let rs: Vec<&str> = v.reasons.iter().map(|x| x.as_str()).collect();
+                    let _ = write!(line, ": {}", list(&rs));
+                }
+                if let Some(p) = v.partition.as_ref().filter(|_| v.stored) {
+                    let _ = write!(line, " (partition {p})");
+                }
+                let _ = writeln!(out, "      {:<19} {line}", b.as_str());
+            }
+        }
+    }
+    for name in focus {
+        if !e.cookies.iter().any(|c| c.name == *name) {
             continue;
         }
-        entry_header(out, e);
-        let per_browser: Vec<(Browser, &EntryVerdict)> =
-            r.runs.iter().filter_map(|run| run.entries.get(i).map(|e| (run.browser, e))).collect();
-        for s in e.set_cookies.iter().filter(|s| focus.contains(&s.name.as_str())) {
-            let value = if opts.show_values { format!("={}", s.value) } else { String::new() };
-            let _ = writeln!(out, "    Set-Cookie: {}{value}; {}", s.name, s.attributes);
-            for (b, ev) in &per_browser {
-                if let Some(v) = ev.set_cookies.iter().find(|x| x.name == s.name) {
-                    let mut line = if v.stored {
-                        "stored".to_string()
-                    } else if v.deleted && v.reasons.is_empty() {
-                        "deleted".to_string()
-                    } else {
-                        "not stored".to_string()
-                    };
-                    if !v.reasons.is_empty() {
-                        let rs: Vec<&str> = v.reasons.iter().map(|x| x.as_str()).collect();
-                        let _ = write!(line, ": {}", list(&rs));
-                    }
-                    if let Some(p) = v.partition.as_ref().filter(|_| v.stored) {
-                        let _ = write!(line, " (partition {p})");
-                    }
-                    let _ = writeln!(out, "      {:<19} {line}", b.as_str());
-                }
-            }
-        }
-        for name in &focus {
-            if !e.cookies.iter().any(|c| c.name == *name) {
-                continue;
-            }
-            let recorded = e.cookies.iter().find(|c| c.name == *name).and_then(|c| c.recorded);
-            let rec = match recorded {
-                Some(true) => "capture: sent",
-                Some(false) => "capture: not sent",
-                None => "capture: unknown",
-            };
-            let _ = writeln!(out, "    Cookie {name} ({rec})");
-            for (b, ev) in &per_browser {
-                if let Some(c) = ev.cookies.iter().find(|c| c.name == *name) {
-                    let line = if c.sent {
-                        "sent".to_string()
-                    } else {
-                        let rs: Vec<&str> = c.reasons.iter().map(|x| x.as_str()).collect();
-                        format!("withheld: {}", list(&rs))
-                    };
-                    let _ = writeln!(out, "      {:<19} {line}", b.as_str());
+        let recorded = e.cookies.iter().find(|c| c.name == *name).and_then(|c| c.recorded);
+        let rec = match recorded {
+            Some(true) => "capture: sent",
+            Some(false) => "capture: not sent",
+            None => "capture: unknown",
+        };
+        let _ = writeln!(out, "    Cookie {name} ({rec})");
+        for (b, ev) in &per_browser {
+            if let Some(c) = ev.cookies.iter().find(|c| c.name == *name) {
+                let line = if c.sent {
+                    "sent".to_string()
                 } else {
-                    let _ = writeln!(out, "      {:<19} not in the jar", b.as_str());
-                }
+                    let rs: Vec<&str> = c.reasons.iter().map(|x| x.as_str()).collect();
+                    format!("withheld: {}", list(&rs))
+                };
+                let _ = writeln!(out, "      {:<19} {line}", b.as_str());
+            } else {
+                let _ = writeln!(out, "      {:<19} not in the jar", b.as_str());
             }
         }
     }
