@@ -357,3 +357,22 @@ fn zz_every_exclusion_reason_has_a_scenario() {
     let missing: Vec<&str> = Exclusion::ALL.iter().map(|r| r.as_str()).filter(|n| !seen.contains(n)).collect();
     assert!(missing.is_empty(), "reasons no scenario produces: {missing:?}");
 }
+
+/// The jar keeps cookies by site; a host-only cookie on a public suffix (its own bucket) is still
+/// related to requests to hosts under it, and every verdict lists cookies in jar (creation) order.
+#[test]
+fn cookies_of_a_public_suffix_host_are_related_to_hosts_under_it() {
+    let mut jar = CookieJar::new(Browser::Firefox);
+    assert!(jar.set_from_response("suffix=1; Path=/", &navigation("https://github.io/")).stored);
+    assert!(jar.set_from_response("own=1; Path=/", &navigation("https://user.github.io/")).stored);
+    assert!(jar.set_from_response("late=1; Path=/", &navigation("https://github.io/")).stored);
+    assert!(jar.set_from_response("other=1; Path=/", &navigation("https://example.com/")).stored);
+    let r = jar.retrieve(&navigation("https://user.github.io/"));
+    let included: Vec<&str> = r.included.iter().map(|a| a.cookie.name.as_str()).collect();
+    assert_eq!(included, ["own"]);
+    let excluded: Vec<&str> = r.excluded.iter().map(|a| a.cookie.name.as_str()).collect();
+    assert_eq!(excluded, ["suffix", "late"], "both host-only cookies of github.io, in creation order");
+    assert!(r.excluded.iter().all(|a| a.status.has(Exclusion::DomainMismatch)));
+    let all: Vec<&str> = jar.cookies().map(|c| c.name.as_str()).collect();
+    assert_eq!(all, ["suffix", "own", "late", "other"]);
+}

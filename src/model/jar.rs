@@ -5,6 +5,8 @@
 //! include credentials is reported as `CredentialsNotIncluded` *and* with whatever else would have
 //! stopped it, because the fix needs all of them.
 
+use std::collections::HashMap;
+
 use super::cookie::{default_path, domain_match, is_ip_literal, path_match, StoredCookie};
 use super::profile::{Browser, BrowserProfile, ThirdPartyPolicy};
 use super::reason::{Exclusion, InclusionStatus, Warning};
@@ -66,8 +68,23 @@ impl Retrieval {
 #[derive(Clone, Debug)]
 pub struct CookieJar {
     profile: BrowserProfile,
-    cookies: Vec<StoredCookie>,
+    /// Cookies by site: the registrable domain of the cookie's domain (the domain itself for IP
+    /// addresses and public suffixes). A request looks only at the buckets of its host's suffixes, so
+    /// it costs what its own site's cookies cost, not the whole jar. Each bucket keeps creation
+    /// (sequence) order, which is the order of the jar.
+    sites: HashMap<String, Vec<StoredCookie>>,
     next_sequence: u64,
+}
+
+/// The bucket a cookie domain belongs to.
+fn site_key(domain: &str) -> &str {
+    registrable_domain(domain).unwrap_or(domain)
+}
+
+/// A host and its label suffixes: `a.b.c`, `b.c`, `c`. Every bucket holding a cookie related to the
+/// host is among them (a related cookie's domain is the host, a suffix of it, or in the host's site).
+fn host_suffixes(host: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(host).chain(host.match_indices('.').map(move |(i, _)| &host[i + 1..]).filter(|s| !s.is_empty()))
 }
 
 /// Where the `Set-Cookie` came from.
@@ -85,7 +102,7 @@ impl CookieJar {
 
     /// An empty jar following a custom profile (a row of the table with some knobs changed).
     pub fn with_profile(profile: BrowserProfile) -> Self {
-        CookieJar { profile, cookies: Vec::new(), next_sequence: 0 }
+        CookieJar { profile, sites: HashMap::new(), next_sequence: 0 }
     }
 
     /// The profile this jar follows.
@@ -99,13 +116,19 @@ impl CookieJar {
     }
 
     /// Every cookie in the jar, including expired ones not yet purged.
+    /// In creation order.
     pub fn cookies(&self) -> impl Iterator<Item = &StoredCookie> {
-        self.cookies.iter()
+        let mut all: Vec<&StoredCookie> = self.sites.values().flatten().collect();
+        all.sort_by_key(|c| c.sequence);
+        all.into_iter()
     }
 
     /// Drops cookies that have expired at `now`.
     pub fn purge_expired(&mut self, now: Timestamp) {
-        self.cookies.retain(|c| !c.is_expired(now));
+        for bucket in self.sites.values_mut() {
+            bucket.retain(|c| !c.is_expired(now));
+        }
+        self.sites.retain(|_, bucket| !bucket.is_empty());
     }
 
     /// Offers a `Set-Cookie` response header (one line) received for the request `ctx`.
@@ -324,19 +347,28 @@ impl CookieJar {
 
         // Leave secure cookies alone (§5.7 step 16).
         if !parsed.secure && !secure_origin {
-            let shadows_secure = self.cookies.iter().any(|c| {
-                c.name == parsed.name
-                    && c.secure
-                    && (domain_match(&c.domain, &domain) || domain_match(&domain, &c.domain))
-                    && path_match(&path, &c.path)
-            });
+            // Only buckets whose key is a suffix of the domain, or ends with it, can hold a cookie
+            // whose domain domain-matches it either way.
+            let shadows_secure = self
+                .sites
+                .iter()
+                .filter(|(key, _)| key.ends_with(domain.as_str()) || domain.ends_with(key.as_str()))
+                .flat_map(|(_, bucket)| bucket)
+                .any(|c| {
+                    c.name == parsed.name
+                        && c.secure
+                        && (domain_match(&c.domain, &domain) || domain_match(&domain, &c.domain))
+                        && path_match(&path, &c.path)
+                });
             if shadows_secure {
                 status.exclude(Exclusion::OverwriteSecure);
             }
         }
 
         // Overwrite (§5.7 step 23).
-        let existing = self.cookies.iter().position(|c| {
+        let key = site_key(&domain).to_string();
+        let bucket = self.sites.entry(key.clone()).or_default();
+        let existing = bucket.iter().position(|c| {
             c.name == parsed.name
                 && c.domain == domain
                 && c.host_only == host_only
@@ -344,25 +376,33 @@ impl CookieJar {
                 && c.partition == partition
         });
         if let Some(i) = existing {
-            if api == Api::Script && self.cookies[i].http_only {
+            if api == Api::Script && bucket[i].http_only {
                 status.exclude(Exclusion::HttpOnlyFromScript);
             }
         }
 
         let name = parsed.name.clone();
+        if bucket.is_empty() {
+            self.sites.remove(&key);
+        }
         if !status.is_included() {
             return SetOutcome { name, status, stored: false, deleted: deleting, partition, cookie: Some(parsed) };
         }
         if deleting {
             if let Some(i) = existing {
-                self.cookies.remove(i);
+                let bucket = self.sites.entry(key.clone()).or_default();
+                bucket.remove(i);
+                if bucket.is_empty() {
+                    self.sites.remove(&key);
+                }
             }
             status.warn(Warning::Deleted);
             return SetOutcome { name, status, stored: false, deleted: true, partition, cookie: Some(parsed) };
         }
-        let creation = existing.map_or(now, |i| self.cookies[i].creation);
+        let bucket = self.sites.entry(key).or_default();
+        let creation = existing.map_or(now, |i| bucket[i].creation);
         let sequence = match existing {
-            Some(i) => self.cookies[i].sequence,
+            Some(i) => bucket[i].sequence,
             None => {
                 self.next_sequence += 1;
                 self.next_sequence
@@ -385,8 +425,8 @@ impl CookieJar {
             from_script: api == Api::Script,
         };
         match existing {
-            Some(i) => self.cookies[i] = cookie,
-            None => self.cookies.push(cookie),
+            Some(i) => bucket[i] = cookie,
+            None => bucket.push(cookie),
         }
         SetOutcome { name, status, stored: true, deleted: false, partition, cookie: Some(parsed) }
     }
@@ -407,16 +447,18 @@ impl CookieJar {
             // Only cookieable schemes carry cookies (Chromium CookieMonster's cookieable schemes).
             return out;
         }
-        for cookie in &self.cookies {
+        let mut candidates: Vec<(&str, &StoredCookie)> = host_suffixes(&host)
+            .filter_map(|s| self.sites.get_key_value(s))
+            .flat_map(|(key, bucket)| bucket.iter().map(move |c| (key.as_str(), c)))
+            .collect();
+        // Several buckets (a cookie on a public-suffix host): back to jar order.
+        candidates.sort_by_key(|(_, c)| c.sequence);
+        for (key, cookie) in candidates {
             if cookie.is_expired(ctx.time) {
                 continue;
             }
-            let related = cookie.domain == host
-                || domain_match(&host, &cookie.domain)
-                // `registrable_domain` returns a suffix of its input, so `ends_with` first skips the PSL
-                // lookup for cookies of other sites without changing the answer.
-                || (cookie.domain.ends_with(host_site.as_str())
-                    && registrable_domain(&cookie.domain).unwrap_or(&cookie.domain) == host_site);
+            // Every cookie in a bucket has the bucket's key as its site.
+            let related = cookie.domain == host || domain_match(&host, &cookie.domain) || key == host_site;
             if !related {
                 continue;
             }
