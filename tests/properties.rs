@@ -3,9 +3,11 @@
 //! (never stored and excluded at once; deterministic replays; retrieval order as browsers define it),
 //! and the RFC 3339 round trip of timestamps.
 
+use crossjar::model::cookie::StoredCookie;
 use crossjar::model::cookie::{default_path, domain_match, path_match};
 use crossjar::model::jar::{CookieJar, Retrieval, SetOutcome};
 use crossjar::model::profile::Browser;
+use crossjar::model::reason::InclusionStatus;
 use crossjar::model::request::{CredentialsMode, RequestContext, RequestKind};
 use crossjar::model::set_cookie::{parse_set_cookie, SetCookie};
 use crossjar::model::site::Origin;
@@ -235,8 +237,30 @@ fn context(s: &Step, time: Timestamp) -> RequestContext {
     ctx
 }
 
+/// A retrieval copied out of the jar, to keep while the jar changes.
+#[derive(Debug, PartialEq)]
+struct Kept {
+    included: Vec<Access>,
+    excluded: Vec<Access>,
+}
+
+#[derive(Debug, PartialEq)]
+struct Access {
+    cookie: StoredCookie,
+    status: InclusionStatus,
+}
+
+impl From<Retrieval<'_>> for Kept {
+    fn from(r: Retrieval<'_>) -> Self {
+        let copy = |v: Vec<crossjar::model::jar::CookieAccess<'_>>| {
+            v.into_iter().map(|a| Access { cookie: a.cookie.clone(), status: a.status }).collect()
+        };
+        Kept { included: copy(r.included), excluded: copy(r.excluded) }
+    }
+}
+
 /// Replays the steps into a fresh jar: per step the retrieval, then every `Set-Cookie` outcome.
-fn replay(browser: Browser, steps: &[Step]) -> Vec<(Retrieval, Vec<SetOutcome>)> {
+fn replay(browser: Browser, steps: &[Step]) -> Vec<(Kept, Vec<SetOutcome>)> {
     let mut jar = CookieJar::new(browser);
     let mut time = Timestamp::from_unix_secs(1_780_000_000);
     steps
@@ -244,7 +268,7 @@ fn replay(browser: Browser, steps: &[Step]) -> Vec<(Retrieval, Vec<SetOutcome>)>
         .map(|s| {
             time = time.plus_secs(i64::from(s.advance_secs));
             let ctx = context(s, time);
-            let r = jar.retrieve(&ctx);
+            let r = Kept::from(jar.retrieve(&ctx));
             let outs = s.set_cookies.iter().map(|l| jar.set_from_response(l, &ctx)).collect();
             (r, outs)
         })

@@ -297,11 +297,13 @@ impl Replay {
         // The same for every profile: computed once, cloned into each run's verdict.
         let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
         let initiator_text = initiator.as_ref().map(Origin::serialize);
+        // Same-site or not, with and without the scheme: at most two answers for every profile.
+        let third_party = [is_third_party(&base, false), is_third_party(&base, true)];
         let mut verdicts = Vec::with_capacity(self.jars.len());
         for jar in &mut self.jars {
             let browser = jar.browser();
             let profile = jar.profile();
-            let same_site = !is_third_party(&base, profile.schemeful_same_site);
+            let same_site = !third_party[usize::from(profile.schemeful_same_site)];
             let mut cookies = Vec::new();
             let mut set_cookies = Vec::new();
             if !x.from_cache {

@@ -36,24 +36,24 @@ pub struct SetOutcome {
 
 /// One cookie's verdict for one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CookieAccess {
-    /// The cookie.
-    pub cookie: StoredCookie,
+pub struct CookieAccess<'a> {
+    /// The cookie, lent by the jar (a verdict copies only what it keeps).
+    pub cookie: &'a StoredCookie,
     /// Why it was withheld (empty when sent), and warnings.
     pub status: InclusionStatus,
 }
 
 /// What the jar would send with a request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Retrieval {
+pub struct Retrieval<'a> {
     /// Cookies sent, in the order the browser writes them in the `Cookie` header (longer paths first,
     /// then earlier creation).
-    pub included: Vec<CookieAccess>,
+    pub included: Vec<CookieAccess<'a>>,
     /// Cookies of the same registrable domain that were withheld, each with every reason.
-    pub excluded: Vec<CookieAccess>,
+    pub excluded: Vec<CookieAccess<'a>>,
 }
 
-impl Retrieval {
+impl Retrieval<'_> {
     /// The `Cookie` header value the browser sends, or `None` when it sends none.
     pub fn cookie_header(&self) -> Option<String> {
         if self.included.is_empty() {
@@ -156,7 +156,7 @@ impl CookieJar {
     }
 
     /// Which cookies go out with the request `ctx`, and why each related cookie does not.
-    pub fn retrieve(&self, ctx: &RequestContext) -> Retrieval {
+    pub fn retrieve(&self, ctx: &RequestContext) -> Retrieval<'_> {
         self.retrieve_with(ctx, Api::Http)
     }
 
@@ -431,7 +431,7 @@ impl CookieJar {
         SetOutcome { name, status, stored: true, deleted: false, partition, cookie: Some(parsed) }
     }
 
-    fn retrieve_with(&self, ctx: &RequestContext, api: Api) -> Retrieval {
+    fn retrieve_with(&self, ctx: &RequestContext, api: Api) -> Retrieval<'_> {
         let profile = self.profile();
         let host = canonical_host(&ctx.url);
         let host_site = registrable_domain(&host).unwrap_or(&host).to_string();
@@ -504,7 +504,7 @@ impl CookieJar {
                 },
                 None => {}
             }
-            let access = CookieAccess { cookie: cookie.clone(), status };
+            let access = CookieAccess { cookie, status };
             if access.status.is_included() {
                 out.included.push(access);
             } else {

@@ -58,32 +58,67 @@ fn site_of(o: &Origin) -> Site {
     o.site()
 }
 
-fn compute(ctx: &RequestContext, schemeful: bool, for_response: bool, with_chain: bool) -> SameSiteContext {
-    let url_site = site_of(&ctx.url_origin());
-    let chain_sites: Vec<Site> =
-        if with_chain { ctx.redirect_chain.iter().map(|u| site_of(&Origin::of_url(u))).collect() } else { Vec::new() };
-    if ctx.is_top_level_navigation() {
+/// The sites a same-site decision compares, computed once per request (each needs an origin and a
+/// public-suffix lookup) and shared by the four views of [`ContextPair`].
+struct Sites {
+    url: Site,
+    /// The site for cookies; `None` for a top-level navigation, which does not use it.
+    for_cookies: Option<Site>,
+    initiator: Option<Site>,
+    chain: Vec<Site>,
+}
+
+impl Sites {
+    fn of(ctx: &RequestContext) -> Self {
+        Sites {
+            url: site_of(&ctx.url_origin()),
+            for_cookies: (!ctx.is_top_level_navigation()).then(|| site_of(&ctx.site_for_cookies())),
+            initiator: ctx.initiator.as_ref().map(site_of),
+            chain: ctx.redirect_chain.iter().map(|u| site_of(&Origin::of_url(u))).collect(),
+        }
+    }
+}
+
+fn compute(
+    ctx: &RequestContext,
+    sites: &Sites,
+    schemeful: bool,
+    for_response: bool,
+    with_chain: bool,
+) -> SameSiteContext {
+    let url_site = &sites.url;
+    let chain_sites: &[Site] = if with_chain { &sites.chain } else { &[] };
+    let initiator_same = sites.initiator.as_ref().is_none_or(|i| i.same_site(url_site, schemeful));
+    let Some(sfc) = &sites.for_cookies else {
+        // A top-level navigation.
         if for_response {
             // Any top-level navigation may set Lax and Strict cookies (RFC 6265bis §5.7 step 18;
             // Chromium ComputeSameSiteContextForResponse).
             return SameSiteContext::Strict;
         }
-        let initiator_same = ctx.initiator.as_ref().is_none_or(|i| site_of(i).same_site(&url_site, schemeful));
-        let chain_same = chain_sites.iter().all(|s| s.same_site(&url_site, schemeful));
+        let chain_same = chain_sites.iter().all(|s| s.same_site(url_site, schemeful));
         if initiator_same && chain_same {
             return SameSiteContext::Strict;
         }
         return if ctx.is_safe_method() { SameSiteContext::LaxSafe } else { SameSiteContext::LaxUnsafe };
-    }
-    let sfc = site_of(&ctx.site_for_cookies());
-    if !sfc.same_site(&url_site, schemeful) || !chain_sites.iter().all(|s| sfc.same_site(s, schemeful)) {
+    };
+    if !sfc.same_site(url_site, schemeful) || !chain_sites.iter().all(|s| sfc.same_site(s, schemeful)) {
         return SameSiteContext::CrossSite;
     }
-    let initiator_same = ctx.initiator.as_ref().is_none_or(|i| site_of(i).same_site(&url_site, schemeful));
     if initiator_same {
         SameSiteContext::Strict
     } else {
         SameSiteContext::CrossSite
+    }
+}
+
+fn pair(ctx: &RequestContext, for_response: bool) -> ContextPair {
+    let sites = Sites::of(ctx);
+    ContextPair {
+        schemeful: compute(ctx, &sites, true, for_response, false),
+        schemeless: compute(ctx, &sites, false, for_response, false),
+        chain_aware: compute(ctx, &sites, true, for_response, true),
+        chain_aware_schemeless: compute(ctx, &sites, false, for_response, true),
     }
 }
 
@@ -93,22 +128,14 @@ fn compute(ctx: &RequestContext, schemeful: bool, for_response: bool, with_chain
 /// when a cross-site hop would have changed inclusion (`kCookieSameSiteConsidersRedirectChain` is off);
 /// Firefox 153 (recorded) counts it, as RFC 6265bis and web-platform-tests do. The profile chooses.
 pub fn request_context(ctx: &RequestContext) -> ContextPair {
-    let schemeful = compute(ctx, true, false, false);
-    let schemeless = compute(ctx, false, false, false);
-    let with_chain = compute(ctx, true, false, true);
-    let chain_aware_schemeless = compute(ctx, false, false, true);
-    ContextPair { schemeful, schemeless, chain_aware: with_chain, chain_aware_schemeless }
+    pair(ctx, false)
 }
 
 /// The same-site context for storing cookies from the response to `ctx`: `Strict` (may set any
 /// cookie) or `CrossSite` (only `SameSite=None`). The redirect chain is not considered (see
 /// [`request_context`]).
 pub fn response_context(ctx: &RequestContext) -> ContextPair {
-    let schemeful = compute(ctx, true, true, false);
-    let schemeless = compute(ctx, false, true, false);
-    let with_chain = compute(ctx, true, true, true);
-    let chain_aware_schemeless = compute(ctx, false, true, true);
-    ContextPair { schemeful, schemeless, chain_aware: with_chain, chain_aware_schemeless }
+    pair(ctx, true)
 }
 
 /// Whether the request is made in a third-party context: its URL is cross-site with the site for
