@@ -48,19 +48,74 @@ fn sink_into<'a>(
 /// Reads and analyses a HAR file (`-` reads standard input), handing each entry's verdicts to `each`
 /// instead of keeping them: the report's runs come back without entries. Returns the report and the
 /// whole-file error, if any; the report then covers the entries read before the error.
+///
+/// Standard input and files of [`READ_AHEAD_BYTES`] or more are parsed on a second thread while this
+/// one replays, so on two cores reading and replaying overlap.
 pub fn stream_har_path(
     path: &Path,
     options: &ReplayOptions,
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    if path.as_os_str() == "-" {
-        return stream_har_reader(std::io::stdin().lock(), path, options, focus, each);
-    }
     let mut replay = Replay::new(options);
     let mut findings = Accumulator::new(&options.browsers, focus);
-    let result = read_har_path(path, &mut sink_into(&mut replay, &mut findings, each));
+    let mut sink = sink_into(&mut replay, &mut findings, each);
+    let result = if path.as_os_str() == "-" {
+        read_ahead(|s| read_har_reader(std::io::stdin(), path, s), &mut sink)
+    } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
+        read_ahead(|s| read_har_path(path, s), &mut sink)
+    } else {
+        read_har_path(path, &mut sink)
+    };
+    drop(sink);
     finish(replay, findings, &path.display().to_string(), result)
+}
+
+/// Inputs from this size on are parsed on their own thread (a smaller one is read before a thread
+/// would have started paying off).
+pub const READ_AHEAD_BYTES: u64 = 8 << 20;
+
+/// Items travel between the threads in batches of this many (fewer hand-offs); at most
+/// [`READ_AHEAD_BATCHES`] batches wait, so memory stays bounded whatever the input's size.
+const READ_AHEAD_BATCH: usize = 64;
+const READ_AHEAD_BATCHES: usize = 16;
+
+type ItemSink<'a> = dyn FnMut(HarItem) -> ControlFlow<()> + 'a;
+
+/// Runs `read` on a second thread and feeds its items to `sink` on this one, in order.
+fn read_ahead(
+    read: impl FnOnce(&mut ItemSink<'_>) -> Result<HarSummary, InputError> + Send,
+    sink: &mut ItemSink<'_>,
+) -> Result<HarSummary, InputError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<HarItem>>(READ_AHEAD_BATCHES);
+        let reader = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(READ_AHEAD_BATCH);
+            let result = read(&mut |item| {
+                batch.push(item);
+                if batch.len() == READ_AHEAD_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(READ_AHEAD_BATCH));
+                    if tx.send(full).is_err() {
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            result
+        });
+        // Dropping the receiver (a sink that stops) makes the reader's next send fail, which stops it.
+        'items: for batch in rx {
+            for item in batch {
+                if sink(item).is_break() {
+                    break 'items;
+                }
+            }
+        }
+        reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// [`stream_har_path`] from a reader; `name` is used in messages.
@@ -119,4 +174,67 @@ fn with_entries(mut report: HarReport, kept: Vec<Vec<EntryVerdict>>) -> HarRepor
         }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::har::read_har_slice;
+    use std::path::PathBuf;
+
+    fn items_of(read: impl FnOnce(&mut ItemSink<'_>) -> Result<HarSummary, InputError>) -> Vec<HarItem> {
+        let mut items = Vec::new();
+        let _ = read(&mut |item| {
+            items.push(item);
+            ControlFlow::Continue(())
+        });
+        items
+    }
+
+    /// A HAR of `n` copies of the seed's entries, larger than one batch.
+    fn many_entries(n: usize) -> Vec<u8> {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let seed = std::fs::read_to_string(format!("{root}/fixtures/har/seed-c-include-samesite-none.har")).unwrap();
+        let mut har: serde_json::Value = serde_json::from_str(&seed).unwrap();
+        let entries = har["log"]["entries"].as_array().unwrap().clone();
+        let many: Vec<serde_json::Value> = entries.iter().cycle().take(n).cloned().collect();
+        har["log"]["entries"] = serde_json::Value::Array(many);
+        // One broken entry in the middle: errors travel in order too.
+        har["log"]["entries"][n / 2]["request"] = serde_json::json!("not a request");
+        har.to_string().into_bytes()
+    }
+
+    #[test]
+    fn read_ahead_hands_over_the_same_items_in_order() {
+        let bytes = many_entries(5 * READ_AHEAD_BATCH + 3);
+        let name = PathBuf::from("many.har");
+        let direct = items_of(|s| read_har_slice(&bytes, &name, s));
+        let ahead = items_of(|s| read_ahead(|t| read_har_slice(&bytes, &name, t), s));
+        assert!(direct.len() > 5 * READ_AHEAD_BATCH);
+        assert!(direct.iter().any(|i| matches!(i, HarItem::EntryError(_))));
+        assert_eq!(direct, ahead);
+        let root = env!("CARGO_MANIFEST_DIR");
+        for f in std::fs::read_dir(format!("{root}/fixtures/har")).unwrap().flatten() {
+            let path = f.path();
+            assert_eq!(items_of(|s| read_har_path(&path, s)), items_of(|s| read_ahead(|t| read_har_path(&path, t), s)));
+        }
+    }
+
+    #[test]
+    fn a_sink_that_stops_stops_the_reader() {
+        let bytes = many_entries(40 * READ_AHEAD_BATCH);
+        let name = PathBuf::from("many.har");
+        let mut seen = 0;
+        let mut sink = |_: HarItem| {
+            seen += 1;
+            if seen == 3 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        // Returns (no deadlock with the reader blocked on a full channel) and reports the read.
+        let _ = read_ahead(|t| read_har_slice(&bytes, &name, t), &mut sink);
+        assert_eq!(seen, 3);
+    }
 }

@@ -420,3 +420,25 @@ fn har_honours_the_policy_and_cross_site_cookies() {
     assert!(with.contains(&"theme".to_string()) && with.contains(&"route".to_string()), "{with:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `crossjar har -` reads standard input (on a second thread) and reports what the file gives.
+#[test]
+fn har_from_standard_input_equals_har_from_the_file() {
+    for f in ["fixtures/har/seed-b-include-samesite-unspecified.har", "fixtures/rules/capture-disagrees/fires.har"] {
+        for format in ["text", "json"] {
+            let file = std::fs::File::open(format!("{}/{f}", env!("CARGO_MANIFEST_DIR"))).expect("fixture");
+            let out = Command::new(env!("CARGO_BIN_EXE_crossjar"))
+                .args(["har", "-", "--format", format])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env("NO_COLOR", "1")
+                .stdin(file)
+                .output()
+                .expect("the binary runs");
+            let (code, from_file, _) = crossjar(&["har", f, "--format", format]);
+            assert_eq!(out.status.code(), Some(code), "{f} {format}");
+            let from_stdin = String::from_utf8_lossy(&out.stdout);
+            let expected = from_file.replace(&format!("\"input\": \"{f}\""), "\"input\": \"-\"").replacen(f, "-", 1);
+            assert_eq!(from_stdin, expected, "{f} {format}");
+        }
+    }
+}
