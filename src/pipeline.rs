@@ -22,8 +22,8 @@ fn sink_into<'a>(
     replay: &'a mut Replay,
     findings: &'a mut Accumulator,
     each: &'a mut EntrySink<'a>,
-) -> impl FnMut(HarItem) -> ControlFlow<()> + 'a {
-    move |item: HarItem| {
+) -> impl FnMut(&HarItem) -> ControlFlow<()> + 'a {
+    move |item: &HarItem| {
         match item {
             HarItem::Log(info) => {
                 replay
@@ -33,7 +33,7 @@ fn sink_into<'a>(
                 }
             }
             HarItem::Entry(x) => {
-                let verdicts = replay.replay(&x);
+                let verdicts = replay.replay(x);
                 if !verdicts.is_empty() {
                     findings.add(&verdicts);
                     each(verdicts);
@@ -65,7 +65,7 @@ pub fn stream_har_path(
     } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
         read_ahead(|s| read_har_path(path, s), &mut sink)
     } else {
-        read_har_path(path, &mut sink)
+        read_har_path(path, &mut |item| sink(&item))
     };
     drop(sink);
     finish(replay, findings, &path.display().to_string(), result)
@@ -80,22 +80,36 @@ pub const READ_AHEAD_BYTES: u64 = 8 << 20;
 const READ_AHEAD_BATCH: usize = 64;
 const READ_AHEAD_BATCHES: usize = 16;
 
+/// What the reader hands over.
 type ItemSink<'a> = dyn FnMut(HarItem) -> ControlFlow<()> + 'a;
+/// What the replay looks at.
+type ItemView<'a> = dyn FnMut(&HarItem) -> ControlFlow<()> + 'a;
 
-/// Runs `read` on a second thread and feeds its items to `sink` on this one, in order.
+/// Runs `read` on a second thread and shows its items to `sink` on this one, in order. Batches the
+/// sink is done with go back to the reader to be freed there: memory is cheapest to free on the
+/// thread that allocated it.
 fn read_ahead(
     read: impl FnOnce(&mut ItemSink<'_>) -> Result<HarSummary, InputError> + Send,
-    sink: &mut ItemSink<'_>,
+    sink: &mut ItemView<'_>,
 ) -> Result<HarSummary, InputError> {
+    use std::sync::mpsc;
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<HarItem>>(READ_AHEAD_BATCHES);
+        let (tx, rx) = mpsc::sync_channel::<Vec<HarItem>>(READ_AHEAD_BATCHES);
+        let (done_tx, done_rx) = mpsc::channel::<Vec<HarItem>>();
         let reader = scope.spawn(move || {
             let mut batch = Vec::with_capacity(READ_AHEAD_BATCH);
             let result = read(&mut |item| {
                 batch.push(item);
                 if batch.len() == READ_AHEAD_BATCH {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(READ_AHEAD_BATCH));
-                    if tx.send(full).is_err() {
+                    // Reuse a finished batch's buffer; its items are dropped here.
+                    let next = match done_rx.try_recv() {
+                        Ok(mut done) => {
+                            done.clear();
+                            done
+                        }
+                        Err(_) => Vec::with_capacity(READ_AHEAD_BATCH),
+                    };
+                    if tx.send(std::mem::replace(&mut batch, next)).is_err() {
                         return ControlFlow::Break(());
                     }
                 }
@@ -104,16 +118,23 @@ fn read_ahead(
             if !batch.is_empty() {
                 let _ = tx.send(batch);
             }
+            drop(tx);
+            // Until the replay has seen everything: free what it hands back.
+            for done in done_rx {
+                drop(done);
+            }
             result
         });
         // Dropping the receiver (a sink that stops) makes the reader's next send fail, which stops it.
         'items: for batch in rx {
-            for item in batch {
+            for item in &batch {
                 if sink(item).is_break() {
                     break 'items;
                 }
             }
+            let _ = done_tx.send(batch);
         }
+        drop(done_tx);
         reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
 }
@@ -128,7 +149,9 @@ pub fn stream_har_reader(
 ) -> (HarReport, Option<InputError>) {
     let mut replay = Replay::new(options);
     let mut findings = Accumulator::new(&options.browsers, focus);
-    let result = read_har_reader(reader, name, &mut sink_into(&mut replay, &mut findings, each));
+    let mut sink = sink_into(&mut replay, &mut findings, each);
+    let result = read_har_reader(reader, name, &mut |item| sink(&item));
+    drop(sink);
     finish(replay, findings, &name.display().to_string(), result)
 }
 
@@ -191,6 +214,15 @@ mod tests {
         items
     }
 
+    fn items_ahead(read: impl FnOnce(&mut ItemSink<'_>) -> Result<HarSummary, InputError> + Send) -> Vec<HarItem> {
+        let mut items = Vec::new();
+        let _ = read_ahead(read, &mut |item| {
+            items.push(item.clone());
+            ControlFlow::Continue(())
+        });
+        items
+    }
+
     /// A HAR of `n` copies of the seed's entries, larger than one batch.
     fn many_entries(n: usize) -> Vec<u8> {
         let root = env!("CARGO_MANIFEST_DIR");
@@ -209,14 +241,14 @@ mod tests {
         let bytes = many_entries(5 * READ_AHEAD_BATCH + 3);
         let name = PathBuf::from("many.har");
         let direct = items_of(|s| read_har_slice(&bytes, &name, s));
-        let ahead = items_of(|s| read_ahead(|t| read_har_slice(&bytes, &name, t), s));
+        let ahead = items_ahead(|t| read_har_slice(&bytes, &name, t));
         assert!(direct.len() > 5 * READ_AHEAD_BATCH);
         assert!(direct.iter().any(|i| matches!(i, HarItem::EntryError(_))));
         assert_eq!(direct, ahead);
         let root = env!("CARGO_MANIFEST_DIR");
         for f in std::fs::read_dir(format!("{root}/fixtures/har")).unwrap().flatten() {
             let path = f.path();
-            assert_eq!(items_of(|s| read_har_path(&path, s)), items_of(|s| read_ahead(|t| read_har_path(&path, t), s)));
+            assert_eq!(items_of(|s| read_har_path(&path, s)), items_ahead(|t| read_har_path(&path, t)));
         }
     }
 
@@ -225,7 +257,7 @@ mod tests {
         let bytes = many_entries(40 * READ_AHEAD_BATCH);
         let name = PathBuf::from("many.har");
         let mut seen = 0;
-        let mut sink = |_: HarItem| {
+        let mut sink = |_: &HarItem| {
             seen += 1;
             if seen == 3 {
                 ControlFlow::Break(())
