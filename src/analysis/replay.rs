@@ -299,6 +299,10 @@ impl Replay {
         let initiator_text = initiator.as_ref().map(Origin::serialize);
         // Same-site or not, with and without the scheme: at most two answers for every profile.
         let third_party = [is_third_party(&base, false), is_third_party(&base, true)];
+        // The CORS verdict differs between profiles only by Local Network Access, and a line's
+        // attributes not at all: computed once, cloned into each verdict.
+        let mut cors_verdicts: [Option<CorsSummary>; 2] = [None, None];
+        let mut attributes: Vec<Option<String>> = vec![None; set_cookie_lines.len()];
         let mut verdicts = Vec::with_capacity(self.jars.len());
         for jar in &mut self.jars {
             let browser = jar.browser();
@@ -324,7 +328,7 @@ impl Replay {
                         value: c.value.clone(),
                     });
                 }
-                for line in &set_cookie_lines {
+                for (line, attributes) in set_cookie_lines.iter().zip(attributes.iter_mut()) {
                     let outcome = jar.set_from_response(line, &base);
                     set_cookies.push(SetCookieVerdict {
                         name: outcome.name.clone(),
@@ -333,7 +337,9 @@ impl Replay {
                         reasons: outcome.status.exclusions().to_vec(),
                         warnings: outcome.status.warnings().to_vec(),
                         partition: outcome.partition.as_ref().map(|s| s.to_string()),
-                        attributes: outcome.cookie.as_ref().map(attributes_of).unwrap_or_default(),
+                        attributes: attributes
+                            .get_or_insert_with(|| outcome.cookie.as_ref().map(attributes_of).unwrap_or_default())
+                            .clone(),
                         value: outcome.cookie.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
                     });
                 }
@@ -354,9 +360,11 @@ impl Replay {
                 set_cookies,
                 cookies,
                 cached: x.from_cache,
-                cors: cors_input
-                    .as_ref()
-                    .map(|(req, pre, resp)| cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser))),
+                cors: cors_input.as_ref().map(|(req, pre, resp)| {
+                    cors_verdicts[usize::from(cors::has_local_network_access(browser))]
+                        .get_or_insert_with(|| cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser)))
+                        .clone()
+                }),
             });
         }
         for line in &set_cookie_lines {

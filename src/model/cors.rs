@@ -751,11 +751,17 @@ pub fn preflight_check(
     errors
 }
 
+/// Whether the browser runs the Local Network Access gate: the only part of [`evaluate`] that
+/// differs between browsers, so callers can evaluate once per answer of this.
+pub fn has_local_network_access(browser: Browser) -> bool {
+    matches!(browser, Browser::Chrome | Browser::Chrome3pcBlocked)
+}
+
 /// Chrome's Local Network Access gate (Chrome only; Firefox and Safari do not ship it): a request to a
 /// less public address space than its initiator's needs a secure context and the user's permission,
 /// and a declared `targetAddressSpace` must match. `None` when it passes or the capture does not tell.
 pub fn local_network_check(req: &CorsRequest, browser: Browser) -> Option<CorsErrorStatus> {
-    if !matches!(browser, Browser::Chrome | Browser::Chrome3pcBlocked) {
+    if !has_local_network_access(browser) {
         return None;
     }
     let ln = req.local_network;
