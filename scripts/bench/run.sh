@@ -85,17 +85,17 @@ bench_file() {
   measure "bare parse (serde_json IgnoredAny, mmap)" /dev/null "$BASE" "$file"; local base=$CPU
   measure "bare parse, stdin" "$file" "$BASE" -; local base_in=$CPU
   measure "reader only (har_count, mmap)" /dev/null "$COUNT" "$file"; local reader=$CPU
-  measure "crossjar har FILE" /dev/null "$BIN" har "$file"; local text=$CPU
+  measure "crossjar har FILE" /dev/null "$BIN" har "$file"; local text=$CPU text_wall=$WALL
   measure "crossjar har FILE --format json" /dev/null "$BIN" har "$file" --format json; local json=$CPU
   measure "crossjar har - < FILE" "$file" "$BIN" har -; local stdin=$CPU
-  local jq_cpu=""
+  local jq_cpu="" jq_wall=""
   if [ "$jq_ok" = 1 ]; then
     measure "jq request+response headers" /dev/null jq -c '.log.entries[] | [.request.headers, .response.headers]' "$file"
-    jq_cpu=$CPU
+    jq_cpu=$CPU; jq_wall=$WALL
   fi
   printf "\nratios (CPU): reader/baseline %s; crossjar text/baseline %s; json/baseline %s; stdin/baseline-stdin %s; stdin/baseline-mmap %s" \
     "$(ratio "$reader" "$base")" "$(ratio "$text" "$base")" "$(ratio "$json" "$base")" "$(ratio "$stdin" "$base_in")" "$(ratio "$stdin" "$base")"
-  [ -n "$jq_cpu" ] && printf "; jq/crossjar %s" "$(ratio "$jq_cpu" "$text")"
+  [ -n "$jq_cpu" ] && printf "; jq/crossjar %s (wall: %s)" "$(ratio "$jq_cpu" "$text")" "$(ratio "$jq_wall" "$text_wall")"
   printf "\ncrossjar har (text) per entry: %s µs\n" "$(awk -v c="$text" -v n="$entries" 'BEGIN{ if (n > 0) printf "%.1f", c*1e6/n; else print "n/a" }')"
 }
 
