@@ -83,6 +83,19 @@ impl NamesBySite {
     }
 }
 
+/// How many redirects and preflights may wait for the request that follows them. One that never came
+/// (a redirect the page did not follow, a preflight that failed) would otherwise stay for the whole
+/// capture; past this many, an arbitrary one is forgotten, so memory stays bounded.
+const PENDING_LIMIT: usize = 4096;
+
+fn make_room<K: Clone + Eq + std::hash::Hash, V>(pending: &mut HashMap<K, V>) {
+    if pending.len() >= PENDING_LIMIT {
+        if let Some(k) = pending.keys().next().cloned() {
+            pending.remove(&k);
+        }
+    }
+}
+
 /// One CORS answer kept for the security checks: the `Origin` sent, the CORS headers, the entry.
 type CorsObservation = (String, Headers, usize);
 
@@ -378,6 +391,7 @@ impl Replay {
             if let Some(t) = target {
                 let mut next = chain;
                 next.push(url);
+                make_room(&mut self.pending_redirects);
                 self.pending_redirects.insert(t.to_string(), next);
             }
         }
@@ -397,6 +411,7 @@ impl Replay {
         let origin_header = x.request_headers.get("origin").map(str::trim).unwrap_or("");
         if kind == RequestKind::Preflight {
             let key = (url.to_string(), origin_header.to_string());
+            make_room(&mut self.pending_preflights);
             self.pending_preflights.insert(key, CorsResponse::new(x.status, x.response_headers.clone()));
             return None;
         }
@@ -590,5 +605,22 @@ fn attributes_of(c: &crate::model::set_cookie::SetCookie) -> String {
     match full.find("; ") {
         Some(i) => full[i + 2..].to_string(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_maps_stay_bounded() {
+        let mut pending: HashMap<String, usize> = HashMap::new();
+        for i in 0..PENDING_LIMIT * 3 {
+            make_room(&mut pending);
+            pending.insert(format!("https://a.example/{i}"), i);
+        }
+        assert_eq!(pending.len(), PENDING_LIMIT);
+        // The newest one is always there to be paired.
+        assert!(pending.contains_key(&format!("https://a.example/{}", PENDING_LIMIT * 3 - 1)));
     }
 }
