@@ -57,18 +57,15 @@ pub fn stream_har_path(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    let mut replay = Replay::new(options);
-    let mut findings = Accumulator::new(&options.browsers, focus);
-    let mut sink = sink_into(&mut replay, &mut findings, each);
-    let result = if path.as_os_str() == "-" {
-        read_ahead(|s| read_har_reader(std::io::stdin(), path, s), &mut sink)
-    } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
-        read_ahead(|s| read_har_path(path, s), &mut sink)
-    } else {
-        read_har_path(path, &mut |item| sink(&item))
-    };
-    drop(sink);
-    finish(replay, findings, &path.display().to_string(), result)
+    stream(&path.display().to_string(), options, focus, each, |sink| {
+        if path.as_os_str() == "-" {
+            read_ahead(|s| read_har_reader(std::io::stdin(), path, s), sink)
+        } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
+            read_ahead(|s| read_har_path(path, s), sink)
+        } else {
+            read_har_path(path, &mut |item| sink(&item))
+        }
+    })
 }
 
 /// Inputs from this size on are parsed on their own thread (a smaller one is read before a thread
@@ -147,20 +144,24 @@ pub fn stream_har_reader(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
+    stream(&name.display().to_string(), options, focus, each, |sink| {
+        read_har_reader(reader, name, &mut |item| sink(&item))
+    })
+}
+
+/// Replays what `read` shows, folds it into the findings, and hands verdicts to `each`.
+fn stream(
+    name: &str,
+    options: &ReplayOptions,
+    focus: &Focus,
+    each: &mut EntrySink<'_>,
+    read: impl FnOnce(&mut ItemView<'_>) -> Result<HarSummary, InputError>,
+) -> (HarReport, Option<InputError>) {
     let mut replay = Replay::new(options);
     let mut findings = Accumulator::new(&options.browsers, focus);
     let mut sink = sink_into(&mut replay, &mut findings, each);
-    let result = read_har_reader(reader, name, &mut |item| sink(&item));
+    let result = read(&mut sink);
     drop(sink);
-    finish(replay, findings, &name.display().to_string(), result)
-}
-
-fn finish(
-    replay: Replay,
-    findings: Accumulator,
-    name: &str,
-    result: Result<HarSummary, InputError>,
-) -> (HarReport, Option<InputError>) {
     let mut report = replay.finish(name);
     findings.finish(&mut report);
     (report, result.err())

@@ -271,10 +271,15 @@ mod parallel_tests {
         "fixtures/har/seed-c-include-samesite-none.har",
     ];
 
+    /// Runs `crossjar har` on files named from the repository root.
     fn run(extra: &[&str], files: &[&str]) -> (i32, String) {
         let root = env!("CARGO_MANIFEST_DIR");
+        run_paths(extra, files.iter().map(|f| format!("{root}/{f}")).collect())
+    }
+
+    fn run_paths(extra: &[&str], paths: Vec<String>) -> (i32, String) {
         let mut argv: Vec<String> = vec!["crossjar".into(), "har".into()];
-        argv.extend(files.iter().map(|f| format!("{root}/{f}")));
+        argv.extend(paths);
         argv.extend(extra.iter().map(|s| s.to_string()));
         let Command::Har(args) = Cli::try_parse_from(argv).expect("arguments parse").command else {
             panic!("not the har command")
@@ -354,7 +359,7 @@ mod parallel_tests {
         let file = dir.join("many.har");
         std::fs::write(&file, har.to_string()).expect("write");
         let f = file.display().to_string();
-        let (_, out) = run_abs(&["--fail-on", "never"], &f);
+        let (_, out) = run_paths(&["--fail-on", "never"], vec![f.clone()]);
         let story = out.split("\nStory").nth(1).expect("a story");
         let shown = story.lines().filter(|l| l.starts_with("  #")).count();
         assert!(shown > 0 && shown <= super::text::STORY_ENTRIES_PER_COOKIE, "{shown}");
@@ -362,21 +367,10 @@ mod parallel_tests {
             + story.lines().filter(|l| l.trim_start().starts_with("Set-Cookie: route")).count();
         assert!(route_entries >= shown, "{story}");
         assert!(story.contains("more entries with `route` not shown"), "{story}");
-        let (_, out) = run_abs(&["--format", "json"], &f);
+        let (_, out) = run_paths(&["--format", "json"], vec![f.clone()]);
         let r: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
         assert_eq!(r["runs"][0]["entries"].as_array().expect("entries").len(), total);
         std::fs::remove_dir_all(&dir).ok();
-    }
-
-    fn run_abs(extra: &[&str], file: &str) -> (i32, String) {
-        let mut argv: Vec<String> = vec!["crossjar".into(), "har".into(), file.into()];
-        argv.extend(extra.iter().map(|s| s.to_string()));
-        let Command::Har(args) = Cli::try_parse_from(argv).expect("arguments parse").command else {
-            panic!("not the har command")
-        };
-        let mut out = Vec::new();
-        let code = super::run(&args, &mut out);
-        (code, String::from_utf8(out).expect("UTF-8 output"))
     }
 
     #[test]
