@@ -7,7 +7,7 @@ use crate::analysis::diff::diff;
 use crate::analysis::findings::Focus;
 use crate::analysis::replay::ReplayOptions;
 use crate::output::diff as render;
-use crate::pipeline::analyse_har_path;
+use crate::pipeline::stream_har_path;
 
 pub(crate) fn run(args: &DiffArgs, out: &mut dyn Write) -> i32 {
     let browsers = match args.common.browsers() {
@@ -19,8 +19,9 @@ pub(crate) fn run(args: &DiffArgs, out: &mut dyn Write) -> i32 {
     };
     let options = ReplayOptions { browsers };
     let focus = Focus { cookies: args.cookies.clone(), ..Focus::default() };
-    let (before, e1) = analyse_har_path(&args.before, &options, &focus);
-    let (after, e2) = analyse_har_path(&args.after, &options, &focus);
+    // The diff compares summaries and findings: entry verdicts are not kept.
+    let (before, e1) = stream_har_path(&args.before, &options, &focus, &mut |_| {});
+    let (after, e2) = stream_har_path(&args.after, &options, &focus, &mut |_| {});
     let mut code = EXIT_OK;
     for e in [e1, e2].into_iter().flatten() {
         error(e);
