@@ -90,13 +90,12 @@ impl Story {
     pub fn add<'a>(&mut self, verdicts: impl IntoIterator<Item = &'a EntryVerdict>) {
         let verdicts: Vec<&EntryVerdict> = verdicts.into_iter().collect();
         let Some(first) = verdicts.first() else { return };
-        // The first profile's verdict decides which entries the story tells (as its header does).
-        let mut names: Vec<&str> = first
-            .set_cookies
-            .iter()
-            .map(|s| s.name.as_str())
-            .chain(first.cookies.iter().map(|c| c.name.as_str()))
-            .collect();
+        // Every response line, and every cookie some profile's jar holds for the request (one
+        // browser may have stored what another refused).
+        let mut names: Vec<&str> = first.set_cookies.iter().map(|s| s.name.as_str()).collect();
+        for v in &verdicts {
+            names.extend(v.cookies.iter().map(|c| c.name.as_str()));
+        }
         names.sort_unstable();
         names.dedup();
         for name in names {
@@ -267,10 +266,10 @@ fn step(out: &mut String, browsers: &[Browser], per_browser: &[EntryVerdict], fo
         }
     }
     for name in focus {
-        if !e.cookies.iter().any(|c| c.name == *name) {
+        let Some(listed) = per_browser.iter().find_map(|(_, ev)| ev.cookies.iter().find(|c| c.name == *name)) else {
             continue;
-        }
-        let recorded = e.cookies.iter().find(|c| c.name == *name).and_then(|c| c.recorded);
+        };
+        let recorded = listed.recorded;
         let rec = match recorded {
             Some(true) => "capture: sent",
             Some(false) => "capture: not sent",
