@@ -7,8 +7,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use url::Url;
-
 use super::affinity::affinity_cookie;
 use super::infer::capture_browser;
 use super::report::{CookieCounts, CookieSummary, EntryVerdict, Finding, HarReport};
@@ -33,10 +31,6 @@ impl Focus {
         self.cookies.iter().chain(&self.also).any(|c| c == name)
             || (self.cookies.is_empty() && affinity_cookie(name).is_some())
     }
-}
-
-fn host(url: &str) -> String {
-    Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).unwrap_or_default()
 }
 
 /// Reasons that make a cookie interesting when it is withheld (path and domain mismatches are normal).
@@ -186,7 +180,7 @@ impl Accumulator {
         let Some(first) = verdicts.first() else { return };
         self.stamp += 1;
         let stamp = self.stamp;
-        let h = host(&first.url);
+        let h = first.host.clone();
         let browsers = self.browsers.len();
         if !self.hosts.contains_key(&h) {
             self.hosts.insert(h.clone(), HostTally { armed: vec![Vec::new(); browsers], ..HostTally::default() });

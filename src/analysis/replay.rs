@@ -364,6 +364,7 @@ impl Replay {
                 index: x.index,
                 method: x.method.clone(),
                 url: x.url.clone(),
+                host: host.clone(),
                 status: x.status,
                 kind,
                 initiator: initiator_text.clone(),

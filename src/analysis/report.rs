@@ -72,6 +72,8 @@ pub struct EntryVerdict {
     pub method: String,
     /// URL as captured (query values are redacted by the output layer unless asked).
     pub url: String,
+    /// The URL's host, lower case (what findings and the summary group by).
+    pub host: String,
     /// Response status (0 for failed requests).
     pub status: u16,
     /// Inferred kind.

@@ -167,6 +167,7 @@ fn trimmed(e: &EntryVerdict, name: &str) -> EntryVerdict {
         index: e.index,
         method: e.method.clone(),
         url: e.url.clone(),
+        host: e.host.clone(),
         status: e.status,
         kind: e.kind,
         initiator: e.initiator.clone(),
