@@ -18,10 +18,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crossjar::analysis::findings::{analyse, Focus};
-use crossjar::analysis::replay::{Replay, ReplayOptions};
+use crossjar::analysis::findings::Focus;
+use crossjar::analysis::replay::ReplayOptions;
 use crossjar::input::har::{read_har_path, HarItem};
 use crossjar::output::{json, text};
+use crossjar::pipeline::analyse_har_path;
 
 const CASES: &[&str] =
     &["deep-100k", "attributes-10k", "header-5mb", "header-50mb", "hundred-thousand", "million-reader", "million"];
@@ -92,24 +93,11 @@ fn run_case(case: &str, path: &Path) {
         });
         (n, r.map(|_| ()).map_err(|e| e.to_string()), 0)
     } else {
-        let mut replay = Replay::new(&ReplayOptions::default());
-        let mut n = 0usize;
-        let r = read_har_path(path, &mut |item| {
-            match item {
-                HarItem::Entry(x) => {
-                    n += 1;
-                    replay.push(&x);
-                }
-                HarItem::EntryError(e) => replay.skip(e.location.entry.unwrap_or(usize::MAX), e.to_string()),
-                _ => {}
-            }
-            ControlFlow::Continue(())
-        });
-        let mut report = replay.finish(&path.display().to_string());
-        analyse(&mut report, &Focus::default());
+        let (report, err) = analyse_har_path(path, &ReplayOptions::default(), &Focus::default());
         let t = text::har_report(&report, text::TextOptions::default());
         let j = json::har_report(&report, false);
-        (n, r.map(|_| ()).map_err(|e| e.to_string()), t.len() + j.len())
+        let n = report.entries - report.skipped.len();
+        (n, err.map_or(Ok(()), |e| Err(e.to_string())), t.len() + j.len())
     };
     let elapsed = start.elapsed();
     let peak = peak_rss_kib().unwrap_or(0);

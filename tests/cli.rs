@@ -3,19 +3,9 @@
 
 use std::process::Command;
 
-fn crossjar(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_crossjar"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "support/binary.rs"]
+mod binary;
+use binary::crossjar;
 
 fn json(args: &[&str]) -> serde_json::Value {
     let (_, stdout, stderr) = crossjar(args);

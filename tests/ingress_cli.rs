@@ -3,30 +3,15 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use crossjar::analysis::ingress::{CONFIG_RULES, VERDICT_RULES};
 use crossjar::analysis::rules::rule;
 
 const FROM: &str = "https://kontext.build";
 
-fn crossjar_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_crossjar"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn crossjar(args: &[&str]) -> (i32, String, String) {
-    crossjar_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
+#[path = "support/binary.rs"]
+mod binary;
+use binary::{crossjar, crossjar_in};
 
 fn json(args: &[&str]) -> serde_json::Value {
     let (_, stdout, stderr) = crossjar(args);

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crossjar::analysis::rules::RULES;
 
@@ -20,20 +19,9 @@ fn rules_dir() -> PathBuf {
     root().join("fixtures/rules")
 }
 
-/// Runs the binary from the repository root (so paths in its output are relative and stable).
-fn crossjar(args: &[String]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_crossjar"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "support/binary.rs"]
+mod binary;
+use binary::crossjar;
 
 /// One rule's fixture folder.
 struct Case {
