@@ -96,13 +96,21 @@ fn analyse_one(
         _ => stream_har_path(path, options, focus, &mut |_| {}),
     };
     super::policy::apply_findings(policy, &report.input, &mut report.findings);
+    // What the exit code and the CI formats need, taken before the report goes to its renderer.
+    let diagnostics = diagnostic::from_findings(&report.input, &report.findings);
+    let mut code = args.common.fail_on.exit_code(report.findings.iter().map(|f| f.severity).max());
+    let input = report.input.clone();
+    let mut error = err.map(|e| {
+        code = EXIT_INPUT;
+        format!("{e}{}", if report.entries > 0 { " (the entries before it were analysed)" } else { "" })
+    });
     let mut rendered = match (args.common.format, spill) {
         (Format::Text, _) => Rendered::Text(text::har_report_with_story(
             &report,
             &story,
             text::TextOptions { show_values, quiet: args.common.quiet },
         )),
-        (Format::Json, Some(stream)) if spill_error.is_none() => Rendered::Json(Box::new((stream, report.clone()))),
+        (Format::Json, Some(stream)) if spill_error.is_none() => Rendered::Json(Box::new((stream, report))),
         _ => Rendered::Nothing,
     };
     if let Some(out) = sink {
@@ -111,23 +119,11 @@ fn analyse_one(
             spill_error.get_or_insert(e);
         }
     }
-    let worst = report.findings.iter().map(|f| f.severity).max();
-    let mut code = args.common.fail_on.exit_code(worst);
-    let mut error = err.map(|e| {
-        code = EXIT_INPUT;
-        format!("{e}{}", if report.entries > 0 { " (the entries before it were analysed)" } else { "" })
-    });
     if let Some(e) = spill_error {
         code = EXIT_INPUT;
-        error.get_or_insert(format!("{}: cannot write the JSON report: {e}", report.input));
+        error.get_or_insert(format!("{input}: cannot write the JSON report: {e}"));
     }
-    FileResult {
-        rendered,
-        diagnostics: diagnostic::from_findings(&report.input, &report.findings),
-        input: report.input,
-        code,
-        error,
-    }
+    FileResult { rendered, diagnostics, input, code, error }
 }
 
 /// How many files to analyse at once: `-j N`, else the core count, never more than the files.
