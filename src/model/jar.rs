@@ -367,30 +367,27 @@ impl CookieJar {
 
         // Overwrite (§5.7 step 23).
         let key = site_key(&domain).to_string();
-        let bucket = self.sites.entry(key.clone()).or_default();
-        let existing = bucket.iter().position(|c| {
-            c.name == parsed.name
-                && c.domain == domain
-                && c.host_only == host_only
-                && c.path == path
-                && c.partition == partition
+        let existing = self.sites.get(&key).and_then(|bucket| {
+            bucket.iter().position(|c| {
+                c.name == parsed.name
+                    && c.domain == domain
+                    && c.host_only == host_only
+                    && c.path == path
+                    && c.partition == partition
+            })
         });
-        if let Some(i) = existing {
-            if api == Api::Script && bucket[i].http_only {
+        if let (Some(i), Api::Script) = (existing, api) {
+            if self.sites[&key][i].http_only {
                 status.exclude(Exclusion::HttpOnlyFromScript);
             }
         }
 
         let name = parsed.name.clone();
-        if bucket.is_empty() {
-            self.sites.remove(&key);
-        }
         if !status.is_included() {
             return SetOutcome { name, status, stored: false, deleted: deleting, partition, cookie: Some(parsed) };
         }
         if deleting {
-            if let Some(i) = existing {
-                let bucket = self.sites.entry(key.clone()).or_default();
+            if let (Some(i), Some(bucket)) = (existing, self.sites.get_mut(&key)) {
                 bucket.remove(i);
                 if bucket.is_empty() {
                     self.sites.remove(&key);
