@@ -29,6 +29,19 @@ pub struct ListedCookie {
     pub same_site: Option<String>,
 }
 
+/// A cookie the recording browser reported blocked, with its reasons in the browser's own words
+/// (DevTools' `Network.SetCookieBlockedReason` / `Network.CookieBlockedReason` names such as
+/// `SameSiteLax`, `SameSiteUnspecifiedTreatedAsLax`, `ThirdPartyPhaseout`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct BlockedCookie {
+    /// Cookie name (empty for a nameless cookie or a line that did not parse).
+    pub name: String,
+    /// `true` for a `Set-Cookie` the browser refused to store, `false` for a jar cookie it did not send.
+    pub on_response: bool,
+    /// The reasons, as the browser named them.
+    pub reasons: Vec<String>,
+}
+
 /// One request/response pair from a capture.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Exchange {
@@ -62,8 +75,13 @@ pub struct Exchange {
     pub initiator_type: Option<String>,
     /// `_initiator.url` (or chrome-har's flattened initiator URL).
     pub initiator_url: Option<String>,
-    /// `response._error` (`net::ERR_FAILED`, ...), if the producer recorded one.
+    /// Why the request failed, if the producer recorded it: `response._error`, the entry's `_error`, or
+    /// Playwright's `response._failureText` (`net::ERR_FAILED`, `NS_ERROR_...`, ...).
     pub error: Option<String>,
+    /// Cookies the recording browser itself reported blocked on this exchange (DevTools'
+    /// `blockedCookies` / `blockedReasons` style fields, where an exporter keeps them): the browser's own
+    /// word, which the replay compares with the model's.
+    pub blocked_cookies: Vec<BlockedCookie>,
     /// Whether the response came from a cache (`_fromCache`, `_fetchType: Memory Cache`, ...).
     pub from_cache: bool,
     /// Number of recorded WebSocket messages (`_webSocketMessages`).
