@@ -376,3 +376,54 @@ fn cookies_of_a_public_suffix_host_are_related_to_hosts_under_it() {
     let all: Vec<&str> = jar.cookies().map(|c| c.name.as_str()).collect();
     assert_eq!(all, ["suffix", "own", "late", "other"]);
 }
+
+/// Browser cookie limits (Chromium `CookieMonster`: 180 per eTLD+1 purging to 150, 3300 in all purging
+/// to 3000; Firefox: 180 per base domain, 3000 in all): a capture of many distinct cookies keeps the
+/// jar bounded, and eviction takes non-`Secure` cookies before `Secure` ones, oldest first.
+#[test]
+fn cookie_limits_bound_the_jar_and_evict_non_secure_oldest_first() {
+    use crossjar::model::jar::CookieJar;
+    use crossjar::model::profile::Browser;
+    use crossjar::model::request::{RequestContext, RequestKind};
+    use crossjar::model::time::Timestamp;
+    let url = url::Url::parse("https://app.example.com/").unwrap();
+    let ctx =
+        |t: i64| RequestContext::new(RequestKind::Navigation, "GET", url.clone(), None, Timestamp::from_unix_secs(t));
+    let mut chrome = CookieJar::new(Browser::Chrome);
+    // Ten Secure cookies first (the oldest), then non-Secure ones.
+    for i in 0..10 {
+        chrome.set_from_response(&format!("s{i}=v; Secure"), &ctx(1_000 + i));
+    }
+    for i in 0..20_000 {
+        chrome.set_from_response(&format!("c{i}=v"), &ctx(2_000 + i));
+    }
+    let n = chrome.cookies().count();
+    assert!((150..=180).contains(&n), "chrome keeps {n}");
+    assert_eq!(chrome.cookies().filter(|c| c.secure).count(), 10, "Secure cookies outlive older non-Secure ones");
+    assert!(chrome.cookies().any(|c| c.name == "c19999"), "the newest cookie stays");
+    assert!(!chrome.cookies().any(|c| c.name == "c0"), "the oldest non-Secure cookie went");
+
+    let mut firefox = CookieJar::new(Browser::Firefox);
+    for i in 0..500 {
+        firefox.set_from_response(&format!("c{i}=v"), &ctx(2_000 + i));
+    }
+    assert_eq!(firefox.cookies().count(), 180);
+
+    // The total limit across sites.
+    let mut many = CookieJar::new(Browser::Chrome);
+    for site in 0..40 {
+        let u = url::Url::parse(&format!("https://s{site}.example/")).unwrap();
+        for i in 0..100 {
+            let c = RequestContext::new(
+                RequestKind::Navigation,
+                "GET",
+                u.clone(),
+                None,
+                Timestamp::from_unix_secs(5_000 + site * 100 + i),
+            );
+            many.set_from_response(&format!("c{i}=v"), &c);
+        }
+    }
+    let total = many.cookies().count();
+    assert!((3000..=3300).contains(&total), "chrome keeps {total} in all");
+}

@@ -74,6 +74,8 @@ pub struct CookieJar {
     /// (sequence) order, which is the order of the jar.
     sites: HashMap<String, Vec<StoredCookie>>,
     next_sequence: u64,
+    /// Cookies in all buckets (for the profile's total limit).
+    total: usize,
 }
 
 /// The bucket a cookie domain belongs to.
@@ -102,7 +104,7 @@ impl CookieJar {
 
     /// An empty jar following a custom profile (a row of the table with some knobs changed).
     pub fn with_profile(profile: BrowserProfile) -> Self {
-        CookieJar { profile, sites: HashMap::new(), next_sequence: 0 }
+        CookieJar { profile, sites: HashMap::new(), next_sequence: 0, total: 0 }
     }
 
     /// The profile this jar follows.
@@ -129,6 +131,61 @@ impl CookieJar {
             bucket.retain(|c| !c.is_expired(now));
         }
         self.sites.retain(|_, bucket| !bucket.is_empty());
+        self.total = self.sites.values().map(Vec::len).sum();
+    }
+
+    /// Whether the jar holds a cookie of this name that a request to `host` could carry (its domain is
+    /// the host or a parent of it), whatever else would withhold it.
+    pub fn holds(&self, host: &str, name: &str) -> bool {
+        host_suffixes(host)
+            .filter_map(|s| self.sites.get(s))
+            .flatten()
+            .any(|c| c.name == name && (c.domain == host || (!c.host_only && domain_match(host, &c.domain))))
+    }
+
+    /// Removes every cookie of this name that a request to `host` could carry (the recording browser
+    /// said it refused the line that set it).
+    pub fn forget(&mut self, host: &str, name: &str) {
+        let keys: Vec<String> =
+            host_suffixes(host).filter(|s| self.sites.contains_key(*s)).map(str::to_string).collect();
+        for key in keys {
+            if let Some(bucket) = self.sites.get_mut(&key) {
+                let before = bucket.len();
+                bucket.retain(|c| {
+                    !(c.name == name && (c.domain == host || (!c.host_only && domain_match(host, &c.domain))))
+                });
+                self.total -= before - bucket.len();
+                if bucket.is_empty() {
+                    self.sites.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// Keeps the jar within the profile's limits after a cookie was added to the bucket `key` (RFC
+    /// 6265bis §5.7's eviction order: expired first, then non-`Secure`, then the oldest; browsers rank
+    /// by last access, which a replay of a capture approximates by creation).
+    fn enforce_limits(&mut self, key: &str, now: Timestamp) {
+        let limits = self.profile.cookie_limits;
+        if let Some(bucket) = self.sites.get_mut(key) {
+            if bucket.len() > limits.per_site {
+                let before = bucket.len();
+                evict(bucket, limits.per_site_purge_to, now);
+                self.total -= before - bucket.len();
+            }
+        }
+        if self.total > limits.total {
+            let mut all: Vec<(bool, bool, Timestamp, u64)> =
+                self.sites.values().flatten().map(|c| (!c.is_expired(now), c.secure, c.creation, c.sequence)).collect();
+            all.sort_unstable();
+            let remove: std::collections::HashSet<u64> =
+                all.iter().take(self.total - limits.total_purge_to).map(|t| t.3).collect();
+            for bucket in self.sites.values_mut() {
+                bucket.retain(|c| !remove.contains(&c.sequence));
+            }
+            self.sites.retain(|_, b| !b.is_empty());
+            self.total = self.sites.values().map(Vec::len).sum();
+        }
     }
 
     /// Offers a `Set-Cookie` response header (one line) received for the request `ctx`.
@@ -389,6 +446,7 @@ impl CookieJar {
         if deleting {
             if let (Some(i), Some(bucket)) = (existing, self.sites.get_mut(&key)) {
                 bucket.remove(i);
+                self.total -= 1;
                 if bucket.is_empty() {
                     self.sites.remove(&key);
                 }
@@ -396,6 +454,7 @@ impl CookieJar {
             status.warn(Warning::Deleted);
             return SetOutcome { name, status, stored: false, deleted: true, partition, cookie: Some(parsed) };
         }
+        let site_key_owned = key.clone();
         let bucket = self.sites.entry(key).or_default();
         let creation = existing.map_or(now, |i| bucket[i].creation);
         let sequence = match existing {
@@ -423,7 +482,11 @@ impl CookieJar {
         };
         match existing {
             Some(i) => bucket[i] = cookie,
-            None => bucket.push(cookie),
+            None => {
+                bucket.push(cookie);
+                self.total += 1;
+                self.enforce_limits(&site_key_owned, now);
+            }
         }
         SetOutcome { name, status, stored: true, deleted: false, partition, cookie: Some(parsed) }
     }
@@ -575,6 +638,17 @@ impl CookieJar {
 }
 
 /// The request context of script running in a document: same-origin, credentialed.
+/// Evicts from one site's bucket down to `keep` cookies: expired first, then non-`Secure`, then the
+/// oldest; the bucket keeps its creation order.
+fn evict(bucket: &mut Vec<StoredCookie>, keep: usize, now: Timestamp) {
+    let mut order: Vec<(bool, bool, Timestamp, u64)> =
+        bucket.iter().map(|c| (!c.is_expired(now), c.secure, c.creation, c.sequence)).collect();
+    order.sort_unstable();
+    let remove: std::collections::HashSet<u64> =
+        order.iter().take(bucket.len().saturating_sub(keep)).map(|t| t.3).collect();
+    bucket.retain(|c| !remove.contains(&c.sequence));
+}
+
 fn script_context(document_url: &Url, top_level: Option<&Origin>, time: Timestamp) -> RequestContext {
     let origin = Origin::of_url(document_url);
     RequestContext::new(RequestKind::Fetch, "GET", document_url.clone(), Some(origin.clone()), time)

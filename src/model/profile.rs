@@ -129,11 +129,43 @@ pub struct BrowserProfile {
     pub http_prefixes: bool,
     /// `Secure` cookies may be set from and sent to `http://localhost` (Safari: no, webkit.org/b/281149).
     pub localhost_is_secure: bool,
+    /// How many cookies the jar keeps, and how far it purges when a limit is passed.
+    pub cookie_limits: CookieLimits,
     /// Notes on versions and behaviour a report may quote.
     pub notes: &'static [&'static str],
     /// Where the facts come from.
     pub sources: &'static [&'static str],
 }
+
+/// A browser's cookie store limits (RFC 6265bis §5.7 lets a user agent cap cookies per domain and in
+/// total; every browser does). Passing a limit evicts down to its `purge_to` figure: expired cookies
+/// first, then non-`Secure` before `Secure` ones, then the oldest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CookieLimits {
+    /// Cookies per site (Chromium's eTLD+1 "domain key"; Firefox counts per base domain too).
+    pub per_site: usize,
+    /// Cookies left in the site after a purge.
+    pub per_site_purge_to: usize,
+    /// Cookies in the whole jar.
+    pub total: usize,
+    /// Cookies left in the jar after a purge.
+    pub total_purge_to: usize,
+}
+
+/// Chromium's `CookieMonster`: 180 per eTLD+1, purging 30 (to 150); 3300 in all, purging 300 (to 3000)
+/// (`net/cookies/cookie_monster.cc`, `kDomainMaxCookies`, `kDomainPurgeCookies`, `kMaxCookies`,
+/// `kPurgeCookies`).
+const CHROMIUM_LIMITS: CookieLimits =
+    CookieLimits { per_site: 180, per_site_purge_to: 150, total: 3300, total_purge_to: 3000 };
+
+/// Firefox: `network.cookie.maxPerHost` 180 (per base domain) and `network.cookie.maxNumber` 3000; over
+/// either, the oldest cookie goes (one at a time).
+const FIREFOX_LIMITS: CookieLimits =
+    CookieLimits { per_site: 180, per_site_purge_to: 180, total: 3000, total_purge_to: 3000 };
+
+/// Safari (CFNetwork) publishes no figures; Chromium's are assumed, the RFC's floor (50 per domain,
+/// 3000 in all) being below what sites rely on in Safari.
+const SAFARI_LIMITS: CookieLimits = CHROMIUM_LIMITS;
 
 /// The profile table.
 pub static PROFILES: [BrowserProfile; 4] = [
@@ -153,6 +185,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         max_lifetime_days: Some(400),
         http_prefixes: true,
         localhost_is_secure: true,
+        cookie_limits: CHROMIUM_LIMITS,
         notes: &[
             "Lax-by-default since Chrome 85 (flags removed in 91)",
             "unspecified-SameSite cookies under 2 minutes old still go on cross-site top-level POSTs (kLaxAllowUnsafeMaxAge)",
@@ -181,6 +214,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         max_lifetime_days: Some(400),
         http_prefixes: true,
         localhost_is_secure: true,
+        cookie_limits: CHROMIUM_LIMITS,
         notes: &[
             "Incognito blocks third-party cookies by default; blocked cookies report UserPreferences",
             "Partitioned (CHIPS) cookies keep working, keyed by the top-level site",
@@ -206,6 +240,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         max_lifetime_days: Some(400),
         http_prefixes: true,
         localhost_is_secure: true,
+        cookie_limits: FIREFOX_LIMITS,
         notes: &[
             "no Lax-by-default: cookies without SameSite behave like None",
             "third-party cookies live in a jar keyed by the top-level site (Total Cookie Protection)",
@@ -232,6 +267,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         max_lifetime_days: None,
         http_prefixes: false,
         localhost_is_secure: false,
+        cookie_limits: SAFARI_LIMITS,
         notes: &[
             "cookies of cross-site resources are neither sent nor accepted (ITP), except Partitioned on 26.2+",
             "SameSite=None without Secure is accepted; no Lax-by-default; no schemeful same-site",
