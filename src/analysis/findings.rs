@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::affinity::affinity_cookie;
-use super::infer::capture_browser;
+use super::infer::Basis;
 use super::report::{CookieCounts, CookieSummary, EntryVerdict, Finding, HarReport};
 use super::rules::{rule, Severity};
 use crate::model::profile::Browser;
@@ -65,7 +65,12 @@ pub struct Accumulator {
     cors_run: usize,
     cors: Vec<Finding>,
     cors_reported: HashSet<(String, &'static str)>,
+    /// Failed requests per (host, failure as recorded): the first one and how many.
+    failures: Vec<((String, String), EntryVerdict, usize)>,
 }
+
+/// At most this many (host, failure) groups are kept; a capture of a broken network has one per host.
+const FAILURE_GROUPS: usize = 256;
 
 /// The cookie pairs of one host.
 #[derive(Default)]
@@ -74,7 +79,10 @@ struct HostTally {
     pairs: Vec<PairTally>,
     /// Per browser: pairs whose cookie has been set at least once, so every later request to the
     /// host counts as one it could have been sent on.
-    armed: Vec<Vec<usize>>,
+    /// Per browser: requests to the host that could carry cookies (not preflights, not cached), so
+    /// far. A pair armed at `n` was related to every one of them since: counted at the end, not per
+    /// request (one request per pair would make many cookies on a host quadratic).
+    served: Vec<u64>,
 }
 
 /// One (cookie, host) pair.
@@ -92,6 +100,26 @@ struct PairTally {
     partition_entry: Option<usize>,
     /// Per browser: the first entry where the capture and the model disagree.
     disagreement: Vec<Option<Disagreement>>,
+    /// The last entry on which the recording browser's own `Cookie` header carried it.
+    recorded_sent_last: Option<usize>,
+    /// Per browser: a `Set-Cookie` for it was refused for a reason worth telling, on evidence.
+    refused: Vec<bool>,
+    /// Per browser: the host's `served` count when a `Set-Cookie` for it was first seen; every request
+    /// to the host from then on could have carried it.
+    armed_at: Vec<Option<u64>>,
+}
+
+impl PairTally {
+    /// The summary counts, with the requests since the pair was armed.
+    fn counts(&self, served: &[u64]) -> Vec<CookieCounts> {
+        let mut counts = self.counts.clone();
+        for (b, c) in counts.iter_mut().enumerate() {
+            if let (Some(at), Some(now)) = (self.armed_at[b], served.get(b)) {
+                c.requests += usize::try_from(now - at).unwrap_or(usize::MAX);
+            }
+        }
+        counts
+    }
 }
 
 struct Disagreement {
@@ -101,6 +129,14 @@ struct Disagreement {
     recorded: bool,
     sent: bool,
     learned: bool,
+    domain: String,
+    path: String,
+}
+
+/// Whether a verdict rests only on what the capture shows or proves: no guessed credentials mode,
+/// top level or request kind.
+fn context_known(e: &EntryVerdict) -> bool {
+    e.credentials.basis != Basis::Unknown && e.top_level_basis != Basis::Unknown && e.kind_basis != Basis::Unknown
 }
 
 impl HostTally {
@@ -120,6 +156,9 @@ impl HostTally {
             partitioned: BTreeSet::new(),
             partition_entry: None,
             disagreement: (0..browsers).map(|_| None).collect(),
+            recorded_sent_last: None,
+            refused: vec![false; browsers],
+            armed_at: vec![None; browsers],
         });
         self.names.insert(name.to_string(), i);
         i
@@ -128,12 +167,13 @@ impl HostTally {
 
 impl PairTally {
     /// Records a withheld or refused cookie under the rules its reasons belong to.
-    fn note(&mut self, reasons: &[Exclusion], store: bool, e: &EntryVerdict, browser: Browser) {
+    fn note(&mut self, reasons: &[Exclusion], store: bool, e: &EntryVerdict, browser: Browser, certain: bool) {
         for (rule_id, members) in GROUPS {
             if !reasons.iter().any(|r| members.contains(r)) {
                 continue;
             }
             let hit = self.hits.entry(rule_id).or_default();
+            hit.certain |= certain;
             hit.first_entry = Some(hit.first_entry.map_or(e.index, |i| i.min(e.index)));
             hit.browsers.insert(browser);
             hit.store |= store;
@@ -167,6 +207,7 @@ impl Accumulator {
             cors_run: browsers.iter().position(|b| *b == Browser::Chrome).unwrap_or(0),
             cors: Vec::new(),
             cors_reported: HashSet::new(),
+            failures: Vec::new(),
         }
     }
 
@@ -183,7 +224,7 @@ impl Accumulator {
         let h = first.host.clone();
         let browsers = self.browsers.len();
         if !self.hosts.contains_key(&h) {
-            self.hosts.insert(h.clone(), HostTally { armed: vec![Vec::new(); browsers], ..HostTally::default() });
+            self.hosts.insert(h.clone(), HostTally { served: vec![0; browsers], ..HostTally::default() });
         }
         let Some(tally) = self.hosts.get_mut(&h) else { return };
         for (b, (e, browser)) in verdicts.iter().zip(self.browsers.iter().copied()).enumerate() {
@@ -197,13 +238,15 @@ impl Accumulator {
                     c.set += 1;
                     c.stored += usize::from(s.stored);
                     if c.set == 1 {
-                        tally.armed[b].push(p);
+                        pair.armed_at[b] = Some(tally.served[b]);
                     }
                 }
+                let certain = context_known(e);
                 if !s.stored && !s.deleted && s.reasons.iter().any(telling) {
-                    pair.withheld = true;
+                    pair.withheld |= certain;
+                    pair.refused[b] |= certain;
                 }
-                pair.note(&s.reasons, true, e, browser);
+                pair.note(&s.reasons, true, e, browser, certain);
                 if s.stored && s.warnings.contains(&Warning::Partitioned) {
                     pair.partitioned.insert(browser);
                     pair.partition_entry.get_or_insert(e.index);
@@ -214,35 +257,39 @@ impl Accumulator {
                 let pair = &mut tally.pairs[p];
                 if counted && pair.seen[b] != stamp {
                     pair.seen[b] = stamp;
-                    pair.counts[b].requests += 1;
+                    // An armed pair's requests are counted from the host's tally at the end.
+                    if pair.armed_at[b].is_none() || e.cached {
+                        pair.counts[b].requests += 1;
+                    }
                     pair.counts[b].sent += usize::from(c.sent);
                 }
+                let certain = c.basis != Basis::Unknown && context_known(e);
                 if c.sent {
                     pair.sent = true;
                 } else {
                     if c.reasons.iter().any(telling) {
-                        pair.withheld = true;
+                        pair.withheld |= certain;
                     }
-                    pair.note(&c.reasons, false, e, browser);
+                    pair.note(&c.reasons, false, e, browser, certain);
                 }
-                if let Some(recorded) = c.recorded.filter(|r| *r != c.sent) {
+                if c.basis == Basis::Recorded && c.sent {
+                    pair.recorded_sent_last = Some(pair.recorded_sent_last.map_or(e.index, |i| i.max(e.index)));
+                }
+                if c.basis == Basis::Recorded && c.sent != c.model_sent {
                     pair.disagreement[b].get_or_insert_with(|| Disagreement {
                         index: e.index,
                         method: e.method.clone(),
                         url: e.url.clone(),
-                        recorded,
-                        sent: c.sent,
+                        recorded: c.sent,
+                        sent: c.model_sent,
                         learned: c.learned,
+                        domain: c.domain.clone(),
+                        path: c.path.clone(),
                     });
                 }
             }
             if counted && !e.cached {
-                // A request to the host while a cookie once set was not in the jar.
-                for &p in &tally.armed[b] {
-                    if tally.pairs[p].seen[b] != stamp {
-                        tally.pairs[p].counts[b].requests += 1;
-                    }
-                }
+                tally.served[b] += 1;
             }
         }
         if first.kind == RequestKind::Preflight && !self.preflight_hosts.contains(&h) {
@@ -252,13 +299,23 @@ impl Accumulator {
         if let Some(e) = verdicts.get(self.cors_run) {
             self.cors_findings(e, &h);
         }
+        if let Some(failure) = &first.failure {
+            let key = (h.clone(), failure.clone());
+            let groups = self.failures.len();
+            match self.failures.iter_mut().find(|f| f.0 == key) {
+                Some(f) => f.2 += 1,
+                None if groups < FAILURE_GROUPS => self.failures.push((key, (*first).clone_without_cookies(), 1)),
+                None => {}
+            }
+        }
     }
 
     /// CORS failures, once per host and error, and responses whose cookies were stored although the
     /// page could not read them.
     fn cors_findings(&mut self, e: &EntryVerdict, h: &str) {
         let Some(c) = &e.cors else { return };
-        if let (false, Some(err)) = (c.ok, c.error) {
+        // A failed request with no recorded answer is `request-failed`'s, not a CORS verdict.
+        if let (false, Some(err), false) = (c.ok, c.error, e.failure.is_some() && c.basis == Basis::Recorded) {
             if self.cors_reported.insert((h.to_string(), err.as_str())) {
                 let params: Vec<String> = c
                     .errors
@@ -321,7 +378,12 @@ impl Accumulator {
                 name: p.name.clone(),
                 host: h.to_string(),
                 affinity: affinity_cookie(&p.name),
-                per_browser: self.browsers.iter().copied().zip(p.counts.iter().copied()).collect(),
+                per_browser: self
+                    .browsers
+                    .iter()
+                    .copied()
+                    .zip(p.counts(self.hosts.get(*h).map_or(&[][..], |t| &t.served[..])))
+                    .collect(),
             })
             .collect();
         let mut findings = Vec::new();
@@ -336,10 +398,34 @@ impl Accumulator {
                 vec!["export again with \"Allow to generate HAR with sensitive data\" enabled (DevTools → Settings → Network), then `crossjar sanitize` before sharing".into()],
             ));
         }
-        let capture = capture_browser(report.creator.as_deref());
-        let capture_run = self.browsers.iter().position(|b| *b == capture);
-        for (h, pair) in &focused {
-            pair_findings(h, pair, capture_run.map(|i| (i, capture)), &mut findings);
+        let capture = report.recorder.map(|r| r.browser);
+        let capture_run = capture.and_then(|c| self.browsers.iter().position(|b| *b == c));
+        // The story focuses; findings do not: a cookie the recording browser, or every profile,
+        // refuses is reported whatever its name.
+        let mut judged: Vec<(&str, &PairTally)> = self
+            .hosts
+            .iter()
+            .flat_map(|(h, t)| t.pairs.iter().map(move |p| (h.as_str(), p)))
+            .filter(|(h, p)| {
+                focused.iter().any(|(fh, fp)| fh == h && fp.name == p.name)
+                    || capture_run.is_some_and(|r| p.refused[r])
+                    || (!p.refused.is_empty() && p.refused.iter().all(|r| *r))
+            })
+            .collect();
+        judged.sort_by(|a, b| (a.1.name.as_str(), a.0).cmp(&(b.1.name.as_str(), b.0)));
+        let mut disagreements_told = HashSet::new();
+        for (h, pair) in &judged {
+            pair_findings(
+                h,
+                pair,
+                capture_run.zip(capture),
+                report.recorder.and_then(|r| r.major),
+                &mut disagreements_told,
+                &mut findings,
+            );
+        }
+        for ((h, failure), e, count) in &self.failures {
+            findings.push(failure_finding(h, failure, e, *count));
         }
         for (h, index, url) in &self.preflights {
             let Some((_, pair)) = focused.iter().find(|(fh, p)| fh == h && affinity_cookie(&p.name).is_some()) else {
@@ -367,11 +453,29 @@ impl Accumulator {
 }
 
 /// The findings of one (cookie, host) pair in focus.
-fn pair_findings(h: &str, pair: &PairTally, capture: Option<(usize, Browser)>, out: &mut Vec<Finding>) {
-    let name = pair.name.as_str();
+fn pair_findings(
+    h: &str,
+    pair: &PairTally,
+    capture: Option<(usize, Browser)>,
+    capture_major: Option<u32>,
+    told: &mut HashSet<(String, String, String)>,
+    out: &mut Vec<Finding>,
+) {
+    // A nameless cookie (`Set-Cookie: abc`) is shown by what it is, not as an empty name.
+    let name = if pair.name.is_empty() { "(nameless)" } else { pair.name.as_str() };
     for (rule_id, hit) in &pair.hits {
         let Some((method, url, kind, creds)) = hit.first.clone() else { continue };
-        let browsers: Vec<Browser> = hit.browsers.iter().copied().collect();
+        let mut browsers: Vec<Browser> = hit.browsers.iter().copied().collect();
+        // The recording browser's own Cookie header carried it at or after this point: the capture
+        // contradicts the model for that browser (`capture-disagrees` tells it).
+        if let (Some((_, recorder)), Some(last)) = (capture, pair.recorded_sent_last) {
+            if last >= hit.first_entry.unwrap_or(0) {
+                browsers.retain(|b| *b != recorder);
+            }
+        }
+        if browsers.is_empty() {
+            continue;
+        }
         let reasons: Vec<&str> = hit.reasons.iter().map(|r| r.as_str()).collect();
         let kinds = || hit.send_kinds.iter().copied().collect::<Vec<_>>().join("/");
         let what = match (hit.store, hit.send_kinds.is_empty()) {
@@ -387,7 +491,15 @@ fn pair_findings(h: &str, pair: &PairTally, capture: Option<(usize, Browser)>, o
             kind.as_str(),
         )
         .replace(" , ", ", ");
-        out.push(make(rule_id, hit.first_entry, Some(name), Some(h), browsers, message, fixes_for(rule_id)));
+        let mut f = make(rule_id, hit.first_entry, Some(name), Some(h), browsers, message, fixes_for(rule_id));
+        if !hit.certain {
+            // No error may rest on a guess: every verdict behind this one depends on something the
+            // capture does not show (credentials mode, top level, or the attributes of a cookie set
+            // before recording).
+            f.severity = f.severity.min(Severity::Info);
+            f.message.push_str(" — unknown: it depends on facts the capture does not hold");
+        }
+        out.push(f);
     }
     if !pair.partitioned.is_empty() {
         out.push(make(
@@ -402,10 +514,41 @@ fn pair_findings(h: &str, pair: &PairTally, capture: Option<(usize, Browser)>, o
     }
     let Some((run, capture_browser)) = capture else { return };
     let Some(d) = pair.disagreement.get(run).and_then(Option::as_ref) else { return };
+    if !told.insert((name.to_string(), d.domain.clone(), d.path.clone())) {
+        return;
+    }
+    let model_reasons: BTreeSet<Exclusion> = pair
+        .hits
+        .values()
+        .filter(|h| h.browsers.contains(&capture_browser))
+        .flat_map(|h| h.reasons.iter().copied())
+        .collect();
+    let unspecified = model_reasons.iter().any(|r| {
+        matches!(r, Exclusion::SameSiteUnspecifiedTreatedAsLax | Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax)
+    });
+    let schemeful = model_reasons.iter().any(|r| r.as_str().starts_with("Schemeful"));
+    let third_party = model_reasons.iter().any(|r| {
+        matches!(r, Exclusion::UserPreferences | Exclusion::ThirdPartyPhaseout | Exclusion::ThirdPartyBlockedByItp)
+    });
+    let version_note;
     let why = if d.learned {
-        "the cookie was set before the capture started, so its attributes are guessed"
+        "the cookie was set before the capture started (or by a response the capture lacks), so its attributes are guessed"
+    } else if d.recorded && unspecified && capture_major.is_some_and(|m| m < 85) {
+        version_note = format!(
+            "the capture comes from {capture_browser} {}, before Lax-by-default (Chrome 80, rolled out to all by 84/85)",
+            capture_major.unwrap_or(0)
+        );
+        version_note.as_str()
+    } else if d.recorded && schemeful && capture_major.is_some_and(|m| m < 89) {
+        version_note = format!(
+            "the capture comes from {capture_browser} {}, before schemeful same-site (Chrome 89)",
+            capture_major.unwrap_or(0)
+        );
+        version_note.as_str()
+    } else if d.recorded && third_party {
+        "the recording browser allowed third-party cookies (its settings, an exception or a storage-access grant)"
     } else if d.recorded {
-        "the browser that recorded the capture allowed it (another version or setting, or a storage-access grant)"
+        "the browser that recorded the capture allowed it (another version, an enterprise policy, a storage-access grant, or a response the capture lacks)"
     } else {
         // `recorded` is known only when the request carried a Cookie header, so credentials went with
         // it: the recording browser held back (or no longer had) this one cookie.
@@ -418,7 +561,9 @@ fn pair_findings(h: &str, pair: &PairTally, capture: Option<(usize, Browser)>, o
         Some(h),
         vec![capture_browser],
         format!(
-            "`{name}`: the capture shows it {} on entry {} {} {}, the {} model says {}: {why}",
+            "`{name}` (domain {}, path {}): the capture shows it {} on entry {} {} {}, the {} model says {}: {why}",
+            d.domain,
+            d.path,
             if d.recorded { "sent" } else { "not sent" },
             d.index,
             d.method,
@@ -450,6 +595,57 @@ fn make(
         message,
         fixes,
     }
+}
+
+/// One `request-failed` finding for a (host, failure) group: what failed, that the exporter recorded
+/// no response headers, the likely causes for that kind of request, and what to capture instead.
+fn failure_finding(h: &str, failure: &str, e: &EntryVerdict, count: usize) -> Finding {
+    let mut causes: Vec<&str> = Vec::new();
+    let upper = failure.to_ascii_uppercase();
+    if upper.contains("BLOCKED_BY_CLIENT") {
+        causes.push("blocked by the client (an extension or content blocker)");
+    }
+    if upper.contains("BLOCKED_BY_RESPONSE") || upper.contains("BLOCKED_BY_ORB") {
+        causes.push("blocked by the response's own policy (CORP, COEP, ORB)");
+    }
+    if upper.contains("ABORTED") || upper.contains("CANCELED") {
+        causes.push("cancelled by the page or a navigation");
+    }
+    if upper.contains("NAME_NOT_RESOLVED") || upper.contains("UNKNOWN_HOST") {
+        causes.push("the host name did not resolve");
+    }
+    if upper.contains("CERT") || upper.contains("SSL") {
+        causes.push("a TLS certificate error");
+    }
+    let cross_origin = e.initiator.as_deref().is_some_and(|i| !e.url.starts_with(i));
+    if e.cors.is_some() && cross_origin {
+        causes.push("CORS: the response or its preflight failed the check (the browser then hides the response from the exporter; the console names the reason)");
+    }
+    if e.top_level_site.as_deref().is_some_and(|t| t.starts_with("https:")) && e.url.starts_with("http:") {
+        causes.push("mixed content: an https page cannot load this http URL");
+    }
+    if causes.is_empty() {
+        causes.push("a network error, a blocked request, or a cancelled one");
+    }
+    let more = if count > 1 { format!(" (and {} more to this host)", count - 1) } else { String::new() };
+    make(
+        "request-failed",
+        Some(e.index),
+        None,
+        Some(h),
+        Vec::new(),
+        format!(
+            "entry {} {} {} ({}) failed: `{failure}`{more}; the exporter recorded no response headers, so the cookies and CORS headers of the answer are unknown; likely: {}",
+            e.index,
+            e.method,
+            redact_query(&e.url),
+            e.kind.as_str(),
+            causes.join("; ")
+        ),
+        vec![
+            "capture: export the HAR from DevTools' Network panel (it keeps blocked and CORS-failed responses' headers), or run the request with `curl -i` and give the output to `crossjar headers`".into(),
+        ],
+    )
 }
 
 /// One group of findings: rule, with the reasons that trigger it.
@@ -492,6 +688,8 @@ const GROUPS: &[(&str, &[Exclusion])] = &[
 
 #[derive(Default)]
 struct Hit {
+    /// At least one verdict behind it rests on what the capture shows or proves.
+    certain: bool,
     first_entry: Option<usize>,
     browsers: BTreeSet<Browser>,
     store: bool,

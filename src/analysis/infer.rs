@@ -7,6 +7,7 @@
 //! for credentials.
 
 use crate::evidence::Exchange;
+use crate::model::profile::Browser;
 use crate::model::request::{CredentialsMode, RequestKind};
 use crate::model::site::Origin;
 use url::Url;
@@ -20,6 +21,8 @@ pub enum Basis {
     /// Inferred from indirect evidence (for example `Sec-Fetch-Storage-Access`, or no `Cookie` header
     /// although the jar held a cookie the request would have carried).
     Inferred,
+    /// Computed by the model from facts the capture holds (a verdict, not a fact the capture shows).
+    Predicted,
     /// Nothing in the capture tells; the kind's default is assumed.
     Unknown,
 }
@@ -30,6 +33,7 @@ impl Basis {
         match self {
             Basis::Recorded => "recorded",
             Basis::Inferred => "inferred",
+            Basis::Predicted => "predicted",
             Basis::Unknown => "unknown",
         }
     }
@@ -37,6 +41,31 @@ impl Basis {
 
 /// The kind of request an exchange was, from the evidence in it.
 pub fn request_kind(x: &Exchange) -> RequestKind {
+    request_kind_with_basis(x).0
+}
+
+/// [`request_kind`] with how it was established: `recorded` from the producer's resource type, fetch
+/// metadata or the protocol itself; `inferred` from the response type or the URL; `unknown` when nothing
+/// tells.
+pub fn request_kind_with_basis(x: &Exchange) -> (RequestKind, Basis) {
+    let kind = kind_of(x);
+    let h = &x.request_headers;
+    let basis = if kind == RequestKind::Unknown {
+        Basis::Unknown
+    } else if x.resource_type.as_deref().is_some_and(|t| !t.is_empty())
+        || h.contains("sec-fetch-mode")
+        || h.contains("sec-fetch-dest")
+        || matches!(kind, RequestKind::Preflight | RequestKind::WebSocket)
+        || h.contains("x-requested-with")
+    {
+        Basis::Recorded
+    } else {
+        Basis::Inferred
+    };
+    (kind, basis)
+}
+
+fn kind_of(x: &Exchange) -> RequestKind {
     let h = &x.request_headers;
     let dest = h.get("sec-fetch-dest").map(str::to_ascii_lowercase);
     let mode = h.get("sec-fetch-mode").map(str::to_ascii_lowercase);
@@ -139,16 +168,60 @@ pub fn fixed_credentials(kind: RequestKind) -> Option<CredentialsMode> {
 
 /// The browser that recorded a capture, from the HAR creator (`Firefox`, `WebKit Web Inspector`;
 /// Chromium's `WebInspector` and every other producer count as Chrome).
-pub fn capture_browser(creator: Option<&str>) -> crate::model::profile::Browser {
-    use crate::model::profile::Browser;
-    let creator = creator.unwrap_or("").to_ascii_lowercase();
-    if creator.contains("firefox") {
-        Browser::Firefox
-    } else if creator.contains("webkit web inspector") {
-        Browser::Safari
-    } else {
-        Browser::Chrome
+pub fn capture_browser(creator: Option<&str>) -> Browser {
+    creator_browser(creator.unwrap_or("")).unwrap_or(Browser::Chrome)
+}
+
+/// The browser whose own word a capture is, with its major version, as far as the capture tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recorder {
+    /// The profile that plays it.
+    pub browser: Browser,
+    /// Its major version, from the User-Agent (`None` when only the producer's name told).
+    pub major: Option<u32>,
+}
+
+impl Recorder {
+    /// Whether it is Chrome (any Chromium) at `version` or later; an unknown version counts as current.
+    pub fn chrome_at_least(&self, version: u32) -> bool {
+        self.browser == Browser::Chrome && self.major.is_none_or(|m| m >= version)
     }
+}
+
+/// The browser a HAR producer's name says recorded the capture: DevTools' and Firebug's exports and
+/// Firefox's and Safari's own; `None` for producers that only carry another client's traffic
+/// (proxies, chrome-har, WebPageTest, Playwright: the User-Agent tells those).
+pub fn creator_browser(creator: &str) -> Option<Browser> {
+    let c = creator.to_ascii_lowercase();
+    if c.contains("firefox") || c.contains("firebug") {
+        Some(Browser::Firefox)
+    } else if c.contains("webkit web inspector") {
+        Some(Browser::Safari)
+    } else if c.starts_with("webinspector") {
+        Some(Browser::Chrome)
+    } else {
+        None
+    }
+}
+
+/// The browser and major version a `User-Agent` names: Chromium-based browsers (Chrome, Edge,
+/// HeadlessChrome) play Chrome, Gecko's `Firefox/N` Firefox, WebKit's `Version/N … Safari` Safari.
+/// `None` for other clients (Internet Explorer, curl, REST clients, proxies' own requests).
+pub fn user_agent_browser(ua: &str) -> Option<Recorder> {
+    fn major_after(ua: &str, token: &str) -> Option<u32> {
+        let i = ua.find(token)? + token.len();
+        ua[i..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
+    }
+    if let Some(major) = major_after(ua, "Firefox/") {
+        return Some(Recorder { browser: Browser::Firefox, major: Some(major) });
+    }
+    if let Some(major) = major_after(ua, "Chrome/").or_else(|| major_after(ua, "Chromium/")) {
+        return Some(Recorder { browser: Browser::Chrome, major: Some(major) });
+    }
+    if ua.contains("Safari/") && ua.contains("AppleWebKit/") {
+        return Some(Recorder { browser: Browser::Safari, major: major_after(ua, "Version/") });
+    }
+    None
 }
 
 #[cfg(test)]
@@ -194,5 +267,25 @@ mod tests {
         assert_eq!(initiator(&x, RequestKind::Navigation), None);
         let x = exchange("POST", &[("Origin", "null")]);
         assert_eq!(initiator(&x, RequestKind::Fetch), None);
+    }
+
+    #[test]
+    fn recorders_from_user_agents_and_producers() {
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/103.0.5060.42 Safari/537.36";
+        assert_eq!(user_agent_browser(chrome), Some(Recorder { browser: Browser::Chrome, major: Some(103) }));
+        let headless = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/66.0.3359 Safari/537.36";
+        assert_eq!(user_agent_browser(headless).map(|r| r.major), Some(Some(66)));
+        let firefox = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:109.0) Gecko/20100101 Firefox/111.0";
+        assert_eq!(user_agent_browser(firefox), Some(Recorder { browser: Browser::Firefox, major: Some(111) }));
+        let safari = "Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.3 Safari/605.1.15";
+        assert_eq!(user_agent_browser(safari), Some(Recorder { browser: Browser::Safari, major: Some(16) }));
+        assert_eq!(user_agent_browser("Mozilla/5.0 (Windows NT 6.1; Trident/7.0; rv:11.0) like Gecko"), None);
+        assert_eq!(user_agent_browser("insomnia/2022.1.1"), None);
+        assert_eq!(creator_browser("WebInspector"), Some(Browser::Chrome));
+        assert_eq!(creator_browser("WebKit Web Inspector"), Some(Browser::Safari));
+        assert_eq!(creator_browser("Firebug"), Some(Browser::Firefox));
+        assert_eq!(creator_browser("Charles Proxy"), None);
+        assert_eq!(creator_browser("chrome-har"), None);
     }
 }

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use url::Url;
 
-use super::infer::{self, Basis};
+use super::infer::{self, Basis, Recorder};
 use super::report::{BrowserRun, CookieVerdict, CorsSummary, Credentials, EntryVerdict, HarReport, SetCookieVerdict};
 use crate::evidence::{Exchange, ListedCookie, Page};
 use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
@@ -17,7 +17,7 @@ use crate::model::http::Headers;
 use crate::model::jar::CookieJar;
 use crate::model::profile::Browser;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
-use crate::model::samesite::{is_third_party, top_level_site};
+use crate::model::samesite::{is_third_party, request_context, top_level_site, SameSiteContext};
 use crate::model::site::{registrable_domain, Origin};
 use crate::model::time::Timestamp;
 
@@ -41,7 +41,17 @@ pub struct Replay {
     page_top: HashMap<String, Origin>,
     page_titles: HashMap<String, String>,
     last_navigation: Option<Origin>,
-    pending_redirects: HashMap<String, Vec<Url>>,
+    pending_redirects: HashMap<String, Hop>,
+    /// The browser whose word the capture is: from the producer's name, then the first User-Agent.
+    recorder: Option<Recorder>,
+    /// Whether a User-Agent has been looked at for the recorder yet.
+    recorder_settled: bool,
+    /// Per (site, name): what the requests prove about a cookie the capture never set.
+    learned_facts: HashMap<(String, String), LearnedFacts>,
+    /// Per (site, name): the last `Set-Cookie` line the capture shows for it.
+    last_lines: HashMap<(String, String), String>,
+    /// Entries that list cookies in `request.cookies` / `response.cookies`.
+    listed_cookies: usize,
     /// Per site (registrable domain or host): cookie names some `Set-Cookie` in the capture set.
     set_in_capture: NamesBySite,
     /// Per site: cookie names learned from requests because the capture never set them.
@@ -96,6 +106,124 @@ fn make_room<K: Clone + Eq + std::hash::Hash, V>(pending: &mut HashMap<K, V>) {
     }
 }
 
+/// A redirect waiting for its next hop: the chain so far, and the kind and initiator of the request
+/// that started it.
+struct Hop {
+    chain: Vec<Url>,
+    kind: RequestKind,
+    kind_basis: Basis,
+    initiator: Option<Origin>,
+}
+
+/// What the requests prove about a cookie whose `Set-Cookie` the capture does not show; anything not
+/// proven stays unknown, and verdicts that hinge on it say so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct LearnedFacts {
+    /// The host it was first seen on.
+    first_host: String,
+    /// A `Domain` attribute, proven by the cookie going to two hosts (their common parent).
+    domain: Option<String>,
+    /// `SameSite` from the producer's cookie list, or `None` proven by a cross-site send in a browser
+    /// that treats an unspecified `SameSite` as `Lax` (Chrome 85 and later).
+    same_site: Option<String>,
+    /// `Secure`: `false` once sent over http, `true` with a proven `SameSite=None` (Chrome needs it),
+    /// or as listed.
+    secure: Option<bool>,
+    /// The longest common prefix of the paths it was sent to (its `Path` is a prefix of it), or the
+    /// listed path.
+    path: String,
+    path_known: bool,
+    http_only: bool,
+}
+
+impl LearnedFacts {
+    fn new(host: &str, path: &str, listed: Option<&ListedCookie>) -> Self {
+        let listed_path = listed.and_then(|l| l.path.clone()).filter(|p| p.starts_with('/'));
+        LearnedFacts {
+            first_host: host.to_string(),
+            domain: listed.and_then(|l| l.domain.clone()).filter(|d| d.starts_with('.')),
+            same_site: listed.and_then(|l| l.same_site.clone()),
+            secure: listed.and_then(|l| l.secure),
+            path_known: listed_path.is_some(),
+            path: listed_path.unwrap_or_else(|| path.to_string()),
+            http_only: listed.and_then(|l| l.http_only).unwrap_or(false),
+        }
+    }
+
+    /// Takes in one more request that carried the cookie.
+    fn saw(&mut self, host: &str, path: &str, secure_url: bool, proves_none: bool) {
+        if !secure_url {
+            self.secure = Some(false);
+        }
+        if proves_none {
+            self.same_site = Some("None".into());
+            self.secure.get_or_insert(true);
+        }
+        if host != self.first_host {
+            let common = common_domain(host, &self.first_host);
+            let parent = match &self.domain {
+                Some(d) => common_domain(d.trim_start_matches('.'), &common),
+                None => common,
+            };
+            if !parent.is_empty() && !crate::model::site::is_public_suffix(&parent) {
+                self.domain = Some(format!(".{parent}"));
+            }
+        }
+        if !self.path_known {
+            let common = self.path.chars().zip(path.chars()).take_while(|(a, b)| a == b).count();
+            self.path.truncate(self.path.char_indices().nth(common).map_or(self.path.len(), |(i, _)| i));
+            if self.path.is_empty() {
+                self.path.push('/');
+            }
+        }
+    }
+
+    /// The line the jars learn it from: only what is proven (or listed), `Path=/` otherwise.
+    fn line(&self, name: &str, value: &str) -> String {
+        let mut line = if name.is_empty() { value.to_string() } else { format!("{name}={value}") };
+        line.push_str(&format!("; Path={}", if self.path_known { self.path.as_str() } else { "/" }));
+        if let Some(d) = &self.domain {
+            line.push_str(&format!("; Domain={d}"));
+        }
+        if self.secure == Some(true) {
+            line.push_str("; Secure");
+        }
+        if self.http_only {
+            line.push_str("; HttpOnly");
+        }
+        if let Some(ss) = &self.same_site {
+            line.push_str(&format!("; SameSite={ss}"));
+        }
+        line
+    }
+
+    /// Whether a verdict on a request to `host` at `path` rests on an attribute not proven. In a
+    /// third-party context it always does: where (which partition, under which policy) the cookie was
+    /// set, and whether it is `Partitioned`, the capture cannot show.
+    fn unknown_for(
+        &self,
+        host: &str,
+        path: &str,
+        secure_url: bool,
+        context: SameSiteContext,
+        third_party: bool,
+    ) -> bool {
+        third_party
+            || (self.same_site.is_none() && context != SameSiteContext::Strict)
+            || (self.secure.is_none() && !secure_url)
+            || (self.domain.is_none() && host != self.first_host)
+            || (!self.path_known && !crate::model::cookie::path_match(path, &self.path))
+    }
+}
+
+/// The longest common dot-separated suffix of two host names.
+fn common_domain(a: &str, b: &str) -> String {
+    let mut labels: Vec<&str> =
+        a.rsplit('.').zip(b.rsplit('.')).take_while(|(x, y)| x.eq_ignore_ascii_case(y)).map(|(x, _)| x).collect();
+    labels.reverse();
+    labels.join(".")
+}
+
 /// One CORS answer kept for the security checks: the `Origin` sent, the CORS headers, the entry.
 type CorsObservation = (String, Headers, usize);
 
@@ -129,6 +257,11 @@ impl Replay {
             page_titles: HashMap::new(),
             last_navigation: None,
             pending_redirects: HashMap::new(),
+            recorder: None,
+            recorder_settled: false,
+            learned_facts: HashMap::new(),
+            last_lines: HashMap::new(),
+            listed_cookies: 0,
             set_in_capture: NamesBySite::default(),
             learned: NamesBySite::default(),
             first_time: None,
@@ -145,7 +278,84 @@ impl Replay {
 
     /// Records the producer (`WebInspector 537.36`), used to recognise sanitized Chrome exports.
     pub fn set_creator(&mut self, creator: Option<String>) {
+        self.recorder =
+            creator.as_deref().and_then(infer::creator_browser).map(|browser| Recorder { browser, major: None });
         self.creator = creator;
+    }
+
+    /// Settles the recording browser from the first `User-Agent` that names one: it gives the version,
+    /// and the browser too when the producer's name did not (proxies, chrome-har, Playwright).
+    fn note_recorder(&mut self, x: &Exchange) {
+        if self.recorder_settled {
+            return;
+        }
+        let Some(ua) = x.request_headers.get("user-agent") else { return };
+        let from_ua = infer::user_agent_browser(ua);
+        match (self.recorder, from_ua) {
+            (None, Some(r)) => self.recorder = Some(r),
+            (Some(c), Some(r)) if c.browser == r.browser => self.recorder = Some(r),
+            _ => {}
+        }
+        if from_ua.is_some() || self.creator.is_some() {
+            self.recorder_settled = true;
+        }
+    }
+
+    /// The jar that plays the recording browser, if the capture is a browser's and it is replayed.
+    fn recorder_index(&self) -> Option<usize> {
+        let want = self.recorder?.browser;
+        self.jars.iter().position(|j| j.browser() == want)
+    }
+
+    /// Puts a cookie the recording browser sent back into its jar: the model refused (or evicted) the
+    /// line that set it, the browser evidently kept it. The captured line is stored as if set where it
+    /// could not be refused for its context; failing that, the bare pair.
+    fn restore(&mut self, jar: usize, site: &str, name: &str, value: &str, base: &RequestContext) {
+        let ctx = RequestContext::new(RequestKind::Navigation, "GET", base.url.clone(), None, base.time);
+        let stored = self
+            .last_lines
+            .get(&(site.to_string(), name.to_string()))
+            .is_some_and(|line| self.jars[jar].set_from_response(line, &ctx).stored);
+        if !stored {
+            self.jars[jar].set_from_response(&learned_set_cookie(name, value, None), &ctx);
+        }
+    }
+
+    /// Learns (or learns more about) a cookie the capture never set, from one request that carried it.
+    #[allow(clippy::too_many_arguments)]
+    fn learn(
+        &mut self,
+        site: &str,
+        host: &str,
+        name: &str,
+        value: &str,
+        listed: Option<&ListedCookie>,
+        base: &RequestContext,
+        schemeful_context: SameSiteContext,
+    ) {
+        let key = (site.to_string(), name.to_string());
+        let secure_url = matches!(base.url.scheme(), "https" | "wss");
+        let proves_none =
+            self.recorder.is_some_and(|r| r.chrome_at_least(85)) && schemeful_context == SameSiteContext::CrossSite;
+        let fresh = !self.learned_facts.contains_key(&key);
+        let facts = self.learned_facts.entry(key).or_insert_with(|| LearnedFacts::new(host, base.url.path(), listed));
+        let before = facts.clone();
+        facts.saw(host, base.url.path(), secure_url, proves_none);
+        if !fresh && *facts == before {
+            return;
+        }
+        let line = facts.line(name, value);
+        let moved_domain = before.domain != facts.domain;
+        let first_host = facts.first_host.clone();
+        self.learned.insert(site, name);
+        let learn_at = self.first_time.unwrap_or(base.time).plus_secs(-3600);
+        let ctx = RequestContext::new(RequestKind::Navigation, "GET", base.url.clone(), None, learn_at);
+        for jar in &mut self.jars {
+            if moved_domain && !fresh {
+                jar.forget(&first_host, name);
+            }
+            jar.set_from_response(&line, &ctx);
+        }
     }
 
     /// Registers a HAR page; its title is used as the top level when it is a URL and no navigation
@@ -160,21 +370,44 @@ impl Replay {
         self.skipped.push((index, why));
     }
 
-    fn top_level_for(&self, x: &Exchange, kind: RequestKind, url: &Url, initiator: Option<&Origin>) -> Option<Origin> {
+    /// The top-level origin of a request and how it was established: the page's navigation in the
+    /// capture (`recorded`); the page's title URL, or for a request whose page the capture lacks, the
+    /// document that made it (`Referer`/`Origin`) checked against the nearest navigation (`inferred`);
+    /// the nearest navigation alone (`unknown`).
+    fn top_level_for(
+        &self,
+        x: &Exchange,
+        kind: RequestKind,
+        kind_basis: Basis,
+        url: &Url,
+        initiator: Option<&Origin>,
+    ) -> (Option<Origin>, Basis) {
         if kind == RequestKind::Navigation {
-            return Some(Origin::of_url(url));
+            let basis = if kind_basis == Basis::Recorded { Basis::Recorded } else { Basis::Inferred };
+            return (Some(Origin::of_url(url)), basis);
         }
-        if let Some(p) = x.page_ref.as_deref() {
+        let page = x.page_ref.as_deref().filter(|p| !p.is_empty());
+        if let Some(p) = page {
             if let Some(o) = self.page_top.get(p) {
-                return Some(o.clone());
+                return (Some(o.clone()), Basis::Recorded);
             }
             if let Some(o) = self.page_titles.get(p).and_then(|t| Url::parse(t).ok()).map(|u| Origin::of_url(&u)) {
                 if !o.is_opaque() {
-                    return Some(o);
+                    return (Some(o), Basis::Inferred);
                 }
             }
         }
-        self.last_navigation.clone().or_else(|| initiator.cloned())
+        let nav = self.last_navigation.as_ref();
+        match (initiator, nav) {
+            (Some(i), Some(n)) if i.site().same_site(&n.site(), true) => (Some(n.clone()), Basis::Inferred),
+            // The capture does not hold the request's page: the document that made it is the best
+            // evidence of the top level (it is the top level for the page's own subresources).
+            (Some(i), None) => (Some(i.clone()), Basis::Inferred),
+            (Some(i), Some(_)) if page.is_some() => (Some(i.clone()), Basis::Inferred),
+            (Some(_), Some(n)) => (Some(n.clone()), Basis::Unknown),
+            (None, Some(n)) => (Some(n.clone()), if page.is_none() { Basis::Inferred } else { Basis::Unknown }),
+            (None, None) => (None, Basis::Unknown),
+        }
     }
 
     /// Replays one exchange and keeps its verdicts in the report's runs.
@@ -204,21 +437,31 @@ impl Replay {
         let time = x.started.unwrap_or(self.last_time).max(self.last_time);
         self.last_time = time;
         self.first_time.get_or_insert(time);
+        self.note_recorder(x);
+        if !x.request_cookies.is_empty() || !x.response_cookies.is_empty() {
+            self.listed_cookies += 1;
+        }
 
-        let mut kind = infer::request_kind(x);
-        // Without fetch metadata an HTML document after the page's first one is a frame, not a new top
-        // level (ad and widget iframes in older captures).
-        if kind == RequestKind::Navigation && !x.request_headers.contains("sec-fetch-mode") {
-            let page_has_top = match x.page_ref.as_deref() {
-                Some(p) => self.page_top.contains_key(p),
-                None => false,
-            };
+        // A redirect hop is the same request as the one that started the chain: it keeps that one's
+        // kind and initiator (a hop over http: carries no fetch metadata).
+        let hop = self.pending_redirects.remove(url.as_str());
+        let (mut kind, mut kind_basis) = infer::request_kind_with_basis(x);
+        if let Some(h) = &hop {
+            (kind, kind_basis) = (h.kind, h.kind_basis);
+        } else if kind == RequestKind::Navigation && !x.request_headers.contains("sec-fetch-mode") {
+            // Without fetch metadata an HTML document after the page's first one is a frame, not a new
+            // top level (ad and widget iframes in older captures).
+            let page_has_top = x.page_ref.as_deref().is_some_and(|p| self.page_top.contains_key(p));
             if page_has_top {
                 kind = RequestKind::Iframe;
+                kind_basis = Basis::Inferred;
             }
         }
-        let initiator = infer::initiator(x, kind);
-        let top_level = self.top_level_for(x, kind, &url, initiator.as_ref());
+        let initiator = match &hop {
+            Some(h) => h.initiator.clone(),
+            None => infer::initiator(x, kind),
+        };
+        let (top_level, top_level_basis) = self.top_level_for(x, kind, kind_basis, &url, initiator.as_ref());
         if kind == RequestKind::Navigation {
             let o = Origin::of_url(&url);
             // A main-frame navigation replaces the top level (one HAR page per tab in Playwright's
@@ -228,7 +471,9 @@ impl Replay {
             }
             self.last_navigation = Some(o);
         }
-        let chain = self.pending_redirects.remove(url.as_str()).unwrap_or_default();
+        let chain = hop.map(|h| h.chain).unwrap_or_default();
+        let failure =
+            if x.from_cache { None } else { x.error.clone().or_else(|| (x.status == 0).then(|| "failed".to_string())) };
         let cookie_header = x.request_headers.cookie_header();
         let set_cookie_lines = x.response_headers.set_cookie_lines();
         if cookie_header.is_some() {
@@ -236,52 +481,52 @@ impl Replay {
         }
         self.set_cookie_headers += set_cookie_lines.len();
         let recorded_pairs = cookie_header.as_deref().map(cookie_pairs);
-
-        // Learn cookies that requests carry but the capture never set.
         let host = host_of(&url);
         let site = registrable_domain(&host).unwrap_or(&host).to_string();
         // The names the captured Cookie header carried, for the per-cookie `recorded` flag.
         let recorded_names: Option<HashSet<&str>> =
             recorded_pairs.as_ref().map(|pairs| pairs.iter().map(|(n, _)| n.as_str()).collect());
-        if let Some(pairs) = &recorded_pairs {
-            let learn_at = self.first_time.unwrap_or(time).plus_secs(-3600);
-            for (name, value) in pairs {
-                if self.set_in_capture.contains(&site, name) || !self.learned.insert(&site, name) {
-                    continue;
-                }
-                let line = learned_set_cookie(name, value, x.request_cookies.iter().find(|c| c.name == *name));
-                let ctx = RequestContext::new(RequestKind::Navigation, "GET", url.clone(), None, learn_at);
-                for jar in &mut self.jars {
-                    jar.set_from_response(&line, &ctx);
-                }
-            }
-        }
 
         // Credentials mode and its basis.
         let mut base = RequestContext::new(kind, &x.method, url.clone(), initiator.clone(), time)
             .with_top_level(top_level.clone())
             .with_redirect_chain(chain.clone());
-        let storage_access = x.request_headers.contains("sec-fetch-storage-access");
-        let fetch_mode = x.request_headers.get("sec-fetch-mode").map(str::to_ascii_lowercase);
+        let h = &x.request_headers;
+        let storage_access = h.contains("sec-fetch-storage-access");
+        let fetch_mode = h.get("sec-fetch-mode").map(str::to_ascii_lowercase);
         let (mode, basis) = match infer::fixed_credentials(kind) {
             Some(m) => (Some(m), Basis::Recorded),
-            None if base.is_same_origin_with_initiator() => (Some(CredentialsMode::SameOrigin), Basis::Inferred),
+            None if base.is_same_origin_with_initiator() && initiator.is_some() => {
+                (Some(CredentialsMode::SameOrigin), Basis::Inferred)
+            }
             None if recorded_pairs.is_some() => (Some(CredentialsMode::Include), Basis::Recorded),
             None if storage_access => (Some(CredentialsMode::Include), Basis::Inferred),
-            None if kind == RequestKind::Subresource && fetch_mode.as_deref() != Some("cors") => {
-                (Some(CredentialsMode::Include), Basis::Inferred)
-            }
+            // Images, scripts, styles and media load in no-cors mode, which always has credentials;
+            // a `crossorigin` load (fonts always) is CORS with `same-origin` unless the page asked for
+            // `use-credentials`, which a Cookie header would have shown above.
+            None if kind == RequestKind::Subresource => match fetch_mode.as_deref() {
+                Some("cors") => (Some(CredentialsMode::SameOrigin), Basis::Inferred),
+                Some(_) => (Some(CredentialsMode::Include), Basis::Recorded),
+                None if h.get("sec-fetch-dest").is_some_and(|d| d.eq_ignore_ascii_case("font")) => {
+                    (Some(CredentialsMode::SameOrigin), Basis::Inferred)
+                }
+                None => (Some(CredentialsMode::Include), Basis::Inferred),
+            },
             // A request that never got an answer shows only provisional headers: a missing Cookie
             // header says nothing there.
-            None if x.status == 0 => (None, Basis::Unknown),
+            None if failure.is_some() => (None, Basis::Unknown),
+            None if kind == RequestKind::Unknown => (None, Basis::Unknown),
             None => {
                 // The signature of fetch's default mode: the jar held a cookie this request would have
                 // carried with credentials, yet the capture shows no Cookie header.
                 let probe = base.clone().with_credentials(CredentialsMode::Include);
                 let capture_jar = self.capture_browser_index();
-                if self.jars[capture_jar].retrieve(&probe).cookie_header().is_some()
-                    || chromium_without_storage_access(x)
-                {
+                let would_carry = self.jars[capture_jar]
+                    .retrieve(&probe)
+                    .included
+                    .iter()
+                    .any(|a| !self.learned.contains(&site, &a.cookie.name));
+                if would_carry || chromium_without_storage_access(x) {
                     (Some(CredentialsMode::SameOrigin), Basis::Inferred)
                 } else {
                     (None, Basis::Unknown)
@@ -292,10 +537,11 @@ impl Replay {
         let mut cors_input = self.cors_input(x, kind, &url, initiator.as_ref(), mode.unwrap_or(base.credentials));
         // A failed request whose mode is unknown: if only a credentialed request fails the CORS check
         // the capture shows, the failure itself says the page asked for credentials.
-        if let (Some((req, pre, resp)), None, true) = (cors_input.as_mut(), mode, x.status == 0) {
+        if let (Some((req, pre, resp)), None, true) = (cors_input.as_mut(), mode, failure.is_some()) {
             let browser = self.jars.first().map_or(Browser::Chrome, |j| j.browser());
             let with = CorsRequest { credentials: CredentialsMode::Include, ..req.clone() };
-            if !cors::evaluate(&with, pre.as_ref(), resp, browser).ok
+            if pre.is_some()
+                && !cors::evaluate(&with, pre.as_ref(), resp, browser).ok
                 && cors::evaluate(req, pre.as_ref(), resp, browser).ok
             {
                 req.credentials = CredentialsMode::Include;
@@ -307,20 +553,46 @@ impl Replay {
         let credentials = Credentials { mode, assumed, basis };
         self.observe_cors(x, &url);
 
+        // Cookies the request carried: learn those the capture never set (attributes from what the
+        // evidence proves), and put back into the recording browser's jar those it evidently kept.
+        let recorder = self.recorder_index();
+        // Names the recording browser's jar had lost (the model refused or evicted them) and got back.
+        let mut restored: Vec<&str> = Vec::new();
+        if let Some(pairs) = &recorded_pairs {
+            let context = request_context(&base);
+            for (name, value) in pairs {
+                if self.set_in_capture.contains(&site, name) {
+                    if let Some(r) = recorder {
+                        if !self.jars[r].holds(&host, name) {
+                            self.restore(r, &site, name, value, &base);
+                            restored.push(name);
+                        }
+                    }
+                    continue;
+                }
+                let listed = x.request_cookies.iter().find(|c| c.name == *name);
+                self.learn(&site, &host, name, value, listed, &base, context.schemeful);
+            }
+        }
+
         // The same for every profile: computed once, cloned into each run's verdict.
         let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
         let initiator_text = initiator.as_ref().map(Origin::serialize);
         // Same-site or not, with and without the scheme: at most two answers for every profile.
         let third_party = [is_third_party(&base, false), is_third_party(&base, true)];
+        let contexts = request_context(&base);
+        let secure_url = matches!(url.scheme(), "https" | "wss");
         // The CORS verdict differs between profiles only by Local Network Access, and a line's
         // attributes not at all: computed once, cloned into each verdict.
         let mut cors_verdicts: [Option<CorsSummary>; 2] = [None, None];
         let mut attributes: Vec<Option<String>> = vec![None; set_cookie_lines.len()];
         let mut verdicts = Vec::with_capacity(self.jars.len());
-        for jar in &mut self.jars {
+        for (j, jar) in self.jars.iter_mut().enumerate() {
             let browser = jar.browser();
             let profile = jar.profile();
-            let same_site = !third_party[usize::from(profile.schemeful_same_site)];
+            let schemeful = profile.schemeful_same_site;
+            let same_site = !third_party[usize::from(schemeful)];
+            let is_recorder = recorder == Some(j);
             let mut cookies = Vec::new();
             let mut set_cookies = Vec::new();
             if !x.from_cache {
@@ -330,20 +602,66 @@ impl Replay {
                 {
                     let c = &access.cookie;
                     let recorded = recorded_names.as_ref().map(|names| names.contains(c.name.as_str()));
-                    cookies.push(CookieVerdict {
+                    let learned = self.learned.contains(&site, &c.name);
+                    let mut verdict = CookieVerdict {
                         name: c.name.clone(),
                         domain: c.domain.clone(),
                         sent,
                         reasons: access.status.exclusions().to_vec(),
                         warnings: access.status.warnings().to_vec(),
                         recorded,
-                        learned: false,
+                        learned,
                         value: c.value.clone(),
-                    });
+                        path: c.path.clone(),
+                        basis: Basis::Predicted,
+                        model_sent: sent,
+                    };
+                    if learned {
+                        if let Some(facts) = self.learned_facts.get(&(site.clone(), c.name.clone())) {
+                            let context = contexts.for_profile(schemeful);
+                            if facts.unknown_for(&host, url.path(), secure_url, context, !same_site) {
+                                verdict.basis = Basis::Unknown;
+                            }
+                        }
+                    }
+                    // The recording browser's own Cookie header is its word: it wins over the model
+                    // (where they part, `capture-disagrees` says so).
+                    if let (true, Some(r)) = (is_recorder, recorded) {
+                        if restored.contains(&c.name.as_str()) {
+                            verdict.model_sent = false;
+                        }
+                        verdict.sent = r;
+                        verdict.basis = Basis::Recorded;
+                        if r {
+                            verdict.reasons.clear();
+                        }
+                    }
+                    cookies.push(verdict);
+                }
+                // A cookie the recording browser sent that its jar here does not hold at all (a learned
+                // one restored above is held): still its word.
+                if let (true, Some(pairs)) = (is_recorder, &recorded_pairs) {
+                    for (name, value) in pairs {
+                        if !cookies.iter().any(|c| c.name == *name) {
+                            cookies.push(CookieVerdict {
+                                name: name.clone(),
+                                domain: host.clone(),
+                                sent: true,
+                                reasons: Vec::new(),
+                                warnings: Vec::new(),
+                                recorded: Some(true),
+                                learned: true,
+                                value: value.clone(),
+                                path: "/".into(),
+                                basis: Basis::Recorded,
+                                model_sent: false,
+                            });
+                        }
+                    }
                 }
                 for (line, attributes) in set_cookie_lines.iter().zip(attributes.iter_mut()) {
                     let outcome = jar.set_from_response(line, &base);
-                    set_cookies.push(SetCookieVerdict {
+                    let mut verdict = SetCookieVerdict {
                         name: outcome.name.clone(),
                         stored: outcome.stored,
                         deleted: outcome.deleted,
@@ -354,11 +672,29 @@ impl Replay {
                             .get_or_insert_with(|| outcome.cookie.as_ref().map(attributes_of).unwrap_or_default())
                             .clone(),
                         value: outcome.cookie.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
-                    });
+                        basis: Basis::Predicted,
+                        browser_reasons: Vec::new(),
+                    };
+                    if is_recorder {
+                        if let Some(b) = x.blocked_cookies.iter().find(|b| b.on_response && b.name == verdict.name) {
+                            verdict.basis = Basis::Recorded;
+                            verdict.browser_reasons = b.reasons.clone();
+                            if verdict.stored {
+                                jar.forget(&host, &verdict.name);
+                                verdict.stored = false;
+                            }
+                        }
+                    }
+                    set_cookies.push(verdict);
                 }
-            }
-            for c in &mut cookies {
-                c.learned = self.learned.contains(&site, &c.name);
+                if is_recorder {
+                    for b in x.blocked_cookies.iter().filter(|b| !b.on_response) {
+                        if let Some(c) = cookies.iter_mut().find(|c| c.name == b.name && c.basis != Basis::Recorded) {
+                            c.sent = false;
+                            c.basis = Basis::Recorded;
+                        }
+                    }
+                }
             }
             verdicts.push(EntryVerdict {
                 index: x.index,
@@ -367,8 +703,11 @@ impl Replay {
                 host: host.clone(),
                 status: x.status,
                 kind,
+                kind_basis,
                 initiator: initiator_text.clone(),
                 top_level_site: top_site.clone(),
+                top_level_basis,
+                failure: failure.clone(),
                 same_site,
                 credentials: credentials.clone(),
                 set_cookies,
@@ -376,7 +715,9 @@ impl Replay {
                 cached: x.from_cache,
                 cors: cors_input.as_ref().map(|(req, pre, resp)| {
                     cors_verdicts[usize::from(cors::has_local_network_access(browser))]
-                        .get_or_insert_with(|| cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser)))
+                        .get_or_insert_with(|| {
+                            cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser), failure.is_some())
+                        })
                         .clone()
                 }),
             });
@@ -384,6 +725,7 @@ impl Replay {
         for line in &set_cookie_lines {
             if let Ok(c) = crate::model::set_cookie::parse_set_cookie(line) {
                 self.set_in_capture.insert(&site, &c.name);
+                self.last_lines.insert((site.clone(), c.name.clone()), line.to_string());
             }
         }
         if (300..400).contains(&x.status) {
@@ -393,7 +735,7 @@ impl Replay {
                 let mut next = chain;
                 next.push(url);
                 make_room(&mut self.pending_redirects);
-                self.pending_redirects.insert(t.to_string(), next);
+                self.pending_redirects.insert(t.to_string(), Hop { chain: next, kind, kind_basis, initiator });
             }
         }
         verdicts
@@ -473,14 +815,18 @@ impl Replay {
 
     /// Which jar plays the browser that recorded the capture (for inferring from absences).
     fn capture_browser_index(&self) -> usize {
-        let want = infer::capture_browser(self.creator.as_deref());
-        self.jars.iter().position(|j| j.browser() == want).unwrap_or(0)
+        self.recorder_index().unwrap_or(0)
     }
 
-    /// Whether the capture looks like a sanitized export: there are entries, yet not one `Cookie` or
-    /// `Set-Cookie` header.
+    /// Whether the capture demonstrably had its cookies stripped: not one `Cookie` or `Set-Cookie`
+    /// header, and either the producer's own cookie lists still name cookies, or the producer is
+    /// Chrome DevTools, whose export leaves both headers out unless "Allow to generate HAR with
+    /// sensitive data" is on. Other producers (Firefox, Safari, proxies, REST clients) keep them, so a
+    /// capture of theirs without cookies is a site that set none.
     pub fn looks_sanitized(&self) -> bool {
-        self.entries > 0 && self.cookie_headers == 0 && self.set_cookie_headers == 0
+        let no_headers = self.entries > 0 && self.cookie_headers == 0 && self.set_cookie_headers == 0;
+        let devtools = self.creator.as_deref().is_some_and(|c| c.to_ascii_lowercase().starts_with("webinspector"));
+        no_headers && (self.listed_cookies > 0 || devtools)
     }
 
     /// The report (findings and summary are added by the caller's analysis step).
@@ -513,6 +859,7 @@ impl Replay {
             security,
             input: input.to_string(),
             sanitized,
+            recorder: self.recorder,
             creator: self.creator,
             entries: self.entries,
             skipped: self.skipped,
@@ -553,9 +900,13 @@ fn author_headers(captured: &Headers) -> Headers {
     )
 }
 
-fn cors_summary(v: cors::CorsVerdict) -> CorsSummary {
+/// The CORS summary of a verdict; for a request the capture shows failed, never "ok": the failure is
+/// recorded, and its cause is the model's finding if it has one (a failed preflight), else unknown.
+fn cors_summary(v: cors::CorsVerdict, failed: bool) -> CorsSummary {
+    let basis = if failed && v.ok { Basis::Recorded } else { Basis::Predicted };
     CorsSummary {
-        ok: v.ok,
+        basis,
+        ok: v.ok && !failed,
         error: v.error().map(|e| e.error),
         errors: v.errors().iter().map(|e| (e.error, e.failed_parameter.clone())).collect(),
         preflight_reasons: v.preflight_reasons.iter().map(|r| r.to_string()).collect(),

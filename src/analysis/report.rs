@@ -39,6 +39,11 @@ pub struct SetCookieVerdict {
     pub attributes: String,
     /// The value (reports show it only with `--show-values`).
     pub value: String,
+    /// `recorded` when the recording browser itself named this cookie blocked (its reasons are in
+    /// `browser_reasons`), else `predicted` (the model's verdict on the captured line).
+    pub basis: Basis,
+    /// The recording browser's own blocked reasons for this line, when the exporter kept them.
+    pub browser_reasons: Vec<String>,
 }
 
 /// A jar cookie related to the request, and whether it is sent.
@@ -61,6 +66,14 @@ pub struct CookieVerdict {
     pub learned: bool,
     /// The value (reports show it only with `--show-values`).
     pub value: String,
+    /// The cookie's path.
+    pub path: String,
+    /// How `sent` was established: `recorded` (the recording browser's own `Cookie` header says so; it
+    /// overrides the model), `predicted` (the model, from known attributes), `unknown` (the verdict rests
+    /// on attributes the capture does not show, e.g. `SameSite` of a cookie set before recording).
+    pub basis: Basis,
+    /// What the model alone says (equal to `sent` unless the capture overruled it).
+    pub model_sent: bool,
 }
 
 /// One entry of the capture, as one browser profile would have handled it.
@@ -78,10 +91,19 @@ pub struct EntryVerdict {
     pub status: u16,
     /// Inferred kind.
     pub kind: RequestKind,
+    /// How the kind was established.
+    pub kind_basis: Basis,
     /// Initiator origin, serialised.
     pub initiator: Option<String>,
     /// Top-level site (scheme://registrable-domain).
     pub top_level_site: Option<String>,
+    /// How the top-level site was established: `recorded` (a navigation or page in the capture),
+    /// `inferred` (fetch metadata, `Referer`, the page title), `unknown` (the nearest navigation,
+    /// a guess).
+    pub top_level_basis: Basis,
+    /// The request failed (status 0 or -1, or the producer recorded an error): the error as recorded,
+    /// or `failed` when only the status tells. The response headers were then not recorded.
+    pub failure: Option<String>,
     /// Whether the request is same-site with its site for cookies (per the profile's schemefulness).
     pub same_site: bool,
     /// Credentials mode and basis.
@@ -94,6 +116,31 @@ pub struct EntryVerdict {
     pub cached: bool,
     /// The CORS verdict, for CORS-mode requests (fetch/XHR and `crossorigin` loads).
     pub cors: Option<CorsSummary>,
+}
+
+impl EntryVerdict {
+    /// A copy without its cookie verdicts (what a per-request finding keeps).
+    pub fn clone_without_cookies(&self) -> EntryVerdict {
+        EntryVerdict {
+            index: self.index,
+            method: self.method.clone(),
+            url: self.url.clone(),
+            host: self.host.clone(),
+            status: self.status,
+            kind: self.kind,
+            kind_basis: self.kind_basis,
+            initiator: self.initiator.clone(),
+            top_level_site: self.top_level_site.clone(),
+            top_level_basis: self.top_level_basis,
+            failure: self.failure.clone(),
+            same_site: self.same_site,
+            credentials: self.credentials.clone(),
+            set_cookies: Vec::new(),
+            cookies: Vec::new(),
+            cached: self.cached,
+            cors: self.cors.clone(),
+        }
+    }
 }
 
 /// The CORS verdict of one request (with its preflight, when the capture has it).
@@ -115,6 +162,9 @@ pub struct CorsSummary {
     pub credentialed: bool,
     /// `Set-Cookie` on the response was stored although the page cannot read it.
     pub set_cookie_stored_despite_failure: bool,
+    /// `recorded` when the capture shows the request failed (no response recorded: `ok` is false
+    /// and the error unknown), `predicted` when the check ran on the captured response headers.
+    pub basis: Basis,
 }
 
 /// All entries for one browser profile.
@@ -182,6 +232,8 @@ pub struct HarReport {
     pub sanitized: bool,
     /// The HAR creator (`WebInspector 537.36`, `Firefox 111.0.1`, ...).
     pub creator: Option<String>,
+    /// The browser whose own word the capture is (from the producer and the `User-Agent`), if any.
+    pub recorder: Option<super::infer::Recorder>,
     /// Entries read.
     pub entries: usize,
     /// Entries skipped, each with why.

@@ -132,6 +132,7 @@ rules! {
     "invalid-annotation-fallback", Ingress, Warning, "an invalid annotation value is ignored and the default used";
     "istio-cookie-not-generated", Ingress, Warning, "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
     "preflight-not-sticky", Cookie, Info, "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
+    "request-failed", Capture, Warning, "a request failed and the capture holds no answer: what failed, the likely causes, what to capture instead";
     "reference-not-found", Ingress, Info, "a referenced middleware is not in the input, so its headers are not predicted";
     "regex-cookie-path", Ingress, Error, "the sticky cookie's Path is the regex path as written";
     "samesite-blocks-cross-site", Cookie, Error, "a SameSite=Lax or Strict cookie is needed on cross-site requests";

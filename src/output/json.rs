@@ -20,11 +20,19 @@ struct HarJson<'a> {
     input: &'a str,
     sanitized: bool,
     creator: Option<&'a str>,
+    /// The browser whose own word the capture is (`null` for a client crossjar does not model).
+    recorded_by: Option<RecorderJson>,
     entries_read: usize,
     skipped: Vec<Skipped<'a>>,
     runs: Vec<RunJson<'a>>,
     summary: Vec<SummaryJson<'a>>,
     findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RecorderJson {
+    browser: &'static str,
+    version: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -58,8 +66,12 @@ struct EntryJson<'a> {
     url: String,
     status: u16,
     kind: &'static str,
+    kind_basis: &'static str,
     initiator: Option<&'a str>,
     top_level_site: Option<&'a str>,
+    top_level_basis: &'static str,
+    /// Why the request failed, as recorded (`failed` when only the status says so); `null` otherwise.
+    failure: Option<&'a str>,
     same_site: bool,
     credentials: CredentialsJson,
     cached: bool,
@@ -78,6 +90,7 @@ struct CorsJson {
     preflight_unobserved: bool,
     credentialed: bool,
     set_cookie_stored_despite_failure: bool,
+    basis: &'static str,
 }
 
 #[derive(Serialize)]
@@ -110,6 +123,8 @@ struct SetCookieJson<'a> {
     attributes: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
+    basis: &'static str,
+    browser_reasons: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -123,6 +138,9 @@ struct CookieJson<'a> {
     learned: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
+    path: &'a str,
+    basis: &'static str,
+    model_sent: bool,
 }
 
 #[derive(Serialize)]
@@ -161,8 +179,11 @@ fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
         url: if show_values { e.url.clone() } else { redact_query(&e.url) },
         status: e.status,
         kind: e.kind.as_str(),
+        kind_basis: e.kind_basis.as_str(),
         initiator: e.initiator.as_deref(),
         top_level_site: e.top_level_site.as_deref(),
+        top_level_basis: e.top_level_basis.as_str(),
+        failure: e.failure.as_deref(),
         same_site: e.same_site,
         credentials: CredentialsJson {
             mode: e.credentials.mode.map_or("unknown", |m| m.as_str()),
@@ -185,6 +206,7 @@ fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
             preflight_unobserved: c.preflight_unobserved,
             credentialed: c.credentialed,
             set_cookie_stored_despite_failure: c.set_cookie_stored_despite_failure,
+            basis: c.basis.as_str(),
         }),
     }
 }
@@ -199,6 +221,8 @@ fn set_cookie(s: &SetCookieVerdict, show_values: bool) -> SetCookieJson<'_> {
         partition: s.partition.as_deref(),
         attributes: &s.attributes,
         value: show_values.then_some(s.value.as_str()),
+        basis: s.basis.as_str(),
+        browser_reasons: &s.browser_reasons,
     }
 }
 
@@ -212,6 +236,9 @@ fn cookie(c: &CookieVerdict, show_values: bool) -> CookieJson<'_> {
         recorded: c.recorded,
         learned: c.learned,
         value: show_values.then_some(c.value.as_str()),
+        path: &c.path,
+        basis: c.basis.as_str(),
+        model_sent: c.model_sent,
     }
 }
 
@@ -251,6 +278,7 @@ fn har_doc(report: &HarReport, show_values: bool) -> HarJson<'_> {
         input: &report.input,
         sanitized: report.sanitized,
         creator: report.creator.as_deref(),
+        recorded_by: report.recorder.map(|r| RecorderJson { browser: r.browser.as_str(), version: r.major }),
         entries_read: report.entries,
         skipped: skipped(report),
         runs: report
@@ -377,6 +405,12 @@ fn write_document<W: Write>(
     write_field(o, false, "input", &report.input)?;
     write_field(o, false, "sanitized", &report.sanitized)?;
     write_field(o, false, "creator", &report.creator)?;
+    write_field(
+        o,
+        false,
+        "recorded_by",
+        &report.recorder.map(|r| RecorderJson { browser: r.browser.as_str(), version: r.major }),
+    )?;
     write_field(o, false, "entries_read", &report.entries)?;
     write_field(o, false, "skipped", &skipped(report))?;
     write_key(o, false, FIELD_DEPTH, "runs")?;
@@ -518,6 +552,7 @@ fn cors_json(v: &crate::model::cors::CorsVerdict) -> CorsJson {
         preflight_unobserved: v.preflight_unobserved,
         credentialed: v.credentialed,
         set_cookie_stored_despite_failure: v.set_cookie_stored_despite_failure(),
+        basis: "predicted",
     }
 }
 
