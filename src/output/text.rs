@@ -70,6 +70,9 @@ pub fn har_report_with_story(r: &HarReport, story: &Story, opts: TextOptions) ->
 /// lists every entry.
 pub const STORY_ENTRIES_PER_COOKIE: usize = 20;
 
+/// How many distinct cookie names the story keeps entries for.
+pub const STORY_NAMES: usize = 512;
+
 /// The entries the story can show, collected while the replay runs. Which cookies the report
 /// focuses on is known only at the end, so for every cookie name it keeps the first
 /// [`STORY_ENTRIES_PER_COOKIE`] entries that list it, trimmed to that cookie (no CORS verdict, no
@@ -89,21 +92,24 @@ impl Story {
     /// Takes one entry: one verdict per browser, in the order given to [`Story::new`].
     pub fn add<'a>(&mut self, verdicts: impl IntoIterator<Item = &'a EntryVerdict>) {
         let verdicts: Vec<&EntryVerdict> = verdicts.into_iter().collect();
-        let Some(first) = verdicts.first() else { return };
         // Every response line, and every cookie some profile's jar holds for the request (one
         // browser may have stored what another refused).
-        let mut names: Vec<&str> = first.set_cookies.iter().map(|s| s.name.as_str()).collect();
+        let mut names: Vec<&str> = Vec::new();
         for v in &verdicts {
+            names.extend(v.set_cookies.iter().map(|s| s.name.as_str()));
             names.extend(v.cookies.iter().map(|c| c.name.as_str()));
         }
         names.sort_unstable();
         names.dedup();
         for name in names {
+            let known = self.by_name.len();
             let (kept, more) = match self.by_name.get_mut(name) {
                 Some(slot) => slot,
                 None => self.by_name.entry(name.to_string()).or_default(),
             };
-            if kept.len() >= STORY_ENTRIES_PER_COOKIE {
+            // Past STORY_NAMES cookie names, new names are counted, not kept: memory stays bounded
+            // on a capture of thousands of distinct cookies (the JSON report has every entry).
+            if kept.len() >= STORY_ENTRIES_PER_COOKIE || (kept.is_empty() && known >= STORY_NAMES) {
                 *more += 1;
                 continue;
             }
@@ -163,22 +169,11 @@ impl Story {
 
 /// An entry's verdict reduced to what the story shows about one cookie.
 fn trimmed(e: &EntryVerdict, name: &str) -> EntryVerdict {
-    EntryVerdict {
-        index: e.index,
-        method: e.method.clone(),
-        url: e.url.clone(),
-        host: e.host.clone(),
-        status: e.status,
-        kind: e.kind,
-        initiator: e.initiator.clone(),
-        top_level_site: e.top_level_site.clone(),
-        same_site: e.same_site,
-        credentials: e.credentials.clone(),
-        set_cookies: e.set_cookies.iter().filter(|s| s.name == name).cloned().collect(),
-        cookies: e.cookies.iter().filter(|c| c.name == name).cloned().collect(),
-        cached: e.cached,
-        cors: None,
-    }
+    let mut t = e.clone_without_cookies();
+    t.cors = None;
+    t.set_cookies = e.set_cookies.iter().filter(|s| s.name == name).cloned().collect();
+    t.cookies = e.cookies.iter().filter(|c| c.name == name).cloned().collect();
+    t
 }
 
 fn summary(out: &mut String, r: &HarReport) {
