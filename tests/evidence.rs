@@ -94,17 +94,13 @@ fn cookies_every_browser_refuses_are_reported_whatever_their_name() {
     let run = pipeline::run_har(&path);
     // Chrome 84 blocked `__cfduid` (no SameSite, set cross-site); it is no affinity cookie and is
     // never sent, so only "every cookie counts" reports it.
-    let hits: Vec<_> = run.report.findings.iter().filter(|f| f.cookie.as_deref() == Some("__cfduid")).collect();
-    assert!(
-        !hits.is_empty(),
-        "`__cfduid` is in no finding: {:?}",
-        run.report.findings.iter().map(|f| f.rule).collect::<Vec<_>>()
-    );
-    assert!(
-        hits.iter().any(|f| f.rule.starts_with("samesite")),
-        "{:?}",
-        hits.iter().map(|f| f.rule).collect::<Vec<_>>()
-    );
+    // Its cross-site `Set-Cookie` comes from codesandbox.io, a third-party site of the page
+    // (1j7om.csb.app), so by default that vendor's group finding tells it.
+    let samesite = |f: &&crossjar::analysis::report::Finding| {
+        f.rule.starts_with("samesite") || (f.rule == "third-party-vendor" && f.message.contains("samesite-"))
+    };
+    let hits: Vec<_> = run.report.findings.iter().filter(|f| f.message.contains("`__cfduid`")).collect();
+    assert!(hits.iter().any(samesite), "{:?}", hits.iter().map(|f| f.rule).collect::<Vec<_>>());
 }
 
 #[test]
@@ -138,4 +134,29 @@ fn a_redirect_hop_keeps_the_kind_of_the_request_that_started_the_chain() {
         assert_eq!(e.kind.as_str(), "navigation", "entry {} {}", e.index, e.url.split('?').next().unwrap_or(""));
     }
     assert!(run.report.findings.iter().all(|f| f.severity != Severity::Error), "{:?}", run.report.findings);
+}
+
+/// A report a person acts on in one screen: on a news site's capture (hundreds of vendor cookies)
+/// the text stays short, the site's own findings come first, vendors are grouped, and no two findings
+/// say the same thing.
+#[test]
+fn a_news_site_capture_reads_in_one_screen() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/har/www.nytimes.com.har");
+    if !path.exists() {
+        println!("skipped: {} not found", path.display());
+        return;
+    }
+    let run = pipeline::run_har(&path);
+    let findings = &run.report.findings;
+    let lines = run.text.lines().count();
+    println!("nytimes: {} findings, {lines} lines of text", findings.len());
+    assert!(findings.len() <= 40, "{} findings", findings.len());
+    assert!(lines <= 400, "{lines} lines");
+    let own = |f: &crossjar::analysis::report::Finding| f.host.as_deref().is_some_and(|h| h.ends_with("nytimes.com"));
+    let first_vendor = findings.iter().position(|f| f.rule == "third-party-vendor").expect("vendors are grouped");
+    assert!(findings[..first_vendor].iter().any(own), "own findings come before the vendors'");
+    let mut seen = std::collections::HashSet::new();
+    for f in findings {
+        assert!(seen.insert((f.rule, f.cookie.clone(), f.host.clone(), f.message.clone())), "duplicate: {}", f.message);
+    }
 }

@@ -23,8 +23,11 @@ pub fn affinity_cookie(name: &str) -> Option<&'static str> {
     if let Some((_, who)) = exact.iter().find(|(n, _)| *n == lower) {
         return Some(who);
     }
-    if lower.starts_with("awsalb") || lower.starts_with("awselb") {
-        return Some("AWS Application Load Balancer (AWSALB / AWSALBCORS / AWSALBAPP)");
+    if lower.starts_with("awsalb") {
+        return Some("AWS Application Load Balancer (AWSALB / AWSALBCORS / AWSALBAPP / AWSALBTG)");
+    }
+    if lower.starts_with("awselb") {
+        return Some("AWS Classic Load Balancer (AWSELB)");
     }
     if lower.starts_with("applicationgatewayaffinity") {
         return Some("Azure Application Gateway");

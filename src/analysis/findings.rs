@@ -23,6 +23,11 @@ pub struct Focus {
     pub cookies: Vec<String>,
     /// Cookies always in focus, in addition (`[cookies] cross_site` in `crossjar.toml`).
     pub also: Vec<String>,
+    /// The user's own sites (`[origins] frontends`, `--site`): hosts same-site with one of them are
+    /// "own"; when empty, the capture's top-level sites are.
+    pub own_sites: Vec<String>,
+    /// Every finding in full (`--all`): no grouping of third-party vendors' cookies.
+    pub all: bool,
 }
 
 impl Focus {
@@ -67,6 +72,8 @@ pub struct Accumulator {
     cors_reported: HashSet<(String, &'static str)>,
     /// Failed requests per (host, failure as recorded): the first one and how many.
     failures: Vec<((String, String), EntryVerdict, usize)>,
+    /// The registrable domains of the capture's top-level pages and of the APIs they call.
+    top_sites: BTreeSet<String>,
 }
 
 /// At most this many (host, failure) groups are kept; a capture of a broken network has one per host.
@@ -208,6 +215,7 @@ impl Accumulator {
             cors: Vec::new(),
             cors_reported: HashSet::new(),
             failures: Vec::new(),
+            top_sites: BTreeSet::new(),
         }
     }
 
@@ -292,6 +300,15 @@ impl Accumulator {
                 tally.served[b] += 1;
             }
         }
+        // The capture's own sites: its top-level pages, and the APIs they call with fetch(), XHR or
+        // WebSockets (a cross-site API is the app's own; vendors come as images, scripts, frames).
+        let own_kind = matches!(
+            first.kind,
+            RequestKind::Navigation | RequestKind::Fetch | RequestKind::Xhr | RequestKind::WebSocket
+        );
+        if own_kind && self.top_sites.len() < 64 {
+            self.top_sites.insert(site_of_host(&h).to_string());
+        }
         if first.kind == RequestKind::Preflight && !self.preflight_hosts.contains(&h) {
             self.preflight_hosts.insert(h.clone());
             self.preflights.push((h.clone(), first.index, first.url.clone()));
@@ -372,6 +389,11 @@ impl Accumulator {
             .filter(|(_, p)| p.named || (self.focus.cookies.is_empty() && p.sent && p.withheld))
             .collect();
         focused.sort_by(|a, b| (a.1.name.as_str(), a.0).cmp(&(b.1.name.as_str(), b.0)));
+        let own: BTreeSet<String> = if self.focus.own_sites.is_empty() {
+            self.top_sites.clone()
+        } else {
+            self.focus.own_sites.iter().map(|s| site_of_host(own_site_host(s)).to_string()).collect()
+        };
         report.summary = focused
             .iter()
             .map(|(h, p)| CookieSummary {
@@ -384,6 +406,7 @@ impl Accumulator {
                     .copied()
                     .zip(p.counts(self.hosts.get(*h).map_or(&[][..], |t| &t.served[..])))
                     .collect(),
+                own: own.is_empty() || own.contains(site_of_host(h)) || p.named,
             })
             .collect();
         let mut findings = Vec::new();
@@ -447,9 +470,148 @@ impl Accumulator {
         }
         findings.extend(self.cors);
         security_findings(report, &mut findings);
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.entry.cmp(&b.entry)).then(a.rule.cmp(b.rule)));
-        report.findings = findings;
+        report.findings = present(findings, &own, self.focus.all, &|c| self.focus.names(c));
+        report.grouped = !self.focus.all;
     }
+}
+
+/// The registrable domain of a host (the host itself for IP addresses and public suffixes).
+fn site_of_host(host: &str) -> &str {
+    let host = host.trim_end_matches('.');
+    crate::model::site::registrable_domain(host).unwrap_or(host)
+}
+
+/// The host of an own-site setting, which may be an origin (`https://kontext.build`) or a host.
+fn own_site_host(s: &str) -> &str {
+    let s = s.split("://").nth(1).unwrap_or(s);
+    s.split(['/', ':']).next().unwrap_or(s)
+}
+
+/// Rules whose findings about third-party hosts fold into one `third-party-vendor` finding per vendor
+/// site: problems of the site's own partners that its owner cannot fix in its own code.
+const VENDOR_FOLDED: &[&str] = &[
+    "samesite-unspecified-cross-site",
+    "samesite-blocks-cross-site",
+    "samesite-none-insecure",
+    "third-party-cookie-blocked",
+    "cookie-partitioned",
+    "cookie-rejected",
+    "capture-disagrees",
+    "credentials-not-included",
+];
+
+/// Orders and groups findings for a person: identical findings that differ only by cookie are merged
+/// into one naming every cookie; findings about the user's own sites come first; unless `all`, each
+/// third-party vendor site's cookie findings become one `third-party-vendor` finding listing its
+/// cookies and rules.
+pub fn present(
+    findings: Vec<Finding>,
+    own: &BTreeSet<String>,
+    all: bool,
+    named: &dyn Fn(&str) -> bool,
+) -> Vec<Finding> {
+    let host_site = |f: &Finding| {
+        f.host.as_deref().map(|h| {
+            let h = h.split("://").nth(1).unwrap_or(h);
+            site_of_host(h.split([':', '/']).next().unwrap_or(h)).to_string()
+        })
+    };
+    let is_own = |f: &Finding| host_site(f).is_none_or(|s| own.is_empty() || own.contains(&s));
+    let mut kept: Vec<Finding> = Vec::new();
+    let mut vendors: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for f in findings {
+        let named_cookie = f.cookie.as_deref().is_some_and(named);
+        if !all && !named_cookie && f.cookie.is_some() && !is_own(&f) && VENDOR_FOLDED.contains(&f.rule) {
+            vendors.entry(host_site(&f).unwrap_or_default()).or_default().push(f);
+        } else {
+            kept.push(f);
+        }
+    }
+    let mut kept = merge_identical(kept);
+    for (site, group) in vendors {
+        kept.push(vendor_finding(&site, group));
+    }
+    kept.sort_by(|a, b| {
+        is_own(b).cmp(&is_own(a)).then(b.severity.cmp(&a.severity)).then(a.entry.cmp(&b.entry)).then(a.rule.cmp(b.rule))
+    });
+    kept
+}
+
+/// Merges findings that say the same thing about different cookies (same rule, host, severity and
+/// browsers; the message the same but for the cookie's name) into one naming all of them, and drops
+/// exact duplicates.
+fn merge_identical(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<(String, Finding, Vec<String>)> = Vec::new();
+    for f in findings {
+        let shape = match &f.cookie {
+            Some(c) => f.message.replacen(&format!("`{c}`"), "`*`", 1),
+            None => f.message.clone(),
+        };
+        let key = format!("{}\u{0}{:?}\u{0}{:?}\u{0}{:?}\u{0}{shape}", f.rule, f.host, f.severity, f.browsers);
+        match out.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, cookies)) => {
+                if let Some(c) = f.cookie {
+                    if !cookies.contains(&c) {
+                        cookies.push(c);
+                    }
+                }
+            }
+            None => {
+                let cookies = f.cookie.iter().cloned().collect();
+                out.push((key, f, cookies));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(_, mut f, cookies)| {
+            if cookies.len() > 1 {
+                let first = format!("`{}`", cookies[0]);
+                let all: Vec<String> = cookies.iter().map(|c| format!("`{c}`")).collect();
+                f.message = f.message.replacen(&first, &all.join(", "), 1);
+            }
+            f
+        })
+        .collect()
+}
+
+/// One finding for a third-party vendor site: its cookies and what happens to them, at `info` (the
+/// site owner cannot change a vendor's cookies; `--all` lists each finding in full).
+fn vendor_finding(site: &str, group: Vec<Finding>) -> Finding {
+    let mut cookies: Vec<&str> = Vec::new();
+    let mut rules: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut browsers: BTreeSet<Browser> = BTreeSet::new();
+    for f in &group {
+        if let Some(c) = f.cookie.as_deref() {
+            if !cookies.contains(&c) {
+                cookies.push(c);
+            }
+        }
+        *rules.entry(f.rule).or_default() += 1;
+        browsers.extend(f.browsers.iter().copied());
+    }
+    let worst = group.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+    let entry = group.iter().filter_map(|f| f.entry).min();
+    let shown: Vec<String> = cookies.iter().take(8).map(|c| format!("`{c}`")).collect();
+    let more = if cookies.len() > 8 { format!(" and {} more", cookies.len() - 8) } else { String::new() };
+    let rule_list: Vec<String> =
+        rules.iter().map(|(r, n)| if *n > 1 { format!("{r} ×{n}") } else { r.to_string() }).collect();
+    let mut f = make(
+        "third-party-vendor",
+        entry,
+        cookies.first().copied(),
+        Some(site),
+        browsers.into_iter().collect(),
+        format!(
+            "third-party site {site} ({} cookie{}{}): {} — at worst {worst}; `--all` lists each",
+            cookies.len(),
+            if cookies.len() == 1 { "" } else { "s" },
+            if shown.is_empty() { String::new() } else { format!(": {}{more}", shown.join(", ")) },
+            rule_list.join(", ")
+        ),
+        vec!["vendor: these cookies are set by a partner's servers; ask the vendor, or drop the integration if it breaks your pages".into()],
+    );
+    f.severity = f.severity.min(worst);
+    f
 }
 
 /// The findings of one (cookie, host) pair in focus.
@@ -491,7 +653,8 @@ fn pair_findings(
             kind.as_str(),
         )
         .replace(" , ", ", ");
-        let mut f = make(rule_id, hit.first_entry, Some(name), Some(h), browsers, message, fixes_for(rule_id));
+        let mut f =
+            make(rule_id, hit.first_entry, Some(name), Some(h), browsers, message, fixes_for_cookie(rule_id, name));
         if !hit.certain {
             // No error may rest on a guess: every verdict behind this one depends on something the
             // capture does not show (credentials mode, top level, or the attributes of a cookie set
@@ -718,6 +881,25 @@ pub fn redact_query(url: &str) -> String {
             format!("{base}?{}", q.join("&"))
         }
     }
+}
+
+/// The fixes for a rule about one cookie: the generic ones, with the server-specific line only for
+/// the server that sets such a cookie (ingress-nginx's annotation for its affinity cookie, the
+/// load balancer's stickiness for `AWSALB*` / `AWSELB`), never a guess for a vendor's cookie.
+pub fn fixes_for_cookie(rule_id: &str, cookie: &str) -> Vec<String> {
+    let lower = cookie.to_ascii_lowercase();
+    let nginx = matches!(lower.as_str(), "route" | "ingresscookie");
+    let samesite_rule =
+        matches!(rule_id, "samesite-unspecified-cross-site" | "samesite-blocks-cross-site" | "samesite-none-insecure");
+    let mut fixes: Vec<String> =
+        fixes_for(rule_id).into_iter().filter(|f| !f.starts_with("ingress-nginx:") || nginx).collect();
+    if samesite_rule && lower.starts_with("awsalb") {
+        fixes.push("AWS ALB: rely on AWSALBCORS (the same stickiness with SameSite=None; Secure) for cross-site calls — AWSALB itself has no SameSite; application-based stickiness (AWSALBAPP) follows your own cookie's attributes".into());
+    }
+    if samesite_rule && lower.starts_with("awselb") {
+        fixes.push("AWS Classic Load Balancer: AWSELB has no SameSite and cannot be given one; use application-controlled stickiness with your own cookie (SameSite=None; Secure), or move to an ALB".into());
+    }
+    fixes
 }
 
 /// The fixes for a rule, one line per side.

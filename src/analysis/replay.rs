@@ -865,6 +865,7 @@ impl Replay {
             skipped: self.skipped,
             runs: self.runs,
             summary: Vec::new(),
+            grouped: false,
             findings: Vec::new(),
         }
     }

@@ -208,6 +208,9 @@ pub struct CookieSummary {
     pub affinity: Option<&'static str>,
     /// Per browser: (Set-Cookie lines seen, stored, requests it was related to, sent).
     pub per_browser: Vec<(Browser, CookieCounts)>,
+    /// The host is one of the user's own sites (or the capture's top-level pages): reports show own
+    /// cookies first and third-party vendors' in summary unless `--all`.
+    pub own: bool,
 }
 
 /// Counts for one cookie, host and browser.
@@ -242,8 +245,10 @@ pub struct HarReport {
     pub runs: Vec<BrowserRun>,
     /// The summary table.
     pub summary: Vec<CookieSummary>,
-    /// Findings, most severe first.
+    /// Findings, the user's own sites first, then most severe first.
     pub findings: Vec<Finding>,
+    /// Third-party vendors' cookies are grouped (the default; `--all` turns it off).
+    pub grouped: bool,
     /// CORS security issues seen in the captured answers, per host (with the first entry showing it).
     pub security: Vec<(String, usize, SecurityIssue)>,
 }

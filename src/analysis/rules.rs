@@ -144,6 +144,7 @@ rules! {
     "secure-missing-tls-before-nginx", Ingress, Warning, "ingress-nginx writes no Secure because TLS ends before nginx";
     "session-cookie-no-path", Ingress, Warning, "the gateway writes the session cookie without a Path";
     "third-party-cookie-blocked", Cookie, Warning, "third-party cookie blocking (Safari ITP, Chrome Incognito) stops the cookie";
+    "third-party-vendor", Cookie, Info, "a third-party vendor's cookies are refused or withheld: one finding per vendor site (`--all` shows each)";
     "unsupported-by-controller", Ingress, Warning, "a setting this controller or version does not implement";
     "yaml11-boolean", Ingress, Error, "an unquoted yes/no/on/off annotation value, a boolean in YAML 1.1";
 }

@@ -148,8 +148,9 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
             return EXIT_INPUT;
         }
     };
-    let also = config.map(|c| c.cross_site_cookies).unwrap_or_default();
-    let focus = Focus { cookies: args.cookies.clone(), also };
+    let (also, frontends) = config.map(|c| (c.cross_site_cookies, c.frontends)).unwrap_or_default();
+    let own_sites = if args.sites.is_empty() { frontends } else { args.sites.clone() };
+    let focus = Focus { cookies: args.cookies.clone(), also, own_sites, all: args.all };
     let mut code = 0;
     let mut inputs = Vec::new();
     let mut diagnostics = Vec::new();

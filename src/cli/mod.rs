@@ -177,6 +177,14 @@ pub(crate) struct HarArgs {
     /// Files analysed at once (default: the number of cores); output stays in input order.
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     jobs: Option<usize>,
+    /// Your own sites (origin or host, repeatable): findings about them come first, other sites'
+    /// cookies are grouped per vendor. Default: `[origins] frontends` in crossjar.toml, else the
+    /// capture's top-level pages.
+    #[arg(long = "site", value_name = "SITE")]
+    sites: Vec<String>,
+    /// Every finding in full: no grouping of third-party vendors' cookie findings.
+    #[arg(long)]
+    all: bool,
     #[command(flatten)]
     common: Common,
 }

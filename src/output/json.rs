@@ -149,6 +149,8 @@ struct SummaryJson<'a> {
     host: &'a str,
     affinity: Option<&'static str>,
     browsers: Vec<SummaryBrowserJson>,
+    /// The host is one of the user's own sites (or the capture's top-level pages).
+    own: bool,
 }
 
 #[derive(Serialize)]
@@ -303,6 +305,7 @@ fn summary(report: &HarReport) -> Vec<SummaryJson<'_>> {
             cookie: &s.name,
             host: &s.host,
             affinity: s.affinity,
+            own: s.own,
             browsers: s
                 .per_browser
                 .iter()

@@ -73,14 +73,40 @@ pub const STORY_ENTRIES_PER_COOKIE: usize = 20;
 /// How many distinct cookie names the story keeps entries for.
 pub const STORY_NAMES: usize = 512;
 
+/// How many entries listing a cookie the story looks at for changes; later ones are only counted.
+const STORY_LOOK: usize = 200;
+
 /// The entries the story can show, collected while the replay runs. Which cookies the report
-/// focuses on is known only at the end, so for every cookie name it keeps the first
+/// focuses on is known only at the end, so for every cookie name it keeps up to
 /// [`STORY_ENTRIES_PER_COOKIE`] entries that list it, trimmed to that cookie (no CORS verdict, no
-/// other cookies): memory grows with cookie names, not with entries.
+/// other cookies): the first, and each one where some browser's verdict on the cookie changed
+/// (a repeat of the same outcome tells nothing new). Memory grows with cookie names, not entries.
 pub struct Story {
     browsers: Vec<Browser>,
-    /// Per cookie name: the kept entries (one trimmed verdict per browser), and how many more there were.
-    by_name: HashMap<String, (Vec<Vec<EntryVerdict>>, usize)>,
+    /// Per cookie name: the kept entries (one trimmed verdict per browser), how many were not shown,
+    /// how many were looked at, and the last kept outcome's signature.
+    by_name: HashMap<String, StoryLine>,
+}
+
+/// One cookie's part of the story: kept entries (one trimmed verdict per browser each), entries not
+/// shown, entries looked at, and the signature of the last kept outcome.
+type StoryLine = (Vec<Vec<EntryVerdict>>, usize, usize, u64);
+
+/// What one entry did to one cookie, hashed: each browser's stored/sent verdicts and reasons.
+fn outcome_signature(trimmed: &[EntryVerdict]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for t in trimmed {
+        for s in &t.set_cookies {
+            (s.stored, s.deleted, &s.reasons).hash(&mut h);
+        }
+        for c in &t.cookies {
+            (c.sent, &c.reasons).hash(&mut h);
+        }
+        // A WebSocket handshake carries cookies under its own rules: its first one is always told.
+        (t.kind == crate::model::request::RequestKind::WebSocket).hash(&mut h);
+    }
+    h.finish()
 }
 
 impl Story {
@@ -103,17 +129,28 @@ impl Story {
         names.dedup();
         for name in names {
             let known = self.by_name.len();
-            let (kept, more) = match self.by_name.get_mut(name) {
+            let (kept, more, looked, last) = match self.by_name.get_mut(name) {
                 Some(slot) => slot,
                 None => self.by_name.entry(name.to_string()).or_default(),
             };
             // Past STORY_NAMES cookie names, new names are counted, not kept: memory stays bounded
             // on a capture of thousands of distinct cookies (the JSON report has every entry).
-            if kept.len() >= STORY_ENTRIES_PER_COOKIE || (kept.is_empty() && known >= STORY_NAMES) {
+            if kept.len() >= STORY_ENTRIES_PER_COOKIE
+                || *looked >= STORY_LOOK
+                || (kept.is_empty() && known >= STORY_NAMES)
+            {
                 *more += 1;
                 continue;
             }
-            kept.push(verdicts.iter().map(|v| trimmed(v, name)).collect());
+            *looked += 1;
+            let entry: Vec<EntryVerdict> = verdicts.iter().map(|v| trimmed(v, name)).collect();
+            let signature = outcome_signature(&entry);
+            if !kept.is_empty() && signature == *last && entry.iter().all(|t| t.set_cookies.is_empty()) {
+                *more += 1;
+                continue;
+            }
+            *last = signature;
+            kept.push(entry);
         }
     }
 
@@ -122,7 +159,7 @@ impl Story {
             return;
         }
         let mut focus: Vec<&str> = Vec::new();
-        for s in &r.summary {
+        for s in r.summary.iter().filter(|s| s.own || !r.grouped) {
             if !focus.contains(&s.name.as_str()) {
                 focus.push(&s.name);
             }
@@ -136,7 +173,7 @@ impl Story {
         let mut steps: BTreeMap<usize, Vec<EntryVerdict>> = BTreeMap::new();
         let mut cut = Vec::new();
         for name in &focus {
-            let Some((kept, more)) = self.by_name.get(*name) else { continue };
+            let Some((kept, more, _, _)) = self.by_name.get(*name) else { continue };
             for entry in kept {
                 let Some(index) = entry.first().map(|e| e.index) else { continue };
                 match steps.get_mut(&index) {
@@ -161,7 +198,7 @@ impl Story {
         for (name, more) in cut {
             let _ = writeln!(
                 out,
-                "\n  … {more} more entries with `{name}` not shown (the story shows the first {STORY_ENTRIES_PER_COOKIE} per cookie; --format json lists every entry)"
+                "\n  … {more} more entries with `{name}` not shown (the story shows the entries where a verdict changes, at most {STORY_ENTRIES_PER_COOKIE} per cookie; --format json lists every entry)"
             );
         }
     }
@@ -188,7 +225,8 @@ fn summary(out: &mut String, r: &HarReport) {
         out,
         "\nSummary (stored = Set-Cookie lines stored / seen; sent = requests that carried it / requests to the host)"
     );
-    for s in &r.summary {
+    let vendors: Vec<&str> = r.summary.iter().filter(|s| r.grouped && !s.own).map(|s| s.host.as_str()).collect();
+    for s in r.summary.iter().filter(|s| s.own || !r.grouped) {
         let _ = write!(out, "\n  {} @ {}", s.name, s.host);
         if let Some(a) = s.affinity {
             let _ = write!(out, "  (session affinity: {a})");
@@ -211,6 +249,19 @@ fn summary(out: &mut String, r: &HarReport) {
                 c.requests
             );
         }
+    }
+    if !vendors.is_empty() {
+        let mut sites: Vec<&str> = vendors.clone();
+        sites.sort_unstable();
+        sites.dedup();
+        let _ = writeln!(
+            out,
+            "\n  … and {} cookie{} on {} third-party host{} (see the third-party-vendor findings; --all lists them)",
+            vendors.len(),
+            if vendors.len() == 1 { "" } else { "s" },
+            sites.len(),
+            if sites.len() == 1 { "" } else { "s" },
+        );
     }
 }
 
