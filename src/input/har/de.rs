@@ -139,6 +139,8 @@ keys!(EntryKey {
     FromCache => "_fromCache",
     FetchType => "_fetchType",
     WsMessages => "_webSocketMessages",
+    Error => "_error",
+    FailureText => "_failureText",
 });
 keys!(RequestKey { Method => "method", Url => "url", HttpVersion => "httpVersion", Headers => "headers", Cookies => "cookies" });
 keys!(ResponseKey {
@@ -148,6 +150,7 @@ keys!(ResponseKey {
     Cookies => "cookies",
     RedirectUrl => "redirectURL",
     Error => "_error",
+    FailureText => "_failureText",
     FromDiskCache => "fromDiskCache",
     FromPrefetchCache => "fromPrefetchCache",
     FulfilledBy => "_fulfilledBy",
@@ -762,6 +765,15 @@ struct Builder {
 }
 
 impl Builder {
+    /// Records why the request failed; the first non-empty text found wins (producers that write
+    /// several write the same text). A value that is not text is ignored: it is secondary evidence and
+    /// the status still says whether a response came.
+    fn error(&mut self, reason: Scalar) {
+        if self.ex.error.is_none() {
+            self.ex.error = reason.nonempty_text("").ok().flatten();
+        }
+    }
+
     fn note(&mut self, r: Result<(), Problem>) {
         if let Err(p) = r {
             self.problem.get_or_insert(p);
@@ -807,6 +819,11 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
                     .next_value::<Scalar>()?
                     .text("_fetchType")
                     .map(|v| b.ex.from_cache |= v.is_some_and(|s| s.to_ascii_lowercase().contains("cache"))),
+                // Why the request failed, wherever the producer put it: the first one found is kept.
+                EntryKey::Error | EntryKey::FailureText => {
+                    b.error(a.next_value::<Scalar>()?);
+                    Ok(())
+                }
                 EntryKey::WsMessages => a
                     .next_value_seed(CountSeed)?
                     .map(|n| b.ex.websocket_messages = n)
@@ -992,8 +1009,10 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
                             .next_value::<Scalar>()?
                             .nonempty_text("response.redirectURL")
                             .map(|v| b.ex.redirect_url = v),
-                        ResponseKey::Error => {
-                            a.next_value::<Scalar>()?.nonempty_text("response._error").map(|v| b.ex.error = v)
+                        // `_error` (DevTools-protocol exporters), `_failureText` (Playwright).
+                        ResponseKey::Error | ResponseKey::FailureText => {
+                            b.error(a.next_value::<Scalar>()?);
+                            Ok(())
                         }
                         ResponseKey::FromDiskCache => {
                             a.next_value::<Scalar>()?.flag("response.fromDiskCache").map(|f| b.ex.from_cache |= f)
@@ -1133,22 +1152,27 @@ impl<'de> DeserializeSeed<'de> for HeadersSeed {
     }
 }
 
-/// `cookies`: an array of `{name, value, domain?, path?}`; `null` is an empty list.
+/// `cookies`: an array of `{name, value, domain?, path?}`; `null` is an empty list. Also read, since
+/// listed cookies are secondary evidence and the `Cookie` / `Set-Cookie` headers carry the same facts:
+/// one cookie object where the array belongs (Internet Explorer 11's Network Inspector writes
+/// `"cookies": {"name": ..., "value": ...}`), and an object mapping cookie names to values.
 struct CookiesSeed;
 
-fn cookie(fields: FieldList<CookieKey>, i: usize) -> Result<ListedCookie, Problem> {
-    let fields = fields.map_err(|kind| format!("[{i}]: expected an object, found {kind}"))?;
+/// One listed cookie from its fields; `at` is the path suffix for messages (`[3]`, or empty for a
+/// lone cookie object).
+fn cookie(fields: FieldList<CookieKey>, at: &dyn fmt::Display) -> Result<ListedCookie, Problem> {
+    let fields = fields.map_err(|kind| format!("{at}: expected an object, found {kind}"))?;
     let mut c = ListedCookie::default();
     for (k, v) in fields {
         match k {
-            CookieKey::Name => c.name = v.text(format_args!("[{i}].name"))?.unwrap_or_default(),
-            CookieKey::Value => c.value = v.text(format_args!("[{i}].value"))?.unwrap_or_default(),
-            CookieKey::Domain => c.domain = v.nonempty_text(format_args!("[{i}].domain"))?,
-            CookieKey::Path => c.path = v.nonempty_text(format_args!("[{i}].path"))?,
+            CookieKey::Name => c.name = v.text(format_args!("{at}.name"))?.unwrap_or_default(),
+            CookieKey::Value => c.value = v.text(format_args!("{at}.value"))?.unwrap_or_default(),
+            CookieKey::Domain => c.domain = v.nonempty_text(format_args!("{at}.domain"))?,
+            CookieKey::Path => c.path = v.nonempty_text(format_args!("{at}.path"))?,
             // Secondary evidence: a wrong type here is dropped, not an entry error.
-            CookieKey::Secure => c.secure = v.flag(format_args!("[{i}].secure")).ok(),
-            CookieKey::HttpOnly => c.http_only = v.flag(format_args!("[{i}].httpOnly")).ok(),
-            CookieKey::SameSite => c.same_site = v.nonempty_text(format_args!("[{i}].sameSite")).ok().flatten(),
+            CookieKey::Secure => c.secure = v.flag(format_args!("{at}.secure")).ok(),
+            CookieKey::HttpOnly => c.http_only = v.flag(format_args!("{at}.httpOnly")).ok(),
+            CookieKey::SameSite => c.same_site = v.nonempty_text(format_args!("{at}.sameSite")).ok().flatten(),
             CookieKey::Other => {}
         }
     }
@@ -1172,7 +1196,7 @@ impl<'de> Visitor<'de> for CookieList {
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
         let (mut out, mut problem, mut i) = (Vec::new(), None, 0);
         while let Some(fields) = a.next_element_seed(FieldsSeed::<CookieKey>::new())? {
-            match cookie(fields, i) {
+            match cookie(fields, &format_args!("[{i}]")) {
                 Ok(c) => out.push(c),
                 Err(p) => {
                     problem.get_or_insert(p);
@@ -1186,8 +1210,28 @@ impl<'de> Visitor<'de> for CookieList {
         Ok(Ok(Vec::new()))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-        while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Err(": expected an array, found an object".into()))
+        let mut members = Vec::new();
+        while let Some(KeyText(key)) = a.next_key::<KeyText>()? {
+            let value = a.next_value::<Scalar>()?;
+            members.push((key, value));
+        }
+        if members.iter().any(|(k, _)| CookieKey::from_name(k) == CookieKey::Name) {
+            // One cookie object (IE11).
+            let fields = members
+                .into_iter()
+                .map(|(k, v)| (CookieKey::from_name(&k), v))
+                .filter(|(k, _)| !k.is_other())
+                .collect();
+            return Ok(cookie(Ok(fields), &"").map(|c| vec![c]));
+        }
+        // Names mapped to values; a member whose value is not text is dropped.
+        Ok(Ok(members
+            .into_iter()
+            .filter_map(|(name, v)| {
+                let value = v.text("").ok()?.unwrap_or_default();
+                Some(ListedCookie { name, value, ..ListedCookie::default() })
+            })
+            .collect()))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
         Ok(Err(": expected an array, found a string".into()))
