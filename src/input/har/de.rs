@@ -6,7 +6,7 @@
 //! Bodies and every field we do not need are skipped with [`IgnoredAny`], which does not recurse.
 
 use super::{HarItem, HarLogInfo, HarSummary, Software};
-use crate::evidence::{Exchange, Header, Headers, InputError, ListedCookie, Location, Page};
+use crate::evidence::{BlockedCookie, Exchange, Header, Headers, InputError, ListedCookie, Location, Page};
 use crate::model::time::Timestamp;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -141,8 +141,19 @@ keys!(EntryKey {
     WsMessages => "_webSocketMessages",
     Error => "_error",
     FailureText => "_failureText",
+    BlockedCookies => "_blockedCookies",
 });
-keys!(RequestKey { Method => "method", Url => "url", HttpVersion => "httpVersion", Headers => "headers", Cookies => "cookies" });
+keys!(RequestKey {
+    Method => "method",
+    Url => "url",
+    HttpVersion => "httpVersion",
+    Headers => "headers",
+    Cookies => "cookies",
+    BlockedCookies => "_blockedCookies",
+    BlockedCookiesCdp => "blockedCookies",
+    AssociatedCookies => "_associatedCookies",
+    AssociatedCookiesCdp => "associatedCookies",
+});
 keys!(ResponseKey {
     Status => "status",
     HttpVersion => "httpVersion",
@@ -151,6 +162,8 @@ keys!(ResponseKey {
     RedirectUrl => "redirectURL",
     Error => "_error",
     FailureText => "_failureText",
+    BlockedCookies => "_blockedCookies",
+    BlockedCookiesCdp => "blockedCookies",
     FromDiskCache => "fromDiskCache",
     FromPrefetchCache => "fromPrefetchCache",
     FulfilledBy => "_fulfilledBy",
@@ -165,6 +178,14 @@ keys!(CookieKey {
     HttpOnly => "httpOnly",
     SameSite => "sameSite",
 });
+keys!(BlockedKey {
+    Reasons => "blockedReasons",
+    Reason => "blockedReason",
+    CookieLine => "cookieLine",
+    Cookie => "cookie",
+    Name => "name",
+});
+keys!(NameKey { Name => "name" });
 keys!(InitiatorKey { Type => "type", Url => "url", Stack => "stack" });
 keys!(StackKey { CallFrames => "callFrames" });
 keys!(FrameKey { Url => "url" });
@@ -820,6 +841,10 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
                     .text("_fetchType")
                     .map(|v| b.ex.from_cache |= v.is_some_and(|s| s.to_ascii_lowercase().contains("cache"))),
                 // Why the request failed, wherever the producer put it: the first one found is kept.
+                EntryKey::BlockedCookies => {
+                    a.next_value_seed(BlockedSeed { out: &mut b.ex.blocked_cookies, side: None, associated: false })?;
+                    Ok(())
+                }
                 EntryKey::Error | EntryKey::FailureText => {
                     b.error(a.next_value::<Scalar>()?);
                     Ok(())
@@ -944,6 +969,16 @@ impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
                             .next_value_seed(CookiesSeed)?
                             .map(|c| b.ex.request_cookies = c)
                             .map_err(|p| format!("request.cookies{p}")),
+                        RequestKey::BlockedCookies | RequestKey::BlockedCookiesCdp => {
+                            let out = &mut b.ex.blocked_cookies;
+                            a.next_value_seed(BlockedSeed { out, side: Some(false), associated: false })?;
+                            Ok(())
+                        }
+                        RequestKey::AssociatedCookies | RequestKey::AssociatedCookiesCdp => {
+                            let out = &mut b.ex.blocked_cookies;
+                            a.next_value_seed(BlockedSeed { out, side: Some(false), associated: true })?;
+                            Ok(())
+                        }
                         RequestKey::Other => {
                             a.next_value::<IgnoredAny>()?;
                             Ok(())
@@ -1009,6 +1044,11 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
                             .next_value::<Scalar>()?
                             .nonempty_text("response.redirectURL")
                             .map(|v| b.ex.redirect_url = v),
+                        ResponseKey::BlockedCookies | ResponseKey::BlockedCookiesCdp => {
+                            let out = &mut b.ex.blocked_cookies;
+                            a.next_value_seed(BlockedSeed { out, side: Some(true), associated: false })?;
+                            Ok(())
+                        }
                         // `_error` (DevTools-protocol exporters), `_failureText` (Playwright).
                         ResponseKey::Error | ResponseKey::FailureText => {
                             b.error(a.next_value::<Scalar>()?);
@@ -1382,5 +1422,160 @@ impl<'de> DeserializeSeed<'de> for FramesSeed {
             reject_unit!();
         }
         Ok(d.deserialize_any(V)?.ok().flatten())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocked cookies.
+
+/// Blocked-cookie lists in the shapes of the Chrome DevTools protocol, wherever a HAR keeps them:
+/// `Network.responseReceivedExtraInfo.blockedCookies` (`{blockedReasons, cookieLine, cookie?}`, a
+/// `Set-Cookie` the browser refused), `Network.requestWillBeSentExtraInfo.blockedCookies` (before
+/// Chrome 120: `{blockedReasons, cookie}`, a jar cookie it did not send) and its successor
+/// `associatedCookies` (`{blockedReasons, cookie, exemptionReason?}`: only those with reasons count).
+/// An entry-level list (`side` `None`) is sorted by shape: an item with a `cookieLine` is a
+/// `Set-Cookie`. Secondary evidence: a malformed list or item is dropped, never an entry error.
+struct BlockedSeed<'x> {
+    out: &'x mut Vec<BlockedCookie>,
+    /// `Some(true)`: response side; `Some(false)`: request side; `None`: by each item's shape.
+    side: Option<bool>,
+    /// `associatedCookies`: items without reasons were sent, not blocked.
+    associated: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for BlockedSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        struct V<'x>(BlockedSeed<'x>);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Result<(), &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of blocked cookies")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let BlockedSeed { out, side, associated } = self.0;
+                while let Some(item) = a.next_element_seed(BlockedItemSeed)? {
+                    let Some(item) = item else { continue };
+                    if item.reasons.is_empty() && (associated || item.name.is_none()) {
+                        continue;
+                    }
+                    let on_response = side.unwrap_or(item.has_line);
+                    out.push(BlockedCookie { name: item.name.unwrap_or_default(), on_response, reasons: item.reasons });
+                }
+                Ok(Ok(()))
+            }
+            reject_scalars!();
+            reject_map!();
+            reject_unit!();
+        }
+        // Anything but an array is ignored.
+        let _ = d.deserialize_any(V(self))?;
+        Ok(())
+    }
+}
+
+/// One blocked-cookie item, if it was an object.
+struct BlockedItem {
+    /// The cookie's name: `cookie.name`, the name in `cookieLine`, or `name`.
+    name: Option<String>,
+    reasons: Vec<String>,
+    has_line: bool,
+}
+
+/// The name of a `Set-Cookie` line: what precedes the first `=` of its first `;`-separated part
+/// (RFC 6265bis §5.6: a pair without `=` is a nameless cookie).
+fn line_name(line: &str) -> String {
+    let pair = line.split(';').next().unwrap_or("");
+    pair.split_once('=').map_or("", |(n, _)| n).trim().to_owned()
+}
+
+struct BlockedItemSeed;
+
+impl<'de> DeserializeSeed<'de> for BlockedItemSeed {
+    type Value = Option<BlockedItem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<BlockedItem, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a blocked cookie object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let (mut cookie_name, mut line, mut plain_name, mut reasons) = (None, None, None, Vec::new());
+                while let Some(K(key, _)) = a.next_key::<K<BlockedKey>>()? {
+                    match key {
+                        BlockedKey::Reasons => reasons.extend(a.next_value_seed(StringsSeed)?),
+                        BlockedKey::Reason => {
+                            reasons.extend(a.next_value::<Scalar>()?.nonempty_text("").ok().flatten())
+                        }
+                        BlockedKey::CookieLine => line = a.next_value::<Scalar>()?.text("").ok().flatten(),
+                        BlockedKey::Cookie => {
+                            if let Ok(fields) = a.next_value_seed(FieldsSeed::<NameKey>::new())? {
+                                for (_, v) in fields {
+                                    cookie_name = v.text("").ok().flatten();
+                                }
+                            }
+                        }
+                        BlockedKey::Name => plain_name = a.next_value::<Scalar>()?.text("").ok().flatten(),
+                        BlockedKey::Other => {
+                            a.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let has_line = line.is_some();
+                let name = cookie_name.or_else(|| line.as_deref().map(line_name)).or(plain_name);
+                Ok(Ok(BlockedItem { name, reasons, has_line }))
+            }
+            reject_scalars!();
+            reject_seq!();
+            reject_unit!();
+        }
+        Ok(d.deserialize_any(V)?.ok())
+    }
+}
+
+/// An array of strings (other members dropped); a lone string is a list of one; anything else is
+/// empty.
+struct StringsSeed;
+
+impl<'de> DeserializeSeed<'de> for StringsSeed {
+    type Value = Vec<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<Vec<String>, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = a.next_element::<Scalar>()? {
+                    if let Scalar::Str(s) = v {
+                        if !s.is_empty() {
+                            out.push(s);
+                        }
+                    }
+                }
+                Ok(Ok(out))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Ok(if s.is_empty() { Vec::new() } else { vec![s.to_owned()] }))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Err("a number"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Err("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Err("a number"))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Err("a boolean"))
+            }
+            reject_map!();
+            reject_unit!();
+        }
+        Ok(d.deserialize_any(V)?.unwrap_or_default())
     }
 }
