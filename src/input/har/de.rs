@@ -5,7 +5,7 @@
 //! parser stays in step. Only broken JSON (or a file that is not a HAR at all) stops the whole read.
 //! Bodies and every field we do not need are skipped with [`IgnoredAny`], which does not recurse.
 
-use super::{HarItem, HarLogInfo, HarSummary, Software};
+use super::{HarItem, HarLogInfo, HarSummary, ProblemKind, Software, MAX_PAGES, MAX_PROBLEM_KINDS};
 use crate::evidence::{BlockedCookie, Exchange, Header, Headers, InputError, ListedCookie, Location, Page};
 use crate::model::time::Timestamp;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -31,7 +31,9 @@ pub(super) struct Ctx<'s> {
     pub summary: HarSummary,
     pub info: HarLogInfo,
     pub log_emitted: bool,
-    pub log_problems: Vec<String>,
+    pub log_problems: ProblemTally,
+    /// Skipped entries' problems, by kind.
+    pub entry_problems: ProblemTally,
     pub next_index: usize,
     /// The entry whose object has been opened but not yet closed.
     pub open_entry: Option<usize>,
@@ -62,6 +64,66 @@ impl Ctx<'_> {
             }
         }
         InputError { location, message: format!("entry skipped: {problem}") }
+    }
+}
+
+/// Problems grouped by kind, so that a million alike problems cost one line and a count: the kind is
+/// the message with array positions left out (`log.pages[n]`, `request.headers[n].name`). At most
+/// [`MAX_PROBLEM_KINDS`] kinds are kept apart; problems of any further kind are counted together.
+#[derive(Default, Debug)]
+pub(super) struct ProblemTally {
+    kinds: Vec<ProblemKind>,
+    other: Option<ProblemKind>,
+    /// The kind of the problem being counted (kept to spare an allocation per problem).
+    scratch: String,
+}
+
+/// The kind of the problems counted together once [`MAX_PROBLEM_KINDS`] kinds are kept apart.
+pub(super) const OTHER_PROBLEMS: &str = "other problems";
+
+/// Writes `message` into `out` with every `[digits]` written `[n]`.
+fn problem_kind(message: &str, out: &mut String) {
+    out.clear();
+    let mut rest = message;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest[digits..].starts_with(']') {
+            out.push('n');
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+}
+
+impl ProblemTally {
+    /// Counts one problem (of the entry `entry`, if it is inside one).
+    pub(super) fn push(&mut self, message: String, entry: Option<usize>) {
+        problem_kind(&message, &mut self.scratch);
+        if let Some(k) = self.kinds.iter_mut().find(|k| k.kind == self.scratch) {
+            k.count += 1;
+            return;
+        }
+        if self.kinds.len() < MAX_PROBLEM_KINDS {
+            let kind = self.scratch.clone();
+            self.kinds.push(ProblemKind { kind, first: message, count: 1, first_entry: entry });
+            return;
+        }
+        let other = self.other.get_or_insert_with(|| ProblemKind {
+            kind: OTHER_PROBLEMS.into(),
+            first: message,
+            count: 0,
+            first_entry: entry,
+        });
+        other.count += 1;
+    }
+
+    /// The kinds in order of first appearance, the counted-together rest last.
+    pub(super) fn into_kinds(self) -> Vec<ProblemKind> {
+        let mut kinds = self.kinds;
+        kinds.extend(self.other);
+        kinds
     }
 }
 
@@ -519,7 +581,7 @@ impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_> {
 
 struct LogVisitor<'c, 's>(&'c mut Ctx<'s>);
 
-fn software(fields: FieldList<SoftwareKey>, at: &str, problems: &mut Vec<String>) -> Option<Software> {
+fn software(fields: FieldList<SoftwareKey>, at: &str, problems: &mut ProblemTally) -> Option<Software> {
     match fields {
         Ok(fields) => {
             let mut sw = Software::default();
@@ -531,14 +593,14 @@ fn software(fields: FieldList<SoftwareKey>, at: &str, problems: &mut Vec<String>
                 };
                 match v.text(format_args!("{at}.{name}")) {
                     Ok(t) => *slot = t.unwrap_or_default(),
-                    Err(p) => problems.push(p),
+                    Err(p) => problems.push(p, None),
                 }
             }
             Some(sw)
         }
         Err("null") => None,
         Err(kind) => {
-            problems.push(format!("{at}: expected an object, found {kind}; ignored"));
+            problems.push(format!("{at}: expected an object, found {kind}; ignored"), None);
             None
         }
     }
@@ -558,7 +620,7 @@ impl<'de> Visitor<'de> for LogVisitor<'_, '_> {
             match key {
                 LogKey::Version => match a.next_value::<Scalar>()?.text("log.version") {
                     Ok(v) => ctx.info.version = v,
-                    Err(p) => ctx.log_problems.push(p),
+                    Err(p) => ctx.log_problems.push(p, None),
                 },
                 LogKey::Creator => {
                     let f = a.next_value_seed(FieldsSeed::<SoftwareKey>::new())?;
@@ -631,13 +693,20 @@ impl<'de> Visitor<'de> for PagesVisitor<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
         let ctx = self.0;
-        let mut i = 0;
+        let (mut i, mut over) = (0, 0usize);
         while let Some(fields) = a.next_element_seed(FieldsSeed::<PageKey>::new())? {
             match page(fields, i) {
+                Ok(_) if ctx.info.pages.len() >= MAX_PAGES => over += 1,
                 Ok(p) => ctx.info.pages.push(p),
-                Err(problem) => ctx.log_problems.push(problem),
+                Err(problem) => ctx.log_problems.push(problem, None),
             }
             i += 1;
+        }
+        if over > 0 {
+            ctx.log_problems.push(
+                format!("log.pages: {over} pages after the first {MAX_PAGES} ignored (entries that refer to them are read without their page)"),
+                None,
+            );
         }
         Ok(())
     }
@@ -646,27 +715,27 @@ impl<'de> Visitor<'de> for PagesVisitor<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
         while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.0.log_problems.push("log.pages: expected an array, found an object; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found an object; ignored".into(), None);
         Ok(())
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a string; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a string; ignored".into(), None);
         Ok(())
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into(), None);
         Ok(())
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into(), None);
         Ok(())
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into(), None);
         Ok(())
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a boolean; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a boolean; ignored".into(), None);
         Ok(())
     }
 }
@@ -727,6 +796,7 @@ impl<'de> Visitor<'de> for EntriesVisitor<'_, '_> {
                 }
                 Err((key_addr, problem)) => {
                     ctx.summary.entry_errors += 1;
+                    ctx.entry_problems.push(problem.clone(), Some(index));
                     HarItem::EntryError(ctx.entry_error(index, key_addr, problem))
                 }
             };
