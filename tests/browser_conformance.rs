@@ -37,6 +37,15 @@
 //! The recorder completes Playwright's HAR where a Chrome DevTools export holds more (entries marked
 //! `_crossjarCompletedFromCdp`): the headers of responses the page could not read (Playwright keeps
 //! status -1 and no headers) and the CORS preflights (absent from Playwright's HAR).
+//!
+//! Each case also holds `playwright.har`, the same recording as Playwright's `recordHar` wrote it
+//! (what users of Playwright bring), and `playwright_format_recordings_agree_with_chromium` runs the
+//! same comparison on it, printing `chromium (playwright recordHar): N cases, M agree` and per-question
+//! figures. What such a file cannot hold is not compared and is counted instead: preflights (Playwright
+//! records none) and the `Set-Cookie` outcomes of responses it did not record (crossjar then lists
+//! none). A CORS failure crossjar cannot name (no response headers) agrees with any error Chrome
+//! names. That comparison asserts a floor (`PLAYWRIGHT_FLOOR_PERCENT`), not full agreement, until the
+//! replay handles failed requests (issue 14).
 
 #[allow(dead_code)]
 #[path = "conformance/common.rs"]
@@ -168,7 +177,20 @@ struct Tally {
     websocket_server_only: usize,
     never_sent: usize,
     cors: usize,
+    /// Per question, how many of the compared answers agree (the Playwright-format figures).
+    cookies_agree: usize,
+    cookie_questions: usize,
+    cors_agree: usize,
+    set_cookies_agree: usize,
+    set_cookie_questions: usize,
+    /// Responses with `Set-Cookie` lines (per CDP) that the capture does not hold.
+    set_cookie_responses_not_in_capture: usize,
 }
+
+/// How a CORS failure without an error name renders: crossjar knows the page could not read the
+/// response but not which check failed (the capture has no response headers). It agrees with any
+/// error Chrome names, and disagrees with Chrome's "no error".
+const UNNAMED_CORS_FAILURE: &str = "failed (which check is unknown)";
 
 /// One recorded case.
 struct Case {
@@ -211,13 +233,19 @@ fn replay(har: &Path, browser: Browser) -> Result<(HarReport, Vec<String>), Stri
     Ok((report, problems))
 }
 
-/// Compares one case; returns its disagreements (empty: it agrees).
-fn compare(case: &Case, tally: &mut Tally) -> Result<Vec<String>, String> {
+/// The CDP-completed capture of each case.
+const CAPTURE: &str = "capture.har";
+/// Playwright's `recordHar` output of each case as Playwright wrote it (no completion).
+const PLAYWRIGHT: &str = "playwright.har";
+
+/// Compares one case's HAR `har` (a file name in the case directory); returns its disagreements
+/// (empty: it agrees).
+fn compare(case: &Case, har: &str, tally: &mut Tally) -> Result<Vec<String>, String> {
     let browser =
         Browser::parse(&case.mode).ok_or_else(|| format!("{}: unknown mode {}", case.dir.display(), case.mode))?;
     let truth_path = case.dir.join("truth.json");
     let truth = common::read_json(&truth_path)?;
-    let (report, problems) = replay(&case.dir.join("capture.har"), browser)?;
+    let (report, problems) = replay(&case.dir.join(har), browser)?;
     let mut out: Vec<String> = problems.into_iter().map(|p| format!("capture problem: {p}")).collect();
     let entries = &report.runs[0].entries;
     let mut used = vec![false; entries.len()];
@@ -240,9 +268,15 @@ fn compare(case: &Case, tally: &mut Tally) -> Result<Vec<String>, String> {
         let e = &entries[j];
         // CORS: Chrome's `corsErrorStatus.corsError` against crossjar's first CORS error.
         let theirs_cors = req["failure"]["corsErrorStatus"]["corsError"].as_str().unwrap_or("no error");
-        let ours_cors = e.cors.as_ref().and_then(|c| c.error).map_or("no error", |err| err.as_str());
+        let ours_cors = match &e.cors {
+            // Failed, but which check failed is unknown (the capture lacks the response headers).
+            Some(c) if !c.ok && c.error.is_none() => UNNAMED_CORS_FAILURE,
+            c => c.as_ref().and_then(|c| c.error).map_or("no error", |err| err.as_str()),
+        };
+        let cors_agrees = theirs_cors == ours_cors || (ours_cors == UNNAMED_CORS_FAILURE && theirs_cors != "no error");
         tally.cors += 1;
-        if theirs_cors != ours_cors {
+        tally.cors_agree += usize::from(cors_agrees);
+        if !cors_agrees {
             out.push(format!("{at}: cors: chromium {theirs_cors}, crossjar {ours_cors}"));
         }
         if req["server"].is_null() && req["status"].is_null() {
@@ -255,6 +289,8 @@ fn compare(case: &Case, tally: &mut Tally) -> Result<Vec<String>, String> {
         match truth_cookies(req) {
             Some(theirs) => {
                 tally.cookies += theirs.len();
+                tally.cookie_questions += 1;
+                tally.cookies_agree += usize::from(theirs == ours);
                 if theirs != ours {
                     out.push(format!("{at}: cookies: chromium {theirs:?}, crossjar {ours:?}"));
                 }
@@ -267,6 +303,8 @@ fn compare(case: &Case, tally: &mut Tally) -> Result<Vec<String>, String> {
                 let mut sent: Vec<String> = e.cookies.iter().filter(|c| c.sent).map(|c| c.name.clone()).collect();
                 sent.sort();
                 tally.cookies += theirs.len();
+                tally.cookie_questions += 1;
+                tally.cookies_agree += usize::from(theirs == sent);
                 if theirs != sent {
                     out.push(format!("{at}: cookies sent: server got {theirs:?}, crossjar sends {sent:?}"));
                 }
@@ -274,7 +312,16 @@ fn compare(case: &Case, tally: &mut Tally) -> Result<Vec<String>, String> {
         }
         let theirs = truth_set_cookies(req);
         let ours = crossjar_set_cookies(&e.set_cookies);
+        if e.status == 0 && ours.is_empty() && !theirs.is_empty() {
+            // The capture has no response (Playwright keeps status -1 and no headers for a response the
+            // page may not read): its `Set-Cookie` lines are not in the capture, and crossjar rightly
+            // says nothing about them.
+            tally.set_cookie_responses_not_in_capture += 1;
+            continue;
+        }
         tally.set_cookies += theirs.len();
+        tally.set_cookie_questions += 1;
+        tally.set_cookies_agree += usize::from(theirs == ours);
         if theirs != ours {
             out.push(format!("{at}: set-cookie: chromium {theirs:?}, crossjar {ours:?}"));
         }
@@ -345,7 +392,7 @@ fn chromium_recordings_agree_with_crossjar() {
     let mut failures = Vec::new();
     let mut seen = Vec::new();
     for case in &cases {
-        let found = compare(case, &mut tally).unwrap_or_else(|e| vec![format!("cannot compare: {e}")]);
+        let found = compare(case, CAPTURE, &mut tally).unwrap_or_else(|e| vec![format!("cannot compare: {e}")]);
         let slot = per_mode.entry(case.mode.clone()).or_default();
         slot.0 += 1;
         slot.1 += usize::from(found.is_empty());
@@ -387,17 +434,131 @@ fn chromium_recordings_agree_with_crossjar() {
         common::show(&format!("chromium {mode}: {n} cases, {m} agree"));
     }
     common::show(&format!(
-        "chromium: compared {} requests, {} cookie verdicts, {} set-cookie verdicts, {} CORS verdicts; not in the captures: {} preflights, {} other requests; {} never sent (failed preflight: CORS compared, cookies not); {} WebSocket handshakes compared by what the server received",
+        "chromium: compared {} requests, {} cookie verdicts, {} set-cookie verdicts, {} CORS verdicts; not in the captures: {} preflights, {} other requests, {} responses with Set-Cookie; {} never sent (failed preflight: CORS compared, cookies not); {} WebSocket handshakes compared by what the server received",
         tally.requests,
         tally.cookies,
         tally.set_cookies,
         tally.cors,
         tally.preflights_not_in_capture,
         tally.other_not_in_capture,
+        tally.set_cookie_responses_not_in_capture,
         tally.never_sent,
         tally.websocket_server_only
     ));
     assert!(failures.is_empty(), "{} disagreement(s) with Chromium:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The share of Playwright-format recordings (in percent of cases) that must agree with Chromium.
+///
+/// A floor, not the goal: the goal is what `capture.har` reaches (every case). Measured on the
+/// committed recordings (Chromium 156.0.8078.114, playwright-core 1.64.1) before the replay learns
+/// issue 14's evidence rules: 226 of 258 cases agree (87 %); per question, cookies sent 776 of 790
+/// requests, CORS 774 of 822, `Set-Cookie` 774 of 774 comparable responses. Every remaining
+/// disagreement is on a request Playwright recorded as failed (`status: -1`,
+/// `_failureText: net::ERR_FAILED`, no response headers, provisional request headers): crossjar reads
+/// it as "CORS ok" (48 requests), and with its credentials mode unknown lists no cookie for it where
+/// Chrome sent or withheld one (14 requests). Both are replay-side; raise this floor as they are
+/// fixed, up to 100.
+const PLAYWRIGHT_FLOOR_PERCENT: usize = 87;
+
+#[test]
+fn playwright_format_recordings_agree_with_chromium() {
+    // The same comparison on the HARs as Playwright's `recordHar` writes them, uncompleted: failed
+    // requests with status -1, `_failureText` and no response headers; provisional request headers
+    // (no `Cookie`) on them; no CORS preflights. This is what users of Playwright bring.
+    let root = recordings_dir();
+    let cases: Vec<Case> =
+        cases_in(&root).unwrap_or_default().into_iter().filter(|c| c.dir.join(PLAYWRIGHT).is_file()).collect();
+    if cases.is_empty() {
+        common::show(&format!("chromium (playwright recordHar): skipped, no {PLAYWRIGHT} at {}", root.display()));
+        return;
+    }
+    let mut tally = Tally::default();
+    let mut per_mode: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut lines = Vec::new();
+    for case in &cases {
+        let found = compare(case, PLAYWRIGHT, &mut tally).unwrap_or_else(|e| vec![format!("cannot compare: {e}")]);
+        let slot = per_mode.entry(case.mode.clone()).or_default();
+        slot.0 += 1;
+        slot.1 += usize::from(found.is_empty());
+        lines.extend(found.into_iter().map(|f| format!("{}/{}: {f}", case.mode, case.name)));
+    }
+    let n: usize = per_mode.values().map(|v| v.0).sum();
+    let m: usize = per_mode.values().map(|v| v.1).sum();
+    common::show(&format!("chromium (playwright recordHar): {n} cases, {m} agree"));
+    for (mode, (n, m)) in &per_mode {
+        common::show(&format!("chromium (playwright recordHar) {mode}: {n} cases, {m} agree"));
+    }
+    common::show(&format!(
+        "chromium (playwright recordHar): cookies sent: {} of {} requests agree; CORS: {} of {} requests agree; set-cookie: {} of {} responses agree; not in the captures: {} preflights, {} other requests, {} responses with Set-Cookie",
+        tally.cookies_agree,
+        tally.cookie_questions,
+        tally.cors_agree,
+        tally.cors,
+        tally.set_cookies_agree,
+        tally.set_cookie_questions,
+        tally.preflights_not_in_capture,
+        tally.other_not_in_capture,
+        tally.set_cookie_responses_not_in_capture,
+    ));
+    for l in &lines {
+        common::show(&format!("  playwright-format disagreement: {l}"));
+    }
+    assert!(
+        m * 100 >= n * PLAYWRIGHT_FLOOR_PERCENT,
+        "only {m} of {n} Playwright-format recordings agree with Chromium, below the floor of {PLAYWRIGHT_FLOOR_PERCENT} %"
+    );
+}
+
+#[test]
+fn playwright_format_files_are_as_playwright_writes_them_and_read_whole() {
+    // The Playwright-format files are raw recordHar output: nothing completed from CDP, failed requests
+    // with status -1 and `_failureText`, which the reader takes as status 0 with the failure text.
+    let root = recordings_dir();
+    let cases: Vec<Case> =
+        cases_in(&root).unwrap_or_default().into_iter().filter(|c| c.dir.join(PLAYWRIGHT).is_file()).collect();
+    if cases.is_empty() {
+        common::show(&format!("chromium (playwright recordHar): skipped, no {PLAYWRIGHT} at {}", root.display()));
+        return;
+    }
+    let (mut failed, mut problems) = (0, Vec::new());
+    for case in &cases {
+        let path = case.dir.join(PLAYWRIGHT);
+        let json = common::read_json(&path).unwrap_or_else(|e| panic!("{e}"));
+        let raw = json["log"]["entries"].as_array().cloned().unwrap_or_default();
+        if raw.iter().any(|e| e.get("_crossjarCompletedFromCdp").is_some()) {
+            problems.push(format!("{}/{}: an entry was completed from CDP", case.mode, case.name));
+        }
+        let mut read = Vec::new();
+        crossjar::input::har::read_har_path(&path, &mut |item| {
+            match item {
+                HarItem::Entry(x) => read.push(Some(x)),
+                HarItem::EntryError(_) => read.push(None),
+                _ => {}
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        if read.len() != raw.len() || read.iter().any(Option::is_none) {
+            problems.push(format!("{}/{}: not every entry was read", case.mode, case.name));
+            continue;
+        }
+        for (x, e) in read.iter().flatten().zip(&raw) {
+            if e["response"]["status"].as_i64() == Some(-1) {
+                failed += 1;
+                let want = e["response"]["_failureText"].as_str();
+                if x.status != 0 || x.error.as_deref() != want || want.is_none() {
+                    problems.push(format!(
+                        "{}/{}: entry {}: status {} error {:?}, file has -1 and {want:?}",
+                        case.mode, case.name, x.index, x.status, x.error
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(failed > 0, "the Playwright-format recordings hold no failed request: the recorder lost them");
+    common::show(&format!("chromium (playwright recordHar): {failed} failed requests read with their failure text"));
 }
 
 #[test]
@@ -437,7 +598,7 @@ fn a_flipped_verdict_is_caught() {
         return;
     };
     let mut tally = Tally::default();
-    let before = compare(&case, &mut tally).unwrap();
+    let before = compare(&case, CAPTURE, &mut tally).unwrap();
     let tmp = std::env::temp_dir().join(format!("crossjar-flip-{}", std::process::id()));
     let dir = tmp.join(&case.mode).join(&case.name);
     std::fs::create_dir_all(&dir).unwrap();
@@ -454,7 +615,7 @@ fn a_flipped_verdict_is_caught() {
     }
     std::fs::write(dir.join("truth.json"), serde_json::to_vec(&truth).unwrap()).unwrap();
     let flipped = Case { mode: case.mode.clone(), name: case.name.clone(), dir: dir.clone() };
-    let after = compare(&flipped, &mut tally).unwrap();
+    let after = compare(&flipped, CAPTURE, &mut tally).unwrap();
     std::fs::remove_dir_all(&tmp).ok();
     let new: Vec<_> = after.iter().filter(|l| !before.contains(l)).collect();
     assert!(

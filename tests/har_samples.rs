@@ -253,3 +253,44 @@ fn cookie_evidence_counts_match_the_file() {
     assert_eq!(l.summary.responses_with_set_cookie, set_cookie);
     assert!(cookie > 0 && set_cookie > 0);
 }
+
+#[test]
+fn every_more_sample_reads_every_entry() {
+    // `../shared/samples/har-more/`: formats the first set lacks (IE11's cookie objects, Playwright,
+    // chrome-har). No entry may be skipped; counts match an independent parse.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/har-more");
+    if !dir.is_dir() {
+        println!("skipped: {} not found", dir.display());
+        return;
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "har"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "har-more holds at least three HARs");
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy();
+        let l = load(path);
+        assert!(
+            l.entry_errors.is_empty(),
+            "{name}: {} entries skipped, first at {}",
+            l.entry_errors.len(),
+            l.entry_errors[0].location
+        );
+        assert_eq!(l.entries.len(), l.json_entries().len(), "{name}: entries delivered");
+        assert!(l.summary.entry_error_kinds.is_empty(), "{name}: no kind of skipped entry");
+        // Listed cookies, in whatever shape the exporter wrote them, are all read.
+        for (got, want) in l.entries.iter().zip(l.json_entries()) {
+            let listed = |v: &Value| match v {
+                Value::Array(a) => a.len(),
+                Value::Object(o) if o.contains_key("name") => 1,
+                Value::Object(o) => o.len(),
+                _ => 0,
+            };
+            assert_eq!(got.request_cookies.len(), listed(&want["request"]["cookies"]), "{name}: entry {}", got.index);
+            assert_eq!(got.response_cookies.len(), listed(&want["response"]["cookies"]), "{name}: entry {}", got.index);
+        }
+    }
+}

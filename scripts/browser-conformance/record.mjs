@@ -3,8 +3,9 @@
 //   node record.mjs OUTDIR [--chromium PATH] [--only SUBSTRING]
 //
 // For each mode (third-party cookies allowed: `chrome`; blocked by the user setting:
-// `chrome-3pc-blocked`) and each case of cases.mjs it writes OUTDIR/<mode>/<case>/capture.har
-// (Playwright recordHar, no bodies) and truth.json (what the Chrome DevTools Protocol reported, and the
+// `chrome-3pc-blocked`) and each case of cases.mjs it writes OUTDIR/<mode>/<case>/playwright.har
+// (Playwright recordHar as written, no bodies), capture.har (the same, completed from CDP where a
+// DevTools export holds more) and truth.json (what the Chrome DevTools Protocol reported, and the
 // Cookie header the test server received), plus OUTDIR/VERSION.
 //
 // Mechanisms (checked on Chromium 156):
@@ -470,11 +471,13 @@ async function recordMode(opts, mode, cases, cert, outDir, tmp, group) {
     const ids = pagesOfCase.get(c.name);
     const dir = path.join(outDir, mode.id, c.name);
     fs.mkdirSync(dir, { recursive: true });
-    const log = {
-      ...har.log,
-      pages: har.log.pages.filter((p) => ids.has(p.id)),
-      entries: completeEntries(har.log.entries.filter((e) => ids.has(e.pageref)), rawsOfCase.get(c.name)),
-    };
+    const pages = har.log.pages.filter((p) => ids.has(p.id));
+    const entries = har.log.entries.filter((e) => ids.has(e.pageref));
+    // As Playwright wrote it (what users of recordHar bring): failed requests with status -1 and
+    // `_failureText`, provisional request headers, no preflights.
+    fs.writeFileSync(path.join(dir, 'playwright.har'), JSON.stringify({ log: { ...har.log, pages, entries } }) + '\n');
+    // Completed from CDP where a Chrome DevTools export holds more (completeEntries copies, never edits).
+    const log = { ...har.log, pages, entries: completeEntries(entries, rawsOfCase.get(c.name)) };
     fs.writeFileSync(path.join(dir, 'capture.har'), JSON.stringify({ log }) + '\n');
     fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify(truths.get(c.name), null, 1) + '\n');
   }

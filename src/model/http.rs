@@ -2,14 +2,24 @@
 //!
 //! `http::HeaderMap` cannot hold what captures contain (pseudo-headers, `\n`-folded values, wire
 //! order), so the model and every input share this small list type.
+//!
+//! A value may hold several header lines folded with `\n`: Chrome's DevTools protocol reports a
+//! header the server sent twice as one value joined by `\n`, and HAR exporters built on it (chrome-har,
+//! Playwright, some Firefox and proxy exports) write it so, e.g. `Vary: Origin\nAccept-Encoding` or
+//! two `Set-Cookie` lines in one value. A header field value cannot contain a line feed (RFC 9110
+//! §5.5), so the look-ups unfold it here, once, for every consumer: [`Headers::get_all`] yields each
+//! line as its own value, exactly as if the lines had been captured as separate headers. The browser
+//! then treats them as it treats repeated header lines: each `Set-Cookie` line is one cookie, and list
+//! headers (`Vary`, `Access-Control-*`) combine into one comma-separated list. The captured text itself
+//! is kept unchanged in [`Header::value`].
 
 /// One header as captured: name and value exactly as written (case, order and duplicates kept).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
     /// The header name as captured (`Set-Cookie`, `set-cookie`, `:authority`).
     pub name: String,
-    /// The value as captured. HAR producers sometimes fold several `Set-Cookie` lines into one value
-    /// separated by `\n`; [`Headers::set_cookie_lines`] unfolds them.
+    /// The value as captured. HAR producers sometimes fold several header lines into one value
+    /// separated by `\n`; the [`Headers`] look-ups unfold them.
     pub value: String,
 }
 
@@ -18,6 +28,16 @@ impl Header {
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Header { name: name.into(), value: value.into() }
     }
+
+    /// The header lines this captured value stands for: the value itself, or, when it is folded with
+    /// `\n`, each non-empty line (a trailing `\r` dropped).
+    pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
+        let folded = self.value.contains('\n');
+        self.value
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .filter(move |l| !folded || !l.trim().is_empty())
+    }
 }
 
 /// A list of headers with case-insensitive look-ups that keep every duplicate.
@@ -25,28 +45,25 @@ impl Header {
 pub struct Headers(pub Vec<Header>);
 
 impl Headers {
-    /// Every value of `name` (case-insensitive), in order.
+    /// Every value of `name` (case-insensitive), in order, with `\n`-folded values unfolded into one
+    /// value per line (see the module documentation).
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0.iter().filter(move |h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value.as_str())
+        self.0.iter().filter(move |h| h.name.eq_ignore_ascii_case(name)).flat_map(Header::lines)
     }
 
-    /// The first value of `name` (case-insensitive).
+    /// The first value of `name` (case-insensitive); of a `\n`-folded value, its first line.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value.as_str())
+        self.0.iter().filter(|h| h.name.eq_ignore_ascii_case(name)).flat_map(Header::lines).next()
     }
 
     /// Whether a header named `name` is present.
     pub fn contains(&self, name: &str) -> bool {
-        self.get(name).is_some()
+        self.0.iter().any(|h| h.name.eq_ignore_ascii_case(name))
     }
 
     /// Every `Set-Cookie` line, with `\n`-folded values unfolded and empty lines dropped.
     pub fn set_cookie_lines(&self) -> Vec<&str> {
-        self.get_all("set-cookie")
-            .flat_map(|v| v.split('\n'))
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .filter(|l| !l.trim().is_empty())
-            .collect()
+        self.get_all("set-cookie").filter(|l| !l.trim().is_empty()).collect()
     }
 
     /// The request's `Cookie` header, with HTTP/2 cookie crumbs (several `cookie` entries) joined by
@@ -76,5 +93,56 @@ mod tests {
         assert_eq!(h.set_cookie_lines(), vec!["a=1; Path=/", "b=2", "c=3"]);
         assert_eq!(h.cookie_header().as_deref(), Some("x=1; y=2"));
         assert_eq!(Headers::default().cookie_header(), None);
+    }
+
+    #[test]
+    fn folded_values_are_one_value_per_line_for_every_look_up() {
+        let h = Headers(vec![
+            Header::new("Vary", "Origin\nAccept-Encoding"),
+            Header::new("vary", "Cookie"),
+            Header::new("Access-Control-Allow-Origin", "https://a.example\r\nhttps://b.example\n"),
+            Header::new("Location", "/next\n"),
+            Header::new("X-Empty", ""),
+            Header::new("Cookie", "a=1\nb=2"),
+        ]);
+        assert_eq!(h.get_all("VARY").collect::<Vec<_>>(), ["Origin", "Accept-Encoding", "Cookie"]);
+        assert_eq!(
+            h.get_all("access-control-allow-origin").collect::<Vec<_>>(),
+            ["https://a.example", "https://b.example"]
+        );
+        assert_eq!(h.get("location"), Some("/next"));
+        assert_eq!(h.get("vary"), Some("Origin"));
+        // An empty value that is not folded is still a value (an empty `Access-Control-Allow-Origin` fails
+        // CORS differently from a missing one).
+        assert_eq!(h.get_all("x-empty").collect::<Vec<_>>(), [""]);
+        assert!(h.contains("x-empty"));
+        assert_eq!(h.cookie_header().as_deref(), Some("a=1; b=2"));
+        // The captured text itself is untouched.
+        assert_eq!(h.0[0].value, "Origin\nAccept-Encoding");
+    }
+
+    /// What the browser makes of folded list headers, through the model's own CORS code.
+    #[test]
+    fn folded_list_headers_mean_what_repeated_lines_mean() {
+        use crate::model::cors::{cors_check, CorsError};
+        use crate::model::cors_security::{check_observed, IssueClass, ObservedResponse};
+        use crate::model::request::CredentialsMode;
+        use crate::model::site::Origin;
+
+        // `Vary: Origin\nAccept-Encoding` does vary on Origin: no missing-vary-origin.
+        let target = Origin::of_url(&url::Url::parse("https://api.example/").unwrap());
+        let vary = Headers(vec![
+            Header::new("Access-Control-Allow-Origin", "https://app.example"),
+            Header::new("Vary", "Accept-Encoding\nOrigin"),
+        ]);
+        let issues =
+            check_observed(&[ObservedResponse { origin_sent: "https://app.example", target: &target, headers: &vary }]);
+        assert!(!issues.iter().any(|i| i.class == IssueClass::MissingVaryOrigin), "{issues:?}");
+
+        // Two `Access-Control-Allow-Origin` lines folded into one value combine into a list and fail.
+        let two =
+            Headers(vec![Header::new("Access-Control-Allow-Origin", "https://app.example\nhttps://other.example")]);
+        let errors = cors_check("https://app.example", CredentialsMode::Omit, &two);
+        assert_eq!(errors.first().map(|e| e.error), Some(CorsError::MultipleAllowOriginValues), "{errors:?}");
     }
 }

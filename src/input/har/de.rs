@@ -5,8 +5,8 @@
 //! parser stays in step. Only broken JSON (or a file that is not a HAR at all) stops the whole read.
 //! Bodies and every field we do not need are skipped with [`IgnoredAny`], which does not recurse.
 
-use super::{HarItem, HarLogInfo, HarSummary, Software};
-use crate::evidence::{Exchange, Header, Headers, InputError, ListedCookie, Location, Page};
+use super::{HarItem, HarLogInfo, HarSummary, ProblemKind, Software, MAX_PAGES, MAX_PROBLEM_KINDS};
+use crate::evidence::{BlockedCookie, Exchange, Header, Headers, InputError, ListedCookie, Location, Page};
 use crate::model::time::Timestamp;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -31,7 +31,9 @@ pub(super) struct Ctx<'s> {
     pub summary: HarSummary,
     pub info: HarLogInfo,
     pub log_emitted: bool,
-    pub log_problems: Vec<String>,
+    pub log_problems: ProblemTally,
+    /// Skipped entries' problems, by kind.
+    pub entry_problems: ProblemTally,
     pub next_index: usize,
     /// The entry whose object has been opened but not yet closed.
     pub open_entry: Option<usize>,
@@ -62,6 +64,66 @@ impl Ctx<'_> {
             }
         }
         InputError { location, message: format!("entry skipped: {problem}") }
+    }
+}
+
+/// Problems grouped by kind, so that a million alike problems cost one line and a count: the kind is
+/// the message with array positions left out (`log.pages[n]`, `request.headers[n].name`). At most
+/// [`MAX_PROBLEM_KINDS`] kinds are kept apart; problems of any further kind are counted together.
+#[derive(Default, Debug)]
+pub(super) struct ProblemTally {
+    kinds: Vec<ProblemKind>,
+    other: Option<ProblemKind>,
+    /// The kind of the problem being counted (kept to spare an allocation per problem).
+    scratch: String,
+}
+
+/// The kind of the problems counted together once [`MAX_PROBLEM_KINDS`] kinds are kept apart.
+pub(super) const OTHER_PROBLEMS: &str = "other problems";
+
+/// Writes `message` into `out` with every `[digits]` written `[n]`.
+fn problem_kind(message: &str, out: &mut String) {
+    out.clear();
+    let mut rest = message;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest[digits..].starts_with(']') {
+            out.push('n');
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+}
+
+impl ProblemTally {
+    /// Counts one problem (of the entry `entry`, if it is inside one).
+    pub(super) fn push(&mut self, message: String, entry: Option<usize>) {
+        problem_kind(&message, &mut self.scratch);
+        if let Some(k) = self.kinds.iter_mut().find(|k| k.kind == self.scratch) {
+            k.count += 1;
+            return;
+        }
+        if self.kinds.len() < MAX_PROBLEM_KINDS {
+            let kind = self.scratch.clone();
+            self.kinds.push(ProblemKind { kind, first: message, count: 1, first_entry: entry });
+            return;
+        }
+        let other = self.other.get_or_insert_with(|| ProblemKind {
+            kind: OTHER_PROBLEMS.into(),
+            first: message,
+            count: 0,
+            first_entry: entry,
+        });
+        other.count += 1;
+    }
+
+    /// The kinds in order of first appearance, the counted-together rest last.
+    pub(super) fn into_kinds(self) -> Vec<ProblemKind> {
+        let mut kinds = self.kinds;
+        kinds.extend(self.other);
+        kinds
     }
 }
 
@@ -139,8 +201,21 @@ keys!(EntryKey {
     FromCache => "_fromCache",
     FetchType => "_fetchType",
     WsMessages => "_webSocketMessages",
+    Error => "_error",
+    FailureText => "_failureText",
+    BlockedCookies => "_blockedCookies",
 });
-keys!(RequestKey { Method => "method", Url => "url", HttpVersion => "httpVersion", Headers => "headers", Cookies => "cookies" });
+keys!(RequestKey {
+    Method => "method",
+    Url => "url",
+    HttpVersion => "httpVersion",
+    Headers => "headers",
+    Cookies => "cookies",
+    BlockedCookies => "_blockedCookies",
+    BlockedCookiesCdp => "blockedCookies",
+    AssociatedCookies => "_associatedCookies",
+    AssociatedCookiesCdp => "associatedCookies",
+});
 keys!(ResponseKey {
     Status => "status",
     HttpVersion => "httpVersion",
@@ -148,6 +223,9 @@ keys!(ResponseKey {
     Cookies => "cookies",
     RedirectUrl => "redirectURL",
     Error => "_error",
+    FailureText => "_failureText",
+    BlockedCookies => "_blockedCookies",
+    BlockedCookiesCdp => "blockedCookies",
     FromDiskCache => "fromDiskCache",
     FromPrefetchCache => "fromPrefetchCache",
     FulfilledBy => "_fulfilledBy",
@@ -162,6 +240,14 @@ keys!(CookieKey {
     HttpOnly => "httpOnly",
     SameSite => "sameSite",
 });
+keys!(BlockedKey {
+    Reasons => "blockedReasons",
+    Reason => "blockedReason",
+    CookieLine => "cookieLine",
+    Cookie => "cookie",
+    Name => "name",
+});
+keys!(NameKey { Name => "name" });
 keys!(InitiatorKey { Type => "type", Url => "url", Stack => "stack" });
 keys!(StackKey { CallFrames => "callFrames" });
 keys!(FrameKey { Url => "url" });
@@ -495,7 +581,7 @@ impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_> {
 
 struct LogVisitor<'c, 's>(&'c mut Ctx<'s>);
 
-fn software(fields: FieldList<SoftwareKey>, at: &str, problems: &mut Vec<String>) -> Option<Software> {
+fn software(fields: FieldList<SoftwareKey>, at: &str, problems: &mut ProblemTally) -> Option<Software> {
     match fields {
         Ok(fields) => {
             let mut sw = Software::default();
@@ -507,14 +593,14 @@ fn software(fields: FieldList<SoftwareKey>, at: &str, problems: &mut Vec<String>
                 };
                 match v.text(format_args!("{at}.{name}")) {
                     Ok(t) => *slot = t.unwrap_or_default(),
-                    Err(p) => problems.push(p),
+                    Err(p) => problems.push(p, None),
                 }
             }
             Some(sw)
         }
         Err("null") => None,
         Err(kind) => {
-            problems.push(format!("{at}: expected an object, found {kind}; ignored"));
+            problems.push(format!("{at}: expected an object, found {kind}; ignored"), None);
             None
         }
     }
@@ -534,7 +620,7 @@ impl<'de> Visitor<'de> for LogVisitor<'_, '_> {
             match key {
                 LogKey::Version => match a.next_value::<Scalar>()?.text("log.version") {
                     Ok(v) => ctx.info.version = v,
-                    Err(p) => ctx.log_problems.push(p),
+                    Err(p) => ctx.log_problems.push(p, None),
                 },
                 LogKey::Creator => {
                     let f = a.next_value_seed(FieldsSeed::<SoftwareKey>::new())?;
@@ -607,13 +693,20 @@ impl<'de> Visitor<'de> for PagesVisitor<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
         let ctx = self.0;
-        let mut i = 0;
+        let (mut i, mut over) = (0, 0usize);
         while let Some(fields) = a.next_element_seed(FieldsSeed::<PageKey>::new())? {
             match page(fields, i) {
+                Ok(_) if ctx.info.pages.len() >= MAX_PAGES => over += 1,
                 Ok(p) => ctx.info.pages.push(p),
-                Err(problem) => ctx.log_problems.push(problem),
+                Err(problem) => ctx.log_problems.push(problem, None),
             }
             i += 1;
+        }
+        if over > 0 {
+            ctx.log_problems.push(
+                format!("log.pages: {over} pages after the first {MAX_PAGES} ignored (entries that refer to them are read without their page)"),
+                None,
+            );
         }
         Ok(())
     }
@@ -622,27 +715,27 @@ impl<'de> Visitor<'de> for PagesVisitor<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
         while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.0.log_problems.push("log.pages: expected an array, found an object; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found an object; ignored".into(), None);
         Ok(())
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a string; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a string; ignored".into(), None);
         Ok(())
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into(), None);
         Ok(())
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into(), None);
         Ok(())
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a number; ignored".into(), None);
         Ok(())
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.0.log_problems.push("log.pages: expected an array, found a boolean; ignored".into());
+        self.0.log_problems.push("log.pages: expected an array, found a boolean; ignored".into(), None);
         Ok(())
     }
 }
@@ -703,6 +796,7 @@ impl<'de> Visitor<'de> for EntriesVisitor<'_, '_> {
                 }
                 Err((key_addr, problem)) => {
                     ctx.summary.entry_errors += 1;
+                    ctx.entry_problems.push(problem.clone(), Some(index));
                     HarItem::EntryError(ctx.entry_error(index, key_addr, problem))
                 }
             };
@@ -762,6 +856,15 @@ struct Builder {
 }
 
 impl Builder {
+    /// Records why the request failed; the first non-empty text found wins (producers that write
+    /// several write the same text). A value that is not text is ignored: it is secondary evidence and
+    /// the status still says whether a response came.
+    fn error(&mut self, reason: Scalar) {
+        if self.ex.error.is_none() {
+            self.ex.error = reason.nonempty_text("").ok().flatten();
+        }
+    }
+
     fn note(&mut self, r: Result<(), Problem>) {
         if let Err(p) = r {
             self.problem.get_or_insert(p);
@@ -807,6 +910,15 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
                     .next_value::<Scalar>()?
                     .text("_fetchType")
                     .map(|v| b.ex.from_cache |= v.is_some_and(|s| s.to_ascii_lowercase().contains("cache"))),
+                // Why the request failed, wherever the producer put it: the first one found is kept.
+                EntryKey::BlockedCookies => {
+                    a.next_value_seed(BlockedSeed { out: &mut b.ex.blocked_cookies, side: None, associated: false })?;
+                    Ok(())
+                }
+                EntryKey::Error | EntryKey::FailureText => {
+                    b.error(a.next_value::<Scalar>()?);
+                    Ok(())
+                }
                 EntryKey::WsMessages => a
                     .next_value_seed(CountSeed)?
                     .map(|n| b.ex.websocket_messages = n)
@@ -927,6 +1039,16 @@ impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
                             .next_value_seed(CookiesSeed)?
                             .map(|c| b.ex.request_cookies = c)
                             .map_err(|p| format!("request.cookies{p}")),
+                        RequestKey::BlockedCookies | RequestKey::BlockedCookiesCdp => {
+                            let out = &mut b.ex.blocked_cookies;
+                            a.next_value_seed(BlockedSeed { out, side: Some(false), associated: false })?;
+                            Ok(())
+                        }
+                        RequestKey::AssociatedCookies | RequestKey::AssociatedCookiesCdp => {
+                            let out = &mut b.ex.blocked_cookies;
+                            a.next_value_seed(BlockedSeed { out, side: Some(false), associated: true })?;
+                            Ok(())
+                        }
                         RequestKey::Other => {
                             a.next_value::<IgnoredAny>()?;
                             Ok(())
@@ -992,8 +1114,15 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
                             .next_value::<Scalar>()?
                             .nonempty_text("response.redirectURL")
                             .map(|v| b.ex.redirect_url = v),
-                        ResponseKey::Error => {
-                            a.next_value::<Scalar>()?.nonempty_text("response._error").map(|v| b.ex.error = v)
+                        ResponseKey::BlockedCookies | ResponseKey::BlockedCookiesCdp => {
+                            let out = &mut b.ex.blocked_cookies;
+                            a.next_value_seed(BlockedSeed { out, side: Some(true), associated: false })?;
+                            Ok(())
+                        }
+                        // `_error` (DevTools-protocol exporters), `_failureText` (Playwright).
+                        ResponseKey::Error | ResponseKey::FailureText => {
+                            b.error(a.next_value::<Scalar>()?);
+                            Ok(())
                         }
                         ResponseKey::FromDiskCache => {
                             a.next_value::<Scalar>()?.flag("response.fromDiskCache").map(|f| b.ex.from_cache |= f)
@@ -1133,22 +1262,27 @@ impl<'de> DeserializeSeed<'de> for HeadersSeed {
     }
 }
 
-/// `cookies`: an array of `{name, value, domain?, path?}`; `null` is an empty list.
+/// `cookies`: an array of `{name, value, domain?, path?}`; `null` is an empty list. Also read, since
+/// listed cookies are secondary evidence and the `Cookie` / `Set-Cookie` headers carry the same facts:
+/// one cookie object where the array belongs (Internet Explorer 11's Network Inspector writes
+/// `"cookies": {"name": ..., "value": ...}`), and an object mapping cookie names to values.
 struct CookiesSeed;
 
-fn cookie(fields: FieldList<CookieKey>, i: usize) -> Result<ListedCookie, Problem> {
-    let fields = fields.map_err(|kind| format!("[{i}]: expected an object, found {kind}"))?;
+/// One listed cookie from its fields; `at` is the path suffix for messages (`[3]`, or empty for a
+/// lone cookie object).
+fn cookie(fields: FieldList<CookieKey>, at: &dyn fmt::Display) -> Result<ListedCookie, Problem> {
+    let fields = fields.map_err(|kind| format!("{at}: expected an object, found {kind}"))?;
     let mut c = ListedCookie::default();
     for (k, v) in fields {
         match k {
-            CookieKey::Name => c.name = v.text(format_args!("[{i}].name"))?.unwrap_or_default(),
-            CookieKey::Value => c.value = v.text(format_args!("[{i}].value"))?.unwrap_or_default(),
-            CookieKey::Domain => c.domain = v.nonempty_text(format_args!("[{i}].domain"))?,
-            CookieKey::Path => c.path = v.nonempty_text(format_args!("[{i}].path"))?,
+            CookieKey::Name => c.name = v.text(format_args!("{at}.name"))?.unwrap_or_default(),
+            CookieKey::Value => c.value = v.text(format_args!("{at}.value"))?.unwrap_or_default(),
+            CookieKey::Domain => c.domain = v.nonempty_text(format_args!("{at}.domain"))?,
+            CookieKey::Path => c.path = v.nonempty_text(format_args!("{at}.path"))?,
             // Secondary evidence: a wrong type here is dropped, not an entry error.
-            CookieKey::Secure => c.secure = v.flag(format_args!("[{i}].secure")).ok(),
-            CookieKey::HttpOnly => c.http_only = v.flag(format_args!("[{i}].httpOnly")).ok(),
-            CookieKey::SameSite => c.same_site = v.nonempty_text(format_args!("[{i}].sameSite")).ok().flatten(),
+            CookieKey::Secure => c.secure = v.flag(format_args!("{at}.secure")).ok(),
+            CookieKey::HttpOnly => c.http_only = v.flag(format_args!("{at}.httpOnly")).ok(),
+            CookieKey::SameSite => c.same_site = v.nonempty_text(format_args!("{at}.sameSite")).ok().flatten(),
             CookieKey::Other => {}
         }
     }
@@ -1172,7 +1306,7 @@ impl<'de> Visitor<'de> for CookieList {
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
         let (mut out, mut problem, mut i) = (Vec::new(), None, 0);
         while let Some(fields) = a.next_element_seed(FieldsSeed::<CookieKey>::new())? {
-            match cookie(fields, i) {
+            match cookie(fields, &format_args!("[{i}]")) {
                 Ok(c) => out.push(c),
                 Err(p) => {
                     problem.get_or_insert(p);
@@ -1186,8 +1320,28 @@ impl<'de> Visitor<'de> for CookieList {
         Ok(Ok(Vec::new()))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-        while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Err(": expected an array, found an object".into()))
+        let mut members = Vec::new();
+        while let Some(KeyText(key)) = a.next_key::<KeyText>()? {
+            let value = a.next_value::<Scalar>()?;
+            members.push((key, value));
+        }
+        if members.iter().any(|(k, _)| CookieKey::from_name(k) == CookieKey::Name) {
+            // One cookie object (IE11).
+            let fields = members
+                .into_iter()
+                .map(|(k, v)| (CookieKey::from_name(&k), v))
+                .filter(|(k, _)| !k.is_other())
+                .collect();
+            return Ok(cookie(Ok(fields), &"").map(|c| vec![c]));
+        }
+        // Names mapped to values; a member whose value is not text is dropped.
+        Ok(Ok(members
+            .into_iter()
+            .filter_map(|(name, v)| {
+                let value = v.text("").ok()?.unwrap_or_default();
+                Some(ListedCookie { name, value, ..ListedCookie::default() })
+            })
+            .collect()))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
         Ok(Err(": expected an array, found a string".into()))
@@ -1338,5 +1492,160 @@ impl<'de> DeserializeSeed<'de> for FramesSeed {
             reject_unit!();
         }
         Ok(d.deserialize_any(V)?.ok().flatten())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocked cookies.
+
+/// Blocked-cookie lists in the shapes of the Chrome DevTools protocol, wherever a HAR keeps them:
+/// `Network.responseReceivedExtraInfo.blockedCookies` (`{blockedReasons, cookieLine, cookie?}`, a
+/// `Set-Cookie` the browser refused), `Network.requestWillBeSentExtraInfo.blockedCookies` (before
+/// Chrome 120: `{blockedReasons, cookie}`, a jar cookie it did not send) and its successor
+/// `associatedCookies` (`{blockedReasons, cookie, exemptionReason?}`: only those with reasons count).
+/// An entry-level list (`side` `None`) is sorted by shape: an item with a `cookieLine` is a
+/// `Set-Cookie`. Secondary evidence: a malformed list or item is dropped, never an entry error.
+struct BlockedSeed<'x> {
+    out: &'x mut Vec<BlockedCookie>,
+    /// `Some(true)`: response side; `Some(false)`: request side; `None`: by each item's shape.
+    side: Option<bool>,
+    /// `associatedCookies`: items without reasons were sent, not blocked.
+    associated: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for BlockedSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        struct V<'x>(BlockedSeed<'x>);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Result<(), &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of blocked cookies")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let BlockedSeed { out, side, associated } = self.0;
+                while let Some(item) = a.next_element_seed(BlockedItemSeed)? {
+                    let Some(item) = item else { continue };
+                    if item.reasons.is_empty() && (associated || item.name.is_none()) {
+                        continue;
+                    }
+                    let on_response = side.unwrap_or(item.has_line);
+                    out.push(BlockedCookie { name: item.name.unwrap_or_default(), on_response, reasons: item.reasons });
+                }
+                Ok(Ok(()))
+            }
+            reject_scalars!();
+            reject_map!();
+            reject_unit!();
+        }
+        // Anything but an array is ignored.
+        let _ = d.deserialize_any(V(self))?;
+        Ok(())
+    }
+}
+
+/// One blocked-cookie item, if it was an object.
+struct BlockedItem {
+    /// The cookie's name: `cookie.name`, the name in `cookieLine`, or `name`.
+    name: Option<String>,
+    reasons: Vec<String>,
+    has_line: bool,
+}
+
+/// The name of a `Set-Cookie` line: what precedes the first `=` of its first `;`-separated part
+/// (RFC 6265bis §5.6: a pair without `=` is a nameless cookie).
+fn line_name(line: &str) -> String {
+    let pair = line.split(';').next().unwrap_or("");
+    pair.split_once('=').map_or("", |(n, _)| n).trim().to_owned()
+}
+
+struct BlockedItemSeed;
+
+impl<'de> DeserializeSeed<'de> for BlockedItemSeed {
+    type Value = Option<BlockedItem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<BlockedItem, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a blocked cookie object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let (mut cookie_name, mut line, mut plain_name, mut reasons) = (None, None, None, Vec::new());
+                while let Some(K(key, _)) = a.next_key::<K<BlockedKey>>()? {
+                    match key {
+                        BlockedKey::Reasons => reasons.extend(a.next_value_seed(StringsSeed)?),
+                        BlockedKey::Reason => {
+                            reasons.extend(a.next_value::<Scalar>()?.nonempty_text("").ok().flatten())
+                        }
+                        BlockedKey::CookieLine => line = a.next_value::<Scalar>()?.text("").ok().flatten(),
+                        BlockedKey::Cookie => {
+                            if let Ok(fields) = a.next_value_seed(FieldsSeed::<NameKey>::new())? {
+                                for (_, v) in fields {
+                                    cookie_name = v.text("").ok().flatten();
+                                }
+                            }
+                        }
+                        BlockedKey::Name => plain_name = a.next_value::<Scalar>()?.text("").ok().flatten(),
+                        BlockedKey::Other => {
+                            a.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let has_line = line.is_some();
+                let name = cookie_name.or_else(|| line.as_deref().map(line_name)).or(plain_name);
+                Ok(Ok(BlockedItem { name, reasons, has_line }))
+            }
+            reject_scalars!();
+            reject_seq!();
+            reject_unit!();
+        }
+        Ok(d.deserialize_any(V)?.ok())
+    }
+}
+
+/// An array of strings (other members dropped); a lone string is a list of one; anything else is
+/// empty.
+struct StringsSeed;
+
+impl<'de> DeserializeSeed<'de> for StringsSeed {
+    type Value = Vec<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<Vec<String>, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = a.next_element::<Scalar>()? {
+                    if let Scalar::Str(s) = v {
+                        if !s.is_empty() {
+                            out.push(s);
+                        }
+                    }
+                }
+                Ok(Ok(out))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Ok(if s.is_empty() { Vec::new() } else { vec![s.to_owned()] }))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Err("a number"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Err("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Err("a number"))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Err("a boolean"))
+            }
+            reject_map!();
+            reject_unit!();
+        }
+        Ok(d.deserialize_any(V)?.unwrap_or_default())
     }
 }

@@ -4,7 +4,9 @@
 //! Regular files are memory-mapped and parsed in place; standard input and anything that cannot be
 //! mapped is parsed from a buffered reader with the same visitors. Bodies (`content.text`,
 //! `postData.text`) and every field the analysis does not use are skipped without being
-//! materialised. Entries are handed to a sink as soon as they are read and then dropped.
+//! materialised. Entries are handed to a sink as soon as they are read and then dropped. What lies
+//! outside entries is bounded too: at most [`MAX_PAGES`] pages are kept, and problems (a malformed
+//! page, a skipped entry) are tallied per kind ([`ProblemKind`]), not kept one by one.
 //!
 //! Leniency: producers disagree (see `test-material.md` §5), so a wrong type inside one entry makes
 //! that entry an [`HarItem::EntryError`] (or is tolerated when its meaning is clear, e.g. `"200"` as a
@@ -64,6 +66,27 @@ pub enum HarItem {
     EntryError(InputError),
 }
 
+/// Problems of one kind, counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProblemKind {
+    /// The problem with array positions left out (`request.headers[n].name: missing`).
+    pub kind: String,
+    /// The first such problem, in full.
+    pub first: String,
+    /// How many there were.
+    pub count: usize,
+    /// The entry of the first one, when it is inside an entry.
+    pub first_entry: Option<usize>,
+}
+
+/// Problems of more kinds than this are counted together in one last kind.
+pub const MAX_PROBLEM_KINDS: usize = 32;
+
+/// At most this many pages of `log.pages` are kept (the rest are counted in a log problem): real
+/// captures hold a few hundred, and each kept page costs memory for the whole read.
+pub const MAX_PAGES: usize = 100_000;
+
 /// Totals over a whole read: what an analysis needs to judge the capture as a whole (for example a
 /// sanitized Chrome export: `request.cookies` lists but no `Cookie` headers anywhere).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -82,8 +105,12 @@ pub struct HarSummary {
     /// Every readable page of `log.pages`, wherever it stood in the file.
     pub pages: Vec<Page>,
     /// Problems outside entries that were skipped (a malformed page, a `creator` that is not an
-    /// object, ...). They never stop the read.
+    /// object, ...), one per kind of problem: alike problems (a thousand malformed pages) are one
+    /// message that names the first and counts the rest. They never stop the read.
     pub log_problems: Vec<InputError>,
+    /// Why entries were skipped, one [`ProblemKind`] per kind of problem with its count, in order of
+    /// first appearance: what a report shows instead of one line per skipped entry.
+    pub entry_error_kinds: Vec<ProblemKind>,
     /// Request and response headers delivered.
     pub headers: usize,
     /// Bytes of header names and values delivered.
@@ -228,7 +255,8 @@ fn run<'de, R: serde_json::de::Read<'de>>(
         summary: HarSummary::default(),
         info: HarLogInfo::default(),
         log_emitted: false,
-        log_problems: Vec::new(),
+        log_problems: de::ProblemTally::default(),
+        entry_problems: de::ProblemTally::default(),
         next_index: 0,
         open_entry: None,
         in_entries: false,
@@ -259,9 +287,20 @@ fn run<'de, R: serde_json::de::Read<'de>>(
     summary.pages = ctx.info.pages;
     summary.log_problems = ctx
         .log_problems
+        .into_kinds()
         .into_iter()
-        .map(|message| InputError { location: Location { file: name.to_path_buf(), ..Location::default() }, message })
+        .map(|k| {
+            let message = match k.count {
+                0 | 1 => k.first,
+                n if k.kind == de::OTHER_PROBLEMS => {
+                    format!("{} (and {} more problems of other kinds)", k.first, n - 1)
+                }
+                n => format!("{} (and {} more like it)", k.first, n - 1),
+            };
+            InputError { location: Location { file: name.to_path_buf(), ..Location::default() }, message }
+        })
         .collect();
+    summary.entry_error_kinds = ctx.entry_problems.into_kinds();
     Ok(summary)
 }
 
