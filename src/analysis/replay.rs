@@ -616,6 +616,10 @@ impl Replay {
                         basis: Basis::Predicted,
                         model_sent: sent,
                     };
+                    // Sent or not hinges on a credentials mode the capture does not show.
+                    if credentials.basis == Basis::Unknown {
+                        verdict.basis = Basis::Unknown;
+                    }
                     if learned {
                         if let Some(facts) = self.learned_facts.get(&(site.clone(), c.name.clone())) {
                             let context = contexts.for_profile(schemeful);
@@ -672,7 +676,7 @@ impl Replay {
                             .get_or_insert_with(|| outcome.cookie.as_ref().map(attributes_of).unwrap_or_default())
                             .clone(),
                         value: outcome.cookie.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
-                        basis: Basis::Predicted,
+                        basis: if credentials.basis == Basis::Unknown { Basis::Unknown } else { Basis::Predicted },
                         browser_reasons: Vec::new(),
                     };
                     if is_recorder {
