@@ -22,6 +22,7 @@ use crate::model::cors::{evaluate, CorsError, CorsRequest, CorsResponse};
 use crate::model::cors_security::{check_pattern, AllowOriginPattern, IssueClass, RegexSemantics};
 use crate::model::http::{Header, Headers};
 use crate::model::jar::CookieJar;
+use crate::model::mixed_content::{self, Destination, MixedContent};
 use crate::model::profile::Browser;
 use crate::model::reason::Exclusion;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
@@ -35,6 +36,7 @@ pub const VERDICT_RULES: &[&str] = &[
     "cors-check-failed",
     "cors-left-to-backend",
     "cors-misconfiguration",
+    "mixed-content-blocked",
 ];
 
 /// Every rule id the ingress reader (`input::ingress`) can emit as a [`ConfigFinding`]; kept here so a
@@ -83,6 +85,9 @@ pub struct IngressAnalysisOptions {
     pub tls_at_lb: bool,
     /// The instant requests are modelled at (the reader's issue time, so `Expires` lines agree).
     pub now: Timestamp,
+    /// `--host`: the host judged for routes that name none (a Gateway route whose Gateway is not in
+    /// the input, a DestinationRule on its own).
+    pub default_host: Option<String>,
 }
 
 /// The CORS answer the proxy gives one origin, as headers a browser would see.
@@ -130,6 +135,9 @@ pub struct OriginVerdicts {
     pub actual: Option<PredictedAnswer>,
     /// The proxy's answer to a preflight from this origin.
     pub preflight: Option<PredictedAnswer>,
+    /// A `fetch()` from this (https:) origin to the route's (http:) URL is blocked as mixed content in
+    /// every browser: the request is never sent.
+    pub mixed_content_blocked: bool,
     /// Per browser profile.
     pub browsers: Vec<BrowserVerdict>,
 }
@@ -235,8 +243,11 @@ fn analyse_route(
 fn judge_route(rv: &mut RouteVerdicts, opts: &IngressAnalysisOptions, findings: &mut Vec<IngressFinding>) {
     let route = &rv.route;
     security_findings(route, findings);
-    let Some(host) = route.host.as_deref() else {
-        rv.skipped = Some("the route matches every host; verdicts need a host name".to_owned());
+    let Some(host) = route.host.as_deref().or(opts.default_host.as_deref()) else {
+        rv.skipped = Some(
+            "the route matches every host; verdicts need a host name (include the parent Gateway, or pass --host)"
+                .to_owned(),
+        );
         return;
     };
     let host = host.replacen('*', "wildcard", 1);
@@ -251,11 +262,19 @@ fn judge_route(rv: &mut RouteVerdicts, opts: &IngressAnalysisOptions, findings: 
     };
     for origin in &opts.frontends {
         let ov = judge_origin(route, &url, origin, opts);
-        origin_findings(route, &ov, findings);
+        if ov.mixed_content_blocked {
+            mixed_content_finding(route, &ov, findings);
+        } else {
+            origin_findings(route, &ov, findings);
+        }
         rv.origins.push(ov);
     }
-    let cross_origin: Vec<&str> =
-        rv.origins.iter().filter(|o| o.url_origin_differs()).map(|o| o.origin.as_str()).collect();
+    let cross_origin: Vec<&str> = rv
+        .origins
+        .iter()
+        .filter(|o| !o.mixed_content_blocked && o.url_origin_differs())
+        .map(|o| o.origin.as_str())
+        .collect();
     if route.cors.is_none() && !cross_origin.is_empty() {
         findings.push(IngressFinding {
             rule: "cors-left-to-backend",
@@ -297,6 +316,7 @@ fn judge_origin(route: &IngressRoute, url: &Url, origin: &Origin, opts: &Ingress
     };
     let cookies: Vec<&PredictedCookie> = route.affinity.iter().filter(|c| c.condition.is_none()).collect();
     let mut browsers = Vec::new();
+    let mut mixed_blocked = false;
     for &b in &opts.browsers {
         let mut v = BrowserVerdict {
             browser: b,
@@ -307,6 +327,23 @@ fn judge_origin(route: &IngressRoute, url: &Url, origin: &Origin, opts: &Ingress
             preflight_ok: None,
             reasons: Vec::new(),
         };
+        if mixed_content::check(origin, url, Destination::Fetch, b) == MixedContent::Blocked {
+            // The request never leaves the browser: no cookie is stored or sent, nothing is readable.
+            mixed_blocked = true;
+            let has_cookie = !route.affinity.is_empty();
+            v.stored = has_cookie.then_some(false);
+            v.sent = has_cookie.then_some(false);
+            v.websocket_sent = has_cookie.then_some(false);
+            v.cors_ok = Some(false);
+            v.preflight_ok = route.cors.is_some().then_some(false);
+            v.reasons.push(format!(
+                "mixed-content: fetch() and WebSocket from the https: page {} to {} are blocked (mixed content)",
+                origin.serialize(),
+                url.as_str()
+            ));
+            browsers.push(v);
+            continue;
+        }
         if !cookies.is_empty() {
             let (mut st, mut se, mut ws) = (false, false, false);
             for c in &cookies {
@@ -336,6 +373,7 @@ fn judge_origin(route: &IngressRoute, url: &Url, origin: &Origin, opts: &Ingress
         url: url.to_string(),
         actual,
         preflight,
+        mixed_content_blocked: mixed_blocked,
         browsers,
     }
 }
@@ -618,11 +656,24 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
             let cookie = &route.affinity[0];
             let loc = cookie.source_locations.first().cloned().unwrap_or_else(|| route.location.clone());
             // Only third-party blocking (Safari ITP, Chrome with 3PC blocked) left: the ingress cannot fix it.
+            // Only cookie reasons count (CORS and preflight failures have fixes of their own), and with
+            // several cookies (AWSALB + AWSALBCORS) it is enough that one of them fails only that way.
+            let is_3pc = |r: &str| {
+                [Exclusion::ThirdPartyBlockedByItp, Exclusion::UserPreferences, Exclusion::ThirdPartyPhaseout]
+                    .iter()
+                    .any(|e| r.ends_with(e.as_str()))
+            };
+            let multi = route.affinity.iter().filter(|c| c.condition.is_none()).count() > 1;
             let only_3pc = failing.iter().all(|v| {
-                v.reasons.iter().all(|r| {
-                    [Exclusion::ThirdPartyBlockedByItp, Exclusion::UserPreferences, Exclusion::ThirdPartyPhaseout]
-                        .iter()
-                        .any(|e| r.ends_with(e.as_str()))
+                let cookie_reasons: Vec<&String> =
+                    v.reasons.iter().filter(|r| !r.starts_with("cors:") && !r.starts_with("preflight:")).collect();
+                if !multi {
+                    return !cookie_reasons.is_empty() && cookie_reasons.iter().all(|r| is_3pc(r));
+                }
+                route.affinity.iter().filter(|c| c.condition.is_none()).any(|c| {
+                    let prefix = format!("{}: ", c.name);
+                    let mine: Vec<&&String> = cookie_reasons.iter().filter(|r| r.starts_with(&prefix)).collect();
+                    !mine.is_empty() && mine.iter().all(|r| is_3pc(r))
                 })
             });
             let mut reasons: Vec<&str> = failing
@@ -719,6 +770,45 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
         location: loc,
         message: format!("{msg} in {}: {}", browsers_list(&bs), names.join(", ")),
         fix: Some(fix),
+    });
+}
+
+/// The fix for a route served over plain HTTP, per controller: where TLS is configured.
+fn tls_fix(route: &IngressRoute) -> String {
+    use crate::input::ingress::Controller;
+    let host = route.host.as_deref().unwrap_or("<host>");
+    let tail = "; if TLS ends at a load balancer in front of the proxy, pass --tls-terminates-at lb";
+    let how = match route.controller {
+        Controller::IngressNginx => format!("list `{host}` under the Ingress's `spec.tls`"),
+        Controller::Traefik => "set `traefik.ingress.kubernetes.io/router.tls: \"true\"` (or `tls:` on the IngressRoute, or route it on the `websecure` entry point)".to_owned(),
+        Controller::AwsAlb => "add an HTTPS listener: `alb.ingress.kubernetes.io/listen-ports: '[{\"HTTPS\": 443}]'` with `alb.ingress.kubernetes.io/certificate-arn`".to_owned(),
+        Controller::Gke => "attach a certificate: `networking.gke.io/managed-certificates` or `spec.tls`".to_owned(),
+        Controller::GatewayApi => "attach the route to a Gateway listener with `protocol: HTTPS` and `tls.certificateRefs`".to_owned(),
+        Controller::Istio => "bind the VirtualService to an Istio Gateway server with `port.protocol: HTTPS` and `tls.mode: SIMPLE`".to_owned(),
+    };
+    format!("{how}{tail}")
+}
+
+fn mixed_content_finding(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec<IngressFinding>) {
+    let bs: Vec<Browser> = ov
+        .browsers
+        .iter()
+        .filter(|v| v.reasons.iter().any(|r| r.starts_with("mixed-content:")))
+        .map(|v| v.browser)
+        .collect();
+    let what = if route.affinity.is_empty() { "" } else { " (so its affinity cookie is never stored or sent)" };
+    findings.push(IngressFinding {
+        rule: "mixed-content-blocked",
+        severity: Severity::Error,
+        location: route.location.clone(),
+        message: format!(
+            "{}: no TLS is configured for this route, so the https: frontend {} would call {}; fetch() and WebSocket to it are blocked as mixed content in {}{what}",
+            route_name(route),
+            ov.origin,
+            ov.url,
+            browsers_list(&bs)
+        ),
+        fix: Some(tls_fix(route)),
     });
 }
 

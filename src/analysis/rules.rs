@@ -131,6 +131,7 @@ rules! {
     "ingress-controller-unknown", Ingress, Info, "no known ingress class or controller annotations: ingress-nginx is assumed";
     "invalid-annotation-fallback", Ingress, Warning, "an invalid annotation value is ignored and the default used";
     "istio-cookie-not-generated", Ingress, Warning, "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
+    "mixed-content-blocked", Ingress, Error, "an https: frontend calls a route served over plain http: blocked as mixed content in every browser";
     "preflight-not-sticky", Cookie, Info, "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
     "reference-not-found", Ingress, Info, "a referenced middleware is not in the input, so its headers are not predicted";
     "regex-cookie-path", Ingress, Error, "the sticky cookie's Path is the regex path as written";

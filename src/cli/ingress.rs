@@ -40,6 +40,10 @@ pub(crate) struct IngressArgs {
     /// `traefik@3.5` or later reads nginx-class Ingresses through Traefik's ingress-nginx provider.
     #[arg(long, value_name = "NAME@VERSION")]
     controller: Option<String>,
+    /// The host name to judge routes that name none (an HTTPRoute whose Gateway is not in the input,
+    /// a DestinationRule on its own).
+    #[arg(long, value_name = "HOST")]
+    host: Option<String>,
     /// Compare two sets of manifests (files or folders) and report what changes per host/path.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
     compare: Option<Vec<PathBuf>>,
@@ -115,7 +119,7 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
             return EXIT_INPUT;
         }
     };
-    let mut popts = PredictOptions::default();
+    let mut popts = PredictOptions { default_host: args.host.clone(), ..PredictOptions::default() };
     if let Some(spec) = &args.controller {
         match parse_controller_spec(spec) {
             Some(c) => popts.controller = Some(c),
@@ -136,6 +140,7 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
         browsers,
         tls_at_lb: args.tls_terminates_at == Some(TlsAt::Lb),
         now: popts.issued_at,
+        default_host: args.host.clone(),
     };
     let run_one = |paths: &[PathBuf]| analyse(predict_paths(paths, &popts), &aopts);
     if let Some(pair) = &args.compare {

@@ -54,6 +54,11 @@ pub fn write(out: &mut dyn Write, a: &IngressAnalysis, snippets: &Snippets, quie
                 r.controller_version,
                 r.location
             )?;
+            match &r.tls_source {
+                Some(src) if r.tls => writeln!(out, "  TLS: {src}")?,
+                Some(src) => writeln!(out, "  TLS: not at the proxy ({src})")?,
+                None => writeln!(out, "  TLS: none found (plain http)")?,
+            }
             if r.affinity.is_empty() {
                 writeln!(out, "  Set-Cookie: (no affinity cookie)")?;
             }

@@ -291,16 +291,116 @@ fn cors_filter(
     })
 }
 
+/// A listener of a parent Gateway that a route attaches to.
+struct Listener {
+    gateway: String,
+    name: String,
+    hostname: Option<String>,
+    https: bool,
+}
+
+/// The listeners of the route's parent Gateways that are in the input (filtered by `sectionName`
+/// and `port` when the parentRef gives them), and whether any parent Gateway was found.
+fn parent_listeners(m: &Manifests, route: &Object) -> (bool, Vec<Listener>) {
+    let mut found = false;
+    let mut out = Vec::new();
+    for p in route.node.path(&["spec", "parentRefs"]).map(Node::items).unwrap_or_default() {
+        if p.str_at(&["kind"]).is_some_and(|k| k != "Gateway") {
+            continue;
+        }
+        let ns = p.str_at(&["namespace"]).unwrap_or(&route.namespace);
+        let Some(name) = p.str_at(&["name"]) else { continue };
+        let Some(gw) = m.find("Gateway", ns, name) else { continue };
+        found = true;
+        let section = p.str_at(&["sectionName"]);
+        let port = p.get("port").and_then(Node::scalar_text);
+        for l in gw.node.path(&["spec", "listeners"]).map(Node::items).unwrap_or_default() {
+            let lname = l.str_at(&["name"]).unwrap_or("");
+            if section.is_some_and(|s| s != lname) {
+                continue;
+            }
+            if port.as_deref().is_some_and(|p| l.get("port").and_then(Node::scalar_text).as_deref() != Some(p)) {
+                continue;
+            }
+            let protocol = l.str_at(&["protocol"]).unwrap_or("HTTP");
+            if !matches!(protocol, "HTTP" | "HTTPS") {
+                continue;
+            }
+            out.push(Listener {
+                gateway: gw.id(),
+                name: lname.to_owned(),
+                hostname: l.str_at(&["hostname"]).map(str::to_owned),
+                https: protocol == "HTTPS",
+            });
+        }
+    }
+    (found, out)
+}
+
+fn listener_host_matches(pattern: &str, host: &str) -> bool {
+    match pattern.strip_prefix("*.") {
+        // Gateway API: a wildcard listener matches any number of labels before the suffix.
+        Some(rest) => {
+            host.len() > rest.len() + 1
+                && host.to_ascii_lowercase().ends_with(&format!(".{}", rest.to_ascii_lowercase()))
+        }
+        None => pattern.eq_ignore_ascii_case(host),
+    }
+}
+
 /// Predicts every rule × match of an HTTPRoute.
 pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOptions, report: &mut IngressReport) {
     let file = m.file(o);
     let version = opts.version(Controller::GatewayApi);
     let imp = implementation_of(m, o);
+    let (gateway_found, listeners) = parent_listeners(m, o);
     let hosts: Vec<Option<String>> = match o.node.path(&["spec", "hostnames"]).map(Node::items) {
         Some(h) if !h.is_empty() => h.iter().map(|n| n.as_str().map(str::to_owned)).collect(),
+        // No hostnames: the route serves every hostname of the listeners it attaches to.
+        _ if !listeners.is_empty() => {
+            let mut hs: Vec<Option<String>> = Vec::new();
+            for l in &listeners {
+                if !hs.contains(&l.hostname) {
+                    hs.push(l.hostname.clone());
+                }
+            }
+            hs
+        }
         _ => vec![None],
     };
-    let tls = opts.tls_terminates_at == Some(super::TlsTermination::Ingress);
+    let tls_of = |host: Option<&str>| -> (bool, Option<String>) {
+        if let Some(t) = super::common::tls_override(opts) {
+            return t;
+        }
+        let https = listeners.iter().find(|l| {
+            l.https
+                && match (&l.hostname, host) {
+                    (None, _) => true,
+                    (Some(p), Some(h)) => listener_host_matches(p, h) || p.eq_ignore_ascii_case(h),
+                    (Some(_), None) => true,
+                }
+        });
+        match https {
+            Some(l) => (true, Some(format!("{} listener `{}` (HTTPS)", l.gateway, l.name))),
+            None => (false, None),
+        }
+    };
+    if !gateway_found && o.node.path(&["spec", "hostnames"]).map(Node::items).is_none_or(<[Node]>::is_empty) {
+        if let Some(h) = &opts.default_host {
+            report.findings.push(ConfigFinding {
+                rule: "reference-not-found",
+                severity: Severity::Info,
+                location: o.node.location(file),
+                message: format!(
+                    "{}: no hostnames and its parent Gateway is not in the input; judged as `{h}` (from --host)",
+                    o.id()
+                ),
+                fix: Some(
+                    "pass the Gateway's file too, so the route takes its listeners' hostnames and TLS".to_owned(),
+                ),
+            });
+        }
+    }
     for rule in o.node.path(&["spec", "rules"]).map(Node::items).unwrap_or_default() {
         let matches = rule.get("matches").map(Node::items).unwrap_or_default();
         let mut paths: Vec<(String, String, Location)> = matches
@@ -318,6 +418,7 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
             paths.push(("PathPrefix".to_owned(), "/".to_owned(), rule.location(file)));
         }
         for host in &hosts {
+            let (tls, tls_source) = tls_of(host.as_deref());
             for (mtype, path, loc) in &paths {
                 let mut route = IngressRoute {
                     location: loc.clone(),
@@ -328,6 +429,7 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
                     controller: Controller::GatewayApi,
                     controller_version: version,
                     tls,
+                    tls_source: tls_source.clone(),
                     affinity: Vec::new(),
                     cors: None,
                     notes: Vec::new(),

@@ -200,6 +200,61 @@ fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPo
     }
 }
 
+/// A server of an Istio Gateway that a VirtualService is bound to.
+struct Server {
+    gateway: String,
+    port: String,
+    hosts: Vec<String>,
+    https: bool,
+    mode: String,
+}
+
+/// The servers of the Istio Gateways named in `spec.gateways` (`name` in the VirtualService's
+/// namespace, or `namespace/name`) that are in the input. `mesh` is the sidecars, not a gateway.
+fn gateway_servers(m: &Manifests, vs: &Object) -> Vec<Server> {
+    let mut out = Vec::new();
+    for g in vs.node.path(&["spec", "gateways"]).map(Node::items).unwrap_or_default() {
+        let Some(g) = g.as_str() else { continue };
+        if g == "mesh" {
+            continue;
+        }
+        let (ns, name) = g.split_once('/').unwrap_or((&vs.namespace, g));
+        let Some(gw) = m.find("Gateway", ns, name) else { continue };
+        for srv in gw.node.path(&["spec", "servers"]).map(Node::items).unwrap_or_default() {
+            let protocol = srv.str_at(&["port", "protocol"]).unwrap_or("HTTP").to_ascii_uppercase();
+            let mode = srv.str_at(&["tls", "mode"]).unwrap_or(if protocol == "HTTPS" { "SIMPLE" } else { "" });
+            let redirect_only =
+                matches!(srv.path(&["tls", "httpsRedirect"]).map(|n| &n.value), Some(Value::Bool(true)));
+            let https = protocol == "HTTPS" && !redirect_only;
+            out.push(Server {
+                gateway: gw.id(),
+                port: srv.path(&["port", "number"]).and_then(Node::scalar_text).unwrap_or_default(),
+                hosts: srv
+                    .get("hosts")
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .map(|h| h.split_once('/').map_or(h, |(_, h)| h).to_owned())
+                    .collect(),
+                https,
+                mode: mode.to_owned(),
+            });
+        }
+    }
+    out
+}
+
+fn istio_host_matches(pattern: &str, host: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    match pattern.strip_prefix("*.") {
+        Some(rest) => host.to_ascii_lowercase().ends_with(&format!(".{}", rest.to_ascii_lowercase())),
+        None => pattern.eq_ignore_ascii_case(host),
+    }
+}
+
 /// Predicts every `http[]` route × match of a VirtualService, with the DestinationRule of the
 /// first destination providing the cookie.
 pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictOptions, report: &mut IngressReport) {
@@ -209,7 +264,22 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
         Some(h) if !h.is_empty() => h.iter().map(|n| n.as_str().map(str::to_owned)).collect(),
         _ => vec![None],
     };
-    let tls = opts.tls_terminates_at == Some(super::TlsTermination::Ingress);
+    let servers = gateway_servers(m, o);
+    let tls_of = |host: Option<&str>| -> (bool, Option<String>) {
+        if let Some(t) = super::common::tls_override(opts) {
+            return t;
+        }
+        let hit = servers.iter().find(|s| {
+            s.https
+                && (host.is_none()
+                    || s.hosts.is_empty()
+                    || s.hosts.iter().any(|p| istio_host_matches(p, host.unwrap_or(""))))
+        });
+        match hit {
+            Some(s) => (true, Some(format!("{} server port {} (TLS mode {})", s.gateway, s.port, s.mode))),
+            None => (false, None),
+        }
+    };
     for http in o.node.path(&["spec", "http"]).map(Node::items).unwrap_or_default() {
         let mut paths: Vec<(String, String, &Node)> = Vec::new();
         for mt in http.get("match").map(Node::items).unwrap_or_default() {
@@ -231,6 +301,7 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
             .iter()
             .find_map(|r| r.str_at(&["destination", "host"]).map(str::to_owned));
         for host in &hosts {
+            let (tls, tls_source) = tls_of(host.as_deref());
             for (kind, path, node) in &paths {
                 let mut route = IngressRoute {
                     location: node.location(file),
@@ -241,6 +312,7 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
                     controller: Controller::Istio,
                     controller_version: version,
                     tls,
+                    tls_source: tls_source.clone(),
                     affinity: Vec::new(),
                     cors: None,
                     notes: Vec::new(),

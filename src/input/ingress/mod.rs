@@ -177,6 +177,9 @@ pub struct PredictOptions {
     /// The instant the cookie is assumed issued, for rendering `Expires=` (fixed by default so
     /// output is reproducible).
     pub issued_at: Timestamp,
+    /// `--host`: the host name for routes that name none and whose parent Gateway (which would give
+    /// the listener's hostname) is not in the input.
+    pub default_host: Option<String>,
 }
 
 impl Default for PredictOptions {
@@ -186,6 +189,7 @@ impl Default for PredictOptions {
             tls_terminates_at: None,
             nginx_prefix: "nginx.ingress.kubernetes.io".to_owned(),
             issued_at: Timestamp::from_unix_secs(1_767_225_600), // 2026-01-01T00:00:00Z
+            default_host: None,
         }
     }
 }
@@ -359,8 +363,14 @@ pub struct IngressRoute {
     pub controller: Controller,
     /// Controller version modelled.
     pub controller_version: ControllerVersion,
-    /// TLS terminates at the proxy that writes the cookie.
+    /// TLS terminates at the proxy that writes the cookie (or at the load balancer that is that
+    /// proxy: ALB, GKE), so the browser speaks `https:` to the route.
     pub tls: bool,
+    /// Where that was read: `spec.tls`, an ALB HTTPS listener, a Traefik TLS router or `websecure`
+    /// entry point, a Gateway HTTPS listener, an Istio Gateway TLS server, a GKE certificate, or
+    /// `--tls-terminates-at`. `None` when no TLS was found for the route.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_source: Option<String>,
     /// The sticky cookie(s) written, in the order sent. Usually one; AWS ALB writes `AWSALB` and
     /// `AWSALBCORS`, ingress-nginx with conditional SameSite has a per-user-agent variant.
     pub affinity: Vec<PredictedCookie>,

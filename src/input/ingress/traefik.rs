@@ -513,9 +513,17 @@ impl BeforeOk for Option<char> {
 pub(crate) fn predict_ingress_route(m: &Manifests, o: &Object, opts: &PredictOptions, report: &mut IngressReport) {
     let file = m.file(o);
     let version = opts.version(Controller::Traefik);
-    let tls = match opts.tls_terminates_at {
-        Some(t) => t == super::TlsTermination::Ingress,
-        None => o.node.path(&["spec", "tls"]).is_some(),
+    let (tls, tls_source) = match super::common::tls_override(opts) {
+        Some(t) => t,
+        None if o.node.path(&["spec", "tls"]).is_some() => (true, Some("IngressRoute spec.tls".to_owned())),
+        None => {
+            let eps = o.node.path(&["spec", "entryPoints"]).map(Node::items).unwrap_or_default();
+            if eps.iter().filter_map(Node::as_str).any(|e| e == "websecure") {
+                (true, Some("entry point `websecure` (the TLS entry point of Traefik's Helm chart)".to_owned()))
+            } else {
+                (false, None)
+            }
+        }
     };
     for rt in o.node.path(&["spec", "routes"]).map(Node::items).unwrap_or_default() {
         let rule = rt.str_at(&["match"]).unwrap_or("");
@@ -531,6 +539,7 @@ pub(crate) fn predict_ingress_route(m: &Manifests, o: &Object, opts: &PredictOpt
             controller: Controller::Traefik,
             controller_version: version,
             tls,
+            tls_source: tls_source.clone(),
             affinity: Vec::new(),
             cors: None,
             notes: Vec::new(),
