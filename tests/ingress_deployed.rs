@@ -106,3 +106,101 @@ fn an_http_only_route_from_an_https_frontend_is_mixed_content_in_every_browser()
     // An https frontend calling http is not a CORS question the backend can answer.
     assert!(!rules(&a).contains(&"cors-left-to-backend"));
 }
+
+// Why, bullet 2: objects are never dropped without a word.
+
+#[test]
+fn contour_httpproxy_cookie_and_cors_are_predicted() {
+    let a = run("contour/httpproxy-cookie-cors.yaml");
+    assert_eq!(a.routes.len(), 2);
+    let plain = &a.routes[0].route;
+    assert_eq!(plain.affinity[0].set_cookie_line, "X-Contour-Session-Affinity=\"<hash>\"; Path=/; HttpOnly");
+    assert!(plain.tls && plain.cors.is_some());
+    let rewritten = &a.routes[1].route;
+    assert_eq!(rewritten.path, "/v2");
+    assert!(rewritten.affinity[0].secure);
+    assert_eq!(rewritten.affinity[0].same_site.as_deref(), Some("None"));
+}
+
+#[test]
+fn envoy_gateway_policies_give_the_cookie_and_cors() {
+    let a = run("envoy-gateway/policies.yaml");
+    let r = &a.routes[0].route;
+    assert_eq!(r.affinity.len(), 1, "BackendTrafficPolicy consistent-hash cookie");
+    assert!(
+        r.affinity[0].set_cookie_line.starts_with("FooBar=\"<hash>\"; Max-Age=60"),
+        "{}",
+        r.affinity[0].set_cookie_line
+    );
+    let cors = r.cors.as_ref().expect("SecurityPolicy cors");
+    assert!(cors.allow_credentials);
+    let chrome = verdict(&a.routes[0], Browser::Chrome);
+    assert_eq!((chrome.stored, chrome.cors_ok), (Some(true), Some(true)), "{:?}", chrome.reasons);
+}
+
+#[test]
+fn istio_destination_rule_alone_subsets_and_behind_httproute() {
+    let alone = run("istio/destinationrule-alone.yaml");
+    assert_eq!(alone.routes.len(), 1, "a DestinationRule on its own is still predicted");
+    assert_eq!(alone.routes[0].route.affinity[0].name, "user");
+    assert!(alone.routes[0].skipped.is_some(), "no browser host without --host");
+    let with_host =
+        run_with("istio/destinationrule-alone.yaml", PredictOptions::default(), Some("ratings.example.com"));
+    assert_eq!(with_host.routes[0].origins[0].url, "http://ratings.example.com/");
+
+    let subsets = run("istio/destinationrule-subsets.yaml");
+    let r = &subsets.routes[0].route;
+    assert_eq!(r.affinity.len(), 1, "the subset's own trafficPolicy gives the cookie");
+    assert_eq!(r.affinity[0].name, "reviews-v2");
+    assert!(r.tls);
+
+    let behind = run("istio/destinationrule-httproute.yaml");
+    let r = &behind.routes[0].route;
+    assert_eq!(r.affinity.first().map(|c| c.name.as_str()), Some("session"));
+}
+
+#[test]
+fn gke_ingress_without_class_but_with_backend_config_is_gke() {
+    let a = run("gke/default-class.yaml");
+    let r = &a.routes[0].route;
+    assert_eq!(r.controller.name(), "gke");
+    assert_eq!(r.affinity[0].name, "GCLB");
+    assert!(!rules(&a).contains(&"ingress-controller-unknown"));
+}
+
+#[test]
+fn kinds_that_are_not_modelled_are_reported_once_per_kind() {
+    let a = run("not-modelled/envoyfilter-and-deployment.yaml");
+    let nm: Vec<&str> = a.findings.iter().filter(|f| f.rule == "not-modelled").map(|f| f.message.as_str()).collect();
+    assert_eq!(nm.len(), 2, "{nm:?}");
+    assert!(nm.iter().any(|m| m.contains("`EnvoyFilter`") && m.contains("route or shape HTTP traffic")), "{nm:?}");
+    assert!(nm.iter().any(|m| m.contains("`Deployment` (2 documents)")), "{nm:?}");
+}
+
+#[test]
+fn an_httproute_whose_gateway_is_absent_takes_host_from_the_option() {
+    let text = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: d}\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n    - backendRefs: [{name: s, port: 80}]\n";
+    let dir = std::env::temp_dir().join(format!("crossjar-issue16-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("route.yaml");
+    std::fs::write(&f, text).unwrap();
+    let popts = PredictOptions { default_host: Some("api.example.com".into()), ..PredictOptions::default() };
+    let aopts = IngressAnalysisOptions {
+        frontends: vec![Origin::parse("https://app.example.com").unwrap()],
+        browsers: vec![Browser::Chrome],
+        tls_at_lb: false,
+        now: popts.issued_at,
+        default_host: Some("api.example.com".into()),
+    };
+    let a = analyse(predict_paths(&[f], &popts), &aopts);
+    assert!(a.routes[0].skipped.is_none());
+    assert_eq!(a.routes[0].origins[0].url, "http://api.example.com/");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_istio_http_entry_with_only_cors_is_rejected() {
+    let a = run("../rules/istio-route-invalid/fires.yaml");
+    assert!(a.routes.is_empty(), "Istio refuses the VirtualService");
+    assert!(rules(&a).contains(&"istio-route-invalid"));
+}

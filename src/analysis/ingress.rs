@@ -62,6 +62,8 @@ pub const CONFIG_RULES: &[&str] = &[
     "ingress-controller-unknown",
     "invalid-annotation-fallback",
     "istio-cookie-not-generated",
+    "istio-route-invalid",
+    "not-modelled",
     "preflight-not-sticky",
     "reference-not-found",
     "regex-cookie-path",
@@ -641,6 +643,7 @@ fn cookie_fix(route: &IngressRoute) -> String {
         Controller::Traefik => "sticky cookie `sameSite: none` and `secure: true` (Service annotations `traefik.ingress.kubernetes.io/service.sticky.cookie.samesite`/`.secure`, or the IngressRoute `sticky.cookie`)".to_owned(),
         Controller::Istio => "Istio 1.28+: `httpCookie.attributes: [{name: SameSite, value: None}, {name: Secure}]`".to_owned(),
         Controller::AwsAlb => "rely on the `AWSALBCORS` twin over an HTTPS listener, or use an application cookie with `SameSite=None; Secure`".to_owned(),
+        Controller::Contour => format!("`cookieRewritePolicies: [{{name: {}, secure: true, sameSite: None}}]` on the route", crate::input::ingress::contour::COOKIE_NAME),
         Controller::GatewayApi => "sessionPersistence has no SameSite field: use the implementation's own policy, or serve the API same-site with the frontend".to_owned(),
         _ => "the affinity cookie needs `SameSite=None; Secure` (or serve the API same-site with the frontend)".to_owned(),
     }
@@ -785,6 +788,7 @@ fn tls_fix(route: &IngressRoute) -> String {
         Controller::Gke => "attach a certificate: `networking.gke.io/managed-certificates` or `spec.tls`".to_owned(),
         Controller::GatewayApi => "attach the route to a Gateway listener with `protocol: HTTPS` and `tls.certificateRefs`".to_owned(),
         Controller::Istio => "bind the VirtualService to an Istio Gateway server with `port.protocol: HTTPS` and `tls.mode: SIMPLE`".to_owned(),
+        Controller::Contour => "give the root HTTPProxy `spec.virtualhost.tls.secretName`".to_owned(),
     };
     format!("{how}{tail}")
 }

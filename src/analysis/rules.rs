@@ -131,7 +131,9 @@ rules! {
     "ingress-controller-unknown", Ingress, Info, "no known ingress class or controller annotations: ingress-nginx is assumed";
     "invalid-annotation-fallback", Ingress, Warning, "an invalid annotation value is ignored and the default used";
     "istio-cookie-not-generated", Ingress, Warning, "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
+    "istio-route-invalid", Ingress, Error, "an Istio VirtualService http entry without route, redirect, directResponse or delegate: the API server rejects it";
     "mixed-content-blocked", Ingress, Error, "an https: frontend calls a route served over plain http: blocked as mixed content in every browser";
+    "not-modelled", Ingress, Info, "a document of a kind crossjar does not model: cookies or CORS headers it adds are not predicted";
     "preflight-not-sticky", Cookie, Info, "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
     "reference-not-found", Ingress, Info, "a referenced middleware is not in the input, so its headers are not predicted";
     "regex-cookie-path", Ingress, Error, "the sticky cookie's Path is the regex path as written";

@@ -161,7 +161,7 @@ fn class_controller(class: &str) -> Option<Controller> {
 
 /// Which controller serves this Ingress: class first, then `--controller`, then the annotation
 /// prefixes it carries, then ingress-nginx (the most common).
-fn controller_of(o: &Object, ann: &Annotations<'_>, opts: &PredictOptions) -> (Controller, bool) {
+fn controller_of(m: &Manifests, o: &Object, ann: &Annotations<'_>, opts: &PredictOptions) -> (Controller, bool) {
     let class = o
         .node
         .str_at(&["spec", "ingressClassName"])
@@ -178,9 +178,40 @@ fn controller_of(o: &Object, ann: &Annotations<'_>, opts: &PredictOptions) -> (C
         (Controller::Traefik, true)
     } else if ann.has_prefix("alb.ingress.kubernetes.io") {
         (Controller::AwsAlb, true)
+    } else if is_gke(m, o, ann) {
+        // GKE serves class-less Ingresses itself (ingress-gce is the default class on GKE).
+        (Controller::Gke, true)
     } else {
         (Controller::IngressNginx, false)
     }
+}
+
+/// GKE signs: GCE annotations on the Ingress, or a backend Service with a BackendConfig or NEG
+/// annotation.
+fn is_gke(m: &Manifests, o: &Object, ann: &Annotations<'_>) -> bool {
+    const GKE_INGRESS: &[&str] = &[
+        "kubernetes.io/ingress.global-static-ip-name",
+        "kubernetes.io/ingress.regional-static-ip-name",
+        "networking.gke.io/managed-certificates",
+        "networking.gke.io/v1beta1.FrontendConfig",
+        "ingress.gcp.kubernetes.io/pre-shared-cert",
+    ];
+    if ann.list.iter().any(|a| GKE_INGRESS.contains(&a.key)) {
+        return true;
+    }
+    let mut services: Vec<String> = Vec::new();
+    for rule in o.node.path(&["spec", "rules"]).map(Node::items).unwrap_or_default() {
+        for p in rule.path(&["http", "paths"]).map(Node::items).unwrap_or_default() {
+            services.extend(backend_service(p.get("backend")));
+        }
+    }
+    services.extend(backend_service(o.node.path(&["spec", "defaultBackend"])));
+    services.iter().filter_map(|s| m.find("Service", &o.namespace, s)).any(|svc| {
+        let sann = Annotations::of(m, svc);
+        ["cloud.google.com/backend-config", "beta.cloud.google.com/backend-config", "cloud.google.com/neg"]
+            .iter()
+            .any(|k| sann.get(k).is_some())
+    })
 }
 
 fn host_matches(pattern: &str, host: &str) -> bool {
@@ -314,7 +345,7 @@ pub(crate) fn routes_of<'a>(m: &'a Manifests, o: &'a Object, opts: &PredictOptio
 pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, report: &mut IngressReport) {
     let ann = Annotations::of(m, o);
     check_annotations(m, o, &ann, &mut report.findings);
-    let (mut controller, known) = controller_of(o, &ann, opts);
+    let (mut controller, known) = controller_of(m, o, &ann, opts);
     // Migrating off ingress-nginx: `--controller traefik@3.5+` on an nginx-class Ingress means
     // Traefik's ingress-nginx provider reads it.
     let via_traefik = controller == Controller::IngressNginx

@@ -444,6 +444,49 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
                         route.cors = cors_filter(f, file, version, imp, &mut route.notes);
                     }
                 }
+                // Envoy Gateway policies attached to the route (or its Gateway): consistent-hash
+                // cookie, CORS. The route's own filter wins over SecurityPolicy CORS.
+                if matches!(imp, Implementation::EnvoyGateway) {
+                    for p in policies_for(m, o) {
+                        let pfile = m.file(p);
+                        match p.kind.as_str() {
+                            "BackendTrafficPolicy" if route.affinity.is_empty() => {
+                                if let Some(c) = btp_cookie(p, pfile, &mut route.notes) {
+                                    route.affinity.push(c);
+                                }
+                            }
+                            "SecurityPolicy" if route.cors.is_none() => {
+                                if let Some(c) = p.node.path(&["spec", "cors"]) {
+                                    route.cors = Some(security_policy_cors(c, pfile, &mut route.notes));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                // Istio serving Gateway API routes applies the backend's DestinationRule.
+                if route.affinity.is_empty() && (imp == Implementation::Istio || !gateway_found) {
+                    for b in rule.get("backendRefs").map(Node::items).unwrap_or_default() {
+                        let Some(name) = b.str_at(&["name"]) else { continue };
+                        let ns = b.str_at(&["namespace"]).unwrap_or(&o.namespace);
+                        if let Some(dr) = super::istio::destination_rule_for(m, name, ns) {
+                            let iv = opts.version(Controller::Istio);
+                            if let Some(c) = super::istio::http_cookie(dr, None, m.file(dr), iv, &mut route.notes) {
+                                if imp != Implementation::Istio {
+                                    route.notes.push(ConfigFinding {
+                                        rule: "reference-not-found",
+                                        severity: Severity::Info,
+                                        location: loc.clone(),
+                                        message: format!("{}: the parent Gateway is not in the input; DestinationRule {} for backend `{name}` is applied, as Istio does when it serves the route", o.id(), dr.id()),
+                                        fix: Some("pass the Gateway's file too".to_owned()),
+                                    });
+                                }
+                                route.affinity.push(c);
+                                break;
+                            }
+                        }
+                    }
+                }
                 if !route.affinity.is_empty() && route.cors.is_some() {
                     route.notes.push(ConfigFinding {
                         rule: "preflight-not-sticky",
@@ -455,6 +498,194 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
                 }
                 report.routes.push(route);
             }
+        }
+    }
+}
+
+/// The `targetRefs` (or legacy `targetRef`) of an Envoy Gateway policy.
+fn target_refs(p: &Object) -> Vec<&Node> {
+    let mut out: Vec<&Node> =
+        p.node.path(&["spec", "targetRefs"]).map(Node::items).unwrap_or_default().iter().collect();
+    if let Some(t) = p.node.path(&["spec", "targetRef"]) {
+        out.push(t);
+    }
+    out
+}
+
+/// Envoy Gateway `BackendTrafficPolicy` / `SecurityPolicy` objects that target this HTTPRoute, or
+/// one of its parent Gateways (a route-level policy first: it overrides the Gateway's).
+fn policies_for<'m>(m: &'m Manifests, route: &Object) -> Vec<&'m Object> {
+    let parents: Vec<(String, String)> = route
+        .node
+        .path(&["spec", "parentRefs"])
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| {
+            Some((p.str_at(&["namespace"]).unwrap_or(&route.namespace).to_owned(), p.str_at(&["name"])?.to_owned()))
+        })
+        .collect();
+    let mut direct = Vec::new();
+    let mut via_gateway = Vec::new();
+    for p in m.objects.iter().filter(|p| matches!(p.kind.as_str(), "BackendTrafficPolicy" | "SecurityPolicy")) {
+        for t in target_refs(p) {
+            let (kind, name) = (t.str_at(&["kind"]).unwrap_or(""), t.str_at(&["name"]).unwrap_or(""));
+            if kind == "HTTPRoute" && p.namespace == route.namespace && name == route.name {
+                direct.push(p);
+            } else if kind == "Gateway" && parents.iter().any(|(ns, n)| *ns == p.namespace && n == name) {
+                via_gateway.push(p);
+            }
+        }
+    }
+    direct.extend(via_gateway);
+    direct
+}
+
+/// The consistent-hash cookie of a `BackendTrafficPolicy` (Envoy writes it only when `ttl` is set).
+fn btp_cookie(p: &Object, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option<PredictedCookie> {
+    let lb = p.node.path(&["spec", "loadBalancer"])?;
+    if lb.str_at(&["type"]) != Some("ConsistentHash") || lb.str_at(&["consistentHash", "type"]) != Some("Cookie") {
+        return None;
+    }
+    let c = lb.path(&["consistentHash", "cookie"])?;
+    let loc = c.field_location(file);
+    let name = c.str_at(&["name"]).unwrap_or("").to_owned();
+    let Some(ttl_node) = c.get("ttl") else {
+        notes.push(ConfigFinding {
+            rule: "istio-cookie-not-generated",
+            severity: Severity::Warning,
+            location: loc,
+            message: format!("{}: a consistent-hash cookie without `ttl` only hashes on an existing cookie; Envoy never sets `{name}`, so there is no affinity unless the application sets it", p.id()),
+            fix: Some("set `ttl` (e.g. 1h)".to_owned()),
+        });
+        return None;
+    };
+    let ttl = ttl_node.scalar_text().and_then(|t| parse_duration_secs(&t)).unwrap_or(0);
+    let mut line = format!("{name}=\"<hash>\"");
+    if ttl > 0 {
+        line.push_str(&format!("; Max-Age={ttl}"));
+    }
+    let (mut secure, mut same_site, mut domain, mut path) = (false, None, None, None);
+    let mut sources = vec![loc.clone(), ttl_node.location(file)];
+    if let Some(attrs) = c.get("attributes") {
+        for (k, v) in attrs.entries() {
+            let Some(k) = k.as_str() else { continue };
+            let v = v.scalar_text().unwrap_or_default();
+            sources.push(attrs.location(file));
+            if v.is_empty() {
+                line.push_str(&format!("; {k}"));
+            } else {
+                line.push_str(&format!("; {k}={v}"));
+            }
+            match k.to_ascii_lowercase().as_str() {
+                "secure" => secure = true,
+                "samesite" => same_site = Some(v),
+                "domain" => domain = Some(v),
+                "path" => path = Some(v),
+                _ => {}
+            }
+        }
+    }
+    line.push_str("; HttpOnly");
+    if same_site.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("none")) && !secure {
+        notes.push(ConfigFinding {
+            rule: "samesite-none-without-secure",
+            severity: Severity::Error,
+            location: loc,
+            message: format!(
+                "{}: the cookie attributes give SameSite=None without Secure; browsers reject the cookie",
+                p.id()
+            ),
+            fix: Some("add `Secure: \"\"` to `cookie.attributes`".to_owned()),
+        });
+    }
+    Some(PredictedCookie {
+        set_cookie_line: line,
+        name,
+        path,
+        domain,
+        secure,
+        http_only: true,
+        same_site,
+        max_age: (ttl > 0).then_some(ttl),
+        expires_after_secs: None,
+        condition: None,
+        unconfirmed: Some("Envoy Gateway sets no cookie Path for the hash cookie (Envoy then omits it); the order of `attributes` follows the map as written".to_owned()),
+        source_locations: sources,
+    })
+}
+
+/// An Envoy Gateway `SecurityPolicy.cors`: Envoy's CORS filter (origin reflected, allowed preflights
+/// answered 200, others forwarded, no `Vary: Origin`).
+fn security_policy_cors(c: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPolicy {
+    let credentials = matches!(c.get("allowCredentials").map(|n| &n.value), Some(Value::Bool(true)));
+    let mut sources = vec![c.field_location(file)];
+    let mut any = None;
+    let mut patterns = Vec::new();
+    for o in c.get("allowOrigins").map(Node::items).unwrap_or_default() {
+        let Some(s) = o.as_str() else { continue };
+        sources.push(o.location(file));
+        if s == "*" {
+            any = Some(o.location(file));
+        } else {
+            patterns.push(OriginPattern {
+                pattern: s.to_owned(),
+                matching: if s.contains('*') { OriginMatch::AnyLabelsWildcard } else { OriginMatch::Exact },
+            });
+        }
+    }
+    if let (Some(l), true) = (&any, credentials) {
+        notes.push(ConfigFinding {
+            rule: "cors-reflects-any-origin",
+            severity: Severity::Warning,
+            location: l.clone(),
+            message: "`*` with allowCredentials: Envoy echoes any request Origin with credentials allowed, so every site can make credentialed reads".to_owned(),
+            fix: Some("list the frontend origins".to_owned()),
+        });
+    }
+    let origins = if any.is_some() {
+        AllowOrigins::Reflect
+    } else if patterns.is_empty() {
+        AllowOrigins::Nothing
+    } else {
+        AllowOrigins::List { origins: patterns }
+    };
+    let join = |k: &str| {
+        let v: Vec<String> =
+            c.get(k).map(Node::items).unwrap_or_default().iter().filter_map(Node::scalar_text).collect();
+        (!v.is_empty()).then(|| v.join(","))
+    };
+    CorsPolicy {
+        allow_origins: origins,
+        allow_credentials: credentials,
+        allow_methods: join("allowMethods"),
+        allow_headers: join("allowHeaders"),
+        expose_headers: join("exposeHeaders"),
+        max_age: c.get("maxAge").and_then(Node::scalar_text).and_then(|s| parse_duration_secs(&s)),
+        vary_origin: false,
+        answers_preflight: true,
+        preflight_status: Some(200),
+        unmatched_preflight_forwarded: true,
+        source_locations: sources,
+    }
+}
+
+/// A policy whose target is not in the input is said so (its cookie or CORS would otherwise vanish).
+pub(crate) fn check_policy_target(m: &Manifests, p: &Object, report: &mut IngressReport) {
+    for t in target_refs(p) {
+        let (kind, name) = (t.str_at(&["kind"]).unwrap_or(""), t.str_at(&["name"]).unwrap_or(""));
+        if matches!(kind, "HTTPRoute" | "Gateway") && m.find(kind, &p.namespace, name).is_none() {
+            report.findings.push(ConfigFinding {
+                rule: "reference-not-found",
+                severity: Severity::Info,
+                location: t.location(m.file(p)),
+                message: format!(
+                    "{}: its target {kind} `{}/{name}` is not in the input, so what it sets is not predicted",
+                    p.id(),
+                    p.namespace
+                ),
+                fix: Some("pass the file that defines the target too".to_owned()),
+            });
         }
     }
 }

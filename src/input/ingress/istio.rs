@@ -29,13 +29,37 @@ fn same_service(a: &str, b: &str, ns: &str) -> bool {
     a == b || norm(a) == norm(b)
 }
 
-fn http_cookie(
+/// The DestinationRule in the input whose `host` names the service `host` (seen from `ns`).
+pub(crate) fn destination_rule_for<'m>(m: &'m Manifests, host: &str, ns: &str) -> Option<&'m Object> {
+    m.objects.iter().find(|x| {
+        x.kind == "DestinationRule" && x.node.str_at(&["spec", "host"]).is_some_and(|h| same_service(h, host, ns))
+    })
+}
+
+/// The load-balancer settings that apply to traffic for `subset`: the subset's own
+/// `trafficPolicy.loadBalancer` when it has one (it overrides the rule's), else the rule's.
+fn load_balancer<'a>(dr: &'a Object, subset: Option<&str>) -> Option<&'a Node> {
+    let from_subset = subset.and_then(|name| {
+        dr.node
+            .path(&["spec", "subsets"])
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .find(|s| s.str_at(&["name"]) == Some(name))
+            .and_then(|s| s.path(&["trafficPolicy", "loadBalancer"]))
+    });
+    from_subset.or_else(|| dr.node.path(&["spec", "trafficPolicy", "loadBalancer"]))
+}
+
+/// The cookie a DestinationRule makes Envoy write for traffic to `subset` (or the whole host).
+pub(crate) fn http_cookie(
     dr: &Object,
+    subset: Option<&str>,
     file: &Path,
     version: super::ControllerVersion,
     notes: &mut Vec<ConfigFinding>,
 ) -> Option<PredictedCookie> {
-    let hc = dr.node.path(&["spec", "trafficPolicy", "loadBalancer", "consistentHash", "httpCookie"])?;
+    let hc = load_balancer(dr, subset)?.path(&["consistentHash", "httpCookie"])?;
     let loc = hc.field_location(file);
     let name = hc.str_at(&["name"]).unwrap_or("").to_owned();
     let Some(ttl_node) = hc.get("ttl") else {
@@ -280,6 +304,30 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
             None => (false, None),
         }
     };
+    let mut invalid = false;
+    for http in o.node.path(&["spec", "http"]).map(Node::items).unwrap_or_default() {
+        let redirect_or_direct =
+            http.get("redirect").is_some() || http.get("directResponse").is_some() || http.get("delegate").is_some();
+        if http.get("route").map(Node::items).is_none_or(<[Node]>::is_empty) && !redirect_or_direct {
+            // The API server's validation (and istioctl analyze) reject an http[] entry with no route,
+            // redirect, direct response or delegate: the whole VirtualService is refused.
+            invalid = true;
+            report.findings.push(ConfigFinding {
+                    rule: "istio-route-invalid",
+                    severity: Severity::Error,
+                    location: http.location(file),
+                    message: format!(
+                        "{}: an `http` entry needs `route`, `redirect`, `directResponse` or `delegate`{}; Istio's validation rejects the VirtualService, so none of its routes (nor this CORS policy) exist",
+                        o.id(),
+                        if http.get("corsPolicy").is_some() { " (a `corsPolicy` alone is not a route)" } else { "" }
+                    ),
+                    fix: Some("add a `route:` with the destination that should answer".to_owned()),
+                });
+        }
+    }
+    if invalid {
+        return;
+    }
     for http in o.node.path(&["spec", "http"]).map(Node::items).unwrap_or_default() {
         let mut paths: Vec<(String, String, &Node)> = Vec::new();
         for mt in http.get("match").map(Node::items).unwrap_or_default() {
@@ -294,12 +342,10 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
         if paths.is_empty() {
             paths.push(("prefix".to_owned(), "/".to_owned(), http));
         }
-        let dest = http
-            .get("route")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .find_map(|r| r.str_at(&["destination", "host"]).map(str::to_owned));
+        let dest = http.get("route").map(Node::items).unwrap_or_default().iter().find_map(|r| {
+            r.str_at(&["destination", "host"])
+                .map(|h| (h.to_owned(), r.str_at(&["destination", "subset"]).map(str::to_owned)))
+        });
         for host in &hosts {
             let (tls, tls_source) = tls_of(host.as_deref());
             for (kind, path, node) in &paths {
@@ -317,13 +363,9 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
                     cors: None,
                     notes: Vec::new(),
                 };
-                if let Some(d) = &dest {
-                    let dr = m.objects.iter().find(|x| {
-                        x.kind == "DestinationRule"
-                            && x.node.str_at(&["spec", "host"]).is_some_and(|h| same_service(h, d, &o.namespace))
-                    });
-                    if let Some(dr) = dr {
-                        if let Some(c) = http_cookie(dr, m.file(dr), version, &mut route.notes) {
+                if let Some((d, subset)) = &dest {
+                    if let Some(dr) = destination_rule_for(m, d, &o.namespace) {
+                        if let Some(c) = http_cookie(dr, subset.as_deref(), m.file(dr), version, &mut route.notes) {
                             route.affinity.push(c);
                         }
                     }
@@ -343,5 +385,90 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
                 report.routes.push(route);
             }
         }
+    }
+}
+
+/// Whether some VirtualService or HTTPRoute in the input sends traffic to the DestinationRule's host.
+fn is_routed(m: &Manifests, dr: &Object) -> bool {
+    let Some(host) = dr.node.str_at(&["spec", "host"]) else { return true };
+    m.objects.iter().any(|o| match o.kind.as_str() {
+        "VirtualService" => o.node.path(&["spec", "http"]).map(Node::items).unwrap_or_default().iter().any(|h| {
+            h.get("route")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .any(|r| r.str_at(&["destination", "host"]).is_some_and(|d| same_service(host, d, &o.namespace)))
+        }),
+        "HTTPRoute" => o.node.path(&["spec", "rules"]).map(Node::items).unwrap_or_default().iter().any(|rule| {
+            rule.get("backendRefs").map(Node::items).unwrap_or_default().iter().any(|b| {
+                b.str_at(&["name"]).is_some_and(|n| {
+                    let ns = b.str_at(&["namespace"]).unwrap_or(&o.namespace);
+                    same_service(host, n, ns) || same_service(host, &format!("{n}.{ns}"), ns)
+                })
+            })
+        }),
+        _ => false,
+    })
+}
+
+/// A DestinationRule with a consistent-hash cookie that no route in the input reaches is still
+/// predicted (one route per subset with its own cookie, or the whole host), without a browser host
+/// unless `--host` gives one, so its cookie is never dropped silently.
+pub(crate) fn predict_unrouted_destination_rule(
+    m: &Manifests,
+    dr: &Object,
+    opts: &PredictOptions,
+    report: &mut IngressReport,
+) {
+    if is_routed(m, dr) {
+        return;
+    }
+    let file = m.file(dr);
+    let version = opts.version(Controller::Istio);
+    let mut subsets: Vec<Option<&str>> = vec![None];
+    for s in dr.node.path(&["spec", "subsets"]).map(Node::items).unwrap_or_default() {
+        if s.path(&["trafficPolicy", "loadBalancer"]).is_some() {
+            subsets.push(s.str_at(&["name"]));
+        }
+    }
+    let host = dr.node.str_at(&["spec", "host"]).unwrap_or("");
+    for subset in subsets {
+        let Some(lb) = load_balancer(dr, subset) else { continue };
+        let Some(hc) = lb.path(&["consistentHash", "httpCookie"]) else { continue };
+        if subset.is_some() && load_balancer(dr, None).is_some_and(|top| std::ptr::eq(top, lb)) {
+            continue;
+        }
+        let (tls, tls_source) = super::common::tls_override(opts).unwrap_or((false, None));
+        let mut route = IngressRoute {
+            location: hc.field_location(file),
+            object: match subset {
+                Some(s) => format!("{} subset {s}", dr.id()),
+                None => dr.id(),
+            },
+            host: None,
+            path: "/".to_owned(),
+            path_type: None,
+            controller: Controller::Istio,
+            controller_version: version,
+            tls,
+            tls_source,
+            affinity: Vec::new(),
+            cors: None,
+            notes: Vec::new(),
+        };
+        route.notes.push(ConfigFinding {
+            rule: "reference-not-found",
+            severity: Severity::Info,
+            location: hc.field_location(file),
+            message: format!(
+                "{}: no VirtualService or HTTPRoute in the input routes to `{host}`; the cookie is predicted on its own (mesh traffic, or a route defined elsewhere)",
+                dr.id()
+            ),
+            fix: Some("pass the VirtualService/HTTPRoute (and Gateway) files too, or --host to judge it from the browser".to_owned()),
+        });
+        if let Some(c) = http_cookie(dr, subset, file, version, &mut route.notes) {
+            route.affinity.push(c);
+        }
+        report.routes.push(route);
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod cloud;
 mod common;
+pub mod contour;
 pub mod gateway;
 pub mod istio;
 pub mod nginx;
@@ -41,6 +42,8 @@ pub enum Controller {
     AwsAlb,
     /// GKE Ingress (ingress-gce) with BackendConfig.
     Gke,
+    /// Contour (HTTPProxy).
+    Contour,
 }
 
 impl Controller {
@@ -53,6 +56,7 @@ impl Controller {
             Controller::Istio => "istio",
             Controller::AwsAlb => "aws-alb",
             Controller::Gke => "gke",
+            Controller::Contour => "contour",
         }
     }
 
@@ -65,6 +69,7 @@ impl Controller {
             "istio" | "envoy" => Controller::Istio,
             "aws-alb" | "alb" | "aws" => Controller::AwsAlb,
             "gke" | "gce" => Controller::Gke,
+            "contour" => Controller::Contour,
             _ => return None,
         })
     }
@@ -79,6 +84,9 @@ impl Controller {
             Controller::Istio => ControllerVersion::new(1, 28, 0),
             Controller::AwsAlb => ControllerVersion::new(2, 13, 0),
             Controller::Gke => ControllerVersion::new(1, 33, 0),
+            // Not in the reference snapshot's version table; the cookie and CORS behaviour modelled
+            // (reference §6) has not changed across the 1.2x–1.3x releases.
+            Controller::Contour => ControllerVersion::new(1, 33, 0),
         }
     }
 }
@@ -472,9 +480,11 @@ impl Object {
 pub(crate) struct Manifests {
     pub(crate) sources: Vec<Source>,
     pub(crate) objects: Vec<Object>,
+    pub(crate) skipped: Vec<Skipped>,
 }
 
-const KINDS: &[&str] = &[
+/// Every kind read (README "kinds read" lists the same).
+pub const KINDS: &[&str] = &[
     "Ingress",
     "Service",
     "IngressRoute",
@@ -485,7 +495,66 @@ const KINDS: &[&str] = &[
     "VirtualService",
     "BackendConfig",
     "Gateway",
+    "HTTPProxy",
+    "BackendTrafficPolicy",
+    "SecurityPolicy",
 ];
+
+/// Kinds that route or shape HTTP traffic but are not modelled: cookies or CORS headers they add are
+/// not predicted, which the report says (README "kinds reported as not modelled" lists them).
+pub const ROUTING_KINDS_NOT_MODELLED: &[&str] = &[
+    "GRPCRoute",
+    "TLSRoute",
+    "TCPRoute",
+    "UDPRoute",
+    "IngressRouteTCP",
+    "IngressRouteUDP",
+    "EnvoyFilter",
+    "EnvoyPatchPolicy",
+    "ClientTrafficPolicy",
+    "HTTPRouteFilter",
+    "GCPBackendPolicy",
+    "GCPGatewayPolicy",
+    "FrontendConfig",
+    "ListenerRuleConfiguration",
+    "TargetGroupConfiguration",
+    "TargetGroupBinding",
+    "VirtualServer",
+    "VirtualServerRoute",
+    "Policy",
+    "KongIngress",
+    "KongPlugin",
+    "ApisixRoute",
+    "ApisixPluginConfig",
+    "TrafficPolicy",
+    "RouteOption",
+    "VirtualHostOption",
+    "TLSOption",
+    "ServersTransport",
+    "ExtensionService",
+    "AuthorizationPolicy",
+    "Sidecar",
+    "ServiceEntry",
+    "WorkloadEntry",
+    "PeerAuthentication",
+    "RequestAuthentication",
+    "XBackendTrafficPolicy",
+    "BackendLBPolicy",
+    "BackendTLSPolicy",
+    "ReferenceGrant",
+    "GatewayClass",
+    "IngressClass",
+    "ManagedCertificate",
+];
+
+/// A document that was read but not modelled.
+#[derive(Debug)]
+pub(crate) struct Skipped {
+    pub(crate) source: usize,
+    pub(crate) kind: Option<String>,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+}
 
 impl Manifests {
     fn add_text(&mut self, path: PathBuf, text: String, errors: &mut Vec<InputError>) {
@@ -500,6 +569,9 @@ impl Manifests {
 
     fn add_node(&mut self, source: usize, node: Node) {
         let Some(kind) = node.str_at(&["kind"]).map(str::to_owned) else {
+            if !matches!(node.value, yaml::Value::Null) {
+                self.skipped.push(Skipped { source, kind: None, line: node.line, column: node.column });
+            }
             return;
         };
         if kind == "List" || kind.ends_with("List") && node.get("items").is_some() {
@@ -511,6 +583,7 @@ impl Manifests {
             return;
         }
         if !KINDS.contains(&kind.as_str()) {
+            self.skipped.push(Skipped { source, kind: Some(kind), line: node.line, column: node.column });
             return;
         }
         let name = node.str_at(&["metadata", "name"]).unwrap_or("").to_owned();
@@ -602,10 +675,47 @@ fn predict_manifests(m: &Manifests, opts: &PredictOptions, errors: Vec<InputErro
             "IngressRoute" => traefik::predict_ingress_route(m, o, opts, &mut report),
             "HTTPRoute" => gateway::predict_http_route(m, o, opts, &mut report),
             "VirtualService" => istio::predict_virtual_service(m, o, opts, &mut report),
+            "HTTPProxy" => contour::predict_http_proxy(m, o, opts, &mut report),
+            "DestinationRule" => istio::predict_unrouted_destination_rule(m, o, opts, &mut report),
+            "BackendTrafficPolicy" | "SecurityPolicy" => gateway::check_policy_target(m, o, &mut report),
             _ => {}
         }
     }
+    not_modelled(m, &mut report);
     report
+}
+
+/// One `not-modelled` finding per file and kind (with a count), so nothing is dropped silently and a
+/// Helm render of fifty Deployments still reads as one line.
+fn not_modelled(m: &Manifests, report: &mut IngressReport) {
+    let mut groups: Vec<(usize, Option<&str>, usize, &Skipped)> = Vec::new();
+    for s in &m.skipped {
+        match groups.iter_mut().find(|(src, k, _, _)| *src == s.source && *k == s.kind.as_deref()) {
+            Some(g) => g.2 += 1,
+            None => groups.push((s.source, s.kind.as_deref(), 1, s)),
+        }
+    }
+    for (source, kind, count, first) in groups {
+        let file = &m.sources[source].path;
+        let location = Location { file: file.clone(), line: Some(first.line), column: Some(first.column), entry: None };
+        let times = if count > 1 { format!(" ({count} documents)") } else { String::new() };
+        let message = match kind {
+            None => format!("a document without `kind`{times} is not a Kubernetes object; it is not read"),
+            Some(k) if ROUTING_KINDS_NOT_MODELLED.contains(&k) => format!(
+                "`{k}`{times} is not modelled: it can route or shape HTTP traffic, but cookies or CORS headers it adds are not predicted"
+            ),
+            Some(k) => format!(
+                "`{k}`{times} is not modelled: it sets no affinity cookie or CORS header this tool predicts"
+            ),
+        };
+        report.findings.push(ConfigFinding {
+            rule: "not-modelled",
+            severity: Severity::Info,
+            location,
+            message,
+            fix: None,
+        });
+    }
 }
 
 #[cfg(test)]
