@@ -204,3 +204,76 @@ fn an_istio_http_entry_with_only_cors_is_rejected() {
     assert!(a.routes.is_empty(), "Istio refuses the VirtualService");
     assert!(rules(&a).contains(&"istio-route-invalid"));
 }
+
+// Why, bullets on CI behaviour: exit codes, templates, per-side controllers, finding locations.
+
+#[path = "support/binary.rs"]
+mod binary;
+use binary::crossjar;
+
+const FROM: &str = "https://app.example.com";
+
+#[test]
+fn a_folder_with_unparseable_files_exits_2_and_still_reports_the_good_ones() {
+    let dir = std::env::temp_dir().join(format!("crossjar-issue16-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..4 {
+        std::fs::write(dir.join(format!("bad{i}.yaml")), "kind: Ingress\nmetadata: {name: [\n").unwrap();
+    }
+    std::fs::copy(fixture("tls/traefik-router-tls.yaml"), dir.join("good.yaml")).unwrap();
+    let (code, out, err) = crossjar(&["ingress", dir.to_str().unwrap(), "--from", FROM]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.contains("whoami.apps.example/"), "the readable file is still analysed: {out}");
+    assert_eq!(err.matches("bad").count(), 4, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn templates_are_not_guessed_and_say_how_to_render() {
+    let (code, out, err) = crossjar(&["ingress", "fixtures/ingress/templates/helm-ingress.yaml", "--from", FROM]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("helm template"), "{err}");
+    assert!(err.contains("helm-ingress.yaml:5:"), "points at the first expression: {err}");
+    assert!(!out.contains("Ingress/default/"), "no guessed namespace: {out}");
+    let (code, out, err) = crossjar(&["ingress", "fixtures/ingress/templates/envsubst-host.yaml", "--from", FROM]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("envsubst") && err.contains("${WEBMAIL_HOST}"), "{err}");
+    assert!(!out.contains("${WEBMAIL_HOST}/"), "`${{HOST}}` is not a host name: {out}");
+}
+
+#[test]
+fn compare_takes_a_controller_per_side() {
+    let f = "fixtures/ingress-migration/old/api.yaml";
+    let (_, same, _) = crossjar(&["ingress", "--compare", f, f, "--from", FROM, "--controller", "ingress-nginx"]);
+    assert!(same.contains("0 regressions") || !same.contains('!'), "{same}");
+    let (code, text, err) = crossjar(&[
+        "ingress",
+        "--compare",
+        f,
+        f,
+        "--from",
+        FROM,
+        "--old-controller",
+        "ingress-nginx@1.12",
+        "--new-controller",
+        "traefik@3.6",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(text.contains("ingress-nginx → traefik"), "{text}");
+    assert!(text.contains("cookie Secure: true → false"), "Traefik's provider writes no Secure by itself: {text}");
+}
+
+#[test]
+fn cors_findings_point_at_the_origin_list() {
+    let (_, out, _) = crossjar(&[
+        "ingress",
+        "fixtures/ingress/ingress-nginx/cors-annotation-order.yaml",
+        "--from",
+        FROM,
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "cors-origin-not-allowed").expect("finding");
+    assert_eq!(f["line"], 9, "the cors-allow-origin annotation, not the last one read: {f}");
+}

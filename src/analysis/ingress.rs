@@ -587,7 +587,7 @@ fn covered_by(class: IssueClass) -> Option<&'static str> {
 
 fn security_findings(route: &IngressRoute, findings: &mut Vec<IngressFinding>) {
     let Some(p) = &route.cors else { return };
-    let loc = p.source_locations.last().cloned().unwrap_or_else(|| route.location.clone());
+    let loc = p.origins_location.clone().unwrap_or_else(|| route.location.clone());
     let patterns: Vec<AllowOriginPattern> = match &p.allow_origins {
         AllowOrigins::List { origins } => origins.iter().map(security_pattern).collect(),
         _ => return,
@@ -712,7 +712,7 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
         }
     }
     let Some(policy) = &route.cors else { return };
-    let loc = policy.source_locations.last().cloned().unwrap_or_else(|| route.location.clone());
+    let origins_loc = policy.origins_location.clone().unwrap_or_else(|| route.location.clone());
     let errs = |prefix: &str| -> Vec<(Browser, String)> {
         ov.browsers
             .iter()
@@ -766,6 +766,13 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
                 "see the reasons; the predicted headers are listed under the route".to_owned()
             },
         )
+    };
+    // Point at what to change: the allowed headers for a header the preflight did not allow, the
+    // allowed origins otherwise (not at whichever annotation happened to be read last).
+    let loc = if !not_allowed && !modelled.is_empty() {
+        policy.headers_location.clone().unwrap_or(origins_loc)
+    } else {
+        origins_loc
     };
     findings.push(IngressFinding {
         rule,

@@ -145,6 +145,15 @@ fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPo
         answers_preflight: true,
         preflight_status: Some(200),
         unmatched_preflight_forwarded: true,
+        origins_location: cp
+            .get("allowOrigin")
+            .or_else(|| cp.get("allowOrigin"))
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(cp.field_location(file))),
+        headers_location: cp
+            .get("allowHeaders")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(cp.field_location(file))),
         source_locations: sources,
     }
 }

@@ -287,6 +287,14 @@ fn cors_filter(
         answers_preflight: true,
         preflight_status: Some(if envoy { 200 } else { 204 }),
         unmatched_preflight_forwarded: envoy,
+        origins_location: c
+            .get("allowOrigins")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(c.field_location(file))),
+        headers_location: c
+            .get("allowHeaders")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(c.field_location(file))),
         source_locations: sources,
     })
 }
@@ -666,6 +674,14 @@ fn security_policy_cors(c: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -
         answers_preflight: true,
         preflight_status: Some(200),
         unmatched_preflight_forwarded: true,
+        origins_location: c
+            .get("allowOrigins")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(c.field_location(file))),
+        headers_location: c
+            .get("allowHeaders")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(c.field_location(file))),
         source_locations: sources,
     }
 }

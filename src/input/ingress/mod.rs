@@ -351,6 +351,13 @@ pub struct CorsPolicy {
     /// The annotations/fields that shaped the policy.
     #[serde(serialize_with = "ser_locations")]
     pub source_locations: Vec<Location>,
+    /// The annotation or field that lists the allowed origins (where an origin fix goes).
+    #[serde(skip)]
+    pub origins_location: Option<Location>,
+    /// The annotation or field that lists the allowed request headers (where a preflight header fix
+    /// goes).
+    #[serde(skip)]
+    pub headers_location: Option<Location>,
 }
 
 /// One host/path and what its proxy emits.

@@ -538,6 +538,7 @@ fn predict_cors(cx: &mut Ctx<'_, '_>) -> Option<CorsPolicy> {
         &mut sources,
     );
     let default_headers = if cx.version.at_least(1, 2, 1) { DEFAULT_CORS_HEADERS } else { OLD_CORS_HEADERS };
+    let headers_location = cx.get("cors-allow-headers").or(en_ann).map(|a| cx.loc(a));
     let headers = text(
         cx,
         "cors-allow-headers",
@@ -595,5 +596,7 @@ fn predict_cors(cx: &mut Ctx<'_, '_>) -> Option<CorsPolicy> {
         preflight_status: Some(204),
         unmatched_preflight_forwarded: !old,
         source_locations: sources,
+        origins_location: origin_ann.or(en_ann).map(|a| cx.loc(a)),
+        headers_location,
     })
 }

@@ -400,6 +400,15 @@ fn cors_from_middleware(
         answers_preflight: true,
         preflight_status: Some(200),
         unmatched_preflight_forwarded: false,
+        origins_location: h
+            .get("accessControlAllowOriginList")
+            .or_else(|| h.get("accessControlAllowOriginListRegex"))
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(h.field_location(file))),
+        headers_location: h
+            .get("accessControlAllowHeaders")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(h.field_location(file))),
         source_locations: sources,
     })
 }
@@ -724,6 +733,8 @@ pub(crate) fn predict_nginx_provider(
             answers_preflight: true,
             preflight_status: Some(200),
             unmatched_preflight_forwarded: false,
+            origins_location: Some(oloc.clone()),
+            headers_location: get("cors-allow-headers").map(|a| ann.loc(a)).or_else(|| Some(en.clone())),
             source_locations: vec![en, oloc],
         });
     }

@@ -262,15 +262,72 @@ fn options() -> serde_saphyr::Options {
     o
 }
 
+/// Where a document chunk holds an unrendered template expression: Helm's `{{ … }}` anywhere outside
+/// a comment, or an `envsubst`-style `${VAR}` as the value of a field that names a host, namespace,
+/// object or secret (elsewhere, e.g. in nginx snippets, `${…}` is ordinary text). Returns the 0-based
+/// line within the chunk, the 1-based column and the expression.
+fn template_at(chunk: &str) -> Option<(usize, usize, String, bool)> {
+    const KEYS: &[&str] = &["host", "hosts", "namespace", "name", "fqdn", "hostname", "hostnames", "secretName"];
+    for (i, line) in chunk.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(c) = line.find("{{") {
+            let end = line[c..].find("}}").map_or(line.len(), |e| c + e + 2);
+            return Some((i, line[..c].chars().count() + 1, line[c..end].to_owned(), true));
+        }
+        if let Some(c) = line.find("${") {
+            let item = trimmed.trim_start_matches("- ");
+            let key = item.split_once(':').map(|(k, _)| k.trim());
+            let value_is_var = item.trim_start_matches(['"', '\'']).starts_with("${");
+            if key.is_some_and(|k| KEYS.contains(&k)) || value_is_var {
+                let end = line[c..].find('}').map_or(line.len(), |e| c + e + 1);
+                return Some((i, line[..c].chars().count() + 1, line[c..end].to_owned(), false));
+            }
+        }
+    }
+    None
+}
+
 /// Reads every document of `text`; documents that fail come back as [`InputError`]s naming
-/// `file:line:column`, the others are returned.
+/// `file:line:column`, the others are returned. Documents holding unrendered templates are not
+/// analysed (a guessed host or namespace would give confident wrong verdicts): one error per file
+/// says where the first one is and how to render them.
 pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError>) {
-    let chunks = split_documents(text);
+    let mut chunks = split_documents(text);
+    let mut template: Option<(usize, usize, String, bool)> = None;
+    let mut skipped = 0usize;
+    chunks.retain(|&(first_line, chunk)| match template_at(chunk) {
+        Some((l, c, expr, helm)) => {
+            skipped += 1;
+            if template.is_none() {
+                template = Some((first_line + l + 1, c, expr, helm));
+            }
+            false
+        }
+        None => true,
+    });
+    let mut template_error = template.map(|(line, column, expr, helm)| {
+        let how = if helm {
+            "render it first: `helm template RELEASE CHART > rendered.yaml`, then run crossjar on rendered.yaml"
+        } else {
+            "render it first: `envsubst < FILE > rendered.yaml`, then run crossjar on rendered.yaml"
+        };
+        InputError {
+            location: Location { file: file.to_path_buf(), line: Some(line), column: Some(column), entry: None },
+            message: format!(
+                "unrendered template `{expr}`: {how}; {skipped} document(s) with template expressions skipped, no host or namespace guessed"
+            ),
+        }
+    });
     // Many documents (a cluster dump, a Helm render): parse them on every core, in order. Documents
     // are independent, so the result is the same as one pass.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if threads < 2 || chunks.len() < 64 {
-        return read_chunks(file, &chunks);
+        let (docs, mut errors) = read_chunks(file, &chunks);
+        errors.extend(template_error.take());
+        return (docs, errors);
     }
     let per = chunks.len().div_ceil(threads);
     let parts: Vec<(Vec<Document>, Vec<InputError>)> = std::thread::scope(|scope| {
@@ -283,6 +340,7 @@ pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError
         docs.extend(d);
         errors.extend(e);
     }
+    errors.extend(template_error);
     (docs, errors)
 }
 
@@ -345,6 +403,25 @@ mod tests {
         assert_eq!((v.line, v.column), (5, 8));
         let ann = docs[1].root.path(&["metadata", "annotations"]).unwrap();
         assert_eq!(ann.key_at, Some((4, 3)));
+    }
+
+    #[test]
+    fn templates_are_recognised_not_guessed() {
+        let helm = "kind: Ingress\nmetadata:\n  namespace: {{ .Release.Namespace }}\n---\nkind: Service\nmetadata: {name: s}\n";
+        let (docs, errs) = read_documents(Path::new("t.yaml"), helm);
+        assert_eq!(docs.len(), 1, "the rendered document is still read");
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].location.line, errs[0].location.column), (Some(3), Some(14)));
+        assert!(errs[0].message.contains("helm template"), "{}", errs[0].message);
+        let env = "spec:\n  rules:\n    - host: ${HOST}\n";
+        let (docs, errs) = read_documents(Path::new("t.yaml"), env);
+        assert!(docs.is_empty());
+        assert!(errs[0].message.contains("envsubst") && errs[0].message.contains("`${HOST}`"), "{}", errs[0].message);
+        // `${…}` in a snippet is nginx text, not a template; comments are ignored.
+        let snippet =
+            "# {{ not a template }}\nmetadata:\n  annotations:\n    x/configuration-snippet: |\n      set $a ${b};\n";
+        let (docs, errs) = read_documents(Path::new("t.yaml"), snippet);
+        assert_eq!((docs.len(), errs.len()), (1, 0), "{errs:?}");
     }
 
     #[test]
