@@ -277,3 +277,61 @@ fn cors_findings_point_at_the_origin_list() {
     let f = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "cors-origin-not-allowed").expect("finding");
     assert_eq!(f["line"], 9, "the cors-allow-origin annotation, not the last one read: {f}");
 }
+
+// Why, bullets 4–6: conditional variants per browser, CORS as the controllers answer, timing.
+
+#[test]
+fn conditional_samesite_none_is_judged_per_browser() {
+    let a = run("ingress-nginx/conditional-samesite-none.yaml");
+    let rv = &a.routes[0];
+    assert_eq!(rv.route.affinity.len(), 2);
+    assert!(rv.route.affinity[1].condition.as_deref().unwrap().contains("Chrome 40-69"));
+    for &b in Browser::ALL {
+        let v = verdict(rv, b);
+        assert!(v.stored.is_some(), "{b:?}: the profile's User-Agent picks the SameSite=None variant");
+    }
+    assert_eq!(verdict(rv, Browser::Chrome).stored, Some(true), "{:?}", verdict(rv, Browser::Chrome).reasons);
+}
+
+#[test]
+fn traefik_star_with_credentials_reflects_any_origin_and_says_so() {
+    let opts = PredictOptions {
+        controller: crossjar::input::ingress::parse_controller_spec("traefik@3.6.22"),
+        ..PredictOptions::default()
+    };
+    let a = run_with("traefik/cors-star-credentials.yaml", opts, None);
+    assert!(rules(&a).contains(&"cors-reflects-any-origin"), "{:?}", rules(&a));
+}
+
+#[test]
+fn istio_two_origins_in_one_header_always_fail() {
+    let a = run("istio/header-override.yaml");
+    let rv = &a.routes[0];
+    assert!(rv.route.cors.is_some(), "not left to the backend");
+    for v in &rv.origins[0].browsers {
+        assert_eq!(v.cors_ok, Some(false), "{:?}: {:?}", v.browser, v.reasons);
+    }
+    assert!(rules(&a).contains(&"cors-comma-separated-origins"));
+    assert!(!rules(&a).contains(&"cors-left-to-backend"));
+}
+
+#[test]
+fn alb_actions_redirect_and_target_group_stickiness() {
+    let redirect = run("../rules/alb-action-no-cookie/fires.yaml");
+    assert!(redirect.routes[0].route.affinity.is_empty());
+    assert!(rules(&redirect).contains(&"alb-action-no-cookie"));
+    let tg = run("../rules/alb-action-no-cookie/quiet.yaml");
+    let names: Vec<&str> = tg.routes[0].route.affinity.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["AWSALBTG", "AWSALBTGCORS"]);
+    assert_eq!(tg.routes[0].route.affinity[0].expires_after_secs, Some(200));
+}
+
+#[test]
+fn traefik_fixed_expires_is_reported() {
+    let opts = PredictOptions {
+        controller: crossjar::input::ingress::parse_controller_spec("traefik@3.7"),
+        ..PredictOptions::default()
+    };
+    let a = run_with("../rules/cookie-expires-fixed/fires.yaml", opts, None);
+    assert!(rules(&a).contains(&"cookie-expires-fixed"), "{:?}", rules(&a));
+}

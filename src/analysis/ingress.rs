@@ -43,10 +43,12 @@ pub const VERDICT_RULES: &[&str] = &[
 /// test can check each is registered in [`super::rules::RULES`] with a documentation page.
 pub const CONFIG_RULES: &[&str] = &[
     "affinity-mode-balanced",
+    "alb-action-no-cookie",
     "alb-sticky-needs-ip-target",
     "annotation-ignored",
     "annotation-not-string",
     "yaml11-boolean",
+    "cookie-expires-fixed",
     "cookie-max-age-zero",
     "cookie-path-differs-from-ingress-nginx",
     "cors-comma-separated-origins",
@@ -316,10 +318,17 @@ fn judge_origin(route: &IngressRoute, url: &Url, origin: &Origin, opts: &Ingress
         }
         None => (None, None),
     };
-    let cookies: Vec<&PredictedCookie> = route.affinity.iter().filter(|c| c.condition.is_none()).collect();
     let mut browsers = Vec::new();
     let mut mixed_blocked = false;
     for &b in &opts.browsers {
+        // A variant written only for some user agents counts for the profiles whose User-Agent the
+        // controller's own test picks; a condition without a test stays unjudged.
+        let ua = profile_user_agent(b);
+        let cookies: Vec<&PredictedCookie> = route
+            .affinity
+            .iter()
+            .filter(|c| c.condition.is_none() || c.user_agents.is_some_and(|t| t.applies_to(ua)))
+            .collect();
         let mut v = BrowserVerdict {
             browser: b,
             stored: None,
@@ -377,6 +386,20 @@ fn judge_origin(route: &IngressRoute, url: &Url, origin: &Origin, opts: &Ingress
         preflight,
         mixed_content_blocked: mixed_blocked,
         browsers,
+    }
+}
+
+/// The User-Agent each profile stands for (current stable releases; Safari's macOS version is frozen
+/// at 10_15_7 in its User-Agent), used only to pick controller variants that depend on it.
+pub fn profile_user_agent(b: Browser) -> &'static str {
+    match b {
+        Browser::Chrome | Browser::Chrome3pcBlocked => {
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+        }
+        Browser::Firefox => "Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0",
+        Browser::Safari => {
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.1 Safari/605.1.15"
+        }
     }
 }
 
@@ -493,6 +516,7 @@ pub fn predicted_answers(p: &CorsPolicy, origin: &str) -> (PredictedAnswer, Pred
     let acao = match &p.allow_origins {
         AllowOrigins::Any => Some("*".to_owned()),
         AllowOrigins::Reflect => Some(origin.to_owned()),
+        AllowOrigins::Fixed { value } => Some(value.clone()),
         AllowOrigins::List { origins } => origins.iter().any(|o| origin_matches(o, origin)).then(|| origin.to_owned()),
         _ => None,
     };

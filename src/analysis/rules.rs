@@ -103,11 +103,13 @@ macro_rules! rules {
 rules! {
     "affinity-cookie-cross-site-blocked", Ingress, Error, "the predicted affinity cookie is not stored or not sent on a credentialed cross-site fetch() from a frontend";
     "affinity-mode-balanced", Ingress, Info, "ingress-nginx affinity-mode is balanced (the default): scaling moves existing sessions";
+    "alb-action-no-cookie", Ingress, Info, "an ALB redirect or fixed-response action: the ALB answers itself and sets no stickiness cookie";
     "alb-sticky-needs-ip-target", Ingress, Warning, "AWS ALB stickiness with a target type other than ip";
     "annotation-ignored", Ingress, Warning, "annotations on an object or controller that does not read them";
     "annotation-not-string", Ingress, Error, "an annotation value that is not a string (number, boolean, null)";
     "capture-disagrees", Capture, Info, "the capture shows a cookie sent (or not) where the model says otherwise";
     "capture-sanitized", Capture, Warning, "the HAR has no Cookie or Set-Cookie headers at all: probably a sanitized export";
+    "cookie-expires-fixed", Ingress, Warning, "Traefik computes the sticky cookie's Expires once per configuration load, not per response";
     "cookie-max-age-zero", Ingress, Error, "the sticky cookie gets Max-Age=0 (or a negative value) and is deleted at once";
     "cookie-partitioned", Cookie, Info, "the cookie lives in a partition keyed by the top-level site";
     "cookie-path-differs-from-ingress-nginx", Ingress, Info, "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";

@@ -76,6 +76,7 @@ fn affinity_cookie(route: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) ->
         max_age: None,
         expires_after_secs: None,
         condition: None,
+        user_agents: None,
         unconfirmed: rewritten.then(|| {
             "the order in which Contour's cookie rewrite appends Secure/SameSite/Domain is not confirmed".to_owned()
         }),

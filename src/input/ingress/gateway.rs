@@ -177,6 +177,7 @@ fn session_cookie(
         max_age: ttl.filter(|t| *t > 0),
         expires_after_secs: None,
         condition: None,
+        user_agents: None,
         unconfirmed: Some("Envoy's stateful-session cookie value encoding and quoting are taken from Envoy's cookie helper; not checked against a capture".to_owned()),
         source_locations: vec![sp.field_location(file)],
     })
@@ -618,6 +619,7 @@ fn btp_cookie(p: &Object, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option
         max_age: (ttl > 0).then_some(ttl),
         expires_after_secs: None,
         condition: None,
+        user_agents: None,
         unconfirmed: Some("Envoy Gateway sets no cookie Path for the hash cookie (Envoy then omits it); the order of `attributes` follows the map as written".to_owned()),
         source_locations: sources,
     })

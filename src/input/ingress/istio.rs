@@ -132,6 +132,7 @@ pub(crate) fn http_cookie(
         max_age: (ttl > 0).then_some(ttl),
         expires_after_secs: None,
         condition: None,
+        user_agents: None,
         unconfirmed: None,
         source_locations: sources,
     })
@@ -382,6 +383,11 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
                 if let Some(cp) = http.get("corsPolicy") {
                     route.cors = Some(cors_policy(cp, file, &mut route.notes));
                 }
+                // With a corsPolicy too, which of the two the browser sees depends on Envoy's filter
+                // order, which is not modelled: the policy is kept.
+                if route.cors.is_none() {
+                    route.cors = header_override(http, file, &mut route.notes);
+                }
                 if !route.affinity.is_empty() && route.cors.is_some() {
                     route.notes.push(ConfigFinding {
                         rule: "preflight-not-sticky",
@@ -480,4 +486,48 @@ pub(crate) fn predict_unrouted_destination_rule(
         }
         report.routes.push(route);
     }
+}
+
+/// `headers.response.set` / `add` of `Access-Control-Allow-Origin` on an `http[]` entry without a
+/// `corsPolicy`: Envoy writes that fixed value on every response, so the CORS answer is what the
+/// header says, not what the backend would reflect. Two origins in one value can
+/// never match a request's Origin.
+fn header_override(http: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option<CorsPolicy> {
+    let resp = http.path(&["headers", "response"])?;
+    let find = |name: &str| {
+        ["set", "add"].iter().find_map(|k| {
+            resp.get(k)?.entries().iter().find(|(key, _)| key.as_str().is_some_and(|s| s.eq_ignore_ascii_case(name)))
+        })
+    };
+    let (key, value_node) = find("Access-Control-Allow-Origin")?;
+    let value = value_node.scalar_text().unwrap_or_default();
+    let loc = value_node.location(file);
+    let credentials = find("Access-Control-Allow-Credentials")
+        .is_some_and(|(_, v)| v.scalar_text().is_some_and(|t| t.trim() == "true"));
+    let several = value.contains(',') || value.split_whitespace().count() > 1;
+    if several {
+        notes.push(ConfigFinding {
+            rule: "cors-comma-separated-origins",
+            severity: Severity::Error,
+            location: loc.clone(),
+            message: format!("`{}: {value}` puts several origins in one Access-Control-Allow-Origin value; browsers accept exactly one origin (or `*`), so every cross-origin read of this route fails", key.as_str().unwrap_or("Access-Control-Allow-Origin")),
+            fix: Some("remove the header override and use `corsPolicy.allowOrigins` (one entry per origin), which echoes the matching origin".to_owned()),
+        });
+    }
+    let trimmed = value.trim().to_owned();
+    Some(CorsPolicy {
+        allow_origins: if trimmed == "*" { AllowOrigins::Any } else { AllowOrigins::Fixed { value: trimmed } },
+        allow_credentials: credentials,
+        allow_methods: None,
+        allow_headers: None,
+        expose_headers: None,
+        max_age: None,
+        vary_origin: false,
+        answers_preflight: false,
+        preflight_status: None,
+        unmatched_preflight_forwarded: true,
+        origins_location: Some(loc.clone()),
+        headers_location: Some(loc.clone()),
+        source_locations: vec![resp.field_location(file), loc],
+    })
 }

@@ -268,6 +268,10 @@ pub struct PredictedCookie {
     /// conditional SameSite=None for old user agents).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// The controller's own user-agent test behind [`PredictedCookie::condition`], so each browser
+    /// profile gets the variant its User-Agent would get.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_agents: Option<UserAgentCondition>,
     /// Parts of this prediction the reference marks as not confirmed from the controller's source
     /// (exact attribute order, casing), so consumers can say so.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -275,6 +279,60 @@ pub struct PredictedCookie {
     /// The annotations/fields that shaped the cookie.
     #[serde(serialize_with = "ser_locations")]
     pub source_locations: Vec<Location>,
+}
+
+/// A controller's test of the request's `User-Agent` that picks a cookie variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "test", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum UserAgentCondition {
+    /// ingress-nginx `rootfs/etc/nginx/lua/util/same_site.lua`: user agents it treats as
+    /// SameSite=None-incompatible (Chrome 40–69, iOS 12, macOS 10.14 Safari); `matching: false` is
+    /// every other user agent.
+    NginxSameSiteNoneIncompatible {
+        /// The variant is for user agents the test matches (else for those it does not).
+        matching: bool,
+    },
+    /// AWS ALB `AWSALBAPP`: Chromium 80 or later.
+    Chromium80Plus {
+        /// The variant is for user agents the test matches (else for those it does not).
+        matching: bool,
+    },
+}
+
+impl UserAgentCondition {
+    /// Whether the variant is written for a request with this `User-Agent`.
+    pub fn applies_to(self, ua: &str) -> bool {
+        match self {
+            UserAgentCondition::NginxSameSiteNoneIncompatible { matching } => {
+                nginx_samesite_none_incompatible(ua) == matching
+            }
+            UserAgentCondition::Chromium80Plus { matching } => chromium_major(ua).is_some_and(|v| v >= 80) == matching,
+        }
+    }
+}
+
+/// ingress-nginx's `same_site.lua` test: `Chrome/[4-6]` (Chrome 40–69; the reference's §1.5),
+/// `CPU iPhone OS 12`, `iPad; CPU OS 12`, or macOS 10.14 Safari (`Intel Mac OS X 10_14` with
+/// `Safari` and without `Chrome`). An empty User-Agent counts as compatible.
+fn nginx_samesite_none_incompatible(ua: &str) -> bool {
+    let chrome_4_to_6 = ["Chrome/4", "Chrome/5", "Chrome/6"].iter().any(|p| {
+        ua.match_indices(p).any(|(i, _)| {
+            // `Chrome/4` must be followed by one more digit and a dot (40–69), not `Chrome/4.` or 140.
+            let rest = &ua[i + p.len()..];
+            rest.chars().next().is_some_and(|c| c.is_ascii_digit()) && rest.chars().nth(1) == Some('.')
+        })
+    });
+    chrome_4_to_6
+        || ua.contains("CPU iPhone OS 12")
+        || ua.contains("iPad; CPU OS 12")
+        || (ua.contains("Intel Mac OS X 10_14") && ua.contains("Safari") && !ua.contains("Chrome"))
+}
+
+/// The major version after `Chrome/` (Chromium-based browsers), if any.
+fn chromium_major(ua: &str) -> Option<u32> {
+    let i = ua.find("Chrome/")?;
+    ua[i + 7..].split('.').next()?.parse().ok()
 }
 
 /// Which origins a CORS configuration lets through, and what `Access-Control-Allow-Origin` says.
@@ -293,6 +351,12 @@ pub enum AllowOrigins {
     },
     /// Configured, but nothing valid is left: no CORS headers are sent.
     Nothing,
+    /// The header is set to this fixed value on every response, whatever the request's Origin
+    /// (e.g. an Istio `headers.response.set` override).
+    Fixed {
+        /// The value as written.
+        value: String,
+    },
 }
 
 /// One allowed-origin entry and how the controller matches it.
@@ -736,6 +800,25 @@ mod tests {
         assert_eq!(ControllerVersion::parse("1.2.3.4"), None);
         assert!(ControllerVersion::new(1, 9, 5).at_least(1, 9, 5));
         assert!(!ControllerVersion::new(1, 9, 4).at_least(1, 9, 5));
+    }
+
+    #[test]
+    fn user_agent_tests_follow_the_controllers() {
+        let t = |ua: &str| nginx_samesite_none_incompatible(ua);
+        assert!(t("Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/45.0.2454.85 Safari/537.36"));
+        assert!(t("Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/69.0.3497.100 Safari/537.36"));
+        assert!(!t("Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.77 Safari/537.36"));
+        assert!(!t("Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"));
+        assert!(t("Mozilla/5.0 (iPhone; CPU iPhone OS 12_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"));
+        assert!(t("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.1.2 Safari/605.1.15"));
+        assert!(!t("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.1 Safari/605.1.15"));
+        assert!(!t(""));
+        let c80 = UserAgentCondition::Chromium80Plus { matching: true };
+        assert!(c80.applies_to("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko) Chrome/80.0.3987.87 Safari/537.36"));
+        assert!(
+            !c80.applies_to("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko) Chrome/79.0.3945.130 Safari/537.36")
+        );
+        assert!(!c80.applies_to("Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0"));
     }
 
     #[test]

@@ -233,6 +233,13 @@ fn build_cookie(
         if version.at_least(3, 7, 0) {
             expires = Some(*e);
             line.push_str(&format!("; Expires={}", cookie_date(issued_at.plus_secs(*e), false)));
+            notes.push(ConfigFinding {
+                rule: "cookie-expires-fixed",
+                severity: Severity::Warning,
+                location: l.clone(),
+                message: format!("Traefik computes the sticky cookie's Expires once, when the load balancer is built (at each configuration reload), not per response: {e} s after a reload every Set-Cookie carries a date in the past and browsers delete the cookie at once, until the next reload"),
+                fix: Some("use `session-cookie-max-age` (relative, per response) instead of `session-cookie-expires`".to_owned()),
+            });
         } else {
             notes.push(unsupported(l, "Expires (session-cookie-expires)", "3.7", version));
         }
@@ -260,6 +267,7 @@ fn build_cookie(
         max_age,
         expires_after_secs: expires,
         condition: None,
+        user_agents: None,
         unconfirmed: None,
         source_locations: sources,
     }
@@ -358,12 +366,19 @@ fn cors_from_middleware(
                 notes.push(ConfigFinding {
                     rule: "cors-wildcard-with-credentials",
                     severity: Severity::Error,
-                    location: l,
+                    location: l.clone(),
                     message: format!("Traefik {version} sends `Access-Control-Allow-Origin: *` with `Access-Control-Allow-Credentials: true`; browsers reject credentialed responses with a wildcard origin (fixed in 3.6.22, which reflects the origin)"),
                     fix: Some("list the frontend origins explicitly (or upgrade to 3.6.22+)".to_owned()),
                 });
             }
             if reflect_star {
+                notes.push(ConfigFinding {
+                    rule: "cors-reflects-any-origin",
+                    severity: Severity::Warning,
+                    location: l.clone(),
+                    message: format!("Traefik {version} answers `*` with credentials by echoing the request Origin (since 3.6.22): every site can make credentialed reads of this route"),
+                    fix: Some("list the frontend origins in accessControlAllowOriginList instead of `*`".to_owned()),
+                });
                 AllowOrigins::Reflect
             } else {
                 AllowOrigins::Any
@@ -689,6 +704,13 @@ pub(crate) fn predict_nginx_provider(
         }
         let origins = if star {
             if credentials && version.at_least(3, 6, 22) {
+                route.notes.push(ConfigFinding {
+                    rule: "cors-reflects-any-origin",
+                    severity: Severity::Warning,
+                    location: oloc.clone(),
+                    message: format!("Traefik {version} reads `*` (the ingress-nginx default) with credentials as \"echo the request Origin\": every site can make credentialed reads of this route"),
+                    fix: Some(format!("`{p}/cors-allow-origin: \"https://your-frontend.example\"`")),
+                });
                 AllowOrigins::Reflect
             } else {
                 if credentials {

@@ -273,9 +273,12 @@ fn template_at(chunk: &str) -> Option<(usize, usize, String, bool)> {
         if trimmed.starts_with('#') {
             continue;
         }
+        // A Helm action opens and closes on one line (`{{ .Values.x }}`, `{{- end }}`).
         if let Some(c) = line.find("{{") {
-            let end = line[c..].find("}}").map_or(line.len(), |e| c + e + 2);
-            return Some((i, line[..c].chars().count() + 1, line[c..end].to_owned(), true));
+            if let Some(e) = line[c + 2..].find("}}") {
+                let end = c + 2 + e + 2;
+                return Some((i, line[..c].chars().count() + 1, line[c..end].to_owned(), true));
+            }
         }
         if let Some(c) = line.find("${") {
             let item = trimmed.trim_start_matches("- ");
