@@ -181,6 +181,8 @@ pub struct IngressAnalysis {
     pub findings: Vec<IngressFinding>,
     /// Inputs that could not be read.
     pub errors: Vec<InputError>,
+    /// Inputs passed over while walking folders, and why.
+    pub skipped: Vec<InputError>,
 }
 
 impl IngressAnalysis {
@@ -211,7 +213,7 @@ fn from_config(f: &ConfigFinding) -> IngressFinding {
 /// Judges every route of `report` for every frontend and browser. Takes the report by value: the
 /// routes move into the analysis (10 000 Ingress objects make cloning them a visible cost).
 pub fn analyse(report: IngressReport, opts: &IngressAnalysisOptions) -> IngressAnalysis {
-    let mut out = IngressAnalysis { errors: report.errors, ..IngressAnalysis::default() };
+    let mut out = IngressAnalysis { errors: report.errors, skipped: report.skipped, ..IngressAnalysis::default() };
     out.findings.extend(report.findings.iter().map(from_config));
     out.routes.reserve(report.routes.len());
     for route in report.routes {

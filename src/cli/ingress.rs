@@ -100,15 +100,50 @@ fn snippets(a: &IngressAnalysis) -> Snippets {
     out
 }
 
+/// The output, remembering whether a write already failed, so one failure is reported once (a closed
+/// pipe fails the write and then the final flush again).
+struct Tracked<'a> {
+    inner: &'a mut dyn Write,
+    failed: bool,
+}
+
+impl Write for Tracked<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.failed |= r.is_err();
+        r
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.failed |= r.is_err();
+        r
+    }
+}
+
+/// A closed pipe (`crossjar ingress … | head`) is the reader's choice: nothing to report.
+fn report_write_error(e: &std::io::Error) {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        error(format_args!("cannot write the report: {e}"));
+    }
+}
+
 pub(crate) fn run(args: &IngressArgs, out: &mut dyn Write) -> i32 {
     // Reports on large manifest sets run to tens of megabytes: buffer them (stdout is line-buffered).
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut tracked = Tracked { inner: out, failed: false };
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut tracked);
     let code = run_buffered(args, &mut buffered);
-    if let Err(e) = buffered.flush() {
-        error(format_args!("cannot write the report: {e}"));
-        return EXIT_INPUT;
+    let flushed = buffered.flush();
+    drop(buffered);
+    match flushed {
+        Ok(()) => code,
+        // Already reported by the write that failed first.
+        Err(_) if code == EXIT_INPUT && tracked.failed => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            report_write_error(&e);
+            EXIT_INPUT
+        }
     }
-    code
 }
 
 fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
@@ -197,7 +232,7 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
         }
     };
     if let Err(e) = written {
-        error(format_args!("cannot write the report: {e}"));
+        report_write_error(&e);
         return EXIT_INPUT;
     }
     // Any input that could not be read (a file, a document, a template) makes the run incomplete:
@@ -225,7 +260,7 @@ fn run_compare(args: &IngressArgs, a: IngressAnalysis, b: IngressAnalysis, out: 
         _ => ingress_text::write_compare(out, &changes),
     };
     if let Err(e) = written {
-        error(format_args!("cannot write the report: {e}"));
+        report_write_error(&e);
         return EXIT_INPUT;
     }
     if !a.errors.is_empty() || !b.errors.is_empty() {

@@ -9,7 +9,9 @@
 //!   origin; each carries its `origin`), `verdicts_by_origin[]` (every frontend: `origin`, `cross_site`,
 //!   `url`, the predicted `actual` and `preflight` answers, and `verdicts` keyed by browser), `skipped`;
 //! - `findings[]`: `rule`, `severity`, `file`, `line`, `column`, `message`, `fix`;
-//! - `errors[]`: `file`, `line`, `column`, `message`.
+//! - `errors[]`: `file`, `line`, `column`, `message`;
+//! - `skipped_inputs[]` (same shape): inputs passed over while walking folders (a symlink loop, a
+//!   second path to a file already read, a FIFO named `*.yaml`).
 //!
 //! Why `verdicts` and `verdicts_by_origin`: most repositories have one frontend, and consumers written
 //! against the contract read `verdicts.chrome.stored` directly; several frontends stay possible.
@@ -118,6 +120,7 @@ pub fn to_value(a: &IngressAnalysis, frontends: &[String]) -> Value {
         "routes": a.routes.iter().map(route_value).collect::<Vec<_>>(),
         "findings": a.findings.iter().map(finding_value).collect::<Vec<_>>(),
         "errors": a.errors.iter().map(error_value).collect::<Vec<_>>(),
+        "skipped_inputs": a.skipped.iter().map(error_value).collect::<Vec<_>>(),
     })
 }
 
@@ -139,12 +142,13 @@ struct Report<'a>(&'a IngressAnalysis, &'a [String]);
 impl Serialize for Report<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Keys in the order `to_value` prints them (sorted), so both give the same bytes.
-        let mut m = s.serialize_map(Some(5))?;
+        let mut m = s.serialize_map(Some(6))?;
         m.serialize_entry("errors", &LazySeq(|| self.0.errors.iter().map(error_value)))?;
         m.serialize_entry("findings", &LazySeq(|| self.0.findings.iter().map(finding_value)))?;
         m.serialize_entry("frontends", self.1)?;
         m.serialize_entry("routes", &LazySeq(|| self.0.routes.iter().map(route_value)))?;
         m.serialize_entry("schema", SCHEMA)?;
+        m.serialize_entry("skipped_inputs", &LazySeq(|| self.0.skipped.iter().map(error_value)))?;
         m.end()
     }
 }

@@ -41,6 +41,9 @@ pub fn write(out: &mut dyn Write, a: &IngressAnalysis, snippets: &Snippets, quie
     for e in &a.errors {
         writeln!(out, "error: {e}")?;
     }
+    for s in &a.skipped {
+        writeln!(out, "note: {s}")?;
+    }
     if !quiet {
         for rv in &a.routes {
             let r = &rv.route;

@@ -469,6 +469,10 @@ pub struct IngressReport {
     /// Inputs (or documents) that could not be read.
     #[serde(serialize_with = "ser_errors")]
     pub errors: Vec<InputError>,
+    /// Inputs passed over while walking folders, and why (a symlink loop, a second path to a file
+    /// already read, a FIFO named `*.yaml`).
+    #[serde(serialize_with = "ser_errors", skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<InputError>,
 }
 
 fn location_json(l: &Location) -> serde_json::Value {
@@ -672,30 +676,86 @@ impl Manifests {
     }
 }
 
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            let entries = match std::fs::read_dir(path) {
-                Ok(e) => e,
-                Err(e) => {
-                    errors.push(file_error(path, format!("cannot list folder: {e}")));
-                    return;
-                }
-            };
-            let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            children.sort();
-            for child in children {
-                let is_yaml = child
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-                if child.is_dir() || is_yaml {
-                    collect_files(&child, out, errors);
-                }
+/// The most bytes read from one input (a file, a FIFO, `/dev/stdin`): ten times the largest real
+/// cluster dump tried, and small enough that `crossjar ingress /dev/zero` stops at once.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file's identity, so each is read once however many paths lead to it (symlinks, hard links,
+/// `dir/self -> .` loops).
+#[cfg(unix)]
+fn file_key(_path: &Path, m: &std::fs::Metadata) -> (u64, u64, PathBuf) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino(), PathBuf::new())
+}
+
+#[cfg(not(unix))]
+fn file_key(path: &Path, _m: &std::fs::Metadata) -> (u64, u64, PathBuf) {
+    (0, 0, std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// What walking the inputs found: the files to read, and what was passed over and why.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    seen: std::collections::HashSet<(u64, u64, PathBuf)>,
+    skipped: Vec<InputError>,
+    errors: Vec<InputError>,
+}
+
+fn is_yaml_name(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Walks one input. A path given by the user is read whatever it is (a FIFO or `/dev/stdin` is read
+/// as a stream, with the size bound); inside folders only `*.yaml`/`*.yml` regular files are read,
+/// each file and folder once (a symlink loop is visited once and reported), and anything else with
+/// a YAML name (a FIFO, a socket, a device) is skipped and reported rather than blocking the run.
+fn walk(path: &Path, given: bool, w: &mut Walk) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            w.errors.push(file_error(path, format!("cannot read: {e}")));
+            return;
+        }
+    };
+    let key = file_key(path, &meta);
+    if !w.seen.insert(key) {
+        if meta.is_dir() {
+            w.skipped.push(file_error(
+                path,
+                "skipped: a folder already visited (symlink loop or second path to it)".to_owned(),
+            ));
+        } else {
+            w.skipped.push(file_error(path, "skipped: the same file was already read by another path".to_owned()));
+        }
+        return;
+    }
+    if meta.is_dir() {
+        let entries = match std::fs::read_dir(path) {
+            Ok(e) => e,
+            Err(e) => {
+                w.errors.push(file_error(path, format!("cannot list folder: {e}")));
+                return;
+            }
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for child in children {
+            let is_dir = std::fs::metadata(&child).map(|m| m.is_dir()).unwrap_or(false);
+            if is_dir || is_yaml_name(&child) {
+                walk(&child, false, w);
             }
         }
-        Ok(_) => out.push(path.to_path_buf()),
-        Err(e) => errors.push(file_error(path, format!("cannot read: {e}"))),
+    } else if meta.is_file() || given {
+        w.files.push(path.to_path_buf());
+    } else {
+        w.skipped.push(file_error(
+            path,
+            "skipped: not a regular file (a FIFO, socket or device found in a folder); name it on the command line to read it"
+                .to_owned(),
+        ));
     }
 }
 
@@ -703,28 +763,41 @@ fn file_error(path: &Path, message: String) -> InputError {
     InputError { location: Location { file: path.to_path_buf(), ..Location::default() }, message }
 }
 
-/// Reads YAML files and folders (recursively, `*.yaml`/`*.yml`) and predicts every route.
-/// Unreadable files and broken documents become [`IngressReport::errors`]; the rest is analysed.
-pub fn predict_paths(paths: &[PathBuf], opts: &PredictOptions) -> IngressReport {
-    let mut errors = Vec::new();
-    let mut files = Vec::new();
-    for p in paths {
-        collect_files(p, &mut files, &mut errors);
+/// Reads at most [`MAX_INPUT_BYTES`] from `path`, as UTF-8 text.
+fn read_bounded(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(format!(
+            "larger than the {} MiB input limit for manifests; not read (split it, e.g. one file per namespace)",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ));
     }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text (byte {}); YAML manifests must be UTF-8", e.utf8_error().valid_up_to()))
+}
+
+/// Reads YAML files and folders (recursively, `*.yaml`/`*.yml`) and predicts every route.
+/// Unreadable files and broken documents become [`IngressReport::errors`]; inputs passed over while
+/// walking (loops, duplicates, FIFOs) become [`IngressReport::skipped`]; the rest is analysed.
+pub fn predict_paths(paths: &[PathBuf], opts: &PredictOptions) -> IngressReport {
+    let mut w = Walk::default();
+    for p in paths {
+        walk(p, true, &mut w);
+    }
+    let mut errors = std::mem::take(&mut w.errors);
     let mut m = Manifests::default();
-    for f in files {
-        match std::fs::read(&f) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => m.add_text(f, text, &mut errors),
-                Err(e) => errors.push(file_error(
-                    &f,
-                    format!("not UTF-8 text (byte {}); YAML manifests must be UTF-8", e.utf8_error().valid_up_to()),
-                )),
-            },
-            Err(e) => errors.push(file_error(&f, format!("cannot read: {e}"))),
+    for f in w.files {
+        match read_bounded(&f) {
+            Ok(text) => m.add_text(f, text, &mut errors),
+            Err(message) => errors.push(file_error(&f, message)),
         }
     }
-    predict_manifests(&m, opts, errors)
+    let mut report = predict_manifests(&m, opts, errors);
+    report.skipped = w.skipped;
+    report
 }
 
 /// Predicts from in-memory YAML texts (`(file name, text)` pairs), as if they were files.

@@ -246,7 +246,11 @@ fn split_documents(text: &str) -> Vec<(usize, &str)> {
     chunks
 }
 
-fn options() -> serde_saphyr::Options {
+/// Alias replays allowed for one whole input (all its documents together): manifests barely use
+/// aliases, and concatenated alias bombs must cost what one does.
+const INPUT_ALIAS_BUDGET: usize = 100_000;
+
+fn options(alias_budget: usize) -> serde_saphyr::Options {
     // Raised node/event counts so a `kind: List` of thousands of objects fits. Alias replays are
     // capped well below the library default: manifests barely use aliases, and an alias bomb
     // must end quickly with an error.
@@ -258,8 +262,16 @@ fn options() -> serde_saphyr::Options {
         },
         duplicate_keys: DuplicateKeyPolicy::PassThrough,
     };
-    o.alias_limits.max_total_replayed_events = 100_000;
+    o.alias_limits.max_total_replayed_events = alias_budget;
     o
+}
+
+/// The alias-replay budget of each document of an input: the input's budget shared among the
+/// documents that could use aliases (hold both `&` and `*`), so the total stays bounded however many
+/// documents the input has.
+fn alias_budget_per_document(chunks: &[(usize, &str)]) -> usize {
+    let with_aliases = chunks.iter().filter(|(_, c)| c.contains('&') && c.contains('*')).count().max(1);
+    (INPUT_ALIAS_BUDGET / with_aliases).max(64)
 }
 
 /// Where a document chunk holds an unrendered template expression: Helm's `{{ … }}` anywhere outside
@@ -326,15 +338,17 @@ pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError
     });
     // Many documents (a cluster dump, a Helm render): parse them on every core, in order. Documents
     // are independent, so the result is the same as one pass.
+    let budget = alias_budget_per_document(&chunks);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if threads < 2 || chunks.len() < 64 {
-        let (docs, mut errors) = read_chunks(file, &chunks);
+        let (docs, mut errors) = read_chunks(file, &chunks, budget);
         errors.extend(template_error.take());
         return (docs, errors);
     }
     let per = chunks.len().div_ceil(threads);
     let parts: Vec<(Vec<Document>, Vec<InputError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks.chunks(per).map(|part| scope.spawn(move || read_chunks(file, part))).collect();
+        let handles: Vec<_> =
+            chunks.chunks(per).map(|part| scope.spawn(move || read_chunks(file, part, budget))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
     let mut docs = Vec::new();
@@ -347,14 +361,14 @@ pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError
     (docs, errors)
 }
 
-fn read_chunks(file: &Path, chunks: &[(usize, &str)]) -> (Vec<Document>, Vec<InputError>) {
+fn read_chunks(file: &Path, chunks: &[(usize, &str)], alias_budget: usize) -> (Vec<Document>, Vec<InputError>) {
     let mut docs = Vec::new();
     let mut errors = Vec::new();
     for &(first_line, chunk) in chunks {
         if chunk.trim().is_empty() {
             continue;
         }
-        match serde_saphyr::from_str_with_options::<Option<Node>>(chunk, options()) {
+        match serde_saphyr::from_str_with_options::<Option<Node>>(chunk, options(alias_budget)) {
             Ok(Some(mut root)) => {
                 root.shift(first_line);
                 docs.push(Document { root });
