@@ -146,7 +146,10 @@ fn istio_destination_rule_alone_subsets_and_behind_httproute() {
     assert!(alone.routes[0].skipped.is_some(), "no browser host without --host");
     let with_host =
         run_with("istio/destinationrule-alone.yaml", PredictOptions::default(), Some("ratings.example.com"));
-    assert_eq!(with_host.routes[0].origins[0].url, "http://ratings.example.com/");
+    // Nothing in the input says where TLS ends: judged as https, never a guessed mixed-content error.
+    assert!(with_host.routes[0].route.tls_unknown);
+    assert_eq!(with_host.routes[0].origins[0].url, "https://ratings.example.com/");
+    assert!(!rules(&with_host).contains(&"mixed-content-blocked"));
 
     let subsets = run("istio/destinationrule-subsets.yaml");
     let r = &subsets.routes[0].route;
@@ -194,7 +197,8 @@ fn an_httproute_whose_gateway_is_absent_takes_host_from_the_option() {
     };
     let a = analyse(predict_paths(&[f], &popts), &aopts);
     assert!(a.routes[0].skipped.is_none());
-    assert_eq!(a.routes[0].origins[0].url, "http://api.example.com/");
+    assert_eq!(a.routes[0].origins[0].url, "https://api.example.com/", "TLS unknown without the Gateway");
+    assert!(!a.findings.iter().any(|f| f.rule == "mixed-content-blocked"));
     std::fs::remove_dir_all(&dir).ok();
 }
 

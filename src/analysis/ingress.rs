@@ -257,7 +257,7 @@ fn judge_route(rv: &mut RouteVerdicts, opts: &IngressAnalysisOptions, findings: 
         return;
     };
     let host = host.replacen('*', "wildcard", 1);
-    let https = route.tls || opts.tls_at_lb;
+    let https = route.tls || opts.tls_at_lb || route.tls_unknown;
     let scheme = if https { "https" } else { "http" };
     let url = match Url::parse(&format!("{scheme}://{host}{}", literal_path(&route.path))) {
         Ok(u) => u,

@@ -60,6 +60,10 @@ pub fn write(out: &mut dyn Write, a: &IngressAnalysis, snippets: &Snippets, quie
             match &r.tls_source {
                 Some(src) if r.tls => writeln!(out, "  TLS: {src}")?,
                 Some(src) => writeln!(out, "  TLS: not at the proxy ({src})")?,
+                None if r.tls_unknown => writeln!(
+                    out,
+                    "  TLS: not known (the gateway that would end it is not in the input); judged as https"
+                )?,
                 None => writeln!(out, "  TLS: none found (plain http)")?,
             }
             if r.affinity.is_empty() {

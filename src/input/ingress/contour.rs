@@ -210,6 +210,7 @@ fn emit_routes(
             controller_version: version,
             tls: cx.tls,
             tls_source: cx.tls_source.clone(),
+            tls_unknown: false,
             affinity: Vec::new(),
             cors: None,
             notes: Vec::new(),

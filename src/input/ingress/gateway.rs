@@ -377,6 +377,7 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
         }
         _ => vec![None],
     };
+    let tls_unknown = !gateway_found && super::common::tls_override(opts).is_none();
     let tls_of = |host: Option<&str>| -> (bool, Option<String>) {
         if let Some(t) = super::common::tls_override(opts) {
             return t;
@@ -439,6 +440,7 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
                     controller_version: version,
                     tls,
                     tls_source: tls_source.clone(),
+                    tls_unknown,
                     affinity: Vec::new(),
                     cors: None,
                     notes: Vec::new(),

@@ -299,6 +299,16 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
         _ => vec![None],
     };
     let servers = gateway_servers(m, o);
+    // Gateways named but not in the input (or none named: mesh-only): TLS cannot be known.
+    let named_gateways = o
+        .node
+        .path(&["spec", "gateways"])
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter(|g| g.as_str() != Some("mesh"))
+        .count();
+    let tls_unknown = super::common::tls_override(opts).is_none() && (named_gateways == 0 || servers.is_empty());
     let tls_of = |host: Option<&str>| -> (bool, Option<String>) {
         if let Some(t) = super::common::tls_override(opts) {
             return t;
@@ -369,6 +379,7 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
                     controller_version: version,
                     tls,
                     tls_source: tls_source.clone(),
+                    tls_unknown,
                     affinity: Vec::new(),
                     cors: None,
                     notes: Vec::new(),
@@ -467,6 +478,7 @@ pub(crate) fn predict_unrouted_destination_rule(
             controller_version: version,
             tls,
             tls_source,
+            tls_unknown: super::common::tls_override(opts).is_none(),
             affinity: Vec::new(),
             cors: None,
             notes: Vec::new(),

@@ -450,6 +450,12 @@ pub struct IngressRoute {
     /// `--tls-terminates-at`. `None` when no TLS was found for the route.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_source: Option<String>,
+    /// Whether TLS cannot be known from the input: the object that would end it (the parent Gateway
+    /// of an HTTPRoute or VirtualService, any route for a DestinationRule on its own) is not in it.
+    /// The verdicts then model `https:` (what an https frontend would call) instead of asserting
+    /// plain HTTP.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tls_unknown: bool,
     /// The sticky cookie(s) written, in the order sent. Usually one; AWS ALB writes `AWSALB` and
     /// `AWSALBCORS`, ingress-nginx with conditional SameSite has a per-user-agent variant.
     pub affinity: Vec<PredictedCookie>,

@@ -564,6 +564,7 @@ pub(crate) fn predict_ingress_route(m: &Manifests, o: &Object, opts: &PredictOpt
             controller_version: version,
             tls,
             tls_source: tls_source.clone(),
+            tls_unknown: false,
             affinity: Vec::new(),
             cors: None,
             notes: Vec::new(),
