@@ -339,3 +339,11 @@ fn traefik_fixed_expires_is_reported() {
     let a = run_with("../rules/cookie-expires-fixed/fires.yaml", opts, None);
     assert!(rules(&a).contains(&"cookie-expires-fixed"), "{:?}", rules(&a));
 }
+
+#[test]
+fn the_readme_lists_every_kind_read_and_not_modelled() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for k in crossjar::input::ingress::KINDS.iter().chain(crossjar::input::ingress::ROUTING_KINDS_NOT_MODELLED) {
+        assert!(readme.contains(&format!("`{k}`")), "README does not name `{k}`");
+    }
+}
