@@ -280,6 +280,10 @@ fn alias_budget_per_document(chunks: &[(usize, &str)]) -> usize {
 /// line within the chunk, the 1-based column and the expression.
 fn template_at(chunk: &str) -> Option<(usize, usize, String, bool)> {
     const KEYS: &[&str] = &["host", "hosts", "namespace", "name", "fqdn", "hostname", "hostnames", "secretName"];
+    // `${…}` only counts in the kinds that are read: a ConfigMap's script may well say `host: ${HOST}`.
+    let read_kind = chunk
+        .lines()
+        .any(|l| l.strip_prefix("kind:").is_some_and(|k| super::KINDS.contains(&k.trim().trim_matches(['"', '\'']))));
     for (i, line) in chunk.lines().enumerate() {
         let trimmed = line.trim_start();
         if trimmed.starts_with('#') {
@@ -292,7 +296,7 @@ fn template_at(chunk: &str) -> Option<(usize, usize, String, bool)> {
                 return Some((i, line[..c].chars().count() + 1, line[c..end].to_owned(), true));
             }
         }
-        if let Some(c) = line.find("${") {
+        if let Some(c) = line.find("${").filter(|_| read_kind) {
             let item = trimmed.trim_start_matches("- ");
             let key = item.split_once(':').map(|(k, _)| k.trim());
             let value_is_var = item.trim_start_matches(['"', '\'']).starts_with("${");
@@ -430,7 +434,7 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!((errs[0].location.line, errs[0].location.column), (Some(3), Some(14)));
         assert!(errs[0].message.contains("helm template"), "{}", errs[0].message);
-        let env = "spec:\n  rules:\n    - host: ${HOST}\n";
+        let env = "kind: Ingress\nspec:\n  rules:\n    - host: ${HOST}\n";
         let (docs, errs) = read_documents(Path::new("t.yaml"), env);
         assert!(docs.is_empty());
         assert!(errs[0].message.contains("envsubst") && errs[0].message.contains("`${HOST}`"), "{}", errs[0].message);
@@ -439,6 +443,9 @@ mod tests {
             "# {{ not a template }}\nmetadata:\n  annotations:\n    x/configuration-snippet: |\n      set $a ${b};\n";
         let (docs, errs) = read_documents(Path::new("t.yaml"), snippet);
         assert_eq!((docs.len(), errs.len()), (1, 0), "{errs:?}");
+        let script = "kind: ConfigMap\ndata:\n  run.sh: |\n    host: ${HOST}\n";
+        let (docs, errs) = read_documents(Path::new("t.yaml"), script);
+        assert_eq!((docs.len(), errs.len()), (1, 0), "a ConfigMap script is not a template: {errs:?}");
     }
 
     #[test]
