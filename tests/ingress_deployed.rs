@@ -347,3 +347,26 @@ fn the_readme_lists_every_kind_read_and_not_modelled() {
         assert!(readme.contains(&format!("`{k}`")), "README does not name `{k}`");
     }
 }
+
+#[test]
+fn only_third_party_blocking_left_is_a_warning_even_when_cors_also_fails() {
+    // The v2 route's cookie is `SameSite=None; Secure`; from kontext.build it fails only where third-party
+    // cookies are blocked, while CORS fails for its own reason (the origin is not allowed). The CORS
+    // reasons must not turn the cookie finding into an error with the SameSite fix.
+    let popts = PredictOptions::default();
+    let aopts = IngressAnalysisOptions {
+        frontends: vec![Origin::parse("https://kontext.build").unwrap()],
+        browsers: Browser::ALL.to_vec(),
+        tls_at_lb: false,
+        now: popts.issued_at,
+        default_host: None,
+    };
+    let a = analyse(predict_paths(&[fixture("contour/httpproxy-cookie-cors.yaml")], &popts), &aopts);
+    let v2 = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "affinity-cookie-cross-site-blocked" && f.message.contains("/v2"))
+        .expect("the v2 cookie finding");
+    assert_eq!(v2.severity.as_str(), "warning", "{}", v2.message);
+    assert!(rules(&a).contains(&"cors-origin-not-allowed"));
+}
