@@ -3,11 +3,13 @@
 //! Shape (stable; fields are only ever added):
 //! - `schema`, `frontends[]`;
 //! - `routes[]`: `file`, `line`, `column`, `object`, `host`, `path`, `controller`, `controller_version`,
-//!   `tls`, `set_cookie` (every `Set-Cookie` line the proxy writes for the route, in order; an array
-//!   because ALB writes two and ingress-nginx's conditional SameSite has a per-user-agent variant),
+//!   `tls`, `tls_source` (where TLS was read, or `null`), `set_cookie` (every `Set-Cookie` line the
+//!   proxy writes for the route, in order; an array because ALB writes two and ingress-nginx's
+//!   conditional SameSite has a per-user-agent variant),
 //!   `cors` (the predicted policy, or `null`), `verdicts` (keyed by browser, for the **first** frontend
 //!   origin; each carries its `origin`), `verdicts_by_origin[]` (every frontend: `origin`, `cross_site`,
-//!   `url`, the predicted `actual` and `preflight` answers, and `verdicts` keyed by browser), `skipped`;
+//!   `url`, the predicted `actual` and `preflight` answers, `mixed_content_blocked`, and `verdicts` keyed by
+//!   browser), `skipped`;
 //! - `findings[]`: `rule`, `severity`, `file`, `line`, `column`, `message`, `fix`;
 //! - `errors[]`: `file`, `line`, `column`, `message`;
 //! - `skipped_inputs[]` (same shape): inputs passed over while walking folders (a symlink loop, a
