@@ -347,7 +347,7 @@ pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError
     if threads < 2 || chunks.len() < 64 {
         let (docs, mut errors) = read_chunks(file, &chunks, budget);
         errors.extend(template_error.take());
-        return (docs, errors);
+        return (docs, collapse(errors));
     }
     let per = chunks.len().div_ceil(threads);
     let parts: Vec<(Vec<Document>, Vec<InputError>)> = std::thread::scope(|scope| {
@@ -362,7 +362,30 @@ pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError
         errors.extend(e);
     }
     errors.extend(template_error);
-    (docs, errors)
+    (docs, collapse(errors))
+}
+
+/// Broken documents named one by one, up to this many per input; the rest are counted in one line.
+const ERRORS_NAMED_PER_INPUT: usize = 10;
+
+/// Keeps the first [`ERRORS_NAMED_PER_INPUT`] errors of an input and sums up the rest in one error
+/// (at the first one left out), so thousands of broken documents cost one line each only up to a
+/// point.
+fn collapse(mut errors: Vec<InputError>) -> Vec<InputError> {
+    if errors.len() <= ERRORS_NAMED_PER_INPUT + 1 {
+        return errors;
+    }
+    let rest = errors.split_off(ERRORS_NAMED_PER_INPUT);
+    let first = &rest[0];
+    errors.push(InputError {
+        location: first.location.clone(),
+        message: format!(
+            "{} more documents skipped (from here on; the first: {})",
+            rest.len(),
+            first.message.trim_start_matches("YAML document skipped: ")
+        ),
+    });
+    errors
 }
 
 fn read_chunks(file: &Path, chunks: &[(usize, &str)], alias_budget: usize) -> (Vec<Document>, Vec<InputError>) {
