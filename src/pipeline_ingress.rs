@@ -118,6 +118,7 @@ pub fn analyse_ingress_text(
         browsers: browsers.to_vec(),
         tls_at_lb: popts.tls_terminates_at == Some(TlsTermination::Lb),
         now: popts.issued_at,
+        default_host: None,
     };
     let report = predict_texts(&[(PathBuf::from(input), text.to_owned())], &popts);
     Ok(IngressOutcome { analysis: analyse(report, &aopts), frontends })

@@ -44,7 +44,9 @@ fn ingress_fixtures_snapshot_text_and_json() {
             args.extend(["--from", "https://app.coinnation.io"]);
         }
         let (code, text, stderr) = crossjar(&args);
-        assert!(code == 0 || code == 1, "{rel}: exit {code}: {stderr}");
+        // Fixtures with unreadable documents (broken YAML, unrendered templates) exit 2 and still report.
+        let unreadable = rel.contains("broken") || rel.contains("templates/");
+        assert!(code == 0 || code == 1 || (unreadable && code == 2), "{rel}: exit {code}: {stderr}");
         insta::assert_snapshot!(format!("text__{name}"), text);
         let mut jargs = args.to_vec();
         jargs.extend(["--format", "json"]);

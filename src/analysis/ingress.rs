@@ -22,6 +22,7 @@ use crate::model::cors::{evaluate, CorsError, CorsRequest, CorsResponse};
 use crate::model::cors_security::{check_pattern, AllowOriginPattern, IssueClass, RegexSemantics};
 use crate::model::http::{Header, Headers};
 use crate::model::jar::CookieJar;
+use crate::model::mixed_content::{self, Destination, MixedContent};
 use crate::model::profile::Browser;
 use crate::model::reason::Exclusion;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
@@ -35,16 +36,19 @@ pub const VERDICT_RULES: &[&str] = &[
     "cors-check-failed",
     "cors-left-to-backend",
     "cors-misconfiguration",
+    "mixed-content-blocked",
 ];
 
 /// Every rule id the ingress reader (`input::ingress`) can emit as a [`ConfigFinding`]; kept here so a
 /// test can check each is registered in [`super::rules::RULES`] with a documentation page.
 pub const CONFIG_RULES: &[&str] = &[
     "affinity-mode-balanced",
+    "alb-action-no-cookie",
     "alb-sticky-needs-ip-target",
     "annotation-ignored",
     "annotation-not-string",
     "yaml11-boolean",
+    "cookie-expires-fixed",
     "cookie-max-age-zero",
     "cookie-path-differs-from-ingress-nginx",
     "cors-comma-separated-origins",
@@ -60,6 +64,8 @@ pub const CONFIG_RULES: &[&str] = &[
     "ingress-controller-unknown",
     "invalid-annotation-fallback",
     "istio-cookie-not-generated",
+    "istio-route-invalid",
+    "not-modelled",
     "preflight-not-sticky",
     "reference-not-found",
     "regex-cookie-path",
@@ -83,6 +89,9 @@ pub struct IngressAnalysisOptions {
     pub tls_at_lb: bool,
     /// The instant requests are modelled at (the reader's issue time, so `Expires` lines agree).
     pub now: Timestamp,
+    /// `--host`: the host judged for routes that name none (a Gateway route whose Gateway is not in
+    /// the input, a DestinationRule on its own).
+    pub default_host: Option<String>,
 }
 
 /// The CORS answer the proxy gives one origin, as headers a browser would see.
@@ -130,6 +139,9 @@ pub struct OriginVerdicts {
     pub actual: Option<PredictedAnswer>,
     /// The proxy's answer to a preflight from this origin.
     pub preflight: Option<PredictedAnswer>,
+    /// A `fetch()` from this (https:) origin to the route's (http:) URL is blocked as mixed content in
+    /// every browser: the request is never sent.
+    pub mixed_content_blocked: bool,
     /// Per browser profile.
     pub browsers: Vec<BrowserVerdict>,
 }
@@ -169,6 +181,8 @@ pub struct IngressAnalysis {
     pub findings: Vec<IngressFinding>,
     /// Inputs that could not be read.
     pub errors: Vec<InputError>,
+    /// Inputs passed over while walking folders, and why.
+    pub skipped: Vec<InputError>,
 }
 
 impl IngressAnalysis {
@@ -199,7 +213,7 @@ fn from_config(f: &ConfigFinding) -> IngressFinding {
 /// Judges every route of `report` for every frontend and browser. Takes the report by value: the
 /// routes move into the analysis (10 000 Ingress objects make cloning them a visible cost).
 pub fn analyse(report: IngressReport, opts: &IngressAnalysisOptions) -> IngressAnalysis {
-    let mut out = IngressAnalysis { errors: report.errors, ..IngressAnalysis::default() };
+    let mut out = IngressAnalysis { errors: report.errors, skipped: report.skipped, ..IngressAnalysis::default() };
     out.findings.extend(report.findings.iter().map(from_config));
     out.routes.reserve(report.routes.len());
     for route in report.routes {
@@ -235,12 +249,15 @@ fn analyse_route(
 fn judge_route(rv: &mut RouteVerdicts, opts: &IngressAnalysisOptions, findings: &mut Vec<IngressFinding>) {
     let route = &rv.route;
     security_findings(route, findings);
-    let Some(host) = route.host.as_deref() else {
-        rv.skipped = Some("the route matches every host; verdicts need a host name".to_owned());
+    let Some(host) = route.host.as_deref().or(opts.default_host.as_deref()) else {
+        rv.skipped = Some(
+            "the route matches every host; verdicts need a host name (include the parent Gateway, or pass --host)"
+                .to_owned(),
+        );
         return;
     };
     let host = host.replacen('*', "wildcard", 1);
-    let https = route.tls || opts.tls_at_lb;
+    let https = route.tls || opts.tls_at_lb || route.tls_unknown;
     let scheme = if https { "https" } else { "http" };
     let url = match Url::parse(&format!("{scheme}://{host}{}", literal_path(&route.path))) {
         Ok(u) => u,
@@ -251,11 +268,19 @@ fn judge_route(rv: &mut RouteVerdicts, opts: &IngressAnalysisOptions, findings: 
     };
     for origin in &opts.frontends {
         let ov = judge_origin(route, &url, origin, opts);
-        origin_findings(route, &ov, findings);
+        if ov.mixed_content_blocked {
+            mixed_content_finding(route, &ov, findings);
+        } else {
+            origin_findings(route, &ov, findings);
+        }
         rv.origins.push(ov);
     }
-    let cross_origin: Vec<&str> =
-        rv.origins.iter().filter(|o| o.url_origin_differs()).map(|o| o.origin.as_str()).collect();
+    let cross_origin: Vec<&str> = rv
+        .origins
+        .iter()
+        .filter(|o| !o.mixed_content_blocked && o.url_origin_differs())
+        .map(|o| o.origin.as_str())
+        .collect();
     if route.cors.is_none() && !cross_origin.is_empty() {
         findings.push(IngressFinding {
             rule: "cors-left-to-backend",
@@ -295,9 +320,17 @@ fn judge_origin(route: &IngressRoute, url: &Url, origin: &Origin, opts: &Ingress
         }
         None => (None, None),
     };
-    let cookies: Vec<&PredictedCookie> = route.affinity.iter().filter(|c| c.condition.is_none()).collect();
     let mut browsers = Vec::new();
+    let mut mixed_blocked = false;
     for &b in &opts.browsers {
+        // A variant written only for some user agents counts for the profiles whose User-Agent the
+        // controller's own test picks; a condition without a test stays unjudged.
+        let ua = profile_user_agent(b);
+        let cookies: Vec<&PredictedCookie> = route
+            .affinity
+            .iter()
+            .filter(|c| c.condition.is_none() || c.user_agents.is_some_and(|t| t.applies_to(ua)))
+            .collect();
         let mut v = BrowserVerdict {
             browser: b,
             stored: None,
@@ -307,6 +340,23 @@ fn judge_origin(route: &IngressRoute, url: &Url, origin: &Origin, opts: &Ingress
             preflight_ok: None,
             reasons: Vec::new(),
         };
+        if mixed_content::check(origin, url, Destination::Fetch, b) == MixedContent::Blocked {
+            // The request never leaves the browser: no cookie is stored or sent, nothing is readable.
+            mixed_blocked = true;
+            let has_cookie = !route.affinity.is_empty();
+            v.stored = has_cookie.then_some(false);
+            v.sent = has_cookie.then_some(false);
+            v.websocket_sent = has_cookie.then_some(false);
+            v.cors_ok = Some(false);
+            v.preflight_ok = route.cors.is_some().then_some(false);
+            v.reasons.push(format!(
+                "mixed-content: fetch() and WebSocket from the https: page {} to {} are blocked (mixed content)",
+                origin.serialize(),
+                url.as_str()
+            ));
+            browsers.push(v);
+            continue;
+        }
         if !cookies.is_empty() {
             let (mut st, mut se, mut ws) = (false, false, false);
             for c in &cookies {
@@ -336,7 +386,22 @@ fn judge_origin(route: &IngressRoute, url: &Url, origin: &Origin, opts: &Ingress
         url: url.to_string(),
         actual,
         preflight,
+        mixed_content_blocked: mixed_blocked,
         browsers,
+    }
+}
+
+/// The User-Agent each profile stands for (current stable releases; Safari's macOS version is frozen
+/// at 10_15_7 in its User-Agent), used only to pick controller variants that depend on it.
+pub fn profile_user_agent(b: Browser) -> &'static str {
+    match b {
+        Browser::Chrome | Browser::Chrome3pcBlocked => {
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+        }
+        Browser::Firefox => "Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0",
+        Browser::Safari => {
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.1 Safari/605.1.15"
+        }
     }
 }
 
@@ -453,6 +518,7 @@ pub fn predicted_answers(p: &CorsPolicy, origin: &str) -> (PredictedAnswer, Pred
     let acao = match &p.allow_origins {
         AllowOrigins::Any => Some("*".to_owned()),
         AllowOrigins::Reflect => Some(origin.to_owned()),
+        AllowOrigins::Fixed { value } => Some(value.clone()),
         AllowOrigins::List { origins } => origins.iter().any(|o| origin_matches(o, origin)).then(|| origin.to_owned()),
         _ => None,
     };
@@ -547,7 +613,7 @@ fn covered_by(class: IssueClass) -> Option<&'static str> {
 
 fn security_findings(route: &IngressRoute, findings: &mut Vec<IngressFinding>) {
     let Some(p) = &route.cors else { return };
-    let loc = p.source_locations.last().cloned().unwrap_or_else(|| route.location.clone());
+    let loc = p.origins_location.clone().unwrap_or_else(|| route.location.clone());
     let patterns: Vec<AllowOriginPattern> = match &p.allow_origins {
         AllowOrigins::List { origins } => origins.iter().map(security_pattern).collect(),
         _ => return,
@@ -603,6 +669,7 @@ fn cookie_fix(route: &IngressRoute) -> String {
         Controller::Traefik => "sticky cookie `sameSite: none` and `secure: true` (Service annotations `traefik.ingress.kubernetes.io/service.sticky.cookie.samesite`/`.secure`, or the IngressRoute `sticky.cookie`)".to_owned(),
         Controller::Istio => "Istio 1.28+: `httpCookie.attributes: [{name: SameSite, value: None}, {name: Secure}]`".to_owned(),
         Controller::AwsAlb => "rely on the `AWSALBCORS` twin over an HTTPS listener, or use an application cookie with `SameSite=None; Secure`".to_owned(),
+        Controller::Contour => format!("`cookieRewritePolicies: [{{name: {}, secure: true, sameSite: None}}]` on the route", crate::input::ingress::contour::COOKIE_NAME),
         Controller::GatewayApi => "sessionPersistence has no SameSite field: use the implementation's own policy, or serve the API same-site with the frontend".to_owned(),
         _ => "the affinity cookie needs `SameSite=None; Secure` (or serve the API same-site with the frontend)".to_owned(),
     }
@@ -618,11 +685,24 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
             let cookie = &route.affinity[0];
             let loc = cookie.source_locations.first().cloned().unwrap_or_else(|| route.location.clone());
             // Only third-party blocking (Safari ITP, Chrome with 3PC blocked) left: the ingress cannot fix it.
+            // Only cookie reasons count (CORS and preflight failures have fixes of their own), and with
+            // several cookies (AWSALB + AWSALBCORS) it is enough that one of them fails only that way.
+            let is_3pc = |r: &str| {
+                [Exclusion::ThirdPartyBlockedByItp, Exclusion::UserPreferences, Exclusion::ThirdPartyPhaseout]
+                    .iter()
+                    .any(|e| r.ends_with(e.as_str()))
+            };
+            let multi = route.affinity.iter().filter(|c| c.condition.is_none()).count() > 1;
             let only_3pc = failing.iter().all(|v| {
-                v.reasons.iter().all(|r| {
-                    [Exclusion::ThirdPartyBlockedByItp, Exclusion::UserPreferences, Exclusion::ThirdPartyPhaseout]
-                        .iter()
-                        .any(|e| r.ends_with(e.as_str()))
+                let cookie_reasons: Vec<&String> =
+                    v.reasons.iter().filter(|r| !r.starts_with("cors:") && !r.starts_with("preflight:")).collect();
+                if !multi {
+                    return !cookie_reasons.is_empty() && cookie_reasons.iter().all(|r| is_3pc(r));
+                }
+                route.affinity.iter().filter(|c| c.condition.is_none()).any(|c| {
+                    let prefix = format!("{}: ", c.name);
+                    let mine: Vec<&&String> = cookie_reasons.iter().filter(|r| r.starts_with(&prefix)).collect();
+                    !mine.is_empty() && mine.iter().all(|r| is_3pc(r))
                 })
             });
             let mut reasons: Vec<&str> = failing
@@ -658,7 +738,7 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
         }
     }
     let Some(policy) = &route.cors else { return };
-    let loc = policy.source_locations.last().cloned().unwrap_or_else(|| route.location.clone());
+    let origins_loc = policy.origins_location.clone().unwrap_or_else(|| route.location.clone());
     let errs = |prefix: &str| -> Vec<(Browser, String)> {
         ov.browsers
             .iter()
@@ -713,12 +793,59 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
             },
         )
     };
+    // Point at what to change: the allowed headers for a header the preflight did not allow, the
+    // allowed origins otherwise (not at whichever annotation happened to be read last).
+    let loc = if !not_allowed && !modelled.is_empty() {
+        policy.headers_location.clone().unwrap_or(origins_loc)
+    } else {
+        origins_loc
+    };
     findings.push(IngressFinding {
         rule,
         severity: Severity::Error,
         location: loc,
         message: format!("{msg} in {}: {}", browsers_list(&bs), names.join(", ")),
         fix: Some(fix),
+    });
+}
+
+/// The fix for a route served over plain HTTP, per controller: where TLS is configured.
+fn tls_fix(route: &IngressRoute) -> String {
+    use crate::input::ingress::Controller;
+    let host = route.host.as_deref().unwrap_or("<host>");
+    let tail = "; if TLS ends at a load balancer in front of the proxy, pass --tls-terminates-at lb";
+    let how = match route.controller {
+        Controller::IngressNginx => format!("list `{host}` under the Ingress's `spec.tls`"),
+        Controller::Traefik => "set `traefik.ingress.kubernetes.io/router.tls: \"true\"` (or `tls:` on the IngressRoute, or route it on the `websecure` entry point)".to_owned(),
+        Controller::AwsAlb => "add an HTTPS listener: `alb.ingress.kubernetes.io/listen-ports: '[{\"HTTPS\": 443}]'` with `alb.ingress.kubernetes.io/certificate-arn`".to_owned(),
+        Controller::Gke => "attach a certificate: `networking.gke.io/managed-certificates` or `spec.tls`".to_owned(),
+        Controller::GatewayApi => "attach the route to a Gateway listener with `protocol: HTTPS` and `tls.certificateRefs`".to_owned(),
+        Controller::Istio => "bind the VirtualService to an Istio Gateway server with `port.protocol: HTTPS` and `tls.mode: SIMPLE`".to_owned(),
+        Controller::Contour => "give the root HTTPProxy `spec.virtualhost.tls.secretName`".to_owned(),
+    };
+    format!("{how}{tail}")
+}
+
+fn mixed_content_finding(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec<IngressFinding>) {
+    let bs: Vec<Browser> = ov
+        .browsers
+        .iter()
+        .filter(|v| v.reasons.iter().any(|r| r.starts_with("mixed-content:")))
+        .map(|v| v.browser)
+        .collect();
+    let what = if route.affinity.is_empty() { "" } else { " (so its affinity cookie is never stored or sent)" };
+    findings.push(IngressFinding {
+        rule: "mixed-content-blocked",
+        severity: Severity::Error,
+        location: route.location.clone(),
+        message: format!(
+            "{}: no TLS is configured for this route, so the https: frontend {} would call {}; fetch() and WebSocket to it are blocked as mixed content in {}{what}",
+            route_name(route),
+            ov.origin,
+            ov.url,
+            browsers_list(&bs)
+        ),
+        fix: Some(tls_fix(route)),
     });
 }
 

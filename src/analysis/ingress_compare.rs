@@ -86,6 +86,7 @@ fn origins(p: &CorsPolicy) -> String {
     match &p.allow_origins {
         AllowOrigins::Any => "*".to_owned(),
         AllowOrigins::Reflect => "any (reflected)".to_owned(),
+        AllowOrigins::Fixed { value } => format!("always `{value}`"),
         AllowOrigins::List { origins } => {
             origins.iter().map(|o| format!("{} ({:?})", o.pattern, o.matching)).collect::<Vec<_>>().join(", ")
         }

@@ -103,11 +103,13 @@ macro_rules! rules {
 rules! {
     "affinity-cookie-cross-site-blocked", Ingress, Error, "the predicted affinity cookie is not stored or not sent on a credentialed cross-site fetch() from a frontend";
     "affinity-mode-balanced", Ingress, Info, "ingress-nginx affinity-mode is balanced (the default): scaling moves existing sessions";
+    "alb-action-no-cookie", Ingress, Info, "an ALB redirect or fixed-response action: the ALB answers itself and sets no stickiness cookie";
     "alb-sticky-needs-ip-target", Ingress, Warning, "AWS ALB stickiness with a target type other than ip";
     "annotation-ignored", Ingress, Warning, "annotations on an object or controller that does not read them";
     "annotation-not-string", Ingress, Error, "an annotation value that is not a string (number, boolean, null)";
     "capture-disagrees", Capture, Info, "the capture shows a cookie sent (or not) where the model says otherwise";
     "capture-sanitized", Capture, Warning, "the HAR has no Cookie or Set-Cookie headers at all: probably a sanitized export";
+    "cookie-expires-fixed", Ingress, Warning, "Traefik computes the sticky cookie's Expires once per configuration load, not per response";
     "cookie-max-age-zero", Ingress, Error, "the sticky cookie gets Max-Age=0 (or a negative value) and is deleted at once";
     "cookie-partitioned", Cookie, Info, "the cookie lives in a partition keyed by the top-level site";
     "cookie-path-differs-from-ingress-nginx", Ingress, Info, "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";
@@ -131,6 +133,9 @@ rules! {
     "ingress-controller-unknown", Ingress, Info, "no known ingress class or controller annotations: ingress-nginx is assumed";
     "invalid-annotation-fallback", Ingress, Warning, "an invalid annotation value is ignored and the default used";
     "istio-cookie-not-generated", Ingress, Warning, "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
+    "istio-route-invalid", Ingress, Error, "an Istio VirtualService http entry without route, redirect, directResponse or delegate: the API server rejects it";
+    "mixed-content-blocked", Ingress, Error, "an https: frontend calls a route served over plain http: blocked as mixed content in every browser";
+    "not-modelled", Ingress, Info, "a document of a kind crossjar does not model: cookies or CORS headers it adds are not predicted";
     "preflight-not-sticky", Cookie, Info, "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
     "request-failed", Capture, Warning, "a request failed and the capture holds no answer: what failed, the likely causes, what to capture instead";
     "reference-not-found", Ingress, Info, "a referenced middleware is not in the input, so its headers are not predicted";

@@ -2,7 +2,7 @@
 //! origin, and report findings; `--compare OLD NEW` reports what a migration changes.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
@@ -40,6 +40,17 @@ pub(crate) struct IngressArgs {
     /// `traefik@3.5` or later reads nginx-class Ingresses through Traefik's ingress-nginx provider.
     #[arg(long, value_name = "NAME@VERSION")]
     controller: Option<String>,
+    /// The host name to judge routes that name none (an HTTPRoute whose Gateway is not in the input,
+    /// a DestinationRule on its own).
+    #[arg(long, value_name = "HOST")]
+    host: Option<String>,
+    /// With `--compare`: the controller for the OLD side (default: `--controller`), e.g. `ingress-nginx@1.12`.
+    #[arg(long, value_name = "NAME@VERSION", requires = "compare")]
+    old_controller: Option<String>,
+    /// With `--compare`: the controller for the NEW side (default: `--controller`), e.g. `traefik@3.6` to
+    /// read the same nginx-class YAML through Traefik's ingress-nginx provider.
+    #[arg(long, value_name = "NAME@VERSION", requires = "compare")]
+    new_controller: Option<String>,
     /// Compare two sets of manifests (files or folders) and report what changes per host/path.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
     compare: Option<Vec<PathBuf>>,
@@ -89,15 +100,50 @@ fn snippets(a: &IngressAnalysis) -> Snippets {
     out
 }
 
+/// The output, remembering whether a write already failed, so one failure is reported once (a closed
+/// pipe fails the write and then the final flush again).
+struct Tracked<'a> {
+    inner: &'a mut dyn Write,
+    failed: bool,
+}
+
+impl Write for Tracked<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.failed |= r.is_err();
+        r
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.failed |= r.is_err();
+        r
+    }
+}
+
+/// A closed pipe (`crossjar ingress … | head`) is the reader's choice: nothing to report.
+fn report_write_error(e: &std::io::Error) {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        error(format_args!("cannot write the report: {e}"));
+    }
+}
+
 pub(crate) fn run(args: &IngressArgs, out: &mut dyn Write) -> i32 {
     // Reports on large manifest sets run to tens of megabytes: buffer them (stdout is line-buffered).
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut tracked = Tracked { inner: out, failed: false };
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut tracked);
     let code = run_buffered(args, &mut buffered);
-    if let Err(e) = buffered.flush() {
-        error(format_args!("cannot write the report: {e}"));
-        return EXIT_INPUT;
+    let flushed = buffered.flush();
+    drop(buffered);
+    match flushed {
+        Ok(()) => code,
+        // Already reported by the write that failed first.
+        Err(_) if code == EXIT_INPUT && tracked.failed => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            report_write_error(&e);
+            EXIT_INPUT
+        }
     }
-    code
 }
 
 fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
@@ -115,18 +161,29 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
             return EXIT_INPUT;
         }
     };
-    let mut popts = PredictOptions::default();
-    if let Some(spec) = &args.controller {
-        match parse_controller_spec(spec) {
-            Some(c) => popts.controller = Some(c),
-            None => {
-                error(format_args!(
-                    "--controller `{spec}`: use NAME[@VERSION] with NAME one of ingress-nginx, traefik, gateway-api, istio, aws-alb, gke (e.g. ingress-nginx@1.12)"
-                ));
-                return EXIT_INPUT;
-            }
+    let mut popts = PredictOptions { default_host: args.host.clone(), ..PredictOptions::default() };
+    let parse = |flag: &str, spec: &Option<String>| -> Result<Option<_>, ()> {
+        match spec {
+            None => Ok(None),
+            Some(spec) => match parse_controller_spec(spec) {
+                Some(c) => Ok(Some(c)),
+                None => {
+                    error(format_args!(
+                        "--{flag} `{spec}`: use NAME[@VERSION] with NAME one of ingress-nginx, traefik, gateway-api, istio, aws-alb, gke, contour (e.g. ingress-nginx@1.12)"
+                    ));
+                    Err(())
+                }
+            },
         }
-    }
+    };
+    let (Ok(controller), Ok(old_controller), Ok(new_controller)) = (
+        parse("controller", &args.controller),
+        parse("old-controller", &args.old_controller),
+        parse("new-controller", &args.new_controller),
+    ) else {
+        return EXIT_INPUT;
+    };
+    popts.controller = controller;
     popts.tls_terminates_at = args.tls_terminates_at.map(|t| match t {
         TlsAt::Ingress => TlsTermination::Ingress,
         TlsAt::Lb => TlsTermination::Lb,
@@ -136,12 +193,16 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
         browsers,
         tls_at_lb: args.tls_terminates_at == Some(TlsAt::Lb),
         now: popts.issued_at,
+        default_host: args.host.clone(),
     };
-    let run_one = |paths: &[PathBuf]| analyse(predict_paths(paths, &popts), &aopts);
     if let Some(pair) = &args.compare {
-        return run_compare(args, &pair[0], &pair[1], &run_one, out);
+        let side = |c: Option<_>| PredictOptions { controller: c.or(popts.controller), ..popts.clone() };
+        let (old_opts, new_opts) = (side(old_controller), side(new_controller));
+        let a = analyse(predict_paths(std::slice::from_ref(&pair[0]), &old_opts), &aopts);
+        let b = analyse(predict_paths(std::slice::from_ref(&pair[1]), &new_opts), &aopts);
+        return run_compare(args, a, b, out);
     }
-    let mut analysis = run_one(&args.paths);
+    let mut analysis = analyse(predict_paths(&args.paths, &popts), &aopts);
     for e in &analysis.errors {
         error(e);
     }
@@ -171,10 +232,12 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
         }
     };
     if let Err(e) = written {
-        error(format_args!("cannot write the report: {e}"));
+        report_write_error(&e);
         return EXIT_INPUT;
     }
-    if analysis.routes.is_empty() && !analysis.errors.is_empty() {
+    // Any input that could not be read (a file, a document, a template) makes the run incomplete:
+    // exit 2, after the readable part has been reported.
+    if !analysis.errors.is_empty() {
         return EXIT_INPUT;
     }
     let code = args.common.fail_on.exit_code(analysis.worst());
@@ -183,15 +246,7 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
     code
 }
 
-fn run_compare(
-    args: &IngressArgs,
-    old: &Path,
-    new: &Path,
-    run_one: &dyn Fn(&[PathBuf]) -> IngressAnalysis,
-    out: &mut dyn Write,
-) -> i32 {
-    let a = run_one(&[old.to_path_buf()]);
-    let b = run_one(&[new.to_path_buf()]);
+fn run_compare(args: &IngressArgs, a: IngressAnalysis, b: IngressAnalysis, out: &mut dyn Write) -> i32 {
     for e in a.errors.iter().chain(&b.errors) {
         error(e);
     }
@@ -205,7 +260,10 @@ fn run_compare(
         _ => ingress_text::write_compare(out, &changes),
     };
     if let Err(e) = written {
-        error(format_args!("cannot write the report: {e}"));
+        report_write_error(&e);
+        return EXIT_INPUT;
+    }
+    if !a.errors.is_empty() || !b.errors.is_empty() {
         return EXIT_INPUT;
     }
     let regression = changes.iter().any(|c| c.has_regression());

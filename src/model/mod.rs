@@ -11,6 +11,7 @@ pub mod cors;
 pub mod cors_security;
 pub mod http;
 pub mod jar;
+pub mod mixed_content;
 pub mod profile;
 pub mod reason;
 pub mod request;

@@ -3,13 +3,17 @@
 //! Shape (stable; fields are only ever added):
 //! - `schema`, `frontends[]`;
 //! - `routes[]`: `file`, `line`, `column`, `object`, `host`, `path`, `controller`, `controller_version`,
-//!   `tls`, `set_cookie` (every `Set-Cookie` line the proxy writes for the route, in order; an array
-//!   because ALB writes two and ingress-nginx's conditional SameSite has a per-user-agent variant),
+//!   `tls`, `tls_source` (where TLS was read, or `null`), `set_cookie` (every `Set-Cookie` line the
+//!   proxy writes for the route, in order; an array because ALB writes two and ingress-nginx's
+//!   conditional SameSite has a per-user-agent variant),
 //!   `cors` (the predicted policy, or `null`), `verdicts` (keyed by browser, for the **first** frontend
 //!   origin; each carries its `origin`), `verdicts_by_origin[]` (every frontend: `origin`, `cross_site`,
-//!   `url`, the predicted `actual` and `preflight` answers, and `verdicts` keyed by browser), `skipped`;
+//!   `url`, the predicted `actual` and `preflight` answers, `mixed_content_blocked`, and `verdicts` keyed by
+//!   browser), `skipped`;
 //! - `findings[]`: `rule`, `severity`, `file`, `line`, `column`, `message`, `fix`;
-//! - `errors[]`: `file`, `line`, `column`, `message`.
+//! - `errors[]`: `file`, `line`, `column`, `message`;
+//! - `skipped_inputs[]` (same shape): inputs passed over while walking folders (a symlink loop, a
+//!   second path to a file already read, a FIFO named `*.yaml`).
 //!
 //! Why `verdicts` and `verdicts_by_origin`: most repositories have one frontend, and consumers written
 //! against the contract read `verdicts.chrome.stored` directly; several frontends stay possible.
@@ -72,6 +76,7 @@ fn route_value(rv: &RouteVerdicts) -> Value {
         "controller": r.controller.name(),
         "controller_version": r.controller_version.to_string(),
         "tls": r.tls,
+        "tls_source": r.tls_source,
         "set_cookie": r.affinity.iter().map(|c| c.set_cookie_line.clone()).collect::<Vec<_>>(),
         "cors": r.cors.as_ref().map(|c| serde_json::to_value(c).unwrap_or(Value::Null)),
         "verdicts": rv.origins.first().map(by_browser).unwrap_or_else(|| json!({})),
@@ -81,6 +86,7 @@ fn route_value(rv: &RouteVerdicts) -> Value {
             "url": o.url,
             "actual": answer(&o.actual),
             "preflight": answer(&o.preflight),
+            "mixed_content_blocked": o.mixed_content_blocked,
             "verdicts": by_browser(o),
         })).collect::<Vec<_>>(),
         "skipped": rv.skipped,
@@ -116,6 +122,7 @@ pub fn to_value(a: &IngressAnalysis, frontends: &[String]) -> Value {
         "routes": a.routes.iter().map(route_value).collect::<Vec<_>>(),
         "findings": a.findings.iter().map(finding_value).collect::<Vec<_>>(),
         "errors": a.errors.iter().map(error_value).collect::<Vec<_>>(),
+        "skipped_inputs": a.skipped.iter().map(error_value).collect::<Vec<_>>(),
     })
 }
 
@@ -137,12 +144,13 @@ struct Report<'a>(&'a IngressAnalysis, &'a [String]);
 impl Serialize for Report<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Keys in the order `to_value` prints them (sorted), so both give the same bytes.
-        let mut m = s.serialize_map(Some(5))?;
+        let mut m = s.serialize_map(Some(6))?;
         m.serialize_entry("errors", &LazySeq(|| self.0.errors.iter().map(error_value)))?;
         m.serialize_entry("findings", &LazySeq(|| self.0.findings.iter().map(finding_value)))?;
         m.serialize_entry("frontends", self.1)?;
         m.serialize_entry("routes", &LazySeq(|| self.0.routes.iter().map(route_value)))?;
         m.serialize_entry("schema", SCHEMA)?;
+        m.serialize_entry("skipped_inputs", &LazySeq(|| self.0.skipped.iter().map(error_value)))?;
         m.end()
     }
 }

@@ -41,6 +41,9 @@ pub fn write(out: &mut dyn Write, a: &IngressAnalysis, snippets: &Snippets, quie
     for e in &a.errors {
         writeln!(out, "error: {e}")?;
     }
+    for s in &a.skipped {
+        writeln!(out, "note: {s}")?;
+    }
     if !quiet {
         for rv in &a.routes {
             let r = &rv.route;
@@ -54,6 +57,15 @@ pub fn write(out: &mut dyn Write, a: &IngressAnalysis, snippets: &Snippets, quie
                 r.controller_version,
                 r.location
             )?;
+            match &r.tls_source {
+                Some(src) if r.tls => writeln!(out, "  TLS: {src}")?,
+                Some(src) => writeln!(out, "  TLS: not at the proxy ({src})")?,
+                None if r.tls_unknown => writeln!(
+                    out,
+                    "  TLS: not known (the gateway that would end it is not in the input); judged as https"
+                )?,
+                None => writeln!(out, "  TLS: none found (plain http)")?,
+            }
             if r.affinity.is_empty() {
                 writeln!(out, "  Set-Cookie: (no affinity cookie)")?;
             }

@@ -4,7 +4,7 @@
 
 use super::common::{cookie_date, Annotations, RouteCtx};
 use super::yaml::Node;
-use super::{ConfigFinding, IngressRoute, Manifests, PredictOptions, PredictedCookie, Severity};
+use super::{ConfigFinding, IngressRoute, Manifests, PredictOptions, PredictedCookie, Severity, UserAgentCondition};
 use crate::evidence::Location;
 
 /// Annotation prefix of the AWS Load Balancer Controller.
@@ -37,6 +37,12 @@ pub(crate) fn predict_alb(
     opts: &PredictOptions,
     route: &mut IngressRoute,
 ) {
+    if r.service_port.as_deref() == Some("use-annotation") {
+        if let Some(service) = r.service.as_deref() {
+            alb_action(r, ann, service, opts, route);
+        }
+        return;
+    }
     let key = format!("{ALB_PREFIX}/target-group-attributes");
     let svc = r.service.as_deref().and_then(|s| m.find("Service", r.namespace, s));
     let sann = svc.map(|s| Annotations::of(m, s));
@@ -65,6 +71,7 @@ pub(crate) fn predict_alb(
     }
     let date = |secs: i64| cookie_date(opts.issued_at.plus_secs(secs), false);
     let cookie = |name: &str, secs: i64, cross_site: bool, condition: Option<String>| {
+        let user_agents = condition.as_ref().map(|_| UserAgentCondition::Chromium80Plus { matching: cross_site });
         let mut line = format!("{name}={VALUE_PLACEHOLDER}; Expires={}; Path=/", date(secs));
         if cross_site {
             line.push_str("; SameSite=None; Secure");
@@ -80,6 +87,7 @@ pub(crate) fn predict_alb(
             max_age: None,
             expires_after_secs: Some(secs),
             condition,
+            user_agents,
             unconfirmed: cross_site.then(|| ALB_ORDER_UNCONFIRMED.to_owned()),
             source_locations: vec![loc.clone()],
         }
@@ -109,6 +117,95 @@ pub(crate) fn predict_alb(
         let secs = duration("stickiness.lb_cookie.duration_seconds", 86_400);
         route.affinity.push(cookie("AWSALB", secs, false, None));
         route.affinity.push(cookie("AWSALBCORS", secs, true, None));
+    }
+    preflight_pass_through(route, loc, "the ALB");
+}
+
+/// A key of a JSON object, matched case-insensitively (the ALB docs write both `Type` and `type`).
+fn json_get<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
+    v.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+}
+
+/// A route whose backend is `use-annotation`: the `actions.<service>` annotation decides. A redirect
+/// or fixed response is answered by the ALB and sets no cookie; a forward with
+/// `targetGroupStickinessConfig` writes the target-group stickiness cookies `AWSALBTG` and
+/// `AWSALBTGCORS` (reference §3: the name AWSALBTG is reserved for it; its CORS twin is unconfirmed).
+fn alb_action(r: &RouteCtx<'_>, ann: &Annotations<'_>, service: &str, opts: &PredictOptions, route: &mut IngressRoute) {
+    let key = format!("{ALB_PREFIX}/actions.{service}");
+    let Some(a) = ann.get(&key) else {
+        route.notes.push(ConfigFinding {
+            rule: "reference-not-found",
+            severity: Severity::Info,
+            location: r.location.clone(),
+            message: format!("the backend is `use-annotation` but `{key}` is not set; the action is not predicted"),
+            fix: Some(format!("add `{key}`")),
+        });
+        return;
+    };
+    let loc = ann.loc(a);
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&a.value) else {
+        route.notes.push(ConfigFinding {
+            rule: "invalid-annotation-fallback",
+            severity: Severity::Warning,
+            location: loc,
+            message: format!("`{key}` is not JSON; the AWS Load Balancer Controller rejects the Ingress"),
+            fix: None,
+        });
+        return;
+    };
+    let kind = json_get(&v, "type").and_then(|t| t.as_str()).unwrap_or("").to_ascii_lowercase();
+    if kind == "redirect" || kind == "fixed-response" {
+        route.notes.push(ConfigFinding {
+            rule: "alb-action-no-cookie",
+            severity: Severity::Info,
+            location: loc,
+            message: format!("`{key}` is a {kind} action: the ALB answers itself, no target is reached and no stickiness cookie is set"),
+            fix: None,
+        });
+        return;
+    }
+    let stick = json_get(&v, "forwardConfig").and_then(|f| json_get(f, "targetGroupStickinessConfig"));
+    let enabled = stick.and_then(|s| json_get(s, "enabled")).and_then(|e| e.as_bool()) == Some(true);
+    if !enabled {
+        return;
+    }
+    let Some(secs) = stick
+        .and_then(|s| json_get(s, "durationSeconds"))
+        .and_then(|d| d.as_i64())
+        .filter(|d| (1..=604_800).contains(d))
+    else {
+        route.notes.push(ConfigFinding {
+            rule: "invalid-annotation-fallback",
+            severity: Severity::Warning,
+            location: loc,
+            message: format!("`{key}`: targetGroupStickinessConfig is enabled without a durationSeconds between 1 and 604800; AWS rejects the listener rule, so no stickiness cookie is predicted"),
+            fix: Some("set `durationSeconds` (1–604800)".to_owned()),
+        });
+        return;
+    };
+    let date = cookie_date(opts.issued_at.plus_secs(secs), false);
+    for (name, cross_site) in [("AWSALBTG", false), ("AWSALBTGCORS", true)] {
+        let mut line = format!("{name}={VALUE_PLACEHOLDER}; Expires={date}; Path=/");
+        if cross_site {
+            line.push_str("; SameSite=None; Secure");
+        }
+        route.affinity.push(PredictedCookie {
+            set_cookie_line: line,
+            name: name.to_owned(),
+            path: Some("/".to_owned()),
+            domain: None,
+            secure: cross_site,
+            http_only: false,
+            same_site: cross_site.then(|| "None".to_owned()),
+            max_age: None,
+            expires_after_secs: Some(secs),
+            condition: None,
+            user_agents: None,
+            unconfirmed: cross_site.then(|| {
+                "the AWSALBTGCORS twin is inferred from AWSALBCORS; its exact form is not confirmed".to_owned()
+            }),
+            source_locations: vec![loc.clone()],
+        });
     }
     preflight_pass_through(route, loc, "the ALB");
 }
@@ -182,6 +279,7 @@ pub(crate) fn predict_gke(m: &Manifests, r: &RouteCtx<'_>, route: &mut IngressRo
         max_age: (ttl > 0).then_some(ttl),
         expires_after_secs: None,
         condition: None,
+        user_agents: None,
         unconfirmed: Some("the GCLB cookie's exact attributes (Path=/, how the TTL is written, HttpOnly) are not confirmed in the reference; no SameSite or Secure can be configured".to_owned()),
         source_locations: vec![aloc, sa.location(file)],
     });

@@ -78,6 +78,8 @@ pub(crate) struct RouteCtx<'a> {
     /// Backend service port, number or name, as written.
     pub(crate) service_port: Option<String>,
     pub(crate) tls: bool,
+    /// Where TLS was read from (see [`super::IngressRoute::tls_source`]).
+    pub(crate) tls_source: Option<String>,
 }
 
 /// Parses a Go `strconv.ParseBool` value (what ingress-nginx and Traefik use for booleans).
@@ -159,7 +161,7 @@ fn class_controller(class: &str) -> Option<Controller> {
 
 /// Which controller serves this Ingress: class first, then `--controller`, then the annotation
 /// prefixes it carries, then ingress-nginx (the most common).
-fn controller_of(o: &Object, ann: &Annotations<'_>, opts: &PredictOptions) -> (Controller, bool) {
+fn controller_of(m: &Manifests, o: &Object, ann: &Annotations<'_>, opts: &PredictOptions) -> (Controller, bool) {
     let class = o
         .node
         .str_at(&["spec", "ingressClassName"])
@@ -176,9 +178,40 @@ fn controller_of(o: &Object, ann: &Annotations<'_>, opts: &PredictOptions) -> (C
         (Controller::Traefik, true)
     } else if ann.has_prefix("alb.ingress.kubernetes.io") {
         (Controller::AwsAlb, true)
+    } else if is_gke(m, o, ann) {
+        // GKE serves class-less Ingresses itself (ingress-gce is the default class on GKE).
+        (Controller::Gke, true)
     } else {
         (Controller::IngressNginx, false)
     }
+}
+
+/// GKE signs: GCE annotations on the Ingress, or a backend Service with a BackendConfig or NEG
+/// annotation.
+fn is_gke(m: &Manifests, o: &Object, ann: &Annotations<'_>) -> bool {
+    const GKE_INGRESS: &[&str] = &[
+        "kubernetes.io/ingress.global-static-ip-name",
+        "kubernetes.io/ingress.regional-static-ip-name",
+        "networking.gke.io/managed-certificates",
+        "networking.gke.io/v1beta1.FrontendConfig",
+        "ingress.gcp.kubernetes.io/pre-shared-cert",
+    ];
+    if ann.list.iter().any(|a| GKE_INGRESS.contains(&a.key)) {
+        return true;
+    }
+    let mut services: Vec<String> = Vec::new();
+    for rule in o.node.path(&["spec", "rules"]).map(Node::items).unwrap_or_default() {
+        for p in rule.path(&["http", "paths"]).map(Node::items).unwrap_or_default() {
+            services.extend(backend_service(p.get("backend")));
+        }
+    }
+    services.extend(backend_service(o.node.path(&["spec", "defaultBackend"])));
+    services.iter().filter_map(|s| m.find("Service", &o.namespace, s)).any(|svc| {
+        let sann = Annotations::of(m, svc);
+        ["cloud.google.com/backend-config", "beta.cloud.google.com/backend-config", "cloud.google.com/neg"]
+            .iter()
+            .any(|k| sann.get(k).is_some())
+    })
 }
 
 fn host_matches(pattern: &str, host: &str) -> bool {
@@ -188,16 +221,65 @@ fn host_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
-fn tls_for(o: &Object, host: Option<&str>, opts: &PredictOptions) -> bool {
+/// What `--tls-terminates-at` says, as (TLS at the proxy, source).
+pub(crate) fn tls_override(opts: &PredictOptions) -> Option<(bool, Option<String>)> {
     match opts.tls_terminates_at {
-        Some(TlsTermination::Ingress) => return true,
-        Some(TlsTermination::Lb) => return false,
-        None => {}
+        Some(TlsTermination::Ingress) => Some((true, Some("--tls-terminates-at ingress".to_owned()))),
+        Some(TlsTermination::Lb) => Some((false, Some("--tls-terminates-at lb".to_owned()))),
+        None => None,
     }
-    o.node.path(&["spec", "tls"]).map(|t| t.items()).unwrap_or_default().iter().any(|entry| {
+}
+
+fn tls_for(o: &Object, host: Option<&str>, opts: &PredictOptions) -> (bool, Option<String>) {
+    if let Some(t) = tls_override(opts) {
+        return t;
+    }
+    let listed = o.node.path(&["spec", "tls"]).map(|t| t.items()).unwrap_or_default().iter().any(|entry| {
         let hosts = entry.get("hosts").map(Node::items).unwrap_or_default();
         hosts.is_empty() || host.is_some_and(|h| hosts.iter().filter_map(Node::as_str).any(|p| host_matches(p, h)))
-    })
+    });
+    if listed {
+        (true, Some("spec.tls".to_owned()))
+    } else {
+        (false, None)
+    }
+}
+
+/// TLS that the controller serving an Ingress terminates besides `spec.tls`: AWS ALB HTTPS listeners
+/// (`listen-ports`, or `certificate-arn`, which makes the default listener HTTPS:443), Traefik's
+/// `router.tls` / a certificate resolver / the `websecure` entry point, GKE managed or pre-shared
+/// certificates. Returns the annotation that says so.
+fn controller_tls(controller: Controller, ann: &Annotations<'_>) -> Option<String> {
+    let has = |k: &str| ann.get(k).filter(|a| !a.value.trim().is_empty());
+    match controller {
+        Controller::AwsAlb => {
+            let lp = format!("{}/listen-ports", cloud::ALB_PREFIX);
+            match has(&lp) {
+                Some(a) if a.value.contains("HTTPS") => Some(format!("`{lp}` has an HTTPS listener")),
+                // listen-ports given without HTTPS: plain HTTP, whatever certificates exist.
+                Some(_) => None,
+                None => has(&format!("{}/certificate-arn", cloud::ALB_PREFIX))
+                    .map(|a| format!("`{}` (the ALB listens on HTTPS:443 when a certificate is given)", a.key)),
+            }
+        }
+        Controller::Traefik => {
+            let p = traefik::PREFIX;
+            if let Some(a) = has(&format!("{p}/router.tls")).filter(|a| parse_go_bool(a.value.trim()) == Some(true)) {
+                return Some(format!("`{}: \"{}\"`", a.key, a.value));
+            }
+            if let Some(a) = has(&format!("{p}/router.tls.certresolver")) {
+                return Some(format!("`{}`", a.key));
+            }
+            has(&format!("{p}/router.entrypoints"))
+                .filter(|a| a.value.split(',').any(|e| e.trim() == "websecure"))
+                .map(|a| format!("`{}: {}` (the TLS entry point of Traefik's Helm chart)", a.key, a.value))
+        }
+        Controller::Gke => ["networking.gke.io/managed-certificates", "ingress.gcp.kubernetes.io/pre-shared-cert"]
+            .iter()
+            .find_map(|k| has(k))
+            .map(|a| format!("`{}`", a.key)),
+        _ => None,
+    }
 }
 
 fn backend_port(backend: Option<&Node>) -> Option<String> {
@@ -220,7 +302,7 @@ pub(crate) fn routes_of<'a>(m: &'a Manifests, o: &'a Object, opts: &PredictOptio
     let rules = o.node.path(&["spec", "rules"]).map(Node::items).unwrap_or_default();
     for rule in rules {
         let host = rule.str_at(&["host"]).map(str::to_owned);
-        let tls = tls_for(o, host.as_deref(), opts);
+        let (tls, tls_source) = tls_for(o, host.as_deref(), opts);
         for p in rule.path(&["http", "paths"]).map(Node::items).unwrap_or_default() {
             let path_node = p.get("path");
             out.push(RouteCtx {
@@ -234,6 +316,7 @@ pub(crate) fn routes_of<'a>(m: &'a Manifests, o: &'a Object, opts: &PredictOptio
                 service: backend_service(p.get("backend")),
                 service_port: backend_port(p.get("backend")),
                 tls,
+                tls_source: tls_source.clone(),
             });
         }
     }
@@ -250,7 +333,8 @@ pub(crate) fn routes_of<'a>(m: &'a Manifests, o: &'a Object, opts: &PredictOptio
                 location: b.location(file),
                 service: backend_service(Some(b)),
                 service_port: backend_port(Some(b)),
-                tls: tls_for(o, None, opts),
+                tls: tls_for(o, None, opts).0,
+                tls_source: tls_for(o, None, opts).1,
             });
         }
     }
@@ -261,7 +345,7 @@ pub(crate) fn routes_of<'a>(m: &'a Manifests, o: &'a Object, opts: &PredictOptio
 pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, report: &mut IngressReport) {
     let ann = Annotations::of(m, o);
     check_annotations(m, o, &ann, &mut report.findings);
-    let (mut controller, known) = controller_of(o, &ann, opts);
+    let (mut controller, known) = controller_of(m, o, &ann, opts);
     // Migrating off ingress-nginx: `--controller traefik@3.5+` on an nginx-class Ingress means
     // Traefik's ingress-nginx provider reads it.
     let via_traefik = controller == Controller::IngressNginx
@@ -302,7 +386,14 @@ pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, 
         });
     }
     let version = opts.version(controller);
-    for r in routes_of(m, o, opts) {
+    let extra_tls = if opts.tls_terminates_at.is_none() { controller_tls(controller, &ann) } else { None };
+    for mut r in routes_of(m, o, opts) {
+        if !r.tls {
+            if let Some(src) = &extra_tls {
+                r.tls = true;
+                r.tls_source = Some(src.clone());
+            }
+        }
         let mut route = IngressRoute {
             location: r.location.clone(),
             object: r.object.clone(),
@@ -312,6 +403,8 @@ pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, 
             controller,
             controller_version: version,
             tls: r.tls,
+            tls_source: r.tls_source.clone(),
+            tls_unknown: false,
             affinity: Vec::new(),
             cors: None,
             notes: Vec::new(),

@@ -177,6 +177,7 @@ fn session_cookie(
         max_age: ttl.filter(|t| *t > 0),
         expires_after_secs: None,
         condition: None,
+        user_agents: None,
         unconfirmed: Some("Envoy's stateful-session cookie value encoding and quoting are taken from Envoy's cookie helper; not checked against a capture".to_owned()),
         source_locations: vec![sp.field_location(file)],
     })
@@ -287,8 +288,73 @@ fn cors_filter(
         answers_preflight: true,
         preflight_status: Some(if envoy { 200 } else { 204 }),
         unmatched_preflight_forwarded: envoy,
+        origins_location: c
+            .get("allowOrigins")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(c.field_location(file))),
+        headers_location: c
+            .get("allowHeaders")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(c.field_location(file))),
         source_locations: sources,
     })
+}
+
+/// A listener of a parent Gateway that a route attaches to.
+struct Listener {
+    gateway: String,
+    name: String,
+    hostname: Option<String>,
+    https: bool,
+}
+
+/// The listeners of the route's parent Gateways that are in the input (filtered by `sectionName`
+/// and `port` when the parentRef gives them), and whether any parent Gateway was found.
+fn parent_listeners(m: &Manifests, route: &Object) -> (bool, Vec<Listener>) {
+    let mut found = false;
+    let mut out = Vec::new();
+    for p in route.node.path(&["spec", "parentRefs"]).map(Node::items).unwrap_or_default() {
+        if p.str_at(&["kind"]).is_some_and(|k| k != "Gateway") {
+            continue;
+        }
+        let ns = p.str_at(&["namespace"]).unwrap_or(&route.namespace);
+        let Some(name) = p.str_at(&["name"]) else { continue };
+        let Some(gw) = m.find("Gateway", ns, name) else { continue };
+        found = true;
+        let section = p.str_at(&["sectionName"]);
+        let port = p.get("port").and_then(Node::scalar_text);
+        for l in gw.node.path(&["spec", "listeners"]).map(Node::items).unwrap_or_default() {
+            let lname = l.str_at(&["name"]).unwrap_or("");
+            if section.is_some_and(|s| s != lname) {
+                continue;
+            }
+            if port.as_deref().is_some_and(|p| l.get("port").and_then(Node::scalar_text).as_deref() != Some(p)) {
+                continue;
+            }
+            let protocol = l.str_at(&["protocol"]).unwrap_or("HTTP");
+            if !matches!(protocol, "HTTP" | "HTTPS") {
+                continue;
+            }
+            out.push(Listener {
+                gateway: gw.id(),
+                name: lname.to_owned(),
+                hostname: l.str_at(&["hostname"]).map(str::to_owned),
+                https: protocol == "HTTPS",
+            });
+        }
+    }
+    (found, out)
+}
+
+fn listener_host_matches(pattern: &str, host: &str) -> bool {
+    match pattern.strip_prefix("*.") {
+        // Gateway API: a wildcard listener matches any number of labels before the suffix.
+        Some(rest) => {
+            host.len() > rest.len() + 1
+                && host.to_ascii_lowercase().ends_with(&format!(".{}", rest.to_ascii_lowercase()))
+        }
+        None => pattern.eq_ignore_ascii_case(host),
+    }
 }
 
 /// Predicts every rule × match of an HTTPRoute.
@@ -296,11 +362,55 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
     let file = m.file(o);
     let version = opts.version(Controller::GatewayApi);
     let imp = implementation_of(m, o);
+    let (gateway_found, listeners) = parent_listeners(m, o);
     let hosts: Vec<Option<String>> = match o.node.path(&["spec", "hostnames"]).map(Node::items) {
         Some(h) if !h.is_empty() => h.iter().map(|n| n.as_str().map(str::to_owned)).collect(),
+        // No hostnames: the route serves every hostname of the listeners it attaches to.
+        _ if !listeners.is_empty() => {
+            let mut hs: Vec<Option<String>> = Vec::new();
+            for l in &listeners {
+                if !hs.contains(&l.hostname) {
+                    hs.push(l.hostname.clone());
+                }
+            }
+            hs
+        }
         _ => vec![None],
     };
-    let tls = opts.tls_terminates_at == Some(super::TlsTermination::Ingress);
+    let tls_unknown = !gateway_found && super::common::tls_override(opts).is_none();
+    let tls_of = |host: Option<&str>| -> (bool, Option<String>) {
+        if let Some(t) = super::common::tls_override(opts) {
+            return t;
+        }
+        let https = listeners.iter().find(|l| {
+            l.https
+                && match (&l.hostname, host) {
+                    (None, _) => true,
+                    (Some(p), Some(h)) => listener_host_matches(p, h) || p.eq_ignore_ascii_case(h),
+                    (Some(_), None) => true,
+                }
+        });
+        match https {
+            Some(l) => (true, Some(format!("{} listener `{}` (HTTPS)", l.gateway, l.name))),
+            None => (false, None),
+        }
+    };
+    if !gateway_found && o.node.path(&["spec", "hostnames"]).map(Node::items).is_none_or(<[Node]>::is_empty) {
+        if let Some(h) = &opts.default_host {
+            report.findings.push(ConfigFinding {
+                rule: "reference-not-found",
+                severity: Severity::Info,
+                location: o.node.location(file),
+                message: format!(
+                    "{}: no hostnames and its parent Gateway is not in the input; judged as `{h}` (from --host)",
+                    o.id()
+                ),
+                fix: Some(
+                    "pass the Gateway's file too, so the route takes its listeners' hostnames and TLS".to_owned(),
+                ),
+            });
+        }
+    }
     for rule in o.node.path(&["spec", "rules"]).map(Node::items).unwrap_or_default() {
         let matches = rule.get("matches").map(Node::items).unwrap_or_default();
         let mut paths: Vec<(String, String, Location)> = matches
@@ -318,6 +428,7 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
             paths.push(("PathPrefix".to_owned(), "/".to_owned(), rule.location(file)));
         }
         for host in &hosts {
+            let (tls, tls_source) = tls_of(host.as_deref());
             for (mtype, path, loc) in &paths {
                 let mut route = IngressRoute {
                     location: loc.clone(),
@@ -328,6 +439,8 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
                     controller: Controller::GatewayApi,
                     controller_version: version,
                     tls,
+                    tls_source: tls_source.clone(),
+                    tls_unknown,
                     affinity: Vec::new(),
                     cors: None,
                     notes: Vec::new(),
@@ -342,6 +455,49 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
                         route.cors = cors_filter(f, file, version, imp, &mut route.notes);
                     }
                 }
+                // Envoy Gateway policies attached to the route (or its Gateway): consistent-hash
+                // cookie, CORS. The route's own filter wins over SecurityPolicy CORS.
+                if matches!(imp, Implementation::EnvoyGateway) {
+                    for p in policies_for(m, o) {
+                        let pfile = m.file(p);
+                        match p.kind.as_str() {
+                            "BackendTrafficPolicy" if route.affinity.is_empty() => {
+                                if let Some(c) = btp_cookie(p, pfile, &mut route.notes) {
+                                    route.affinity.push(c);
+                                }
+                            }
+                            "SecurityPolicy" if route.cors.is_none() => {
+                                if let Some(c) = p.node.path(&["spec", "cors"]) {
+                                    route.cors = Some(security_policy_cors(c, pfile, &mut route.notes));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                // Istio serving Gateway API routes applies the backend's DestinationRule.
+                if route.affinity.is_empty() && (imp == Implementation::Istio || !gateway_found) {
+                    for b in rule.get("backendRefs").map(Node::items).unwrap_or_default() {
+                        let Some(name) = b.str_at(&["name"]) else { continue };
+                        let ns = b.str_at(&["namespace"]).unwrap_or(&o.namespace);
+                        if let Some(dr) = super::istio::destination_rule_for(m, name, ns) {
+                            let iv = opts.version(Controller::Istio);
+                            if let Some(c) = super::istio::http_cookie(dr, None, m.file(dr), iv, &mut route.notes) {
+                                if imp != Implementation::Istio {
+                                    route.notes.push(ConfigFinding {
+                                        rule: "reference-not-found",
+                                        severity: Severity::Info,
+                                        location: loc.clone(),
+                                        message: format!("{}: the parent Gateway is not in the input; DestinationRule {} for backend `{name}` is applied, as Istio does when it serves the route", o.id(), dr.id()),
+                                        fix: Some("pass the Gateway's file too".to_owned()),
+                                    });
+                                }
+                                route.affinity.push(c);
+                                break;
+                            }
+                        }
+                    }
+                }
                 if !route.affinity.is_empty() && route.cors.is_some() {
                     route.notes.push(ConfigFinding {
                         rule: "preflight-not-sticky",
@@ -353,6 +509,203 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
                 }
                 report.routes.push(route);
             }
+        }
+    }
+}
+
+/// The `targetRefs` (or legacy `targetRef`) of an Envoy Gateway policy.
+fn target_refs(p: &Object) -> Vec<&Node> {
+    let mut out: Vec<&Node> =
+        p.node.path(&["spec", "targetRefs"]).map(Node::items).unwrap_or_default().iter().collect();
+    if let Some(t) = p.node.path(&["spec", "targetRef"]) {
+        out.push(t);
+    }
+    out
+}
+
+/// Envoy Gateway `BackendTrafficPolicy` / `SecurityPolicy` objects that target this HTTPRoute, or
+/// one of its parent Gateways (a route-level policy first: it overrides the Gateway's).
+fn policies_for<'m>(m: &'m Manifests, route: &Object) -> Vec<&'m Object> {
+    let parents: Vec<(String, String)> = route
+        .node
+        .path(&["spec", "parentRefs"])
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| {
+            Some((p.str_at(&["namespace"]).unwrap_or(&route.namespace).to_owned(), p.str_at(&["name"])?.to_owned()))
+        })
+        .collect();
+    let mut direct = Vec::new();
+    let mut via_gateway = Vec::new();
+    for p in m.objects.iter().filter(|p| matches!(p.kind.as_str(), "BackendTrafficPolicy" | "SecurityPolicy")) {
+        for t in target_refs(p) {
+            let (kind, name) = (t.str_at(&["kind"]).unwrap_or(""), t.str_at(&["name"]).unwrap_or(""));
+            if kind == "HTTPRoute" && p.namespace == route.namespace && name == route.name {
+                direct.push(p);
+            } else if kind == "Gateway" && parents.iter().any(|(ns, n)| *ns == p.namespace && n == name) {
+                via_gateway.push(p);
+            }
+        }
+    }
+    direct.extend(via_gateway);
+    direct
+}
+
+/// The consistent-hash cookie of a `BackendTrafficPolicy` (Envoy writes it only when `ttl` is set).
+fn btp_cookie(p: &Object, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option<PredictedCookie> {
+    let lb = p.node.path(&["spec", "loadBalancer"])?;
+    if lb.str_at(&["type"]) != Some("ConsistentHash") || lb.str_at(&["consistentHash", "type"]) != Some("Cookie") {
+        return None;
+    }
+    let c = lb.path(&["consistentHash", "cookie"])?;
+    let loc = c.field_location(file);
+    let name = c.str_at(&["name"]).unwrap_or("").to_owned();
+    let Some(ttl_node) = c.get("ttl") else {
+        notes.push(ConfigFinding {
+            rule: "istio-cookie-not-generated",
+            severity: Severity::Warning,
+            location: loc,
+            message: format!("{}: a consistent-hash cookie without `ttl` only hashes on an existing cookie; Envoy never sets `{name}`, so there is no affinity unless the application sets it", p.id()),
+            fix: Some("set `ttl` (e.g. 1h)".to_owned()),
+        });
+        return None;
+    };
+    let ttl = ttl_node.scalar_text().and_then(|t| parse_duration_secs(&t)).unwrap_or(0);
+    let mut line = format!("{name}=\"<hash>\"");
+    if ttl > 0 {
+        line.push_str(&format!("; Max-Age={ttl}"));
+    }
+    let (mut secure, mut same_site, mut domain, mut path) = (false, None, None, None);
+    let mut sources = vec![loc.clone(), ttl_node.location(file)];
+    if let Some(attrs) = c.get("attributes") {
+        for (k, v) in attrs.entries() {
+            let Some(k) = k.as_str() else { continue };
+            let v = v.scalar_text().unwrap_or_default();
+            sources.push(attrs.location(file));
+            if v.is_empty() {
+                line.push_str(&format!("; {k}"));
+            } else {
+                line.push_str(&format!("; {k}={v}"));
+            }
+            match k.to_ascii_lowercase().as_str() {
+                "secure" => secure = true,
+                "samesite" => same_site = Some(v),
+                "domain" => domain = Some(v),
+                "path" => path = Some(v),
+                _ => {}
+            }
+        }
+    }
+    line.push_str("; HttpOnly");
+    if same_site.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("none")) && !secure {
+        notes.push(ConfigFinding {
+            rule: "samesite-none-without-secure",
+            severity: Severity::Error,
+            location: loc,
+            message: format!(
+                "{}: the cookie attributes give SameSite=None without Secure; browsers reject the cookie",
+                p.id()
+            ),
+            fix: Some("add `Secure: \"\"` to `cookie.attributes`".to_owned()),
+        });
+    }
+    Some(PredictedCookie {
+        set_cookie_line: line,
+        name,
+        path,
+        domain,
+        secure,
+        http_only: true,
+        same_site,
+        max_age: (ttl > 0).then_some(ttl),
+        expires_after_secs: None,
+        condition: None,
+        user_agents: None,
+        unconfirmed: Some("Envoy Gateway sets no cookie Path for the hash cookie (Envoy then omits it); the order of `attributes` follows the map as written".to_owned()),
+        source_locations: sources,
+    })
+}
+
+/// An Envoy Gateway `SecurityPolicy.cors`: Envoy's CORS filter (origin reflected, allowed preflights
+/// answered 200, others forwarded, no `Vary: Origin`).
+fn security_policy_cors(c: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPolicy {
+    let credentials = matches!(c.get("allowCredentials").map(|n| &n.value), Some(Value::Bool(true)));
+    let mut sources = vec![c.field_location(file)];
+    let mut any = None;
+    let mut patterns = Vec::new();
+    for o in c.get("allowOrigins").map(Node::items).unwrap_or_default() {
+        let Some(s) = o.as_str() else { continue };
+        sources.push(o.location(file));
+        if s == "*" {
+            any = Some(o.location(file));
+        } else {
+            patterns.push(OriginPattern {
+                pattern: s.to_owned(),
+                matching: if s.contains('*') { OriginMatch::AnyLabelsWildcard } else { OriginMatch::Exact },
+            });
+        }
+    }
+    if let (Some(l), true) = (&any, credentials) {
+        notes.push(ConfigFinding {
+            rule: "cors-reflects-any-origin",
+            severity: Severity::Warning,
+            location: l.clone(),
+            message: "`*` with allowCredentials: Envoy echoes any request Origin with credentials allowed, so every site can make credentialed reads".to_owned(),
+            fix: Some("list the frontend origins".to_owned()),
+        });
+    }
+    let origins = if any.is_some() {
+        AllowOrigins::Reflect
+    } else if patterns.is_empty() {
+        AllowOrigins::Nothing
+    } else {
+        AllowOrigins::List { origins: patterns }
+    };
+    let join = |k: &str| {
+        let v: Vec<String> =
+            c.get(k).map(Node::items).unwrap_or_default().iter().filter_map(Node::scalar_text).collect();
+        (!v.is_empty()).then(|| v.join(","))
+    };
+    CorsPolicy {
+        allow_origins: origins,
+        allow_credentials: credentials,
+        allow_methods: join("allowMethods"),
+        allow_headers: join("allowHeaders"),
+        expose_headers: join("exposeHeaders"),
+        max_age: c.get("maxAge").and_then(Node::scalar_text).and_then(|s| parse_duration_secs(&s)),
+        vary_origin: false,
+        answers_preflight: true,
+        preflight_status: Some(200),
+        unmatched_preflight_forwarded: true,
+        origins_location: c
+            .get("allowOrigins")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(c.field_location(file))),
+        headers_location: c
+            .get("allowHeaders")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(c.field_location(file))),
+        source_locations: sources,
+    }
+}
+
+/// A policy whose target is not in the input is said so (its cookie or CORS would otherwise vanish).
+pub(crate) fn check_policy_target(m: &Manifests, p: &Object, report: &mut IngressReport) {
+    for t in target_refs(p) {
+        let (kind, name) = (t.str_at(&["kind"]).unwrap_or(""), t.str_at(&["name"]).unwrap_or(""));
+        if matches!(kind, "HTTPRoute" | "Gateway") && m.find(kind, &p.namespace, name).is_none() {
+            report.findings.push(ConfigFinding {
+                rule: "reference-not-found",
+                severity: Severity::Info,
+                location: t.location(m.file(p)),
+                message: format!(
+                    "{}: its target {kind} `{}/{name}` is not in the input, so what it sets is not predicted",
+                    p.id(),
+                    p.namespace
+                ),
+                fix: Some("pass the file that defines the target too".to_owned()),
+            });
         }
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod cloud;
 mod common;
+pub mod contour;
 pub mod gateway;
 pub mod istio;
 pub mod nginx;
@@ -41,6 +42,8 @@ pub enum Controller {
     AwsAlb,
     /// GKE Ingress (ingress-gce) with BackendConfig.
     Gke,
+    /// Contour (HTTPProxy).
+    Contour,
 }
 
 impl Controller {
@@ -53,6 +56,7 @@ impl Controller {
             Controller::Istio => "istio",
             Controller::AwsAlb => "aws-alb",
             Controller::Gke => "gke",
+            Controller::Contour => "contour",
         }
     }
 
@@ -65,6 +69,7 @@ impl Controller {
             "istio" | "envoy" => Controller::Istio,
             "aws-alb" | "alb" | "aws" => Controller::AwsAlb,
             "gke" | "gce" => Controller::Gke,
+            "contour" => Controller::Contour,
             _ => return None,
         })
     }
@@ -79,6 +84,9 @@ impl Controller {
             Controller::Istio => ControllerVersion::new(1, 28, 0),
             Controller::AwsAlb => ControllerVersion::new(2, 13, 0),
             Controller::Gke => ControllerVersion::new(1, 33, 0),
+            // Not in the reference snapshot's version table; the cookie and CORS behaviour modelled
+            // (reference §6) has not changed across the 1.2x–1.3x releases.
+            Controller::Contour => ControllerVersion::new(1, 33, 0),
         }
     }
 }
@@ -177,6 +185,9 @@ pub struct PredictOptions {
     /// The instant the cookie is assumed issued, for rendering `Expires=` (fixed by default so
     /// output is reproducible).
     pub issued_at: Timestamp,
+    /// `--host`: the host name for routes that name none and whose parent Gateway (which would give
+    /// the listener's hostname) is not in the input.
+    pub default_host: Option<String>,
 }
 
 impl Default for PredictOptions {
@@ -186,6 +197,7 @@ impl Default for PredictOptions {
             tls_terminates_at: None,
             nginx_prefix: "nginx.ingress.kubernetes.io".to_owned(),
             issued_at: Timestamp::from_unix_secs(1_767_225_600), // 2026-01-01T00:00:00Z
+            default_host: None,
         }
     }
 }
@@ -256,6 +268,10 @@ pub struct PredictedCookie {
     /// conditional SameSite=None for old user agents).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// The controller's own user-agent test behind [`PredictedCookie::condition`], so each browser
+    /// profile gets the variant its User-Agent would get.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_agents: Option<UserAgentCondition>,
     /// Parts of this prediction the reference marks as not confirmed from the controller's source
     /// (exact attribute order, casing), so consumers can say so.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -263,6 +279,60 @@ pub struct PredictedCookie {
     /// The annotations/fields that shaped the cookie.
     #[serde(serialize_with = "ser_locations")]
     pub source_locations: Vec<Location>,
+}
+
+/// A controller's test of the request's `User-Agent` that picks a cookie variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "test", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum UserAgentCondition {
+    /// ingress-nginx `rootfs/etc/nginx/lua/util/same_site.lua`: user agents it treats as
+    /// SameSite=None-incompatible (Chrome 40–69, iOS 12, macOS 10.14 Safari); `matching: false` is
+    /// every other user agent.
+    NginxSameSiteNoneIncompatible {
+        /// The variant is for user agents the test matches (else for those it does not).
+        matching: bool,
+    },
+    /// AWS ALB `AWSALBAPP`: Chromium 80 or later.
+    Chromium80Plus {
+        /// The variant is for user agents the test matches (else for those it does not).
+        matching: bool,
+    },
+}
+
+impl UserAgentCondition {
+    /// Whether the variant is written for a request with this `User-Agent`.
+    pub fn applies_to(self, ua: &str) -> bool {
+        match self {
+            UserAgentCondition::NginxSameSiteNoneIncompatible { matching } => {
+                nginx_samesite_none_incompatible(ua) == matching
+            }
+            UserAgentCondition::Chromium80Plus { matching } => chromium_major(ua).is_some_and(|v| v >= 80) == matching,
+        }
+    }
+}
+
+/// ingress-nginx's `same_site.lua` test: `Chrome/[4-6]` (Chrome 40–69; the reference's §1.5),
+/// `CPU iPhone OS 12`, `iPad; CPU OS 12`, or macOS 10.14 Safari (`Intel Mac OS X 10_14` with
+/// `Safari` and without `Chrome`). An empty User-Agent counts as compatible.
+fn nginx_samesite_none_incompatible(ua: &str) -> bool {
+    let chrome_4_to_6 = ["Chrome/4", "Chrome/5", "Chrome/6"].iter().any(|p| {
+        ua.match_indices(p).any(|(i, _)| {
+            // `Chrome/4` must be followed by one more digit and a dot (40–69), not `Chrome/4.` or 140.
+            let rest = &ua[i + p.len()..];
+            rest.chars().next().is_some_and(|c| c.is_ascii_digit()) && rest.chars().nth(1) == Some('.')
+        })
+    });
+    chrome_4_to_6
+        || ua.contains("CPU iPhone OS 12")
+        || ua.contains("iPad; CPU OS 12")
+        || (ua.contains("Intel Mac OS X 10_14") && ua.contains("Safari") && !ua.contains("Chrome"))
+}
+
+/// The major version after `Chrome/` (Chromium-based browsers), if any.
+fn chromium_major(ua: &str) -> Option<u32> {
+    let i = ua.find("Chrome/")?;
+    ua[i + 7..].split('.').next()?.parse().ok()
 }
 
 /// Which origins a CORS configuration lets through, and what `Access-Control-Allow-Origin` says.
@@ -281,6 +351,12 @@ pub enum AllowOrigins {
     },
     /// Configured, but nothing valid is left: no CORS headers are sent.
     Nothing,
+    /// The header is set to this fixed value on every response, whatever the request's Origin
+    /// (e.g. an Istio `headers.response.set` override).
+    Fixed {
+        /// The value as written.
+        value: String,
+    },
 }
 
 /// One allowed-origin entry and how the controller matches it.
@@ -339,6 +415,13 @@ pub struct CorsPolicy {
     /// The annotations/fields that shaped the policy.
     #[serde(serialize_with = "ser_locations")]
     pub source_locations: Vec<Location>,
+    /// The annotation or field that lists the allowed origins (where an origin fix goes).
+    #[serde(skip)]
+    pub origins_location: Option<Location>,
+    /// The annotation or field that lists the allowed request headers (where a preflight header fix
+    /// goes).
+    #[serde(skip)]
+    pub headers_location: Option<Location>,
 }
 
 /// One host/path and what its proxy emits.
@@ -359,8 +442,20 @@ pub struct IngressRoute {
     pub controller: Controller,
     /// Controller version modelled.
     pub controller_version: ControllerVersion,
-    /// TLS terminates at the proxy that writes the cookie.
+    /// TLS terminates at the proxy that writes the cookie (or at the load balancer that is that
+    /// proxy: ALB, GKE), so the browser speaks `https:` to the route.
     pub tls: bool,
+    /// Where that was read: `spec.tls`, an ALB HTTPS listener, a Traefik TLS router or `websecure`
+    /// entry point, a Gateway HTTPS listener, an Istio Gateway TLS server, a GKE certificate, or
+    /// `--tls-terminates-at`. `None` when no TLS was found for the route.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_source: Option<String>,
+    /// Whether TLS cannot be known from the input: the object that would end it (the parent Gateway
+    /// of an HTTPRoute or VirtualService, any route for a DestinationRule on its own) is not in it.
+    /// The verdicts then model `https:` (what an https frontend would call) instead of asserting
+    /// plain HTTP.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tls_unknown: bool,
     /// The sticky cookie(s) written, in the order sent. Usually one; AWS ALB writes `AWSALB` and
     /// `AWSALBCORS`, ingress-nginx with conditional SameSite has a per-user-agent variant.
     pub affinity: Vec<PredictedCookie>,
@@ -380,6 +475,10 @@ pub struct IngressReport {
     /// Inputs (or documents) that could not be read.
     #[serde(serialize_with = "ser_errors")]
     pub errors: Vec<InputError>,
+    /// Inputs passed over while walking folders, and why (a symlink loop, a second path to a file
+    /// already read, a FIFO named `*.yaml`).
+    #[serde(serialize_with = "ser_errors", skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<InputError>,
 }
 
 fn location_json(l: &Location) -> serde_json::Value {
@@ -462,9 +561,11 @@ impl Object {
 pub(crate) struct Manifests {
     pub(crate) sources: Vec<Source>,
     pub(crate) objects: Vec<Object>,
+    pub(crate) skipped: Vec<Skipped>,
 }
 
-const KINDS: &[&str] = &[
+/// Every kind read (README "kinds read" lists the same).
+pub const KINDS: &[&str] = &[
     "Ingress",
     "Service",
     "IngressRoute",
@@ -475,7 +576,66 @@ const KINDS: &[&str] = &[
     "VirtualService",
     "BackendConfig",
     "Gateway",
+    "HTTPProxy",
+    "BackendTrafficPolicy",
+    "SecurityPolicy",
 ];
+
+/// Kinds that route or shape HTTP traffic but are not modelled: cookies or CORS headers they add are
+/// not predicted, which the report says (README "kinds reported as not modelled" lists them).
+pub const ROUTING_KINDS_NOT_MODELLED: &[&str] = &[
+    "GRPCRoute",
+    "TLSRoute",
+    "TCPRoute",
+    "UDPRoute",
+    "IngressRouteTCP",
+    "IngressRouteUDP",
+    "EnvoyFilter",
+    "EnvoyPatchPolicy",
+    "ClientTrafficPolicy",
+    "HTTPRouteFilter",
+    "GCPBackendPolicy",
+    "GCPGatewayPolicy",
+    "FrontendConfig",
+    "ListenerRuleConfiguration",
+    "TargetGroupConfiguration",
+    "TargetGroupBinding",
+    "VirtualServer",
+    "VirtualServerRoute",
+    "Policy",
+    "KongIngress",
+    "KongPlugin",
+    "ApisixRoute",
+    "ApisixPluginConfig",
+    "TrafficPolicy",
+    "RouteOption",
+    "VirtualHostOption",
+    "TLSOption",
+    "ServersTransport",
+    "ExtensionService",
+    "AuthorizationPolicy",
+    "Sidecar",
+    "ServiceEntry",
+    "WorkloadEntry",
+    "PeerAuthentication",
+    "RequestAuthentication",
+    "XBackendTrafficPolicy",
+    "BackendLBPolicy",
+    "BackendTLSPolicy",
+    "ReferenceGrant",
+    "GatewayClass",
+    "IngressClass",
+    "ManagedCertificate",
+];
+
+/// A document that was read but not modelled.
+#[derive(Debug)]
+pub(crate) struct Skipped {
+    pub(crate) source: usize,
+    pub(crate) kind: Option<String>,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+}
 
 impl Manifests {
     fn add_text(&mut self, path: PathBuf, text: String, errors: &mut Vec<InputError>) {
@@ -490,6 +650,9 @@ impl Manifests {
 
     fn add_node(&mut self, source: usize, node: Node) {
         let Some(kind) = node.str_at(&["kind"]).map(str::to_owned) else {
+            if !matches!(node.value, yaml::Value::Null) {
+                self.skipped.push(Skipped { source, kind: None, line: node.line, column: node.column });
+            }
             return;
         };
         if kind == "List" || kind.ends_with("List") && node.get("items").is_some() {
@@ -501,6 +664,7 @@ impl Manifests {
             return;
         }
         if !KINDS.contains(&kind.as_str()) {
+            self.skipped.push(Skipped { source, kind: Some(kind), line: node.line, column: node.column });
             return;
         }
         let name = node.str_at(&["metadata", "name"]).unwrap_or("").to_owned();
@@ -518,30 +682,86 @@ impl Manifests {
     }
 }
 
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            let entries = match std::fs::read_dir(path) {
-                Ok(e) => e,
-                Err(e) => {
-                    errors.push(file_error(path, format!("cannot list folder: {e}")));
-                    return;
-                }
-            };
-            let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            children.sort();
-            for child in children {
-                let is_yaml = child
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-                if child.is_dir() || is_yaml {
-                    collect_files(&child, out, errors);
-                }
+/// The most bytes read from one input (a file, a FIFO, `/dev/stdin`): ten times the largest real
+/// cluster dump tried, and small enough that `crossjar ingress /dev/zero` stops at once.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file's identity, so each is read once however many paths lead to it (symlinks, hard links,
+/// `dir/self -> .` loops).
+#[cfg(unix)]
+fn file_key(_path: &Path, m: &std::fs::Metadata) -> (u64, u64, PathBuf) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino(), PathBuf::new())
+}
+
+#[cfg(not(unix))]
+fn file_key(path: &Path, _m: &std::fs::Metadata) -> (u64, u64, PathBuf) {
+    (0, 0, std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// What walking the inputs found: the files to read, and what was passed over and why.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    seen: std::collections::HashSet<(u64, u64, PathBuf)>,
+    skipped: Vec<InputError>,
+    errors: Vec<InputError>,
+}
+
+fn is_yaml_name(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Walks one input. A path given by the user is read whatever it is (a FIFO or `/dev/stdin` is read
+/// as a stream, with the size bound); inside folders only `*.yaml`/`*.yml` regular files are read,
+/// each file and folder once (a symlink loop is visited once and reported), and anything else with
+/// a YAML name (a FIFO, a socket, a device) is skipped and reported rather than blocking the run.
+fn walk(path: &Path, given: bool, w: &mut Walk) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            w.errors.push(file_error(path, format!("cannot read: {e}")));
+            return;
+        }
+    };
+    let key = file_key(path, &meta);
+    if !w.seen.insert(key) {
+        if meta.is_dir() {
+            w.skipped.push(file_error(
+                path,
+                "skipped: a folder already visited (symlink loop or second path to it)".to_owned(),
+            ));
+        } else {
+            w.skipped.push(file_error(path, "skipped: the same file was already read by another path".to_owned()));
+        }
+        return;
+    }
+    if meta.is_dir() {
+        let entries = match std::fs::read_dir(path) {
+            Ok(e) => e,
+            Err(e) => {
+                w.errors.push(file_error(path, format!("cannot list folder: {e}")));
+                return;
+            }
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for child in children {
+            let is_dir = std::fs::metadata(&child).map(|m| m.is_dir()).unwrap_or(false);
+            if is_dir || is_yaml_name(&child) {
+                walk(&child, false, w);
             }
         }
-        Ok(_) => out.push(path.to_path_buf()),
-        Err(e) => errors.push(file_error(path, format!("cannot read: {e}"))),
+    } else if meta.is_file() || given {
+        w.files.push(path.to_path_buf());
+    } else {
+        w.skipped.push(file_error(
+            path,
+            "skipped: not a regular file (a FIFO, socket or device found in a folder); name it on the command line to read it"
+                .to_owned(),
+        ));
     }
 }
 
@@ -549,28 +769,41 @@ fn file_error(path: &Path, message: String) -> InputError {
     InputError { location: Location { file: path.to_path_buf(), ..Location::default() }, message }
 }
 
-/// Reads YAML files and folders (recursively, `*.yaml`/`*.yml`) and predicts every route.
-/// Unreadable files and broken documents become [`IngressReport::errors`]; the rest is analysed.
-pub fn predict_paths(paths: &[PathBuf], opts: &PredictOptions) -> IngressReport {
-    let mut errors = Vec::new();
-    let mut files = Vec::new();
-    for p in paths {
-        collect_files(p, &mut files, &mut errors);
+/// Reads at most [`MAX_INPUT_BYTES`] from `path`, as UTF-8 text.
+fn read_bounded(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(format!(
+            "larger than the {} MiB input limit for manifests; not read (split it, e.g. one file per namespace)",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ));
     }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text (byte {}); YAML manifests must be UTF-8", e.utf8_error().valid_up_to()))
+}
+
+/// Reads YAML files and folders (recursively, `*.yaml`/`*.yml`) and predicts every route.
+/// Unreadable files and broken documents become [`IngressReport::errors`]; inputs passed over while
+/// walking (loops, duplicates, FIFOs) become [`IngressReport::skipped`]; the rest is analysed.
+pub fn predict_paths(paths: &[PathBuf], opts: &PredictOptions) -> IngressReport {
+    let mut w = Walk::default();
+    for p in paths {
+        walk(p, true, &mut w);
+    }
+    let mut errors = std::mem::take(&mut w.errors);
     let mut m = Manifests::default();
-    for f in files {
-        match std::fs::read(&f) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => m.add_text(f, text, &mut errors),
-                Err(e) => errors.push(file_error(
-                    &f,
-                    format!("not UTF-8 text (byte {}); YAML manifests must be UTF-8", e.utf8_error().valid_up_to()),
-                )),
-            },
-            Err(e) => errors.push(file_error(&f, format!("cannot read: {e}"))),
+    for f in w.files {
+        match read_bounded(&f) {
+            Ok(text) => m.add_text(f, text, &mut errors),
+            Err(message) => errors.push(file_error(&f, message)),
         }
     }
-    predict_manifests(&m, opts, errors)
+    let mut report = predict_manifests(&m, opts, errors);
+    report.skipped = w.skipped;
+    report
 }
 
 /// Predicts from in-memory YAML texts (`(file name, text)` pairs), as if they were files.
@@ -592,10 +825,47 @@ fn predict_manifests(m: &Manifests, opts: &PredictOptions, errors: Vec<InputErro
             "IngressRoute" => traefik::predict_ingress_route(m, o, opts, &mut report),
             "HTTPRoute" => gateway::predict_http_route(m, o, opts, &mut report),
             "VirtualService" => istio::predict_virtual_service(m, o, opts, &mut report),
+            "HTTPProxy" => contour::predict_http_proxy(m, o, opts, &mut report),
+            "DestinationRule" => istio::predict_unrouted_destination_rule(m, o, opts, &mut report),
+            "BackendTrafficPolicy" | "SecurityPolicy" => gateway::check_policy_target(m, o, &mut report),
             _ => {}
         }
     }
+    not_modelled(m, &mut report);
     report
+}
+
+/// One `not-modelled` finding per file and kind (with a count), so nothing is dropped silently and a
+/// Helm render of fifty Deployments still reads as one line.
+fn not_modelled(m: &Manifests, report: &mut IngressReport) {
+    let mut groups: Vec<(usize, Option<&str>, usize, &Skipped)> = Vec::new();
+    for s in &m.skipped {
+        match groups.iter_mut().find(|(src, k, _, _)| *src == s.source && *k == s.kind.as_deref()) {
+            Some(g) => g.2 += 1,
+            None => groups.push((s.source, s.kind.as_deref(), 1, s)),
+        }
+    }
+    for (source, kind, count, first) in groups {
+        let file = &m.sources[source].path;
+        let location = Location { file: file.clone(), line: Some(first.line), column: Some(first.column), entry: None };
+        let times = if count > 1 { format!(" ({count} documents)") } else { String::new() };
+        let message = match kind {
+            None => format!("a document without `kind`{times} is not a Kubernetes object; it is not read"),
+            Some(k) if ROUTING_KINDS_NOT_MODELLED.contains(&k) => format!(
+                "`{k}`{times} is not modelled: it can route or shape HTTP traffic, but cookies or CORS headers it adds are not predicted"
+            ),
+            Some(k) => format!(
+                "`{k}`{times} is not modelled: it sets no affinity cookie or CORS header this tool predicts"
+            ),
+        };
+        report.findings.push(ConfigFinding {
+            rule: "not-modelled",
+            severity: Severity::Info,
+            location,
+            message,
+            fix: None,
+        });
+    }
 }
 
 #[cfg(test)]
@@ -609,6 +879,25 @@ mod tests {
         assert_eq!(ControllerVersion::parse("1.2.3.4"), None);
         assert!(ControllerVersion::new(1, 9, 5).at_least(1, 9, 5));
         assert!(!ControllerVersion::new(1, 9, 4).at_least(1, 9, 5));
+    }
+
+    #[test]
+    fn user_agent_tests_follow_the_controllers() {
+        let t = |ua: &str| nginx_samesite_none_incompatible(ua);
+        assert!(t("Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/45.0.2454.85 Safari/537.36"));
+        assert!(t("Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/69.0.3497.100 Safari/537.36"));
+        assert!(!t("Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.77 Safari/537.36"));
+        assert!(!t("Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"));
+        assert!(t("Mozilla/5.0 (iPhone; CPU iPhone OS 12_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"));
+        assert!(t("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.1.2 Safari/605.1.15"));
+        assert!(!t("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.1 Safari/605.1.15"));
+        assert!(!t(""));
+        let c80 = UserAgentCondition::Chromium80Plus { matching: true };
+        assert!(c80.applies_to("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko) Chrome/80.0.3987.87 Safari/537.36"));
+        assert!(
+            !c80.applies_to("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko) Chrome/79.0.3945.130 Safari/537.36")
+        );
+        assert!(!c80.applies_to("Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0"));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use super::common::{cookie_date, looks_like_regex, parse_go_bool, Annotation, Annotations, RouteCtx};
 use super::{
     AllowOrigins, ConfigFinding, ControllerVersion, CorsPolicy, IngressRoute, OriginMatch, OriginPattern,
-    PredictOptions, PredictedCookie, Severity,
+    PredictOptions, PredictedCookie, Severity, UserAgentCondition,
 };
 use crate::evidence::Location;
 
@@ -352,6 +352,9 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
             same_site: same_site.map(str::to_owned),
             max_age,
             expires_after_secs: expires,
+            user_agents: condition
+                .as_ref()
+                .map(|_| UserAgentCondition::NginxSameSiteNoneIncompatible { matching: true }),
             condition,
             unconfirmed: None,
             source_locations: sources.clone(),
@@ -360,9 +363,10 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
     route.affinity.push(build(same_site.as_deref(), None));
     if conditional && same_site.as_deref() == Some("None") {
         route.affinity[0].condition = Some("user agents not listed below".to_owned());
+        route.affinity[0].user_agents = Some(UserAgentCondition::NginxSameSiteNoneIncompatible { matching: false });
         route.affinity.push(build(
             None,
-            Some("user agents ingress-nginx treats as SameSite=None-incompatible: Chrome 50-69, iOS 12, macOS 10.14 Safari".to_owned()),
+            Some("user agents ingress-nginx treats as SameSite=None-incompatible: Chrome 40-69, iOS 12, macOS 10.14 Safari".to_owned()),
         ));
     }
 }
@@ -538,6 +542,7 @@ fn predict_cors(cx: &mut Ctx<'_, '_>) -> Option<CorsPolicy> {
         &mut sources,
     );
     let default_headers = if cx.version.at_least(1, 2, 1) { DEFAULT_CORS_HEADERS } else { OLD_CORS_HEADERS };
+    let headers_location = cx.get("cors-allow-headers").or(en_ann).map(|a| cx.loc(a));
     let headers = text(
         cx,
         "cors-allow-headers",
@@ -595,5 +600,7 @@ fn predict_cors(cx: &mut Ctx<'_, '_>) -> Option<CorsPolicy> {
         preflight_status: Some(204),
         unmatched_preflight_forwarded: !old,
         source_locations: sources,
+        origins_location: origin_ann.or(en_ann).map(|a| cx.loc(a)),
+        headers_location,
     })
 }

@@ -233,6 +233,13 @@ fn build_cookie(
         if version.at_least(3, 7, 0) {
             expires = Some(*e);
             line.push_str(&format!("; Expires={}", cookie_date(issued_at.plus_secs(*e), false)));
+            notes.push(ConfigFinding {
+                rule: "cookie-expires-fixed",
+                severity: Severity::Warning,
+                location: l.clone(),
+                message: format!("Traefik computes the sticky cookie's Expires once, when the load balancer is built (at each configuration reload), not per response: {e} s after a reload every Set-Cookie carries a date in the past and browsers delete the cookie at once, until the next reload"),
+                fix: Some("use `session-cookie-max-age` (relative, per response) instead of `session-cookie-expires`".to_owned()),
+            });
         } else {
             notes.push(unsupported(l, "Expires (session-cookie-expires)", "3.7", version));
         }
@@ -260,6 +267,7 @@ fn build_cookie(
         max_age,
         expires_after_secs: expires,
         condition: None,
+        user_agents: None,
         unconfirmed: None,
         source_locations: sources,
     }
@@ -358,12 +366,19 @@ fn cors_from_middleware(
                 notes.push(ConfigFinding {
                     rule: "cors-wildcard-with-credentials",
                     severity: Severity::Error,
-                    location: l,
+                    location: l.clone(),
                     message: format!("Traefik {version} sends `Access-Control-Allow-Origin: *` with `Access-Control-Allow-Credentials: true`; browsers reject credentialed responses with a wildcard origin (fixed in 3.6.22, which reflects the origin)"),
                     fix: Some("list the frontend origins explicitly (or upgrade to 3.6.22+)".to_owned()),
                 });
             }
             if reflect_star {
+                notes.push(ConfigFinding {
+                    rule: "cors-reflects-any-origin",
+                    severity: Severity::Warning,
+                    location: l.clone(),
+                    message: format!("Traefik {version} answers `*` with credentials by echoing the request Origin (since 3.6.22): every site can make credentialed reads of this route"),
+                    fix: Some("list the frontend origins in accessControlAllowOriginList instead of `*`".to_owned()),
+                });
                 AllowOrigins::Reflect
             } else {
                 AllowOrigins::Any
@@ -400,6 +415,15 @@ fn cors_from_middleware(
         answers_preflight: true,
         preflight_status: Some(200),
         unmatched_preflight_forwarded: false,
+        origins_location: h
+            .get("accessControlAllowOriginList")
+            .or_else(|| h.get("accessControlAllowOriginListRegex"))
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(h.field_location(file))),
+        headers_location: h
+            .get("accessControlAllowHeaders")
+            .map(|n| n.field_location(file))
+            .or_else(|| Some(h.field_location(file))),
         source_locations: sources,
     })
 }
@@ -513,9 +537,17 @@ impl BeforeOk for Option<char> {
 pub(crate) fn predict_ingress_route(m: &Manifests, o: &Object, opts: &PredictOptions, report: &mut IngressReport) {
     let file = m.file(o);
     let version = opts.version(Controller::Traefik);
-    let tls = match opts.tls_terminates_at {
-        Some(t) => t == super::TlsTermination::Ingress,
-        None => o.node.path(&["spec", "tls"]).is_some(),
+    let (tls, tls_source) = match super::common::tls_override(opts) {
+        Some(t) => t,
+        None if o.node.path(&["spec", "tls"]).is_some() => (true, Some("IngressRoute spec.tls".to_owned())),
+        None => {
+            let eps = o.node.path(&["spec", "entryPoints"]).map(Node::items).unwrap_or_default();
+            if eps.iter().filter_map(Node::as_str).any(|e| e == "websecure") {
+                (true, Some("entry point `websecure` (the TLS entry point of Traefik's Helm chart)".to_owned()))
+            } else {
+                (false, None)
+            }
+        }
     };
     for rt in o.node.path(&["spec", "routes"]).map(Node::items).unwrap_or_default() {
         let rule = rt.str_at(&["match"]).unwrap_or("");
@@ -531,6 +563,8 @@ pub(crate) fn predict_ingress_route(m: &Manifests, o: &Object, opts: &PredictOpt
             controller: Controller::Traefik,
             controller_version: version,
             tls,
+            tls_source: tls_source.clone(),
+            tls_unknown: false,
             affinity: Vec::new(),
             cors: None,
             notes: Vec::new(),
@@ -671,6 +705,13 @@ pub(crate) fn predict_nginx_provider(
         }
         let origins = if star {
             if credentials && version.at_least(3, 6, 22) {
+                route.notes.push(ConfigFinding {
+                    rule: "cors-reflects-any-origin",
+                    severity: Severity::Warning,
+                    location: oloc.clone(),
+                    message: format!("Traefik {version} reads `*` (the ingress-nginx default) with credentials as \"echo the request Origin\": every site can make credentialed reads of this route"),
+                    fix: Some(format!("`{p}/cors-allow-origin: \"https://your-frontend.example\"`")),
+                });
                 AllowOrigins::Reflect
             } else {
                 if credentials {
@@ -715,6 +756,8 @@ pub(crate) fn predict_nginx_provider(
             answers_preflight: true,
             preflight_status: Some(200),
             unmatched_preflight_forwarded: false,
+            origins_location: Some(oloc.clone()),
+            headers_location: get("cors-allow-headers").map(|a| ann.loc(a)).or_else(|| Some(en.clone())),
             source_locations: vec![en, oloc],
         });
     }

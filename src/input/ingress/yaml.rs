@@ -246,7 +246,11 @@ fn split_documents(text: &str) -> Vec<(usize, &str)> {
     chunks
 }
 
-fn options() -> serde_saphyr::Options {
+/// Alias replays allowed for one whole input (all its documents together): manifests barely use
+/// aliases, and concatenated alias bombs must cost what one does.
+const INPUT_ALIAS_BUDGET: usize = 100_000;
+
+fn options(alias_budget: usize) -> serde_saphyr::Options {
     // Raised node/event counts so a `kind: List` of thousands of objects fits. Alias replays are
     // capped well below the library default: manifests barely use aliases, and an alias bomb
     // must end quickly with an error.
@@ -258,23 +262,97 @@ fn options() -> serde_saphyr::Options {
         },
         duplicate_keys: DuplicateKeyPolicy::PassThrough,
     };
-    o.alias_limits.max_total_replayed_events = 100_000;
+    o.alias_limits.max_total_replayed_events = alias_budget;
     o
 }
 
+/// The alias-replay budget of each document of an input: the input's budget shared among the
+/// documents that could use aliases (hold both `&` and `*`), so the total stays bounded however many
+/// documents the input has.
+fn alias_budget_per_document(chunks: &[(usize, &str)]) -> usize {
+    let with_aliases = chunks.iter().filter(|(_, c)| c.contains('&') && c.contains('*')).count().max(1);
+    (INPUT_ALIAS_BUDGET / with_aliases).max(64)
+}
+
+/// Where a document chunk holds an unrendered template expression: Helm's `{{ … }}` anywhere outside
+/// a comment, or an `envsubst`-style `${VAR}` as the value of a field that names a host, namespace,
+/// object or secret (elsewhere, e.g. in nginx snippets, `${…}` is ordinary text). Returns the 0-based
+/// line within the chunk, the 1-based column and the expression.
+fn template_at(chunk: &str) -> Option<(usize, usize, String, bool)> {
+    const KEYS: &[&str] = &["host", "hosts", "namespace", "name", "fqdn", "hostname", "hostnames", "secretName"];
+    // `${…}` only counts in the kinds that are read: a ConfigMap's script may well say `host: ${HOST}`.
+    let read_kind = chunk
+        .lines()
+        .any(|l| l.strip_prefix("kind:").is_some_and(|k| super::KINDS.contains(&k.trim().trim_matches(['"', '\'']))));
+    for (i, line) in chunk.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        // A Helm action opens and closes on one line (`{{ .Values.x }}`, `{{- end }}`).
+        if let Some(c) = line.find("{{") {
+            if let Some(e) = line[c + 2..].find("}}") {
+                let end = c + 2 + e + 2;
+                return Some((i, line[..c].chars().count() + 1, line[c..end].to_owned(), true));
+            }
+        }
+        if let Some(c) = line.find("${").filter(|_| read_kind) {
+            let item = trimmed.trim_start_matches("- ");
+            let key = item.split_once(':').map(|(k, _)| k.trim());
+            let value_is_var = item.trim_start_matches(['"', '\'']).starts_with("${");
+            if key.is_some_and(|k| KEYS.contains(&k)) || value_is_var {
+                let end = line[c..].find('}').map_or(line.len(), |e| c + e + 1);
+                return Some((i, line[..c].chars().count() + 1, line[c..end].to_owned(), false));
+            }
+        }
+    }
+    None
+}
+
 /// Reads every document of `text`; documents that fail come back as [`InputError`]s naming
-/// `file:line:column`, the others are returned.
+/// `file:line:column`, the others are returned. Documents holding unrendered templates are not
+/// analysed (a guessed host or namespace would give confident wrong verdicts): one error per file
+/// says where the first one is and how to render them.
 pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError>) {
-    let chunks = split_documents(text);
+    let mut chunks = split_documents(text);
+    let mut template: Option<(usize, usize, String, bool)> = None;
+    let mut skipped = 0usize;
+    chunks.retain(|&(first_line, chunk)| match template_at(chunk) {
+        Some((l, c, expr, helm)) => {
+            skipped += 1;
+            if template.is_none() {
+                template = Some((first_line + l + 1, c, expr, helm));
+            }
+            false
+        }
+        None => true,
+    });
+    let mut template_error = template.map(|(line, column, expr, helm)| {
+        let how = if helm {
+            "render it first: `helm template RELEASE CHART > rendered.yaml`, then run crossjar on rendered.yaml"
+        } else {
+            "render it first: `envsubst < FILE > rendered.yaml`, then run crossjar on rendered.yaml"
+        };
+        InputError {
+            location: Location { file: file.to_path_buf(), line: Some(line), column: Some(column), entry: None },
+            message: format!(
+                "unrendered template `{expr}`: {how}; {skipped} document(s) with template expressions skipped, no host or namespace guessed"
+            ),
+        }
+    });
     // Many documents (a cluster dump, a Helm render): parse them on every core, in order. Documents
     // are independent, so the result is the same as one pass.
+    let budget = alias_budget_per_document(&chunks);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if threads < 2 || chunks.len() < 64 {
-        return read_chunks(file, &chunks);
+        let (docs, mut errors) = read_chunks(file, &chunks, budget);
+        errors.extend(template_error.take());
+        return (docs, collapse(errors));
     }
     let per = chunks.len().div_ceil(threads);
     let parts: Vec<(Vec<Document>, Vec<InputError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks.chunks(per).map(|part| scope.spawn(move || read_chunks(file, part))).collect();
+        let handles: Vec<_> =
+            chunks.chunks(per).map(|part| scope.spawn(move || read_chunks(file, part, budget))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
     let mut docs = Vec::new();
@@ -283,17 +361,41 @@ pub fn read_documents(file: &Path, text: &str) -> (Vec<Document>, Vec<InputError
         docs.extend(d);
         errors.extend(e);
     }
-    (docs, errors)
+    errors.extend(template_error);
+    (docs, collapse(errors))
 }
 
-fn read_chunks(file: &Path, chunks: &[(usize, &str)]) -> (Vec<Document>, Vec<InputError>) {
+/// Broken documents named one by one, up to this many per input; the rest are counted in one line.
+const ERRORS_NAMED_PER_INPUT: usize = 10;
+
+/// Keeps the first [`ERRORS_NAMED_PER_INPUT`] errors of an input and sums up the rest in one error
+/// (at the first one left out), so thousands of broken documents cost one line each only up to a
+/// point.
+fn collapse(mut errors: Vec<InputError>) -> Vec<InputError> {
+    if errors.len() <= ERRORS_NAMED_PER_INPUT + 1 {
+        return errors;
+    }
+    let rest = errors.split_off(ERRORS_NAMED_PER_INPUT);
+    let first = &rest[0];
+    errors.push(InputError {
+        location: first.location.clone(),
+        message: format!(
+            "{} more documents skipped (from here on; the first: {})",
+            rest.len(),
+            first.message.trim_start_matches("YAML document skipped: ")
+        ),
+    });
+    errors
+}
+
+fn read_chunks(file: &Path, chunks: &[(usize, &str)], alias_budget: usize) -> (Vec<Document>, Vec<InputError>) {
     let mut docs = Vec::new();
     let mut errors = Vec::new();
     for &(first_line, chunk) in chunks {
         if chunk.trim().is_empty() {
             continue;
         }
-        match serde_saphyr::from_str_with_options::<Option<Node>>(chunk, options()) {
+        match serde_saphyr::from_str_with_options::<Option<Node>>(chunk, options(alias_budget)) {
             Ok(Some(mut root)) => {
                 root.shift(first_line);
                 docs.push(Document { root });
@@ -345,6 +447,28 @@ mod tests {
         assert_eq!((v.line, v.column), (5, 8));
         let ann = docs[1].root.path(&["metadata", "annotations"]).unwrap();
         assert_eq!(ann.key_at, Some((4, 3)));
+    }
+
+    #[test]
+    fn templates_are_recognised_not_guessed() {
+        let helm = "kind: Ingress\nmetadata:\n  namespace: {{ .Release.Namespace }}\n---\nkind: Service\nmetadata: {name: s}\n";
+        let (docs, errs) = read_documents(Path::new("t.yaml"), helm);
+        assert_eq!(docs.len(), 1, "the rendered document is still read");
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].location.line, errs[0].location.column), (Some(3), Some(14)));
+        assert!(errs[0].message.contains("helm template"), "{}", errs[0].message);
+        let env = "kind: Ingress\nspec:\n  rules:\n    - host: ${HOST}\n";
+        let (docs, errs) = read_documents(Path::new("t.yaml"), env);
+        assert!(docs.is_empty());
+        assert!(errs[0].message.contains("envsubst") && errs[0].message.contains("`${HOST}`"), "{}", errs[0].message);
+        // `${…}` in a snippet is nginx text, not a template; comments are ignored.
+        let snippet =
+            "# {{ not a template }}\nmetadata:\n  annotations:\n    x/configuration-snippet: |\n      set $a ${b};\n";
+        let (docs, errs) = read_documents(Path::new("t.yaml"), snippet);
+        assert_eq!((docs.len(), errs.len()), (1, 0), "{errs:?}");
+        let script = "kind: ConfigMap\ndata:\n  run.sh: |\n    host: ${HOST}\n";
+        let (docs, errs) = read_documents(Path::new("t.yaml"), script);
+        assert_eq!((docs.len(), errs.len()), (1, 0), "a ConfigMap script is not a template: {errs:?}");
     }
 
     #[test]
