@@ -117,7 +117,7 @@ fn rule_ids(found: &[serde_json::Value]) -> BTreeSet<String> {
 
 #[test]
 fn every_rule_has_a_page_and_every_page_a_rule() {
-    let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id.as_str()).collect();
     let pages: BTreeSet<String> = std::fs::read_dir(root().join("rules"))
         .unwrap()
         .map(|e| e.unwrap().path())

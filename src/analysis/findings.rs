@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use super::affinity::affinity_cookie;
 use super::infer::capture_browser;
 use super::report::{CookieCounts, CookieSummary, EntryVerdict, Finding, HarReport};
-use super::rules::{rule, Severity};
+use super::rules::RuleId;
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Warning};
 use crate::model::request::RequestKind;
@@ -87,7 +87,7 @@ struct PairTally {
     counts: Vec<CookieCounts>,
     /// Per browser: the stamp of the last entry that listed this cookie (counted once per entry).
     seen: Vec<u64>,
-    hits: BTreeMap<&'static str, Hit>,
+    hits: BTreeMap<RuleId, Hit>,
     partitioned: BTreeSet<Browser>,
     partition_entry: Option<usize>,
     /// Per browser: the first entry where the capture and the model disagree.
@@ -133,7 +133,7 @@ impl PairTally {
             if !reasons.iter().any(|r| members.contains(r)) {
                 continue;
             }
-            let hit = self.hits.entry(rule_id).or_default();
+            let hit = self.hits.entry(*rule_id).or_default();
             hit.first_entry = Some(hit.first_entry.map_or(e.index, |i| i.min(e.index)));
             hit.browsers.insert(browser);
             hit.store |= store;
@@ -270,7 +270,7 @@ impl Accumulator {
                     _ => "",
                 };
                 self.cors.push(make(
-                    "cors-check-failed",
+                    RuleId::CorsCheckFailed,
                     Some(e.index),
                     None,
                     Some(h),
@@ -291,7 +291,7 @@ impl Accumulator {
         if c.set_cookie_stored_despite_failure && e.set_cookies.iter().any(|s| s.stored) {
             let names: Vec<&str> = e.set_cookies.iter().filter(|s| s.stored).map(|s| s.name.as_str()).collect();
             self.cors.push(make(
-                "cors-cookie-stored-unreadable",
+                RuleId::CorsCookieStoredUnreadable,
                 Some(e.index),
                 names.first().copied(),
                 Some(h),
@@ -327,7 +327,7 @@ impl Accumulator {
         let mut findings = Vec::new();
         if report.sanitized {
             findings.push(make(
-                "capture-sanitized",
+                RuleId::CaptureSanitized,
                 None,
                 None,
                 None,
@@ -347,7 +347,7 @@ impl Accumulator {
             };
             let name = &pair.name;
             findings.push(make(
-                "preflight-not-sticky",
+                RuleId::PreflightNotSticky,
                 Some(*index),
                 Some(name),
                 Some(h),
@@ -356,12 +356,12 @@ impl Accumulator {
                     "preflight entry {index} OPTIONS {} carries no cookies, so `{name}` cannot pin it: it reaches an arbitrary backend",
                     redact_query(url)
                 ),
-                fixes_for("preflight-not-sticky"),
+                fixes_for(RuleId::PreflightNotSticky),
             ));
         }
         findings.extend(self.cors);
         security_findings(report, &mut findings);
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.entry.cmp(&b.entry)).then(a.rule.cmp(b.rule)));
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.entry.cmp(&b.entry)).then(a.rule.cmp(&b.rule)));
         report.findings = findings;
     }
 }
@@ -387,17 +387,17 @@ fn pair_findings(h: &str, pair: &PairTally, capture: Option<(usize, Browser)>, o
             kind.as_str(),
         )
         .replace(" , ", ", ");
-        out.push(make(rule_id, hit.first_entry, Some(name), Some(h), browsers, message, fixes_for(rule_id)));
+        out.push(make(*rule_id, hit.first_entry, Some(name), Some(h), browsers, message, fixes_for(*rule_id)));
     }
     if !pair.partitioned.is_empty() {
         out.push(make(
-            "cookie-partitioned",
+            RuleId::CookiePartitioned,
             pair.partition_entry,
             Some(name),
             Some(h),
             pair.partitioned.iter().copied().collect(),
             format!("`{name}` on {h} is stored in the top-level site's partition: sent only under that top-level site"),
-            fixes_for("cookie-partitioned"),
+            fixes_for(RuleId::CookiePartitioned),
         ));
     }
     let Some((run, capture_browser)) = capture else { return };
@@ -412,7 +412,7 @@ fn pair_findings(h: &str, pair: &PairTally, capture: Option<(usize, Browser)>, o
         "the request carried other cookies, so it had credentials: the browser that recorded the capture withheld this one (blocked by a setting, or deleted, expired or replaced there)"
     };
     out.push(make(
-        "capture-disagrees",
+        RuleId::CaptureDisagrees,
         Some(d.index),
         Some(name),
         Some(h),
@@ -431,7 +431,7 @@ fn pair_findings(h: &str, pair: &PairTally, capture: Option<(usize, Browser)>, o
 }
 
 fn make(
-    rule_id: &'static str,
+    rule_id: RuleId,
     entry: Option<usize>,
     cookie: Option<&str>,
     host: Option<&str>,
@@ -439,10 +439,9 @@ fn make(
     message: String,
     fixes: Vec<String>,
 ) -> Finding {
-    let severity = rule(rule_id).map_or(Severity::Warning, |r| r.severity);
     Finding {
         rule: rule_id,
-        severity,
+        severity: rule_id.severity(),
         entry,
         cookie: cookie.map(str::to_string),
         host: host.map(str::to_string),
@@ -453,14 +452,14 @@ fn make(
 }
 
 /// One group of findings: rule, with the reasons that trigger it.
-const GROUPS: &[(&str, &[Exclusion])] = &[
-    ("credentials-not-included", &[Exclusion::CredentialsNotIncluded]),
+const GROUPS: &[(RuleId, &[Exclusion])] = &[
+    (RuleId::CredentialsNotIncluded, &[Exclusion::CredentialsNotIncluded]),
     (
-        "samesite-unspecified-cross-site",
+        RuleId::SamesiteUnspecifiedCrossSite,
         &[Exclusion::SameSiteUnspecifiedTreatedAsLax, Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax],
     ),
     (
-        "samesite-blocks-cross-site",
+        RuleId::SamesiteBlocksCrossSite,
         &[
             Exclusion::SameSiteLax,
             Exclusion::SameSiteStrict,
@@ -468,13 +467,13 @@ const GROUPS: &[(&str, &[Exclusion])] = &[
             Exclusion::SchemefulSameSiteStrict,
         ],
     ),
-    ("samesite-none-insecure", &[Exclusion::SameSiteNoneInsecure]),
+    (RuleId::SamesiteNoneInsecure, &[Exclusion::SameSiteNoneInsecure]),
     (
-        "third-party-cookie-blocked",
+        RuleId::ThirdPartyCookieBlocked,
         &[Exclusion::UserPreferences, Exclusion::ThirdPartyBlockedByItp, Exclusion::ThirdPartyPhaseout],
     ),
     (
-        "cookie-rejected",
+        RuleId::CookieRejected,
         &[
             Exclusion::SecureOnly,
             Exclusion::InvalidDomain,
@@ -501,7 +500,7 @@ struct Hit {
 }
 
 /// The rule that an exclusion reason belongs to, if any.
-pub fn rule_for_exclusion(r: Exclusion) -> Option<&'static str> {
+pub fn rule_for_exclusion(r: Exclusion) -> Option<RuleId> {
     GROUPS.iter().find(|(_, members)| members.contains(&r)).map(|(id, _)| *id)
 }
 
@@ -523,31 +522,31 @@ pub fn redact_query(url: &str) -> String {
 }
 
 /// The fixes for a rule, one line per side.
-pub fn fixes_for(rule_id: &str) -> Vec<String> {
+pub fn fixes_for(rule_id: RuleId) -> Vec<String> {
     let lines: &[&str] = match rule_id {
-        "credentials-not-included" => &[
+        RuleId::CredentialsNotIncluded => &[
             "frontend: fetch(url, { credentials: 'include' }) / xhr.withCredentials = true / crossorigin=\"use-credentials\"",
             "server: Access-Control-Allow-Origin: <exact page origin> (not *), Access-Control-Allow-Credentials: true, Vary: Origin — on the preflight too",
             "cookie: SameSite=None; Secure (add Partitioned for Safari and Chrome with third-party cookies blocked)",
             "architecture: serve the API from the page's origin, or route on a session id in the URL instead of a cookie",
         ],
-        "samesite-unspecified-cross-site" => &[
+        RuleId::SamesiteUnspecifiedCrossSite => &[
             "cookie: add SameSite=None; Secure (never Strict or Lax for a cookie a cross-site frontend needs)",
             "ingress-nginx: nginx.ingress.kubernetes.io/session-cookie-samesite: \"None\" and session-cookie-secure: \"true\"",
             "architecture: host the API on a subdomain of the page's site to make the requests same-site",
         ],
-        "samesite-blocks-cross-site" => &[
+        RuleId::SamesiteBlocksCrossSite => &[
             "cookie: a cookie needed on cross-site requests must be SameSite=None; Secure",
             "architecture: make the requests same-site (API on a subdomain of the page's registrable domain)",
         ],
-        "samesite-none-insecure" => &["cookie: add Secure and serve over HTTPS"],
-        "third-party-cookie-blocked" => &[
+        RuleId::SamesiteNoneInsecure => &["cookie: add Secure and serve over HTTPS"],
+        RuleId::ThirdPartyCookieBlocked => &[
             "cookie: add Partitioned (CHIPS: Chrome 114+, Firefox 141+, Safari 26.2+)",
             "architecture: serve the API same-site with the page, or carry the session id in the URL or a header",
         ],
-        "cookie-partitioned" => &["none needed for a session pinned for one frontend; to share across top-level sites, move the API same-site"],
-        "cookie-rejected" => &["cookie: follow the reason (HTTPS for Secure, a Domain the host belongs to, prefix rules, size)"],
-        "preflight-not-sticky" => &[
+        RuleId::CookiePartitioned => &["none needed for a session pinned for one frontend; to share across top-level sites, move the API same-site"],
+        RuleId::CookieRejected => &["cookie: follow the reason (HTTPS for Secure, a Domain the host belongs to, prefix rules, size)"],
+        RuleId::PreflightNotSticky => &[
             "server: answer OPTIONS statelessly on every backend, or at the ingress",
             "frontend: avoid the preflight where the API allows (safelisted Content-Type, no custom headers)",
         ],
@@ -595,10 +594,11 @@ pub fn cors_fixes(err: crate::model::cors::CorsError, origin: Option<&str>) -> V
 /// What the captured CORS answers reveal about the allow-list (reflection, `null`, `http://` origins,
 /// missing `Vary: Origin`, `*` with credentials).
 fn security_findings(report: &HarReport, out: &mut Vec<Finding>) {
-    use crate::model::cors_security::Severity as S;
     for (origin, entry, issue) in &report.security {
-        let mut f = make(
-            "cors-misconfiguration",
+        // The severity is the registry's, as for every rule; the class (and so how exploitable it
+        // is, `issue.risk`) is in the message.
+        out.push(make(
+            RuleId::CorsMisconfiguration,
             Some(*entry),
             None,
             Some(origin),
@@ -608,12 +608,6 @@ fn security_findings(report: &HarReport, out: &mut Vec<Finding>) {
                 "server: keep an explicit allow-list of exact origins, answer with the one that matched, add Vary: Origin".into(),
                 "never allow `null`, http:// origins for an https API, or hosts where anyone can publish".into(),
             ],
-        );
-        f.severity = match issue.severity {
-            S::High => Severity::Error,
-            S::Medium | S::Low => Severity::Warning,
-            _ => Severity::Info,
-        };
-        out.push(f);
+        ));
     }
 }

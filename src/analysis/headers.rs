@@ -4,7 +4,6 @@
 
 use url::Url;
 
-use super::rules::Severity;
 use crate::model::cors::{self, CorsRequest, CorsResponse, CorsVerdict, RequestMode};
 use crate::model::http::Headers;
 use crate::model::jar::CookieJar;
@@ -162,33 +161,32 @@ pub fn analyse(
 pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
     use super::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
     use super::report::Finding;
-    use super::rules::rule;
+    use super::rules::RuleId;
     let mut out: Vec<Finding> = Vec::new();
     let host = report.request.url.host_str().unwrap_or("").to_string();
     let from = report.request.from.as_ref().map(|o| o.serialize());
-    let mut push =
-        |rule_id: &'static str, cookie: Option<String>, browser: Browser, message: String, fixes: Vec<String>| {
-            if let Some(f) = out.iter_mut().find(|f| f.rule == rule_id && f.cookie == cookie && f.message == message) {
-                f.browsers.push(browser);
-                return;
-            }
-            out.push(Finding {
-                rule: rule_id,
-                severity: rule(rule_id).map_or(Severity::Warning, |r| r.severity),
-                entry: None,
-                cookie,
-                host: Some(host.clone()),
-                browsers: vec![browser],
-                message,
-                fixes,
-            });
-        };
+    let mut push = |rule_id: RuleId, cookie: Option<String>, browser: Browser, message: String, fixes: Vec<String>| {
+        if let Some(f) = out.iter_mut().find(|f| f.rule == rule_id && f.cookie == cookie && f.message == message) {
+            f.browsers.push(browser);
+            return;
+        }
+        out.push(Finding {
+            rule: rule_id,
+            severity: rule_id.severity(),
+            entry: None,
+            cookie,
+            host: Some(host.clone()),
+            browsers: vec![browser],
+            message,
+            fixes,
+        });
+    };
     for v in &report.verdicts {
         if let Some(c) = v.cors.as_ref().filter(|c| !c.ok) {
             let errors: Vec<String> = c.errors().iter().map(|e| e.error.as_str().to_string()).collect();
             let first = c.error().map(|e| e.error);
             push(
-                "cors-check-failed",
+                RuleId::CorsCheckFailed,
                 None,
                 v.browser,
                 format!(
@@ -204,7 +202,7 @@ pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
         }
         for c in &v.cookies {
             let reasons = if c.stored { &c.next_reasons } else { &c.reasons };
-            let mut rules: Vec<&'static str> = reasons.iter().filter_map(|r| rule_for_exclusion(*r)).collect();
+            let mut rules: Vec<RuleId> = reasons.iter().filter_map(|r| rule_for_exclusion(*r)).collect();
             rules.dedup();
             for rule_id in rules {
                 let names: Vec<&str> =
@@ -224,6 +222,6 @@ pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
             }
         }
     }
-    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(&b.rule)));
     out
 }

@@ -1,45 +1,25 @@
-//! The rules: each finding comes from one of these, with a stable id, a default severity, a category
-//! and a documentation page under `rules/` (embedded, printed by `crossjar explain ID`).
+//! The rule registry: every finding comes from one of these rules, with a stable id ([`RuleId`]), a
+//! default severity, a category and a documentation page under `rules/` (embedded, printed by
+//! `crossjar explain ID`). This table is the one source of truth for all three: emitters take the
+//! severity from [`RuleId::severity`], configuration may change it afterwards (in one place,
+//! [`super::policy`]), and `tests/severity.rs` fails when any emitted severity differs from the
+//! default here.
+//!
+//! ```
+//! use crossjar::analysis::rules::{RuleId, Severity};
+//!
+//! let id: RuleId = "samesite-none-insecure".parse().unwrap();
+//! assert_eq!(id, RuleId::SamesiteNoneInsecure);
+//! assert_eq!(id.severity(), Severity::Error);
+//! assert!(id.doc().starts_with('#'));
+//! // Unknown ids are an error, never a silent default.
+//! assert!("samesite-none-insecur".parse::<RuleId>().is_err());
+//! ```
 
 use std::fmt;
+use std::str::FromStr;
 
-/// How bad a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// Something to know.
-    Info,
-    /// Likely to break some users or browsers.
-    Warning,
-    /// Breaks the cookie or the cross-origin read.
-    Error,
-}
-
-impl Severity {
-    /// `info`, `warning`, `error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    /// Parses [`Severity::as_str`]'s names.
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s {
-            "info" => Some(Severity::Info),
-            "warning" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::model::severity::{Severity, UnknownSeverity};
 
 /// What a rule is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -74,7 +54,7 @@ impl Category {
 #[derive(Debug)]
 pub struct Rule {
     /// Stable id, kebab-case.
-    pub id: &'static str,
+    pub id: RuleId,
     /// Category.
     pub category: Category,
     /// Default severity.
@@ -86,11 +66,32 @@ pub struct Rule {
 }
 
 macro_rules! rules {
-    ($($id:literal, $cat:ident, $sev:ident, $summary:literal;)+) => {
+    ($($variant:ident = $id:literal, $cat:ident, $sev:ident, $summary:literal;)+) => {
+        /// A rule's id: one variant per registered rule, so an unknown id cannot be emitted.
+        /// Parse configuration strings with [`str::parse`] (unknown ids are an [`UnknownRule`]
+        /// error); print with [`RuleId::as_str`] or `Display`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum RuleId {
+            $(#[doc = $summary] $variant,)+
+        }
+
+        impl RuleId {
+            /// Every rule id, sorted by id.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)+];
+
+            /// The stable kebab-case id, as printed and as written in `crossjar.toml`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $id,)+
+                }
+            }
+        }
+
         /// Every rule, sorted by id.
         pub static RULES: &[Rule] = &[
             $(Rule {
-                id: $id,
+                id: RuleId::$variant,
                 category: Category::$cat,
                 severity: Severity::$sev,
                 summary: $summary,
@@ -101,53 +102,181 @@ macro_rules! rules {
 }
 
 rules! {
-    "affinity-cookie-cross-site-blocked", Ingress, Error, "the predicted affinity cookie is not stored or not sent on a credentialed cross-site fetch() from a frontend";
-    "affinity-mode-balanced", Ingress, Info, "ingress-nginx affinity-mode is balanced (the default): scaling moves existing sessions";
-    "alb-sticky-needs-ip-target", Ingress, Warning, "AWS ALB stickiness with a target type other than ip";
-    "annotation-ignored", Ingress, Warning, "annotations on an object or controller that does not read them";
-    "annotation-not-string", Ingress, Error, "an annotation value that is not a string (number, boolean, null)";
-    "capture-disagrees", Capture, Info, "the capture shows a cookie sent (or not) where the model says otherwise";
-    "capture-sanitized", Capture, Warning, "the HAR has no Cookie or Set-Cookie headers at all: probably a sanitized export";
-    "cookie-max-age-zero", Ingress, Error, "the sticky cookie gets Max-Age=0 (or a negative value) and is deleted at once";
-    "cookie-partitioned", Cookie, Info, "the cookie lives in a partition keyed by the top-level site";
-    "cookie-path-differs-from-ingress-nginx", Ingress, Info, "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";
-    "cookie-rejected", Cookie, Warning, "a Set-Cookie is rejected (Secure over http, bad Domain, prefix, size, characters)";
-    "cors-check-failed", Cors, Error, "a cross-origin response or its preflight fails the CORS check: the page cannot read it";
-    "cors-comma-separated-origins", Cors, Error, "several origins in one allow-list entry that the controller does not split";
-    "cors-cookie-stored-unreadable", Cors, Info, "a credentialed response failed CORS but its Set-Cookie was stored";
-    "cors-left-to-backend", Cors, Info, "the proxy adds no CORS headers: the backend answers CORS and preflights, which reach any pod";
-    "cors-misconfiguration", Security, Warning, "the CORS allow-list is exploitable or broken (reflection, null, http origins, regex mistakes, missing Vary)";
-    "cors-no-vary-origin", Cors, Info, "the proxy reflects the request Origin without Vary: Origin";
-    "cors-origin-not-allowed", Cors, Error, "a frontend origin is not in the proxy's CORS allow-list, so no Access-Control-Allow-Origin is sent";
-    "cors-origin-regex-unanchored", Security, Warning, "an allowed-origin regex searched anywhere in the Origin (no ^…$)";
-    "cors-reflects-any-origin", Security, Warning, "the proxy echoes any Origin with credentials allowed";
-    "cors-wildcard-literal", Cors, Warning, "a wildcard origin that Traefik's ingress-nginx provider compares literally";
-    "cors-wildcard-too-deep", Cors, Warning, "an ingress-nginx wildcard origin deeper than one label, or not in the first label";
-    "cors-wildcard-with-credentials", Cors, Error, "Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true";
-    "cors-without-enable-cors", Cors, Warning, "ingress-nginx cors-* annotations without enable-cors: \"true\"";
-    "credentials-not-included", Cookie, Error, "a cross-origin request did not include credentials, so its Set-Cookie was ignored and no cookie was sent";
-    "duplicate-annotation", Ingress, Warning, "the same annotation key twice on one object";
-    "gateway-api-experimental", Ingress, Warning, "a Gateway API field that exists only in the experimental channel";
-    "ingress-controller-unknown", Ingress, Info, "no known ingress class or controller annotations: ingress-nginx is assumed";
-    "invalid-annotation-fallback", Ingress, Warning, "an invalid annotation value is ignored and the default used";
-    "istio-cookie-not-generated", Ingress, Warning, "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
-    "preflight-not-sticky", Cookie, Info, "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
-    "reference-not-found", Ingress, Info, "a referenced middleware is not in the input, so its headers are not predicted";
-    "regex-cookie-path", Ingress, Error, "the sticky cookie's Path is the regex path as written";
-    "samesite-blocks-cross-site", Cookie, Error, "a SameSite=Lax or Strict cookie is needed on cross-site requests";
-    "samesite-case-dropped", Ingress, Error, "a SameSite value in the wrong case that the controller silently drops";
-    "samesite-none-insecure", Cookie, Error, "SameSite=None without Secure is rejected";
-    "samesite-none-without-secure", Ingress, Error, "SameSite=None on a sticky cookie that gets no Secure";
-    "samesite-rejected-by-crd", Ingress, Error, "Traefik's CRD rejects a capitalised sameSite value";
-    "samesite-unspecified-cross-site", Cookie, Error, "a cookie without SameSite is used cross-site: Chrome treats it as Lax";
-    "secure-missing-tls-before-nginx", Ingress, Warning, "ingress-nginx writes no Secure because TLS ends before nginx";
-    "session-cookie-no-path", Ingress, Warning, "the gateway writes the session cookie without a Path";
-    "third-party-cookie-blocked", Cookie, Warning, "third-party cookie blocking (Safari ITP, Chrome Incognito) stops the cookie";
-    "unsupported-by-controller", Ingress, Warning, "a setting this controller or version does not implement";
-    "yaml11-boolean", Ingress, Error, "an unquoted yes/no/on/off annotation value, a boolean in YAML 1.1";
+    AffinityCookieCrossSiteBlocked = "affinity-cookie-cross-site-blocked", Ingress, Error, "the predicted affinity cookie is not stored or not sent on a credentialed cross-site fetch() from a frontend";
+    AffinityModeBalanced = "affinity-mode-balanced", Ingress, Info, "ingress-nginx affinity-mode is balanced (the default): scaling moves existing sessions";
+    AlbStickyNeedsIpTarget = "alb-sticky-needs-ip-target", Ingress, Warning, "AWS ALB stickiness with a target type other than ip";
+    AnnotationIgnored = "annotation-ignored", Ingress, Warning, "annotations on an object or controller that does not read them";
+    AnnotationNotString = "annotation-not-string", Ingress, Error, "an annotation value that is not a string (number, boolean, null)";
+    CaptureDisagrees = "capture-disagrees", Capture, Info, "the capture shows a cookie sent (or not) where the model says otherwise";
+    CaptureSanitized = "capture-sanitized", Capture, Warning, "the HAR has no Cookie or Set-Cookie headers at all: probably a sanitized export";
+    CookieMaxAgeZero = "cookie-max-age-zero", Ingress, Error, "the sticky cookie gets Max-Age=0 (or a negative value) and is deleted at once";
+    CookiePartitioned = "cookie-partitioned", Cookie, Info, "the cookie lives in a partition keyed by the top-level site";
+    CookiePathDiffersFromIngressNginx = "cookie-path-differs-from-ingress-nginx", Ingress, Info, "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";
+    CookieRejected = "cookie-rejected", Cookie, Warning, "a Set-Cookie is rejected (Secure over http, bad Domain, prefix, size, characters)";
+    CorsCheckFailed = "cors-check-failed", Cors, Error, "a cross-origin response or its preflight fails the CORS check: the page cannot read it";
+    CorsCommaSeparatedOrigins = "cors-comma-separated-origins", Cors, Error, "several origins in one allow-list entry that the controller does not split";
+    CorsCookieStoredUnreadable = "cors-cookie-stored-unreadable", Cors, Info, "a credentialed response failed CORS but its Set-Cookie was stored";
+    CorsLeftToBackend = "cors-left-to-backend", Cors, Info, "the proxy adds no CORS headers: the backend answers CORS and preflights, which reach any pod";
+    CorsMisconfiguration = "cors-misconfiguration", Security, Warning, "the CORS allow-list is exploitable or broken (reflection, null, http origins, regex mistakes, missing Vary)";
+    CorsNoVaryOrigin = "cors-no-vary-origin", Cors, Info, "the proxy reflects the request Origin without Vary: Origin";
+    CorsOriginNotAllowed = "cors-origin-not-allowed", Cors, Error, "a frontend origin is not in the proxy's CORS allow-list, so no Access-Control-Allow-Origin is sent";
+    CorsOriginRegexUnanchored = "cors-origin-regex-unanchored", Security, Warning, "an allowed-origin regex searched anywhere in the Origin (no ^…$)";
+    CorsReflectsAnyOrigin = "cors-reflects-any-origin", Security, Warning, "the proxy echoes any Origin with credentials allowed";
+    CorsWildcardLiteral = "cors-wildcard-literal", Cors, Warning, "a wildcard origin that Traefik's ingress-nginx provider compares literally";
+    CorsWildcardTooDeep = "cors-wildcard-too-deep", Cors, Warning, "an ingress-nginx wildcard origin deeper than one label, or not in the first label";
+    CorsWildcardWithCredentials = "cors-wildcard-with-credentials", Cors, Error, "Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true";
+    CorsWithoutEnableCors = "cors-without-enable-cors", Cors, Warning, "ingress-nginx cors-* annotations without enable-cors: \"true\"";
+    CredentialsNotIncluded = "credentials-not-included", Cookie, Error, "a cross-origin request did not include credentials, so its Set-Cookie was ignored and no cookie was sent";
+    DuplicateAnnotation = "duplicate-annotation", Ingress, Warning, "the same annotation key twice on one object";
+    GatewayApiExperimental = "gateway-api-experimental", Ingress, Warning, "a Gateway API field that exists only in the experimental channel";
+    IngressControllerUnknown = "ingress-controller-unknown", Ingress, Info, "no known ingress class or controller annotations: ingress-nginx is assumed";
+    InvalidAnnotationFallback = "invalid-annotation-fallback", Ingress, Warning, "an invalid annotation value is ignored and the default used";
+    IstioCookieNotGenerated = "istio-cookie-not-generated", Ingress, Warning, "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
+    PreflightNotSticky = "preflight-not-sticky", Cookie, Info, "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
+    ReferenceNotFound = "reference-not-found", Ingress, Info, "a referenced middleware is not in the input, so its headers are not predicted";
+    RegexCookiePath = "regex-cookie-path", Ingress, Error, "the sticky cookie's Path is the regex path as written";
+    SamesiteBlocksCrossSite = "samesite-blocks-cross-site", Cookie, Error, "a SameSite=Lax or Strict cookie is needed on cross-site requests";
+    SamesiteCaseDropped = "samesite-case-dropped", Ingress, Error, "a SameSite value in the wrong case that the controller silently drops";
+    SamesiteNoneInsecure = "samesite-none-insecure", Cookie, Error, "SameSite=None without Secure is rejected";
+    SamesiteNoneWithoutSecure = "samesite-none-without-secure", Ingress, Error, "SameSite=None on a sticky cookie that gets no Secure";
+    SamesiteRejectedByCrd = "samesite-rejected-by-crd", Ingress, Error, "Traefik's CRD rejects a capitalised sameSite value";
+    SamesiteUnspecifiedCrossSite = "samesite-unspecified-cross-site", Cookie, Error, "a cookie without SameSite is used cross-site: Chrome treats it as Lax";
+    SecureMissingTlsBeforeNginx = "secure-missing-tls-before-nginx", Ingress, Warning, "ingress-nginx writes no Secure because TLS ends before nginx";
+    SessionCookieNoPath = "session-cookie-no-path", Ingress, Warning, "the gateway writes the session cookie without a Path";
+    ThirdPartyCookieBlocked = "third-party-cookie-blocked", Cookie, Warning, "third-party cookie blocking (Safari ITP, Chrome Incognito) stops the cookie";
+    UnsupportedByController = "unsupported-by-controller", Ingress, Warning, "a setting this controller or version does not implement";
+    Yaml11Boolean = "yaml11-boolean", Ingress, Error, "an unquoted yes/no/on/off annotation value, a boolean in YAML 1.1";
 }
 
-/// The rule with this id.
+impl RuleId {
+    /// This rule's registry entry.
+    pub fn rule(self) -> &'static Rule {
+        // RULES and ALL are generated from the same table in the same order.
+        &RULES[self as usize]
+    }
+
+    /// The default severity: the one every emitter uses (configuration may change it afterwards).
+    pub fn severity(self) -> Severity {
+        self.rule().severity
+    }
+
+    /// The category.
+    pub fn category(self) -> Category {
+        self.rule().category
+    }
+
+    /// The one-line summary.
+    pub fn summary(self) -> &'static str {
+        self.rule().summary
+    }
+
+    /// The Markdown documentation page (`rules/ID.md`).
+    pub fn doc(self) -> &'static str {
+        self.rule().doc
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl serde::Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// An id that names no registered rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownRule {
+    /// The id as given.
+    pub id: String,
+    /// The registered id closest to it, if one is close.
+    pub suggestion: Option<RuleId>,
+}
+
+impl fmt::Display for UnknownRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown rule `{}`", self.id)?;
+        match self.suggestion {
+            Some(s) => write!(f, " (did you mean `{s}`? `crossjar rules` lists them)"),
+            None => f.write_str(" (`crossjar rules` lists them)"),
+        }
+    }
+}
+
+impl std::error::Error for UnknownRule {}
+
+impl FromStr for RuleId {
+    type Err = UnknownRule;
+    fn from_str(s: &str) -> Result<RuleId, UnknownRule> {
+        if let Some(r) = RULES.iter().find(|r| r.id.as_str() == s) {
+            return Ok(r.id);
+        }
+        let suggestion = RuleId::ALL
+            .iter()
+            .map(|id| (edit_distance(id.as_str(), s), *id))
+            .filter(|(d, _)| *d <= 3)
+            .min()
+            .map(|(_, id)| id);
+        Err(UnknownRule { id: s.to_string(), suggestion })
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The rule with this id, if registered.
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+    id.parse::<RuleId>().ok().map(RuleId::rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_and_ids_index_it() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(RuleId::ALL[i], r.id);
+            assert_eq!(r.id.rule().id, r.id);
+            assert_eq!(r.id.as_str().parse::<RuleId>(), Ok(r.id));
+        }
+        assert!(RULES.windows(2).all(|w| w[0].id.as_str() < w[1].id.as_str()), "RULES must be sorted by id");
+    }
+
+    #[test]
+    fn unknown_ids_are_errors_with_a_suggestion() {
+        let e = "samesite-none-insecur".parse::<RuleId>().unwrap_err();
+        assert_eq!(e.suggestion, Some(RuleId::SamesiteNoneInsecure));
+        assert!(e.to_string().contains("unknown rule `samesite-none-insecur`"));
+        assert_eq!("nothing-like-it-at-all".parse::<RuleId>().unwrap_err().suggestion, None);
+        assert!(rule("").is_none());
+    }
 }

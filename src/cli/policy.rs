@@ -52,7 +52,7 @@ pub(crate) fn apply_findings(policy: &Policy, file: &str, findings: &mut Vec<Fin
     let mut keep = Vec::with_capacity(findings.len());
     for (f, d) in findings.drain(..).zip(diags) {
         let s = Subject {
-            rule: f.rule,
+            rule: f.rule.as_str(),
             cookie: f.cookie.as_deref(),
             host: f.host.as_deref(),
             file,

@@ -42,14 +42,14 @@ pub fn from_findings(file: &str, findings: &[Finding]) -> Vec<Diagnostic> {
     findings
         .iter()
         .map(|f| Diagnostic {
-            rule: f.rule,
+            rule: f.rule.as_str(),
             severity: f.severity,
             message: f.message.clone(),
             file: file.to_string(),
             line: None,
             column: None,
             fingerprint: fingerprint(&[
-                f.rule,
+                f.rule.as_str(),
                 f.cookie.as_deref().unwrap_or(""),
                 f.host.as_deref().unwrap_or(""),
                 &f.browsers.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(","),

@@ -92,7 +92,7 @@ fn cj(c: &Option<CookieCounts>) -> Option<CountsJson> {
 
 fn fj(f: &Finding) -> FindingJson<'_> {
     FindingJson {
-        rule: f.rule,
+        rule: f.rule.as_str(),
         severity: f.severity.as_str(),
         cookie: f.cookie.as_deref(),
         host: f.host.as_deref(),

@@ -217,7 +217,7 @@ fn cookie(c: &CookieVerdict, show_values: bool) -> CookieJson<'_> {
 
 fn finding(f: &Finding) -> FindingJson<'_> {
     FindingJson {
-        rule: f.rule,
+        rule: f.rule.as_str(),
         severity: f.severity.as_str(),
         entry: f.entry,
         cookie: f.cookie.as_deref(),

@@ -28,10 +28,10 @@ pub fn render(inputs: &[String], diagnostics: &[Diagnostic]) -> String {
     for input in inputs {
         for rule in RULES {
             tests += 1;
-            let hits: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == rule.id && d.file == *input).collect();
+            let hits: Vec<&Diagnostic> = diagnostics.iter().filter(|d| rule.id == d.rule && d.file == *input).collect();
             cases.push_str(&format!(
                 "    <testcase classname=\"crossjar.{}\" name=\"{}\">\n",
-                xml_escape(rule.id),
+                xml_escape(rule.id.as_str()),
                 xml_escape(input)
             ));
             if !hits.is_empty() {

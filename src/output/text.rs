@@ -398,7 +398,7 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, show_values: 
             };
             let _ =
                 writeln!(out, "    Set-Cookie {}: {stored}{}{next}", c.name, if next.is_empty() { "" } else { "; " });
-            let mut rules: Vec<&str> =
+            let mut rules: Vec<_> =
                 c.reasons.iter().chain(&c.next_reasons).filter_map(|r| rule_for_exclusion(*r)).collect();
             rules.dedup();
             for rule in rules {
