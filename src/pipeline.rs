@@ -187,6 +187,35 @@ pub fn analyse_har_reader(
     (with_entries(report, kept), err)
 }
 
+/// Analyses two captures (before and after a fix) on the same cookies and compares them. Without
+/// `--cookie` names, each capture's focus may differ (a fixed cookie is no longer "sent on some
+/// requests and withheld on others"); then both are analysed again with the union of the two
+/// focus sets named, so every cookie is compared with itself. Returns the whole-file errors too.
+pub fn diff_har_paths(
+    before: &Path,
+    after: &Path,
+    options: &ReplayOptions,
+    focus: &Focus,
+) -> (crate::analysis::diff::HarDiff, Vec<InputError>) {
+    use crate::analysis::diff::{diff, focused_names};
+    // The diff compares summaries and findings: entry verdicts are not kept.
+    let run = |focus: &Focus| {
+        let (b, e1) = stream_har_path(before, options, focus, &mut |_| {});
+        let (a, e2) = stream_har_path(after, options, focus, &mut |_| {});
+        (b, a, [e1, e2].into_iter().flatten().collect::<Vec<_>>())
+    };
+    let (mut b, mut a, mut errors) = run(focus);
+    let (names_b, names_a) = (focused_names(&b), focused_names(&a));
+    if focus.cookies.is_empty() && names_b != names_a {
+        let mut cookies = names_b;
+        cookies.extend(names_a);
+        cookies.sort();
+        cookies.dedup();
+        (b, a, errors) = run(&Focus { cookies, also: focus.also.clone() });
+    }
+    (diff(&b, &a), errors)
+}
+
 /// Moves per-entry verdict lists into the report's per-browser runs.
 fn with_entries(mut report: HarReport, kept: Vec<Vec<EntryVerdict>>) -> HarReport {
     for run in &mut report.runs {

@@ -28,6 +28,10 @@ pub struct HeadersRequest {
     pub credentials: CredentialsMode,
     /// The kind of request.
     pub kind: RequestKind,
+    /// The (first) response answers this request's preflight (`crossjar headers --preflight`, or
+    /// `curl -v` printed `> OPTIONS` before it): it is judged as a preflight answer, even when the
+    /// request as described needs none.
+    pub preflight: bool,
 }
 
 /// What one browser does with one `Set-Cookie`.
@@ -105,7 +109,9 @@ pub fn analyse(
             .iter()
             .any(|n| h.contains(n))
     };
-    let preflight = if resp.first().is_some_and(|r| r.2.as_deref() == Some("OPTIONS"))
+    let answered_options = resp.first().is_some_and(|r| r.2.as_deref() == Some("OPTIONS"));
+    let preflight = if (request.preflight && !resp.is_empty())
+        || answered_options
         || (needs && resp.first().is_some_and(|r| r.2.is_none() && (resp.len() >= 2 || preflight_only(&r.1))))
     {
         let (s, h, _) = resp.remove(0);
@@ -113,13 +119,22 @@ pub fn analyse(
     } else {
         None
     };
+    // Given a preflight answer for a request that needs none (the description may leave out the
+    // method or headers that trigger it), it is still checked as a preflight answer.
+    let forced = preflight.as_ref().filter(|_| !needs);
+    let mut request = request;
+    request.preflight = preflight.is_some();
     let final_headers = resp.last().map(|r| r.1.clone()).unwrap_or_default();
     let cors_responses: Vec<CorsResponse> = resp.iter().map(|(s, h, _)| CorsResponse::new(*s, h.clone())).collect();
     let mut verdicts = Vec::new();
     for &browser in browsers {
         let cors = (mode_of(request.kind) != RequestMode::Navigate && mode_of(request.kind) != RequestMode::WebSocket)
             .then(|| cors::evaluate(&cors_req, preflight.as_ref(), &cors_responses, browser))
-            .filter(|v| v.cors_applies);
+            .filter(|v| v.cors_applies)
+            .map(|v| match forced {
+                Some(p) => judge_forced_preflight(v, &cors_req, p),
+                None => v,
+            });
         let sent_at_all = cors.as_ref().is_none_or(|v| v.preflight.as_ref().is_none_or(|p| p.ok));
         let ctx = RequestContext::new(request.kind, &request.method, request.url.clone(), Some(from.clone()), time)
             .with_credentials(request.credentials);
@@ -154,6 +169,27 @@ pub fn analyse(
         responses: resp.len() + usize::from(preflight.is_some()),
         verdicts,
     }
+}
+
+/// Checks a preflight answer the request as described would not trigger (FETCH §4.8, as
+/// [`cors::evaluate`] does for a needed one); a failure fails the verdict as a failed preflight would.
+fn judge_forced_preflight(mut v: CorsVerdict, req: &CorsRequest, answer: &CorsResponse) -> CorsVerdict {
+    if !v.request_errors.is_empty() {
+        return v;
+    }
+    let origin = req.origin.serialize();
+    let method = cors::normalize_method(&req.method);
+    let unsafe_headers = cors::cors_unsafe_request_header_names(&req.headers);
+    let errors = cors::preflight_check(&origin, req.credentials, &method, &unsafe_headers, answer);
+    let mut result = cors::CheckResult::from_errors(errors, origin, &req.url);
+    result.max_age = cors::parse_max_age(&answer.headers);
+    if !result.ok {
+        v.ok = false;
+        v.readable = false;
+        v.credentialed = false;
+    }
+    v.preflight = Some(result);
+    v
 }
 
 /// The findings of a `crossjar headers` report: CORS failures and cookies not stored or not sent

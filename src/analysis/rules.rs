@@ -50,6 +50,29 @@ impl Category {
     }
 }
 
+/// What a command reads: the inputs a rule applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Input {
+    /// A HAR capture (`crossjar har`).
+    Har,
+    /// Responses printed by `curl -i` / `curl -v` (`crossjar headers`).
+    Headers,
+    /// Kubernetes ingress / gateway manifests (`crossjar ingress`).
+    Ingress,
+}
+
+impl Input {
+    /// `har`, `headers`, `ingress`: the command's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Input::Har => "har",
+            Input::Headers => "headers",
+            Input::Ingress => "ingress",
+        }
+    }
+}
+
 /// One rule.
 #[derive(Debug)]
 pub struct Rule {
@@ -59,6 +82,8 @@ pub struct Rule {
     pub category: Category,
     /// Default severity.
     pub severity: Severity,
+    /// The inputs it can fire on (JUnit lists a rule for these only).
+    pub inputs: &'static [Input],
     /// One line: what it detects.
     pub summary: &'static str,
     /// The Markdown documentation page (`rules/ID.md`).
@@ -66,7 +91,7 @@ pub struct Rule {
 }
 
 macro_rules! rules {
-    ($($variant:ident = $id:literal, $cat:ident, $sev:ident, $summary:literal;)+) => {
+    ($($variant:ident = $id:literal, $cat:ident, $sev:ident, [$($input:ident),+], $summary:literal;)+) => {
         /// A rule's id: one variant per registered rule, so an unknown id cannot be emitted.
         /// Parse configuration strings with [`str::parse`] (unknown ids are an [`UnknownRule`]
         /// error); print with [`RuleId::as_str`] or `Display`.
@@ -94,6 +119,7 @@ macro_rules! rules {
                 id: RuleId::$variant,
                 category: Category::$cat,
                 severity: Severity::$sev,
+                inputs: &[$(Input::$input),+],
                 summary: $summary,
                 doc: include_str!(concat!("../../rules/", $id, ".md")),
             },)+
@@ -102,50 +128,50 @@ macro_rules! rules {
 }
 
 rules! {
-    AffinityCookieCrossSiteBlocked = "affinity-cookie-cross-site-blocked", Ingress, Error, "the predicted affinity cookie is not stored or not sent on a credentialed cross-site fetch() from a frontend";
-    AffinityModeBalanced = "affinity-mode-balanced", Ingress, Info, "ingress-nginx affinity-mode is balanced (the default): scaling moves existing sessions";
-    AlbStickyNeedsIpTarget = "alb-sticky-needs-ip-target", Ingress, Warning, "AWS ALB stickiness with a target type other than ip";
-    AnnotationIgnored = "annotation-ignored", Ingress, Warning, "annotations on an object or controller that does not read them";
-    AnnotationNotString = "annotation-not-string", Ingress, Error, "an annotation value that is not a string (number, boolean, null)";
-    CaptureDisagrees = "capture-disagrees", Capture, Info, "the capture shows a cookie sent (or not) where the model says otherwise";
-    CaptureSanitized = "capture-sanitized", Capture, Warning, "the HAR has no Cookie or Set-Cookie headers at all: probably a sanitized export";
-    CookieMaxAgeZero = "cookie-max-age-zero", Ingress, Error, "the sticky cookie gets Max-Age=0 (or a negative value) and is deleted at once";
-    CookiePartitioned = "cookie-partitioned", Cookie, Info, "the cookie lives in a partition keyed by the top-level site";
-    CookiePathDiffersFromIngressNginx = "cookie-path-differs-from-ingress-nginx", Ingress, Info, "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";
-    CookieRejected = "cookie-rejected", Cookie, Warning, "a Set-Cookie is rejected (Secure over http, bad Domain, prefix, size, characters)";
-    CorsCheckFailed = "cors-check-failed", Cors, Error, "a cross-origin response or its preflight fails the CORS check: the page cannot read it";
-    CorsCommaSeparatedOrigins = "cors-comma-separated-origins", Cors, Error, "several origins in one allow-list entry that the controller does not split";
-    CorsCookieStoredUnreadable = "cors-cookie-stored-unreadable", Cors, Info, "a credentialed response failed CORS but its Set-Cookie was stored";
-    CorsLeftToBackend = "cors-left-to-backend", Cors, Info, "the proxy adds no CORS headers: the backend answers CORS and preflights, which reach any pod";
-    CorsMisconfiguration = "cors-misconfiguration", Security, Warning, "the CORS allow-list is exploitable or broken (reflection, null, http origins, regex mistakes, missing Vary)";
-    CorsNoVaryOrigin = "cors-no-vary-origin", Cors, Info, "the proxy reflects the request Origin without Vary: Origin";
-    CorsOriginNotAllowed = "cors-origin-not-allowed", Cors, Error, "a frontend origin is not in the proxy's CORS allow-list, so no Access-Control-Allow-Origin is sent";
-    CorsOriginRegexUnanchored = "cors-origin-regex-unanchored", Security, Warning, "an allowed-origin regex searched anywhere in the Origin (no ^…$)";
-    CorsReflectsAnyOrigin = "cors-reflects-any-origin", Security, Warning, "the proxy echoes any Origin with credentials allowed";
-    CorsWildcardLiteral = "cors-wildcard-literal", Cors, Warning, "a wildcard origin that Traefik's ingress-nginx provider compares literally";
-    CorsWildcardTooDeep = "cors-wildcard-too-deep", Cors, Warning, "an ingress-nginx wildcard origin deeper than one label, or not in the first label";
-    CorsWildcardWithCredentials = "cors-wildcard-with-credentials", Cors, Error, "Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true";
-    CorsWithoutEnableCors = "cors-without-enable-cors", Cors, Warning, "ingress-nginx cors-* annotations without enable-cors: \"true\"";
-    CredentialsNotIncluded = "credentials-not-included", Cookie, Error, "a cross-origin request did not include credentials, so its Set-Cookie was ignored and no cookie was sent";
-    DuplicateAnnotation = "duplicate-annotation", Ingress, Warning, "the same annotation key twice on one object";
-    GatewayApiExperimental = "gateway-api-experimental", Ingress, Warning, "a Gateway API field that exists only in the experimental channel";
-    IngressControllerUnknown = "ingress-controller-unknown", Ingress, Info, "no known ingress class or controller annotations: ingress-nginx is assumed";
-    InvalidAnnotationFallback = "invalid-annotation-fallback", Ingress, Warning, "an invalid annotation value is ignored and the default used";
-    IstioCookieNotGenerated = "istio-cookie-not-generated", Ingress, Warning, "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
-    PreflightNotSticky = "preflight-not-sticky", Cookie, Info, "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
-    ReferenceNotFound = "reference-not-found", Ingress, Info, "a referenced middleware is not in the input, so its headers are not predicted";
-    RegexCookiePath = "regex-cookie-path", Ingress, Error, "the sticky cookie's Path is the regex path as written";
-    SamesiteBlocksCrossSite = "samesite-blocks-cross-site", Cookie, Error, "a SameSite=Lax or Strict cookie is needed on cross-site requests";
-    SamesiteCaseDropped = "samesite-case-dropped", Ingress, Error, "a SameSite value in the wrong case that the controller silently drops";
-    SamesiteNoneInsecure = "samesite-none-insecure", Cookie, Error, "SameSite=None without Secure is rejected";
-    SamesiteNoneWithoutSecure = "samesite-none-without-secure", Ingress, Error, "SameSite=None on a sticky cookie that gets no Secure";
-    SamesiteRejectedByCrd = "samesite-rejected-by-crd", Ingress, Error, "Traefik's CRD rejects a capitalised sameSite value";
-    SamesiteUnspecifiedCrossSite = "samesite-unspecified-cross-site", Cookie, Error, "a cookie without SameSite is used cross-site: Chrome treats it as Lax";
-    SecureMissingTlsBeforeNginx = "secure-missing-tls-before-nginx", Ingress, Warning, "ingress-nginx writes no Secure because TLS ends before nginx";
-    SessionCookieNoPath = "session-cookie-no-path", Ingress, Warning, "the gateway writes the session cookie without a Path";
-    ThirdPartyCookieBlocked = "third-party-cookie-blocked", Cookie, Warning, "third-party cookie blocking (Safari ITP, Chrome Incognito) stops the cookie";
-    UnsupportedByController = "unsupported-by-controller", Ingress, Warning, "a setting this controller or version does not implement";
-    Yaml11Boolean = "yaml11-boolean", Ingress, Error, "an unquoted yes/no/on/off annotation value, a boolean in YAML 1.1";
+    AffinityCookieCrossSiteBlocked = "affinity-cookie-cross-site-blocked", Ingress, Error, [Ingress], "the predicted affinity cookie is not stored or not sent on a credentialed cross-site fetch() from a frontend";
+    AffinityModeBalanced = "affinity-mode-balanced", Ingress, Info, [Ingress], "ingress-nginx affinity-mode is balanced (the default): scaling moves existing sessions";
+    AlbStickyNeedsIpTarget = "alb-sticky-needs-ip-target", Ingress, Warning, [Ingress], "AWS ALB stickiness with a target type other than ip";
+    AnnotationIgnored = "annotation-ignored", Ingress, Warning, [Ingress], "annotations on an object or controller that does not read them";
+    AnnotationNotString = "annotation-not-string", Ingress, Error, [Ingress], "an annotation value that is not a string (number, boolean, null)";
+    CaptureDisagrees = "capture-disagrees", Capture, Info, [Har], "the capture shows a cookie sent (or not) where the model says otherwise";
+    CaptureSanitized = "capture-sanitized", Capture, Warning, [Har], "the HAR has no Cookie or Set-Cookie headers at all: probably a sanitized export";
+    CookieMaxAgeZero = "cookie-max-age-zero", Ingress, Error, [Ingress], "the sticky cookie gets Max-Age=0 (or a negative value) and is deleted at once";
+    CookiePartitioned = "cookie-partitioned", Cookie, Info, [Har], "the cookie lives in a partition keyed by the top-level site";
+    CookiePathDiffersFromIngressNginx = "cookie-path-differs-from-ingress-nginx", Ingress, Info, [Ingress], "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";
+    CookieRejected = "cookie-rejected", Cookie, Warning, [Har, Headers], "a Set-Cookie is rejected (Secure over http, bad Domain, prefix, size, characters)";
+    CorsCheckFailed = "cors-check-failed", Cors, Error, [Har, Headers, Ingress], "a cross-origin response or its preflight fails the CORS check: the page cannot read it";
+    CorsCommaSeparatedOrigins = "cors-comma-separated-origins", Cors, Error, [Ingress], "several origins in one allow-list entry that the controller does not split";
+    CorsCookieStoredUnreadable = "cors-cookie-stored-unreadable", Cors, Info, [Har], "a credentialed response failed CORS but its Set-Cookie was stored";
+    CorsLeftToBackend = "cors-left-to-backend", Cors, Info, [Ingress], "the proxy adds no CORS headers: the backend answers CORS and preflights, which reach any pod";
+    CorsMisconfiguration = "cors-misconfiguration", Security, Warning, [Har, Ingress], "the CORS allow-list is exploitable or broken (reflection, null, http origins, regex mistakes, missing Vary)";
+    CorsNoVaryOrigin = "cors-no-vary-origin", Cors, Info, [Ingress], "the proxy reflects the request Origin without Vary: Origin";
+    CorsOriginNotAllowed = "cors-origin-not-allowed", Cors, Error, [Ingress], "a frontend origin is not in the proxy's CORS allow-list, so no Access-Control-Allow-Origin is sent";
+    CorsOriginRegexUnanchored = "cors-origin-regex-unanchored", Security, Warning, [Ingress], "an allowed-origin regex searched anywhere in the Origin (no ^…$)";
+    CorsReflectsAnyOrigin = "cors-reflects-any-origin", Security, Warning, [Ingress], "the proxy echoes any Origin with credentials allowed";
+    CorsWildcardLiteral = "cors-wildcard-literal", Cors, Warning, [Ingress], "a wildcard origin that Traefik's ingress-nginx provider compares literally";
+    CorsWildcardTooDeep = "cors-wildcard-too-deep", Cors, Warning, [Ingress], "an ingress-nginx wildcard origin deeper than one label, or not in the first label";
+    CorsWildcardWithCredentials = "cors-wildcard-with-credentials", Cors, Error, [Ingress], "Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true";
+    CorsWithoutEnableCors = "cors-without-enable-cors", Cors, Warning, [Ingress], "ingress-nginx cors-* annotations without enable-cors: \"true\"";
+    CredentialsNotIncluded = "credentials-not-included", Cookie, Error, [Har, Headers], "a cross-origin request did not include credentials, so its Set-Cookie was ignored and no cookie was sent";
+    DuplicateAnnotation = "duplicate-annotation", Ingress, Warning, [Ingress], "the same annotation key twice on one object";
+    GatewayApiExperimental = "gateway-api-experimental", Ingress, Warning, [Ingress], "a Gateway API field that exists only in the experimental channel";
+    IngressControllerUnknown = "ingress-controller-unknown", Ingress, Info, [Ingress], "no known ingress class or controller annotations: ingress-nginx is assumed";
+    InvalidAnnotationFallback = "invalid-annotation-fallback", Ingress, Warning, [Ingress], "an invalid annotation value is ignored and the default used";
+    IstioCookieNotGenerated = "istio-cookie-not-generated", Ingress, Warning, [Ingress], "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
+    PreflightNotSticky = "preflight-not-sticky", Cookie, Info, [Har, Ingress], "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
+    ReferenceNotFound = "reference-not-found", Ingress, Info, [Ingress], "a referenced middleware is not in the input, so its headers are not predicted";
+    RegexCookiePath = "regex-cookie-path", Ingress, Error, [Ingress], "the sticky cookie's Path is the regex path as written";
+    SamesiteBlocksCrossSite = "samesite-blocks-cross-site", Cookie, Error, [Har, Headers], "a SameSite=Lax or Strict cookie is needed on cross-site requests";
+    SamesiteCaseDropped = "samesite-case-dropped", Ingress, Error, [Ingress], "a SameSite value in the wrong case that the controller silently drops";
+    SamesiteNoneInsecure = "samesite-none-insecure", Cookie, Error, [Har, Headers], "SameSite=None without Secure is rejected";
+    SamesiteNoneWithoutSecure = "samesite-none-without-secure", Ingress, Error, [Ingress], "SameSite=None on a sticky cookie that gets no Secure";
+    SamesiteRejectedByCrd = "samesite-rejected-by-crd", Ingress, Error, [Ingress], "Traefik's CRD rejects a capitalised sameSite value";
+    SamesiteUnspecifiedCrossSite = "samesite-unspecified-cross-site", Cookie, Error, [Har, Headers], "a cookie without SameSite is used cross-site: Chrome treats it as Lax";
+    SecureMissingTlsBeforeNginx = "secure-missing-tls-before-nginx", Ingress, Warning, [Ingress], "ingress-nginx writes no Secure because TLS ends before nginx";
+    SessionCookieNoPath = "session-cookie-no-path", Ingress, Warning, [Ingress], "the gateway writes the session cookie without a Path";
+    ThirdPartyCookieBlocked = "third-party-cookie-blocked", Cookie, Warning, [Har, Headers], "third-party cookie blocking (Safari ITP, Chrome Incognito) stops the cookie";
+    UnsupportedByController = "unsupported-by-controller", Ingress, Warning, [Ingress], "a setting this controller or version does not implement";
+    Yaml11Boolean = "yaml11-boolean", Ingress, Error, [Ingress], "an unquoted yes/no/on/off annotation value, a boolean in YAML 1.1";
 }
 
 impl RuleId {
@@ -163,6 +189,11 @@ impl RuleId {
     /// The category.
     pub fn category(self) -> Category {
         self.rule().category
+    }
+
+    /// Whether the rule can fire on this input.
+    pub fn applies_to(self, input: Input) -> bool {
+        self.rule().inputs.contains(&input)
     }
 
     /// The one-line summary.

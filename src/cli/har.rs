@@ -104,7 +104,11 @@ fn analyse_one(
         code = EXIT_INPUT;
         format!("{e}{}", if report.entries > 0 { " (the entries before it were analysed)" } else { "" })
     });
+    // A file that could not be read at all has no report: its error goes to stderr, stdout stays
+    // empty (no "No findings." for a missing file).
+    let unread = error.is_some() && report.entries == 0 && report.skipped.is_empty();
     let mut rendered = match (args.common.format, spill) {
+        _ if unread => Rendered::Nothing,
         (Format::Text, _) => Rendered::Text(text::har_report_with_story(
             &report,
             &story,
@@ -182,7 +186,7 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
             }
         };
     }
-    if let Some(r) = render_ci(args.common.format, &inputs, &diagnostics) {
+    if let Some(r) = render_ci(args.common.format, crate::analysis::rules::Input::Har, &inputs, &diagnostics) {
         let _ = out.write_all(r.as_bytes());
     }
     code

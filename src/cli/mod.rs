@@ -35,7 +35,7 @@ pub const EXIT_INPUT: i32 = 2;
     ),
     about = "Why did the browser (not) store or send this cookie, and why could (not) the page read this cross-origin response?",
     long_about = None,
-    after_help = "Examples:\n  crossjar har capture.har\n  crossjar har capture.har --cookie route --browser chrome --format json\n  curl -si -X OPTIONS ... | crossjar headers - --url https://api.example/x --from https://app.example --credentials include\n  crossjar explain samesite-unspecified-cross-site"
+    after_help = "Examples:\n  crossjar har capture.har\n  crossjar har capture.har --cookie route --browser chrome --format json\n  curl -si -X OPTIONS https://api.example/x -H 'Origin: https://app.example' -H 'Access-Control-Request-Method: POST' | crossjar headers - --preflight --url https://api.example/x --from https://app.example --method POST --credentials include\n  curl -si https://api.example/x -H 'Origin: https://app.example' | crossjar headers - --url https://api.example/x --from https://app.example --credentials include\n  crossjar explain samesite-unspecified-cross-site"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -92,13 +92,14 @@ pub(crate) enum Format {
 /// Renders diagnostics in one of the CI formats (`None` for text and JSON, which are per report).
 pub(crate) fn render_ci(
     format: Format,
+    kind: crate::analysis::rules::Input,
     inputs: &[String],
     diagnostics: &[crate::output::diagnostic::Diagnostic],
 ) -> Option<String> {
     use crate::output::{github, junit, sarif};
     match format {
         Format::Sarif => Some(sarif::render(diagnostics) + "\n"),
-        Format::Junit => Some(junit::render(inputs, diagnostics)),
+        Format::Junit => Some(junit::render(kind, inputs, diagnostics)),
         Format::Github => Some(github::render(diagnostics)),
         Format::Text | Format::Json => None,
     }
@@ -221,9 +222,10 @@ pub(crate) struct HeadersArgs {
     /// The page origin making the request (default: the URL's own origin).
     #[arg(long, value_name = "ORIGIN")]
     from: Option<String>,
-    /// The request method.
-    #[arg(long, default_value = "GET")]
-    method: String,
+    /// The request method (default: GET; for a `curl -v` preflight, the method its
+    /// `Access-Control-Request-Method` names).
+    #[arg(long)]
+    method: Option<String>,
     /// A header the page sets, `Name: value` (repeatable).
     #[arg(long = "request-header", value_name = "HEADER")]
     request_headers: Vec<String>,
@@ -233,6 +235,10 @@ pub(crate) struct HeadersArgs {
     /// The kind of request: fetch, xhr, navigation, iframe, subresource, websocket.
     #[arg(long, default_value = "fetch")]
     kind: String,
+    /// The text answers the request's preflight (`curl -si -X OPTIONS …`): judge it as the preflight
+    /// answer, not as the response. Implied when `curl -v` printed `> OPTIONS` before it.
+    #[arg(long)]
+    preflight: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -264,10 +270,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut out) {
-                Ok(()) => EXIT_OK,
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut page) {
+                Ok(()) => write_all(&mut out, &page, "the man page"),
                 Err(e) => {
-                    error(format_args!("cannot write the man page ({e})"));
+                    error(format_args!("cannot render the man page ({e})"));
                     EXIT_INPUT
                 }
             }
@@ -290,6 +297,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 EXIT_INPUT
             }
         },
+    }
+}
+
+/// Writes `bytes` to the output; a reader that closed the pipe early (`crossjar man | head`) is its
+/// choice, not an error.
+fn write_all(out: &mut dyn Write, bytes: &[u8], what: &str) -> i32 {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            error(format_args!("cannot write {what} ({e})"));
+            EXIT_INPUT
+        }
     }
 }
 

@@ -19,12 +19,12 @@ fn finding_line(out: &mut String, mark: &str, f: &Finding) {
     let _ = writeln!(out, "  {mark} {}[{}] {} ({})", f.severity, f.rule, f.message, browsers.join(", "));
 }
 
-/// The diff as text.
-pub fn text(d: &HarDiff) -> String {
+/// The diff as text; with `quiet`, the findings only.
+pub fn text(d: &HarDiff, quiet: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} → {}", d.before, d.after);
     let mut last = (String::new(), String::new());
-    for c in &d.cookies {
+    for c in d.cookies.iter().filter(|_| !quiet) {
         if (c.name.clone(), c.host.clone()) != last {
             let _ = writeln!(out, "\n  {} @ {}", c.name, c.host);
             last = (c.name.clone(), c.host.clone());
@@ -32,6 +32,8 @@ pub fn text(d: &HarDiff) -> String {
         let mark = match c.verdict() {
             "better" => "✓ better",
             "worse" => "✗ worse",
+            "only-before" => "? only in the capture before",
+            "only-after" => "? only in the capture after",
             _ => "= unchanged",
         };
         let _ =

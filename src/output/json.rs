@@ -482,6 +482,8 @@ struct HeadersRequestJson {
     method: String,
     kind: &'static str,
     credentials: &'static str,
+    /// The input's first response was judged as the answer to this request's preflight.
+    preflight: bool,
 }
 
 #[derive(Serialize)]
@@ -533,6 +535,7 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[F
             method: r.request.method.clone(),
             kind: r.request.kind.as_str(),
             credentials: r.request.credentials.as_str(),
+            preflight: r.request.preflight,
         },
         responses: r.responses,
         verdicts: r
