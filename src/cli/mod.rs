@@ -35,7 +35,7 @@ pub const EXIT_INPUT: i32 = 2;
     ),
     about = "Why did the browser (not) store or send this cookie, and why could (not) the page read this cross-origin response?",
     long_about = None,
-    after_help = "Examples:\n  crossjar har capture.har\n  crossjar har capture.har --cookie route --browser chrome --format json\n  curl -si -X OPTIONS https://api.example/x -H 'Origin: https://app.example' -H 'Access-Control-Request-Method: POST' | crossjar headers - --preflight --url https://api.example/x --from https://app.example --method POST --credentials include\n  curl -si https://api.example/x -H 'Origin: https://app.example' | crossjar headers - --url https://api.example/x --from https://app.example --credentials include\n  crossjar explain samesite-unspecified-cross-site"
+    after_help = "Examples:\n  crossjar har capture.har\n  crossjar har capture.har --cookie route --browser chrome --format json\n  curl -si -X OPTIONS https://api.example/x -H 'Origin: https://app.example' \\\n      -H 'Access-Control-Request-Method: POST' \\\n    | crossjar headers - --preflight --method POST --credentials include \\\n      --url https://api.example/x --from https://app.example\n  curl -si https://api.example/x -H 'Origin: https://app.example' \\\n    | crossjar headers - --credentials include --url https://api.example/x --from https://app.example\n  crossjar explain samesite-unspecified-cross-site"
 )]
 struct Cli {
     #[command(subcommand)]
