@@ -21,9 +21,9 @@
 //!
 //! Why a hand-written reader: the subset is tables of strings and string arrays, and a full TOML crate would be
 //! the largest dependency for the smallest feature. The reader accepts the TOML syntax of that subset
-//! (tables, `key = "string"`, `key = ["a", "b"]` over several lines, comments) and ignores unknown
-//! sections and keys so later sections never break older binaries; anything it cannot read in a section
-//! it knows is an error naming the line.
+//! (tables, `key = "string"`, `key = ["a", "b"]` over several lines, comments). An unknown section or
+//! key is an error naming its line (a typo'd `[severty]` silently ignored would leave every rule at its
+//! default), as is anything it cannot read.
 
 use std::path::{Path, PathBuf};
 
@@ -49,6 +49,11 @@ pub struct Config {
     /// `[baseline] file`, resolved against the config file's folder.
     pub baseline_file: Option<PathBuf>,
 }
+
+/// The `[table]` sections read.
+const SECTIONS: &[&str] = &["origins", "cookies", "severity", "baseline"];
+/// The keys of an `[[ignore]]` table.
+const IGNORE_KEYS: &[&str] = &["rule", "cookie", "host", "file", "reason"];
 
 /// A value of the subset: a string or an array of strings.
 enum Value {
@@ -102,8 +107,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
         let Some((n, kv)) = ignore else { return Ok(()) };
         let get = |k: &str| kv.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
         let rule = get("rule").ok_or_else(|| err(n, "an [[ignore]] needs `rule = \"rule-id\"`"))?;
-        if crate::analysis::rules::rule(&rule).is_none() {
-            return Err(err(n, &format!("[[ignore]]: no rule `{rule}` (`crossjar rules` lists them)")));
+        if let Err(e) = rule.parse::<crate::analysis::rules::RuleId>() {
+            return Err(err(n, &format!("[[ignore]]: {e}")));
         }
         let reason = get("reason")
             .filter(|r| !r.trim().is_empty())
@@ -122,9 +127,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
             };
             finish_ignore(&mut cfg, ignore.take())?;
             section = name.trim().to_owned();
-            if section == "ignore" {
-                ignore = Some((n, Vec::new()));
+            if section != "ignore" {
+                return Err(err(n, &format!("unknown array of tables `[[{section}]]` (known: [[ignore]])")));
             }
+            ignore = Some((n, Vec::new()));
             continue;
         }
         if let Some(rest) = line.strip_prefix('[') {
@@ -133,6 +139,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
             };
             finish_ignore(&mut cfg, ignore.take())?;
             section = name.trim().to_owned();
+            if !SECTIONS.contains(&section.as_str()) {
+                let hint = if section == "ignore" { " ([[ignore]] takes double brackets)" } else { "" };
+                return Err(err(
+                    n,
+                    &format!("unknown section `[{section}]`{hint} (known: [origins], [cookies], [severity], [baseline], [[ignore]])"),
+                ));
+            }
             continue;
         }
         let Some((key, value)) = line.split_once('=') else {
@@ -163,8 +176,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
                 | ("baseline", "file")
         );
         if !known {
-            // Unknown here; later versions may read it.
-            continue;
+            let place =
+                if section.is_empty() { "at the top of the file".to_string() } else { format!("in [{section}]") };
+            return Err(err(n, &format!("unknown key `{key}` {place}")));
+        }
+        if section == "ignore" && !IGNORE_KEYS.contains(&key.as_str()) {
+            return Err(err(
+                n,
+                &format!("unknown key `{key}` in [[ignore]] (known: rule, cookie, host, file, reason)"),
+            ));
         }
         let Some(value) = parsed else {
             return Err(err(n, &format!("`{key}`: expected a quoted string or an array of quoted strings")));
@@ -173,8 +193,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
             ("origins", "frontends", Value::Arr(v)) => cfg.frontends = v,
             ("cookies", "cross_site", Value::Arr(v)) => cfg.cross_site_cookies = v,
             ("severity", rule_id, Value::Str(level)) => {
-                if crate::analysis::rules::rule(rule_id).is_none() {
-                    return Err(err(n, &format!("[severity]: no rule `{rule_id}` (`crossjar rules` lists them)")));
+                if let Err(e) = rule_id.parse::<crate::analysis::rules::RuleId>() {
+                    return Err(err(n, &format!("[severity]: {e}")));
                 }
                 let level = match level.as_str() {
                     "off" => Level::Off,
@@ -256,10 +276,19 @@ mod tests {
     }
 
     #[test]
-    fn ignores_other_sections_and_reports_broken_lines() {
-        let c = p("[future]\nx = [\n \"a\",\n]\n[origins]\nfrontends = [\"https://a.example\"]\n").unwrap();
-        assert_eq!(c.frontends, ["https://a.example"]);
-        assert_eq!(p("[other]\nfrontends = [\"x\"]\n").unwrap().frontends, Vec::<String>::new());
+    fn unknown_sections_and_keys_and_broken_lines_are_errors_naming_the_line() {
+        let e = p("[origins]\nfrontends = [\"https://a.example\"]\n[severty]\ncookie-partitioned = \"info\"\n")
+            .unwrap_err();
+        assert!(e.starts_with("crossjar.toml:3: unknown section `[severty]`"), "{e}");
+        let e = p("[origins]\nfrontend = [\"https://a.example\"]\n").unwrap_err();
+        assert!(e.starts_with("crossjar.toml:2: unknown key `frontend` in [origins]"), "{e}");
+        let e = p("frontends = [\"x\"]\n").unwrap_err();
+        assert!(e.starts_with("crossjar.toml:1: unknown key `frontends` at the top"), "{e}");
+        let e = p("[[ignore]]\nrule = \"capture-disagrees\"\nreasn = \"typo\"\n").unwrap_err();
+        assert!(e.starts_with("crossjar.toml:3: unknown key `reasn` in [[ignore]]"), "{e}");
+        let e = p("[ignore]\nrule = \"capture-disagrees\"\n").unwrap_err();
+        assert!(e.contains(":1:") && e.contains("double brackets"), "{e}");
+        assert!(p("[[ignores]]\n").unwrap_err().contains(":1: unknown array of tables"));
         let e = p("[origins]\nfrontends = https://a.example\n").unwrap_err();
         assert!(e.starts_with("crossjar.toml:2:"), "{e}");
         assert!(p("[origins\n").unwrap_err().contains(":1:"));
@@ -279,6 +308,8 @@ mod tests {
         assert!(e.contains(":1:") && e.contains("reason"), "{e}");
         let e = p("[severity]\nno-such-rule = \"error\"\n").unwrap_err();
         assert!(e.contains(":2:") && e.contains("no-such-rule"), "{e}");
+        let e = p("[severity]\ncookie-partitioned = \"info\"\ncookie-partition = \"off\"\n").unwrap_err();
+        assert!(e.contains(":3:") && e.contains("did you mean `cookie-partitioned`"), "{e}");
         let e = p("[severity]\ncookie-partitioned = \"loud\"\n").unwrap_err();
         assert!(e.contains("loud"), "{e}");
     }
