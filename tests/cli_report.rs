@@ -265,3 +265,31 @@ fn a_closed_pipe_is_not_an_error() {
         assert!(status.code().is_some_and(|c| c <= 1), "{args:?}: {status}");
     }
 }
+
+#[test]
+fn sarif_and_github_point_at_the_entry_line_of_a_har() {
+    let f = "fixtures/har/seed-a-default-credentials.har";
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(f)).unwrap();
+    // The fixture is pretty-printed: each entry opens on a line of its own, three spaces in.
+    let start = text.lines().position(|l| l.trim() == "\"entries\": [").unwrap();
+    let entry_lines: Vec<usize> =
+        text.lines().enumerate().skip(start).filter(|(_, l)| *l == "   {").map(|(i, _)| i + 1).collect();
+    let (_, json, _) = crossjar(&["har", f, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let (_, sarif, _) = crossjar(&["har", f, "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    let mut pointed = 0;
+    for (r, f) in results.iter().zip(findings) {
+        let line = r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap() as usize;
+        if let Some(entry) = f["entry"].as_u64() {
+            assert_eq!(line, entry_lines[entry as usize], "{}", f["rule"]);
+            pointed += 1;
+        }
+    }
+    assert!(pointed >= 3, "{pointed}");
+    let (_, github, _) = crossjar(&["har", f, "--format", "github"]);
+    assert!(github.contains(&format!("line={},", entry_lines[2])), "{github}");
+}

@@ -97,7 +97,13 @@ fn analyse_one(
     };
     super::policy::apply_findings(policy, &report.input, &mut report.findings);
     // What the exit code and the CI formats need, taken before the report goes to its renderer.
-    let diagnostics = diagnostic::from_findings(&report.input, &report.findings);
+    let mut diagnostics = diagnostic::from_findings(&report.input, &report.findings);
+    if matches!(args.common.format, Format::Sarif | Format::Github) && path.as_os_str() != "-" {
+        // Point each finding at its entry's line (a second, cheap pass over the file).
+        if let Ok(lines) = std::fs::File::open(path).and_then(crate::input::har_lines::har_entry_lines) {
+            diagnostic::at_entry_lines(&mut diagnostics, &report.findings, &lines);
+        }
+    }
     let mut code = args.common.fail_on.exit_code(report.findings.iter().map(|f| f.severity).max());
     let input = report.input.clone();
     let mut error = err.map(|e| {
