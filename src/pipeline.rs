@@ -21,6 +21,7 @@ pub type EntrySink<'a> = dyn FnMut(Vec<EntryVerdict>) + 'a;
 fn sink_into<'a>(
     replay: &'a mut Replay,
     findings: &'a mut Accumulator,
+    entry_errors: &'a mut Vec<InputError>,
     each: &'a mut EntrySink<'a>,
 ) -> impl FnMut(&HarItem) -> ControlFlow<()> + 'a {
     move |item: &HarItem| {
@@ -39,10 +40,47 @@ fn sink_into<'a>(
                     each(verdicts);
                 }
             }
-            HarItem::EntryError(e) => replay.skip(e.location.entry.unwrap_or(0), e.message.clone()),
+            HarItem::EntryError(e) => {
+                replay.skip(e.location.entry.unwrap_or(0), e.message.clone());
+                entry_errors.push(e.clone());
+            }
         }
         ControlFlow::Continue(())
     }
+}
+
+/// Everything one HAR gives through the pipeline: the report (with every entry's verdicts), what
+/// the reader made of the file (or the error that stopped it; the report then covers the entries
+/// before it) and the entries that could not be read (each skipped, the rest analysed).
+#[derive(Debug)]
+pub struct HarRun {
+    /// The analysis.
+    pub report: HarReport,
+    /// The file's summary, or the error that ended the read.
+    pub result: Result<HarSummary, InputError>,
+    /// Entries that could not be read, each placed (file, line, column, entry).
+    pub entry_errors: Vec<InputError>,
+}
+
+/// Reads and analyses a HAR file (`-` reads standard input) keeping every entry's verdicts, and
+/// hands back everything the reader found too ([`HarRun`]).
+pub fn run_har_path(path: &Path, options: &ReplayOptions, focus: &Focus) -> HarRun {
+    let mut kept = Vec::new();
+    let mut run = stream_all(path, options, focus, &mut |v| kept.push(v));
+    run.report = with_entries(run.report, kept);
+    run
+}
+
+fn stream_all(path: &Path, options: &ReplayOptions, focus: &Focus, each: &mut EntrySink<'_>) -> HarRun {
+    stream(&path.display().to_string(), options, focus, each, |sink| {
+        if path.as_os_str() == "-" {
+            read_ahead(|s| read_har_reader(std::io::stdin(), path, s), sink)
+        } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
+            read_ahead(|s| read_har_path(path, s), sink)
+        } else {
+            read_har_path(path, &mut |item| sink(&item))
+        }
+    })
 }
 
 /// Reads and analyses a HAR file (`-` reads standard input), handing each entry's verdicts to `each`
@@ -57,15 +95,8 @@ pub fn stream_har_path(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    stream(&path.display().to_string(), options, focus, each, |sink| {
-        if path.as_os_str() == "-" {
-            read_ahead(|s| read_har_reader(std::io::stdin(), path, s), sink)
-        } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
-            read_ahead(|s| read_har_path(path, s), sink)
-        } else {
-            read_har_path(path, &mut |item| sink(&item))
-        }
-    })
+    let run = stream_all(path, options, focus, each);
+    (run.report, run.result.err())
 }
 
 /// Inputs from this size on are parsed on their own thread (a smaller one is read before a thread
@@ -144,9 +175,10 @@ pub fn stream_har_reader(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    stream(&name.display().to_string(), options, focus, each, |sink| {
+    let run = stream(&name.display().to_string(), options, focus, each, |sink| {
         read_har_reader(reader, name, &mut |item| sink(&item))
-    })
+    });
+    (run.report, run.result.err())
 }
 
 /// Replays what `read` shows, folds it into the findings, and hands verdicts to `each`.
@@ -156,15 +188,16 @@ fn stream(
     focus: &Focus,
     each: &mut EntrySink<'_>,
     read: impl FnOnce(&mut ItemView<'_>) -> Result<HarSummary, InputError>,
-) -> (HarReport, Option<InputError>) {
+) -> HarRun {
     let mut replay = Replay::new(options);
     let mut findings = Accumulator::new(&options.browsers, focus);
-    let mut sink = sink_into(&mut replay, &mut findings, each);
+    let mut entry_errors = Vec::new();
+    let mut sink = sink_into(&mut replay, &mut findings, &mut entry_errors, each);
     let result = read(&mut sink);
     drop(sink);
     let mut report = replay.finish(name);
     findings.finish(&mut report);
-    (report, result.err())
+    HarRun { report, result, entry_errors }
 }
 
 /// Reads and analyses a HAR file (`-` reads standard input), keeping every entry's verdicts in the

@@ -41,6 +41,8 @@ pub struct HeadersParams {
 pub struct HeadersOutcome {
     /// The analysis.
     pub report: HeadersReport,
+    /// Its findings at their registry severities (before any `crossjar.toml` policy).
+    pub findings: Vec<crate::analysis::report::Finding>,
     /// Lines of the text that could not be read; the rest was analysed.
     pub problems: Vec<String>,
 }
@@ -153,7 +155,8 @@ pub fn analyse_headers_text(
     // The response's own `Date` judges expiry; without one, a fixed instant keeps verdicts reproducible.
     let now = responses.last().and_then(|r| r.1.get("date")).and_then(parse_cookie_date).unwrap_or(FIXED_NOW);
     let report = analyse(input, request, responses, browsers, now);
-    Ok(HeadersOutcome { report, problems })
+    let findings = crate::analysis::headers::findings(&report);
+    Ok(HeadersOutcome { report, findings, problems })
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use std::io::{Read, Write};
 
 use super::{error, render_ci, Format, HeadersArgs, EXIT_INPUT};
-use crate::analysis::headers::findings;
 use crate::output::{diagnostic, json, text};
 use crate::pipeline_headers::{analyse_headers_text, HeadersErrorKind, HeadersParams};
 
@@ -62,8 +61,7 @@ pub(crate) fn run(args: &HeadersArgs, out: &mut dyn Write) -> i32 {
         error(p);
         code = EXIT_INPUT;
     }
-    let report = outcome.report;
-    let mut found = findings(&report);
+    let (report, mut found) = (outcome.report, outcome.findings);
     super::policy::apply_findings(&policy, &input, &mut found);
     if let Some(path) = &args.common.write_baseline {
         return match super::policy::write_baseline(path, &diagnostic::from_findings(&input, &found)) {
