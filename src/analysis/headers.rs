@@ -73,6 +73,21 @@ pub struct HeadersReport {
     pub responses: usize,
     /// Per browser.
     pub verdicts: Vec<HeadersVerdict>,
+    /// The headers of every response judged, in order: the preflight answer (when there is one)
+    /// first, then the redirect hops and the final response. Rules that judge header values (not
+    /// browser verdicts) read these.
+    pub answers: Vec<Answer>,
+}
+
+/// One response of the input, as a rule sees it.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The headers, in order, duplicates kept.
+    pub headers: Headers,
+    /// Whether it answered the preflight.
+    pub preflight: bool,
 }
 
 fn mode_of(kind: RequestKind) -> RequestMode {
@@ -163,9 +178,19 @@ pub fn analyse(
         }
         verdicts.push(HeadersVerdict { browser, cors, cookies });
     }
+    let answers = preflight
+        .iter()
+        .map(|p| Answer { status: p.status, headers: p.headers.clone(), preflight: true })
+        .chain(resp.iter().map(|(status, headers, _)| Answer {
+            status: *status,
+            headers: headers.clone(),
+            preflight: false,
+        }))
+        .collect();
     HeadersReport {
         input: input.to_string(),
         request,
+        answers,
         responses: resp.len() + usize::from(preflight.is_some()),
         verdicts,
     }
@@ -258,6 +283,7 @@ pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
             }
         }
     }
+    super::rules::run_units(&super::rules::Facts::Headers(report), &mut out);
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(&b.rule)));
     out
 }

@@ -19,6 +19,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::report::Finding;
 pub use crate::model::severity::{Severity, UnknownSeverity};
 
 /// What a rule is about.
@@ -91,7 +92,16 @@ pub struct Rule {
 }
 
 macro_rules! rules {
-    ($($variant:ident = $id:literal, $cat:ident, $sev:ident, [$($input:ident),+], $summary:literal;)+) => {
+    ($($variant:ident = $id:literal, $cat:ident, $sev:ident, [$($input:ident),+], $summary:literal $(, unit $unit:ident)?;)+) => {
+        $($(
+            #[doc = concat!("`", $id, "`: ", $summary, ".")]
+            pub mod $unit;
+        )?)+
+
+        /// The rules written as units (one file each: check, message, fixes), run by
+        /// [`run_units`].
+        static UNITS: &[Unit] = &[$($(Unit { id: RuleId::$variant, check: $unit::check },)?)+];
+
         /// A rule's id: one variant per registered rule, so an unknown id cannot be emitted.
         /// Parse configuration strings with [`str::parse`] (unknown ids are an [`UnknownRule`]
         /// error); print with [`RuleId::as_str`] or `Display`.
@@ -139,6 +149,7 @@ rules! {
     CookiePartitioned = "cookie-partitioned", Cookie, Info, [Har], "the cookie lives in a partition keyed by the top-level site";
     CookiePathDiffersFromIngressNginx = "cookie-path-differs-from-ingress-nginx", Ingress, Info, [Ingress], "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";
     CookieRejected = "cookie-rejected", Cookie, Warning, [Har, Headers], "a Set-Cookie is rejected (Secure over http, bad Domain, prefix, size, characters)";
+    CorsAllowCredentialsNotTrue = "cors-allow-credentials-not-true", Cors, Warning, [Headers], "Access-Control-Allow-Credentials with a value other than exactly `true` (`True`, `true, true`): browsers refuse credentials", unit cors_allow_credentials_not_true;
     CorsCheckFailed = "cors-check-failed", Cors, Error, [Har, Headers, Ingress], "a cross-origin response or its preflight fails the CORS check: the page cannot read it";
     CorsCommaSeparatedOrigins = "cors-comma-separated-origins", Cors, Error, [Ingress], "several origins in one allow-list entry that the controller does not split";
     CorsCookieStoredUnreadable = "cors-cookie-stored-unreadable", Cors, Info, [Har], "a credentialed response failed CORS but its Set-Cookie was stored";
@@ -172,6 +183,43 @@ rules! {
     ThirdPartyCookieBlocked = "third-party-cookie-blocked", Cookie, Warning, [Har, Headers], "third-party cookie blocking (Safari ITP, Chrome Incognito) stops the cookie";
     UnsupportedByController = "unsupported-by-controller", Ingress, Warning, [Ingress], "a setting this controller or version does not implement";
     Yaml11Boolean = "yaml11-boolean", Ingress, Error, [Ingress], "an unquoted yes/no/on/off annotation value, a boolean in YAML 1.1";
+}
+
+/// What a unit rule looks at: the facts of one input. Units ignore inputs they do not apply to.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Facts<'a> {
+    /// `crossjar headers`: the request as described, the responses' headers, the verdicts.
+    Headers(&'a super::headers::HeadersReport),
+}
+
+/// A rule written as a unit: its file's `check` pushes its findings.
+struct Unit {
+    id: RuleId,
+    check: fn(&Facts<'_>, &mut Vec<Finding>),
+}
+
+/// Runs every unit rule on `facts`, appending their findings.
+pub fn run_units(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    for unit in UNITS {
+        let before = out.len();
+        (unit.check)(facts, out);
+        debug_assert!(out[before..].iter().all(|f| f.rule == unit.id), "a unit emits only its own rule");
+    }
+}
+
+/// A finding of `rule` at its registry severity: what a unit's check builds.
+pub fn finding(rule: RuleId, message: String, fixes: Vec<String>) -> Finding {
+    Finding {
+        rule,
+        severity: rule.severity(),
+        entry: None,
+        cookie: None,
+        host: None,
+        browsers: Vec::new(),
+        message,
+        fixes,
+    }
 }
 
 impl RuleId {

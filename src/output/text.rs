@@ -443,6 +443,7 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[F
             }
         }
     }
+    self::findings(&mut out, findings);
     totals(&mut out, findings);
     out
 }
