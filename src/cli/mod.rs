@@ -15,7 +15,7 @@ use std::io::Write;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::rules::{rule, Severity, RULES};
-use crate::model::profile::Browser;
+use crate::Browser;
 
 /// Exit code: nothing at or above the `--fail-on` level.
 pub const EXIT_OK: i32 = 0;
