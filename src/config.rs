@@ -50,6 +50,51 @@ pub struct Config {
     pub baseline_file: Option<PathBuf>,
 }
 
+/// Why a configuration or baseline file could not be used: the file, the line when the problem is
+/// in its text, and the I/O error when it could not be read.
+#[derive(Debug)]
+pub struct ConfigError {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line of the problem, when it is in the text.
+    pub line: Option<usize>,
+    /// What is wrong, in words that say what to change.
+    pub message: String,
+    source: Option<std::io::Error>,
+}
+
+impl ConfigError {
+    fn at(path: &Path, line: usize, message: String) -> ConfigError {
+        ConfigError { path: path.to_path_buf(), line: Some(line), message, source: None }
+    }
+
+    fn io(path: &Path, what: &str, e: std::io::Error) -> ConfigError {
+        ConfigError { path: path.to_path_buf(), line: None, message: format!("{what}: {e}"), source: Some(e) }
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// For callers that report errors as text.
+impl From<ConfigError> for String {
+    fn from(e: ConfigError) -> String {
+        e.to_string()
+    }
+}
+
 /// The `[table]` sections read.
 const SECTIONS: &[&str] = &["origins", "cookies", "severity", "baseline"];
 /// The keys of an `[[ignore]]` table.
@@ -62,7 +107,7 @@ enum Value {
 }
 
 /// Finds `crossjar.toml` in `start` or the nearest ancestor and reads it; `Ok(None)` when there is none.
-pub fn discover(start: &Path) -> Result<Option<Config>, String> {
+pub fn discover(start: &Path) -> Result<Option<Config>, ConfigError> {
     for dir in start.ancestors() {
         let p = dir.join(FILE_NAME);
         if p.is_file() {
@@ -73,8 +118,8 @@ pub fn discover(start: &Path) -> Result<Option<Config>, String> {
 }
 
 /// Reads a given config file (and the baseline it names, if the file exists).
-pub fn load(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, "cannot read", e))?;
     let mut cfg = parse(path, &text)?;
     if let Some(b) = &cfg.baseline_file {
         if b.is_file() {
@@ -85,9 +130,8 @@ pub fn load(path: &Path) -> Result<Config, String> {
 }
 
 /// Reads a baseline file: one fingerprint per line; `#` starts a comment.
-pub fn read_baseline(path: &Path) -> Result<Vec<String>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+pub fn read_baseline(path: &Path) -> Result<Vec<String>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, "cannot read the baseline", e))?;
     Ok(text
         .lines()
         .map(|l| strip_comment(l).trim())
@@ -97,13 +141,13 @@ pub fn read_baseline(path: &Path) -> Result<Vec<String>, String> {
 }
 
 /// Parses the subset described in the module docs. Errors name `file:line`.
-pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let mut cfg = Config { path: path.to_path_buf(), ..Config::default() };
-    let err = |line: usize, msg: &str| format!("{}:{line}: {msg}", path.display());
+    let err = |line: usize, msg: &str| ConfigError::at(path, line, msg.to_string());
     let mut section = String::new();
     let mut ignore: Option<(usize, Vec<(String, String)>)> = None;
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
-    let finish_ignore = |cfg: &mut Config, ignore: Option<(usize, Vec<(String, String)>)>| -> Result<(), String> {
+    let finish_ignore = |cfg: &mut Config, ignore: Option<(usize, Vec<(String, String)>)>| -> Result<(), ConfigError> {
         let Some((n, kv)) = ignore else { return Ok(()) };
         let get = |k: &str| kv.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
         let rule = get("rule").ok_or_else(|| err(n, "an [[ignore]] needs `rule = \"rule-id\"`"))?;
@@ -263,7 +307,7 @@ mod tests {
     use super::*;
 
     fn p(text: &str) -> Result<Config, String> {
-        parse(Path::new("crossjar.toml"), text)
+        parse(Path::new("crossjar.toml"), text).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -293,6 +337,16 @@ mod tests {
         assert!(e.starts_with("crossjar.toml:2:"), "{e}");
         assert!(p("[origins\n").unwrap_err().contains(":1:"));
         assert!(p("[origins]\nfrontends = [\"a\"\n").unwrap_err().contains(":2:"));
+    }
+
+    #[test]
+    fn errors_are_typed_with_place_and_source() {
+        let e = parse(Path::new("c.toml"), "[origins]\n[x]\n").unwrap_err();
+        assert_eq!((e.line, e.path.as_path()), (Some(2), Path::new("c.toml")));
+        assert!(std::error::Error::source(&e).is_none());
+        let e = load(Path::new("/nonexistent-crossjar-dir/crossjar.toml")).unwrap_err();
+        assert!(e.line.is_none() && std::error::Error::source(&e).is_some(), "{e}");
+        assert!(e.to_string().starts_with("/nonexistent-crossjar-dir/crossjar.toml: cannot read: "), "{e}");
     }
 
     #[test]

@@ -45,7 +45,8 @@
 //! large captures) for HAR files, [`analyse_headers_text`] for `curl -i` / `curl -v` output,
 //! [`analyse_ingress_text`] for manifests, [`diff_har_paths`] for before/after captures. Every
 //! finding names its rule ([`RuleId`], documented in the [`RULES`] registry) and carries the
-//! registry's [`Severity`].
+//! registry's [`Severity`]; [`load_policy`] and [`apply_to_findings`] apply a repository's
+//! `crossjar.toml` to them, as the command line does.
 //!
 //! ```
 //! use crossjar::{analyse_headers_text, Browser, HeadersParams, RuleId, Severity};
@@ -86,6 +87,7 @@ pub mod output;
 pub mod pipeline;
 pub mod pipeline_headers;
 pub mod pipeline_ingress;
+pub mod pipeline_policy;
 pub mod sanitize;
 
 // The application layer: typed parameters in, a report out. The command line, the local web page,
@@ -96,6 +98,7 @@ pub use analysis::headers::HeadersReport;
 pub use analysis::replay::ReplayOptions;
 pub use analysis::report::{Finding, HarReport};
 pub use analysis::rules::{Category, Input, Rule, RuleId, Severity, UnknownRule, RULES};
+pub use config::{Config, ConfigError};
 pub use evidence::InputError;
 pub use model::profile::Browser;
 pub use pipeline::{
@@ -103,3 +106,4 @@ pub use pipeline::{
 };
 pub use pipeline_headers::{analyse_headers_text, HeadersError, HeadersErrorKind, HeadersOutcome, HeadersParams};
 pub use pipeline_ingress::{analyse_ingress_text, IngressOutcome, IngressParams, IngressParamsError};
+pub use pipeline_policy::{apply_to_findings, load_policy};
