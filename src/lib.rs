@@ -95,6 +95,7 @@ pub mod sanitize;
 pub use analysis::diff::HarDiff;
 pub use analysis::findings::Focus;
 pub use analysis::headers::HeadersReport;
+pub use analysis::headers::HeadersRequest;
 pub use analysis::replay::ReplayOptions;
 pub use analysis::report::{Finding, HarReport};
 pub use analysis::rules::{Category, Input, Rule, RuleId, Severity, UnknownRule, RULES};
@@ -104,6 +105,8 @@ pub use model::profile::Browser;
 pub use pipeline::{
     analyse_har_path, analyse_har_reader, diff_har_paths, run_har_path, stream_har_path, stream_har_reader, HarRun,
 };
-pub use pipeline_headers::{analyse_headers_text, HeadersError, HeadersErrorKind, HeadersOutcome, HeadersParams};
+pub use pipeline_headers::{
+    analyse_headers, analyse_headers_text, HeadersError, HeadersErrorKind, HeadersOutcome, HeadersParams,
+};
 pub use pipeline_ingress::{analyse_ingress_text, IngressOutcome, IngressParams, IngressParamsError};
 pub use pipeline_policy::{apply_to_findings, load_policy};

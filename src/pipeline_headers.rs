@@ -129,15 +129,29 @@ pub fn analyse_headers_text(
             _ => return Err(field("request-header", format!("request-header `{h}`: write it as `Name: value`"), None)),
         }
     }
+    let method = params.method.trim().to_string();
+    let request =
+        HeadersRequest { url, from, method, headers: Headers(headers), credentials, kind, preflight: params.preflight };
+    analyse_headers(input, text, request, browsers)
+}
+
+/// [`analyse_headers_text`] for a request already typed: parses the `curl -i` / `curl -v` text and
+/// judges its responses per browser. An empty `request.method` takes the
+/// `Access-Control-Request-Method` of a preflight `curl -v` printed, else `GET`.
+pub fn analyse_headers(
+    input: &str,
+    text: &str,
+    mut request: HeadersRequest,
+    browsers: &[Browser],
+) -> Result<HeadersOutcome, HeadersError> {
     let parsed = curl::parse(text);
     let problems: Vec<String> =
         parsed.errors.iter().map(|e| format!("{input}:{}:{}: {}", e.line, e.column, e.message)).collect();
     let exchanges = curl::exchange_responses(&parsed.responses);
-    let method = match params.method.trim() {
-        "" => requested_method(&exchanges).unwrap_or_else(|| "GET".to_string()),
-        m => m.to_string(),
+    if request.method.trim().is_empty() {
+        request.method = requested_method(&exchanges).unwrap_or_else(|| "GET".to_string());
     }
-    .to_ascii_uppercase();
+    request.method = request.method.trim().to_ascii_uppercase();
     let responses: Vec<(u16, Headers, Option<String>)> = exchanges
         .into_iter()
         .map(|r| (r.status, r.headers.clone(), r.request.as_ref().map(|q| q.method.clone())))
@@ -150,8 +164,6 @@ pub fn analyse_headers_text(
             source: None,
         });
     }
-    let request =
-        HeadersRequest { url, from, method, headers: Headers(headers), credentials, kind, preflight: params.preflight };
     // The response's own `Date` judges expiry; without one, a fixed instant keeps verdicts reproducible.
     let now = responses.last().and_then(|r| r.1.get("date")).and_then(parse_cookie_date).unwrap_or(FIXED_NOW);
     let report = analyse(input, request, responses, browsers, now);
@@ -201,6 +213,27 @@ mod tests {
         let e = analyse_headers_text("pasted", "HTTP/1.1 200 OK\r\n\r\n", &p, Browser::ALL).unwrap_err();
         assert!(e.message.starts_with("request-header `nocolon`"), "{}", e.message);
         assert_eq!(e.kind, HeadersErrorKind::Field("request-header"));
+    }
+
+    #[test]
+    fn a_typed_request_takes_the_method_a_verbose_preflight_asked_about() {
+        let request = HeadersRequest {
+            url: Url::parse("https://api.other/x").unwrap(),
+            from: Some(Origin::parse("https://app.example").unwrap()),
+            method: String::new(),
+            headers: Headers::default(),
+            credentials: CredentialsMode::Include,
+            kind: RequestKind::Fetch,
+            preflight: false,
+        };
+        let text = "> OPTIONS /x HTTP/1.1\n> Access-Control-Request-Method: delete\n>\n< HTTP/1.1 204 No Content\n\
+                    < Access-Control-Allow-Origin: https://app.example\n< Access-Control-Allow-Credentials: true\n\
+                    < Access-Control-Allow-Methods: DELETE\n<\n";
+        let out = analyse_headers("verbose.txt", text, request, &[Browser::Firefox]).unwrap();
+        assert_eq!(out.report.request.method, "DELETE");
+        assert!(out.report.request.preflight);
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+        assert!(out.report.verdicts[0].cors.as_ref().is_some_and(|c| c.preflight.as_ref().is_some_and(|p| p.ok)));
     }
 
     #[test]
