@@ -86,6 +86,9 @@ fn diff_compares_the_same_cookies_on_both_sides() {
     assert_eq!(sid.len(), 1, "{d}");
     assert_eq!(sid[0]["verdict"], "better", "{}", sid[0]);
     assert_eq!(sid[0]["after"]["sent"], 2);
+    // Findings have the one wire shape of `crossjar.har.v1` (with `entry` and `fixes`).
+    let resolved = &d["resolved"][0];
+    assert!(resolved["fixes"].as_array().is_some_and(|f| !f.is_empty()) && resolved["entry"] == 3, "{resolved}");
     // And the other way round the fix undone is worse.
     let d: serde_json::Value =
         serde_json::from_str(&crossjar(&["diff", &after, &before, "--browser", "chrome", "--format", "json"]).1)
@@ -292,4 +295,14 @@ fn sarif_and_github_point_at_the_entry_line_of_a_har() {
     assert!(pointed >= 3, "{pointed}");
     let (_, github, _) = crossjar(&["har", f, "--format", "github"]);
     assert!(github.contains(&format!("line={},", entry_lines[2])), "{github}");
+}
+
+#[test]
+fn explain_suggests_the_nearest_rule() {
+    let (code, out, err) = crossjar(&["explain", "samesite-none-insecur"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("did you mean `samesite-none-insecure`"), "{err}");
+    let (code, page, _) = crossjar(&["explain", "cors-allow-credentials-not-true"]);
+    assert_eq!(code, 0);
+    assert!(page.starts_with("# cors-allow-credentials-not-true\n"));
 }

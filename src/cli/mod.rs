@@ -14,7 +14,7 @@ use std::io::Write;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analysis::rules::{rule, Severity, RULES};
+use crate::analysis::rules::{RuleId, Severity, RULES};
 use crate::Browser;
 
 /// Exit code: nothing at or above the `--fail-on` level.
@@ -287,13 +287,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             }
             EXIT_OK
         }
-        Command::Explain { rule: id } => match rule(&id) {
-            Some(r) => {
-                let _ = write!(out, "{}", r.doc);
-                EXIT_OK
-            }
-            None => {
-                eprintln!("crossjar: no rule `{id}`; `crossjar rules` lists them");
+        Command::Explain { rule: id } => match id.parse::<RuleId>() {
+            Ok(r) => write_all(&mut out, r.doc().as_bytes(), "the rule's page"),
+            Err(e) => {
+                error(e);
                 EXIT_INPUT
             }
         },

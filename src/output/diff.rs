@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::json::{finding, FindingJson};
 use crate::analysis::diff::HarDiff;
 use crate::analysis::report::{CookieCounts, Finding};
 
@@ -78,29 +79,8 @@ struct CountsJson {
     sent: usize,
 }
 
-#[derive(Serialize)]
-struct FindingJson<'a> {
-    rule: &'static str,
-    severity: &'static str,
-    cookie: Option<&'a str>,
-    host: Option<&'a str>,
-    browsers: Vec<&'static str>,
-    message: &'a str,
-}
-
 fn cj(c: &Option<CookieCounts>) -> Option<CountsJson> {
     c.map(|c| CountsJson { set: c.set, stored: c.stored, requests: c.requests, sent: c.sent })
-}
-
-fn fj(f: &Finding) -> FindingJson<'_> {
-    FindingJson {
-        rule: f.rule.as_str(),
-        severity: f.severity.as_str(),
-        cookie: f.cookie.as_deref(),
-        host: f.host.as_deref(),
-        browsers: f.browsers.iter().map(|b| b.as_str()).collect(),
-        message: &f.message,
-    }
 }
 
 /// The diff as `crossjar.diff.v1` JSON.
@@ -121,8 +101,8 @@ pub fn json(d: &HarDiff) -> String {
                 verdict: c.verdict(),
             })
             .collect(),
-        resolved: d.resolved.iter().map(fj).collect(),
-        introduced: d.introduced.iter().map(fj).collect(),
+        resolved: d.resolved.iter().map(finding).collect(),
+        introduced: d.introduced.iter().map(finding).collect(),
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
 }

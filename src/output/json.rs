@@ -143,7 +143,7 @@ struct SummaryBrowserJson {
 }
 
 #[derive(Serialize)]
-struct FindingJson<'a> {
+pub(crate) struct FindingJson<'a> {
     rule: &'static str,
     severity: &'static str,
     entry: Option<usize>,
@@ -215,7 +215,8 @@ fn cookie(c: &CookieVerdict, show_values: bool) -> CookieJson<'_> {
     }
 }
 
-fn finding(f: &Finding) -> FindingJson<'_> {
+/// A finding's one wire shape (`crossjar.har.v1`, `crossjar.headers.v1`, `crossjar.diff.v1`).
+pub(crate) fn finding(f: &Finding) -> FindingJson<'_> {
     FindingJson {
         rule: f.rule.as_str(),
         severity: f.severity.as_str(),
