@@ -306,3 +306,23 @@ fn explain_suggests_the_nearest_rule() {
     assert_eq!(code, 0);
     assert!(page.starts_with("# cors-allow-credentials-not-true\n"));
 }
+
+#[test]
+fn rules_lists_columns_aligned_with_the_inputs_each_applies_to() {
+    let (code, out, _) = crossjar(&["rules"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), crossjar::RULES.len());
+    // The category starts in the same column on every line.
+    // Where the second column starts.
+    let col = |l: &str| {
+        let end = l.find(' ')?;
+        Some(end + l[end..].find(|c: char| c != ' ')?)
+    };
+    let first = col(lines[0]).unwrap();
+    assert!(lines.iter().all(|l| col(l) == Some(first)), "{out}");
+    let line = lines.iter().find(|l| l.starts_with("cors-allow-credentials-not-true ")).unwrap();
+    assert!(line.split_whitespace().nth(3) == Some("headers"), "{line}");
+    let line = lines.iter().find(|l| l.starts_with("cors-check-failed ")).unwrap();
+    assert!(line.split_whitespace().nth(3) == Some("har,headers,ingress"), "{line}");
+}

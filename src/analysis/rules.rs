@@ -257,7 +257,8 @@ impl RuleId {
 
 impl fmt::Display for RuleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad` honours width and alignment (`{:<34}` in `crossjar rules`).
+        f.pad(self.as_str())
     }
 }
 

@@ -281,11 +281,20 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         }
         Command::Ingress(args) => ingress::run(&args, &mut out),
         Command::Rules => {
+            let mut text = String::new();
+            let width = RULES.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
             for r in RULES {
-                let _ =
-                    writeln!(out, "{:<34} {:<8} {:<8} {}", r.id, r.category.as_str(), r.severity.as_str(), r.summary);
+                let inputs: Vec<&str> = r.inputs.iter().map(|i| i.as_str()).collect();
+                text.push_str(&format!(
+                    "{:<width$} {:<8} {:<8} {:<20} {}\n",
+                    r.id,
+                    r.category.as_str(),
+                    r.severity,
+                    inputs.join(","),
+                    r.summary
+                ));
             }
-            EXIT_OK
+            write_all(&mut out, text.as_bytes(), "the rules")
         }
         Command::Explain { rule: id } => match id.parse::<RuleId>() {
             Ok(r) => write_all(&mut out, r.doc().as_bytes(), "the rule's page"),
