@@ -257,7 +257,7 @@ impl RuleId {
 
 impl fmt::Display for RuleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `pad` honours width and alignment (`{:<34}` in `crossjar rules`).
+        // `pad` honours width and alignment (the id column of `crossjar rules`).
         f.pad(self.as_str())
     }
 }

@@ -2,5 +2,5 @@
 
 pub mod curl;
 pub mod har;
-pub mod har_lines;
+pub(crate) mod har_lines;
 pub mod ingress;

@@ -62,7 +62,7 @@ pub fn from_findings(file: &str, findings: &[Finding]) -> Vec<Diagnostic> {
 
 /// Points the diagnostics of a HAR's findings (made by [`from_findings`], same order) at the line
 /// where the entry each names starts (`lines[i]`: the line of `log.entries[i]`, see
-/// [`crate::input::har_lines::har_entry_lines`]).
+/// `input::har_lines`).
 pub fn at_entry_lines(diagnostics: &mut [Diagnostic], findings: &[Finding], lines: &[usize]) {
     for (d, f) in diagnostics.iter_mut().zip(findings) {
         if let Some(&line) = f.entry.and_then(|e| lines.get(e)) {
