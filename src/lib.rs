@@ -58,10 +58,9 @@
 //!     url: "https://api.example/items/7".into(),
 //!     from: Some("https://app.example".into()),
 //!     method: "PUT".into(),
-//!     request_headers: vec![],
 //!     credentials: "include".into(),
-//!     kind: "fetch".into(),
 //!     preflight: true,
+//!     ..Default::default()
 //! };
 //! let out = analyse_headers_text("answer.txt", text, &params, &[Browser::Chrome]).unwrap();
 //! let f = &out.findings[0];

@@ -223,7 +223,8 @@ pub fn analyse_har_reader(
 /// Analyses two captures (before and after a fix) on the same cookies and compares them. Without
 /// `--cookie` names, each capture's focus may differ (a fixed cookie is no longer "sent on some
 /// requests and withheld on others"); then both are analysed again with the union of the two
-/// focus sets named, so every cookie is compared with itself. Returns the whole-file errors too.
+/// focus sets named, so every cookie is compared with itself (not when one of them is standard
+/// input, `-`, which cannot be read twice). Returns the whole-file errors too.
 pub fn diff_har_paths(
     before: &Path,
     after: &Path,
@@ -239,7 +240,9 @@ pub fn diff_har_paths(
     };
     let (mut b, mut a, mut errors) = run(focus);
     let (names_b, names_a) = (focused_names(&b), focused_names(&a));
-    if focus.cookies.is_empty() && names_b != names_a {
+    // Standard input cannot be read a second time: then each capture keeps its own focus.
+    let rereadable = before.as_os_str() != "-" && after.as_os_str() != "-";
+    if focus.cookies.is_empty() && names_b != names_a && rereadable {
         let mut cookies = names_b;
         cookies.extend(names_a);
         cookies.sort();

@@ -35,6 +35,23 @@ pub struct HeadersParams {
     pub preflight: bool,
 }
 
+impl Default for HeadersParams {
+    /// No URL yet; the `crossjar headers` defaults for the rest (`fetch`, credentials
+    /// `same-origin`, the method from the text or `GET`), so callers can write
+    /// `HeadersParams { url, ..Default::default() }`.
+    fn default() -> Self {
+        HeadersParams {
+            url: String::new(),
+            from: None,
+            method: String::new(),
+            request_headers: Vec::new(),
+            credentials: "same-origin".to_string(),
+            kind: "fetch".to_string(),
+            preflight: false,
+        }
+    }
+}
+
 /// The result: the report, plus the problems in the pasted text that did not stop the analysis
 /// (each already formatted as `input:line:col: message`).
 #[derive(Debug)]

@@ -94,6 +94,15 @@ fn diff_compares_the_same_cookies_on_both_sides() {
         serde_json::from_str(&crossjar(&["diff", &after, &before, "--browser", "chrome", "--format", "json"]).1)
             .unwrap();
     assert_eq!(d["cookies"][0]["verdict"], "worse");
+    // Standard input is read once: the diff still works (each side keeps its own focus).
+    let out = Command::new(env!("CARGO_BIN_EXE_crossjar"))
+        .args(["diff", "-", after.as_str(), "--browser", "chrome", "--format", "json"])
+        .stdin(std::fs::File::open(&before).unwrap())
+        .output()
+        .unwrap();
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["before"], "-");
+    assert!(d["resolved"].as_array().is_some_and(|r| r.len() == 2), "{d}");
     // -q: findings only.
     let (_, quiet, _) = crossjar(&["diff", &before, &after, "--browser", "chrome", "-q"]);
     assert!(!quiet.contains("sid @ api.example") && quiet.contains("Findings resolved: 2"), "{quiet}");
