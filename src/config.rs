@@ -151,9 +151,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let Some((n, kv)) = ignore else { return Ok(()) };
         let get = |k: &str| kv.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
         let rule = get("rule").ok_or_else(|| err(n, "an [[ignore]] needs `rule = \"rule-id\"`"))?;
-        if let Err(e) = rule.parse::<crate::analysis::rules::RuleId>() {
-            return Err(err(n, &format!("[[ignore]]: {e}")));
-        }
+        let rule = rule.parse::<crate::analysis::rules::RuleId>().map_err(|e| err(n, &format!("[[ignore]]: {e}")))?;
         let reason = get("reason")
             .filter(|r| !r.trim().is_empty())
             .ok_or_else(|| err(n, "an [[ignore]] needs a `reason = \"...\"`: say why the finding does not apply"))?;
@@ -237,16 +235,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ("origins", "frontends", Value::Arr(v)) => cfg.frontends = v,
             ("cookies", "cross_site", Value::Arr(v)) => cfg.cross_site_cookies = v,
             ("severity", rule_id, Value::Str(level)) => {
-                if let Err(e) = rule_id.parse::<crate::analysis::rules::RuleId>() {
-                    return Err(err(n, &format!("[severity]: {e}")));
-                }
+                let id = rule_id
+                    .parse::<crate::analysis::rules::RuleId>()
+                    .map_err(|e| err(n, &format!("[severity]: {e}")))?;
                 let level = match level.as_str() {
                     "off" => Level::Off,
                     other => Level::At(Severity::parse(other).ok_or_else(|| {
                         err(n, &format!("[severity] {rule_id}: `{other}` is not error, warning, info or off"))
                     })?),
                 };
-                cfg.policy.levels.push((rule_id.to_string(), level));
+                cfg.policy.levels.push((id, level));
             }
             ("ignore", k, Value::Str(v)) => {
                 if let Some((_, kv)) = ignore.as_mut() {
@@ -355,7 +353,7 @@ mod tests {
         let c = p(text).unwrap();
         assert_eq!(c.cross_site_cookies, ["route"]);
         assert_eq!(c.policy.levels.len(), 2);
-        assert_eq!(c.policy.levels[1], ("capture-disagrees".to_string(), Level::Off));
+        assert_eq!(c.policy.levels[1], (crate::analysis::rules::RuleId::CaptureDisagrees, Level::Off));
         assert_eq!(c.policy.ignores[0].cookie.as_deref(), Some("legacy"));
         assert_eq!(c.baseline_file.as_deref(), Some(Path::new("known.txt")));
         let e = p("[[ignore]]\nrule = \"samesite-none-insecure\"\n").unwrap_err();

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::analysis::policy::{Policy, Subject, Verdict};
 use crate::analysis::report::Finding;
+use crate::analysis::rules::RuleId;
 use crate::config::{self, Config, ConfigError};
 use crate::output::diagnostic::{self, Diagnostic};
 
@@ -37,7 +38,7 @@ pub fn apply_to_findings(policy: &Policy, file: &str, findings: &mut Vec<Finding
     let mut keep = Vec::with_capacity(findings.len());
     for (f, d) in findings.drain(..).zip(diags) {
         let s = Subject {
-            rule: f.rule.as_str(),
+            rule: f.rule,
             cookie: f.cookie.as_deref(),
             host: f.host.as_deref(),
             file,
@@ -58,7 +59,13 @@ pub fn apply_to_ingress(policy: &Policy, findings: &mut Vec<crate::analysis::ing
     let diags = diagnostic::from_ingress(findings);
     let mut keep = Vec::with_capacity(findings.len());
     for (mut f, d) in findings.drain(..).zip(diags) {
-        let s = Subject { rule: f.rule, cookie: None, host: None, file: &d.file, fingerprint: &d.fingerprint };
+        // Every id the ingress analysis emits is registered (tests/ingress_cli.rs); one that were
+        // not would have no policy to apply.
+        let Ok(rule) = f.rule.parse::<RuleId>() else {
+            keep.push(f);
+            continue;
+        };
+        let s = Subject { rule, cookie: None, host: None, file: &d.file, fingerprint: &d.fingerprint };
         if let Verdict::Report(sev) = policy.decide(s, f.severity) {
             f.severity = sev;
             keep.push(f);

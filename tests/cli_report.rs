@@ -335,3 +335,35 @@ fn rules_lists_columns_aligned_with_the_inputs_each_applies_to() {
     let line = lines.iter().find(|l| l.starts_with("cors-check-failed ")).unwrap();
     assert!(line.split_whitespace().nth(3) == Some("har,headers,ingress"), "{line}");
 }
+
+/// `crossjar.toml` applies to ingress findings too (their rule ids are parsed into the registry's).
+#[test]
+fn the_policy_applies_to_ingress_findings() {
+    let dir = TempDir::new("ingress-policy");
+    let cfg = dir.write("crossjar.toml", "[severity]\naffinity-cookie-cross-site-blocked = \"info\"\n");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "ingress",
+            "fixtures/ingress/ingress-nginx/seed.yaml",
+            "--from",
+            "https://kontext.build",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let (code, out, err) = crossjar(&args);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        let sev: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "affinity-cookie-cross-site-blocked")
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+            .collect();
+        (code, sev)
+    };
+    let (_, plain) = run(&[]);
+    assert!(plain.iter().any(|s| s == "error"), "{plain:?}");
+    let (_, with) = run(&["--config", &cfg]);
+    assert!(!with.is_empty() && with.iter().all(|s| s == "info"), "{with:?}");
+}
