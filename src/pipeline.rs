@@ -21,7 +21,7 @@ pub type EntrySink<'a> = dyn FnMut(Vec<EntryVerdict>) + 'a;
 fn sink_into<'a>(
     replay: &'a mut Replay,
     findings: &'a mut Accumulator,
-    entry_errors: &'a mut Vec<InputError>,
+    mut entry_errors: Option<&'a mut Vec<InputError>>,
     each: &'a mut EntrySink<'a>,
 ) -> impl FnMut(&HarItem) -> ControlFlow<()> + 'a {
     move |item: &HarItem| {
@@ -42,7 +42,9 @@ fn sink_into<'a>(
             }
             HarItem::EntryError(e) => {
                 replay.skip(e.location.entry.unwrap_or(0), e.message.clone());
-                entry_errors.push(e.clone());
+                if let Some(kept) = entry_errors.as_deref_mut() {
+                    kept.push(e.clone());
+                }
             }
         }
         ControlFlow::Continue(())
@@ -66,13 +68,21 @@ pub struct HarRun {
 /// hands back everything the reader found too ([`HarRun`]).
 pub fn run_har_path(path: &Path, options: &ReplayOptions, focus: &Focus) -> HarRun {
     let mut kept = Vec::new();
-    let mut run = stream_all(path, options, focus, &mut |v| kept.push(v));
+    let mut run = stream_all(path, options, focus, true, &mut |v| kept.push(v));
     run.report = with_entries(run.report, kept);
     run
 }
 
-fn stream_all(path: &Path, options: &ReplayOptions, focus: &Focus, each: &mut EntrySink<'_>) -> HarRun {
-    stream(&path.display().to_string(), options, focus, each, |sink| {
+/// `keep_errors`: collect the entry errors too (the streaming paths do not, so memory does not grow
+/// with a file full of broken entries beyond the replay's own list of skipped entries).
+fn stream_all(
+    path: &Path,
+    options: &ReplayOptions,
+    focus: &Focus,
+    keep_errors: bool,
+    each: &mut EntrySink<'_>,
+) -> HarRun {
+    stream(&path.display().to_string(), options, focus, keep_errors, each, |sink| {
         if path.as_os_str() == "-" {
             read_ahead(|s| read_har_reader(std::io::stdin(), path, s), sink)
         } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
@@ -95,7 +105,7 @@ pub fn stream_har_path(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    let run = stream_all(path, options, focus, each);
+    let run = stream_all(path, options, focus, false, each);
     (run.report, run.result.err())
 }
 
@@ -175,7 +185,7 @@ pub fn stream_har_reader(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    let run = stream(&name.display().to_string(), options, focus, each, |sink| {
+    let run = stream(&name.display().to_string(), options, focus, false, each, |sink| {
         read_har_reader(reader, name, &mut |item| sink(&item))
     });
     (run.report, run.result.err())
@@ -186,13 +196,14 @@ fn stream(
     name: &str,
     options: &ReplayOptions,
     focus: &Focus,
+    keep_errors: bool,
     each: &mut EntrySink<'_>,
     read: impl FnOnce(&mut ItemView<'_>) -> Result<HarSummary, InputError>,
 ) -> HarRun {
     let mut replay = Replay::new(options);
     let mut findings = Accumulator::new(&options.browsers, focus);
     let mut entry_errors = Vec::new();
-    let mut sink = sink_into(&mut replay, &mut findings, &mut entry_errors, each);
+    let mut sink = sink_into(&mut replay, &mut findings, keep_errors.then_some(&mut entry_errors), each);
     let result = read(&mut sink);
     drop(sink);
     let mut report = replay.finish(name);
