@@ -367,3 +367,16 @@ fn the_policy_applies_to_ingress_findings() {
     let (_, with) = run(&["--config", &cfg]);
     assert!(!with.is_empty() && with.iter().all(|s| s == "info"), "{with:?}");
 }
+
+#[test]
+fn sanitize_is_quiet_with_q() {
+    let dir = TempDir::new("sanitize-q");
+    let out = dir.0.join("s.har");
+    let out = out.to_str().unwrap();
+    let f = "fixtures/har/seed-a-default-credentials.har";
+    let (code, _, stderr) = crossjar(&["sanitize", f, "-o", out, "--salt", "x"]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("sanitized 8 entries"), "{stderr}");
+    let (code, _, stderr) = crossjar(&["sanitize", f, "-o", out, "--salt", "x", "-q"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}

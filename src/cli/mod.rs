@@ -196,6 +196,9 @@ pub(crate) struct SanitizeArgs {
     /// Salt for the hashes (default: random per run); give one to get the same output twice.
     #[arg(long)]
     salt: Option<String>,
+    /// Do not print the summary line (errors are still printed).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args, Debug)]
