@@ -21,9 +21,9 @@
 //!
 //! Why a hand-written reader: the subset is tables of strings and string arrays, and a full TOML crate would be
 //! the largest dependency for the smallest feature. The reader accepts the TOML syntax of that subset
-//! (tables, `key = "string"`, `key = ["a", "b"]` over several lines, comments) and ignores unknown
-//! sections and keys so later sections never break older binaries; anything it cannot read in a section
-//! it knows is an error naming the line.
+//! (tables, `key = "string"`, `key = ["a", "b"]` over several lines, comments). An unknown section or
+//! key is an error naming its line (a typo'd `[severty]` silently ignored would leave every rule at its
+//! default), as is anything it cannot read.
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +50,56 @@ pub struct Config {
     pub baseline_file: Option<PathBuf>,
 }
 
+/// Why a configuration or baseline file could not be used: the file, the line when the problem is
+/// in its text, and the I/O error when it could not be read.
+#[derive(Debug)]
+pub struct ConfigError {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line of the problem, when it is in the text.
+    pub line: Option<usize>,
+    /// What is wrong, in words that say what to change.
+    pub message: String,
+    source: Option<std::io::Error>,
+}
+
+impl ConfigError {
+    fn at(path: &Path, line: usize, message: String) -> ConfigError {
+        ConfigError { path: path.to_path_buf(), line: Some(line), message, source: None }
+    }
+
+    fn io(path: &Path, what: &str, e: std::io::Error) -> ConfigError {
+        ConfigError { path: path.to_path_buf(), line: None, message: format!("{what}: {e}"), source: Some(e) }
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// For callers that report errors as text.
+impl From<ConfigError> for String {
+    fn from(e: ConfigError) -> String {
+        e.to_string()
+    }
+}
+
+/// The `[table]` sections read.
+const SECTIONS: &[&str] = &["origins", "cookies", "severity", "baseline"];
+/// The keys of an `[[ignore]]` table.
+const IGNORE_KEYS: &[&str] = &["rule", "cookie", "host", "file", "reason"];
+
 /// A value of the subset: a string or an array of strings.
 enum Value {
     Str(String),
@@ -57,7 +107,7 @@ enum Value {
 }
 
 /// Finds `crossjar.toml` in `start` or the nearest ancestor and reads it; `Ok(None)` when there is none.
-pub fn discover(start: &Path) -> Result<Option<Config>, String> {
+pub fn discover(start: &Path) -> Result<Option<Config>, ConfigError> {
     for dir in start.ancestors() {
         let p = dir.join(FILE_NAME);
         if p.is_file() {
@@ -68,8 +118,8 @@ pub fn discover(start: &Path) -> Result<Option<Config>, String> {
 }
 
 /// Reads a given config file (and the baseline it names, if the file exists).
-pub fn load(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, "cannot read", e))?;
     let mut cfg = parse(path, &text)?;
     if let Some(b) = &cfg.baseline_file {
         if b.is_file() {
@@ -80,9 +130,8 @@ pub fn load(path: &Path) -> Result<Config, String> {
 }
 
 /// Reads a baseline file: one fingerprint per line; `#` starts a comment.
-pub fn read_baseline(path: &Path) -> Result<Vec<String>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+pub fn read_baseline(path: &Path) -> Result<Vec<String>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, "cannot read the baseline", e))?;
     Ok(text
         .lines()
         .map(|l| strip_comment(l).trim())
@@ -92,19 +141,17 @@ pub fn read_baseline(path: &Path) -> Result<Vec<String>, String> {
 }
 
 /// Parses the subset described in the module docs. Errors name `file:line`.
-pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let mut cfg = Config { path: path.to_path_buf(), ..Config::default() };
-    let err = |line: usize, msg: &str| format!("{}:{line}: {msg}", path.display());
+    let err = |line: usize, msg: &str| ConfigError::at(path, line, msg.to_string());
     let mut section = String::new();
     let mut ignore: Option<(usize, Vec<(String, String)>)> = None;
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
-    let finish_ignore = |cfg: &mut Config, ignore: Option<(usize, Vec<(String, String)>)>| -> Result<(), String> {
+    let finish_ignore = |cfg: &mut Config, ignore: Option<(usize, Vec<(String, String)>)>| -> Result<(), ConfigError> {
         let Some((n, kv)) = ignore else { return Ok(()) };
         let get = |k: &str| kv.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
         let rule = get("rule").ok_or_else(|| err(n, "an [[ignore]] needs `rule = \"rule-id\"`"))?;
-        if crate::analysis::rules::rule(&rule).is_none() {
-            return Err(err(n, &format!("[[ignore]]: no rule `{rule}` (`crossjar rules` lists them)")));
-        }
+        let rule = rule.parse::<crate::analysis::rules::RuleId>().map_err(|e| err(n, &format!("[[ignore]]: {e}")))?;
         let reason = get("reason")
             .filter(|r| !r.trim().is_empty())
             .ok_or_else(|| err(n, "an [[ignore]] needs a `reason = \"...\"`: say why the finding does not apply"))?;
@@ -122,9 +169,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
             };
             finish_ignore(&mut cfg, ignore.take())?;
             section = name.trim().to_owned();
-            if section == "ignore" {
-                ignore = Some((n, Vec::new()));
+            if section != "ignore" {
+                return Err(err(n, &format!("unknown array of tables `[[{section}]]` (known: [[ignore]])")));
             }
+            ignore = Some((n, Vec::new()));
             continue;
         }
         if let Some(rest) = line.strip_prefix('[') {
@@ -133,6 +181,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
             };
             finish_ignore(&mut cfg, ignore.take())?;
             section = name.trim().to_owned();
+            if !SECTIONS.contains(&section.as_str()) {
+                let hint = if section == "ignore" { " ([[ignore]] takes double brackets)" } else { "" };
+                return Err(err(
+                    n,
+                    &format!("unknown section `[{section}]`{hint} (known: [origins], [cookies], [severity], [baseline], [[ignore]])"),
+                ));
+            }
             continue;
         }
         let Some((key, value)) = line.split_once('=') else {
@@ -163,8 +218,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
                 | ("baseline", "file")
         );
         if !known {
-            // Unknown here; later versions may read it.
-            continue;
+            let place =
+                if section.is_empty() { "at the top of the file".to_string() } else { format!("in [{section}]") };
+            return Err(err(n, &format!("unknown key `{key}` {place}")));
+        }
+        if section == "ignore" && !IGNORE_KEYS.contains(&key.as_str()) {
+            return Err(err(
+                n,
+                &format!("unknown key `{key}` in [[ignore]] (known: rule, cookie, host, file, reason)"),
+            ));
         }
         let Some(value) = parsed else {
             return Err(err(n, &format!("`{key}`: expected a quoted string or an array of quoted strings")));
@@ -173,16 +235,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
             ("origins", "frontends", Value::Arr(v)) => cfg.frontends = v,
             ("cookies", "cross_site", Value::Arr(v)) => cfg.cross_site_cookies = v,
             ("severity", rule_id, Value::Str(level)) => {
-                if crate::analysis::rules::rule(rule_id).is_none() {
-                    return Err(err(n, &format!("[severity]: no rule `{rule_id}` (`crossjar rules` lists them)")));
-                }
+                let id = rule_id
+                    .parse::<crate::analysis::rules::RuleId>()
+                    .map_err(|e| err(n, &format!("[severity]: {e}")))?;
                 let level = match level.as_str() {
                     "off" => Level::Off,
                     other => Level::At(Severity::parse(other).ok_or_else(|| {
                         err(n, &format!("[severity] {rule_id}: `{other}` is not error, warning, info or off"))
                     })?),
                 };
-                cfg.policy.levels.push((rule_id.to_string(), level));
+                cfg.policy.levels.push((id, level));
             }
             ("ignore", k, Value::Str(v)) => {
                 if let Some((_, kv)) = ignore.as_mut() {
@@ -243,7 +305,7 @@ mod tests {
     use super::*;
 
     fn p(text: &str) -> Result<Config, String> {
-        parse(Path::new("crossjar.toml"), text)
+        parse(Path::new("crossjar.toml"), text).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -256,14 +318,33 @@ mod tests {
     }
 
     #[test]
-    fn ignores_other_sections_and_reports_broken_lines() {
-        let c = p("[future]\nx = [\n \"a\",\n]\n[origins]\nfrontends = [\"https://a.example\"]\n").unwrap();
-        assert_eq!(c.frontends, ["https://a.example"]);
-        assert_eq!(p("[other]\nfrontends = [\"x\"]\n").unwrap().frontends, Vec::<String>::new());
+    fn unknown_sections_and_keys_and_broken_lines_are_errors_naming_the_line() {
+        let e = p("[origins]\nfrontends = [\"https://a.example\"]\n[severty]\ncookie-partitioned = \"info\"\n")
+            .unwrap_err();
+        assert!(e.starts_with("crossjar.toml:3: unknown section `[severty]`"), "{e}");
+        let e = p("[origins]\nfrontend = [\"https://a.example\"]\n").unwrap_err();
+        assert!(e.starts_with("crossjar.toml:2: unknown key `frontend` in [origins]"), "{e}");
+        let e = p("frontends = [\"x\"]\n").unwrap_err();
+        assert!(e.starts_with("crossjar.toml:1: unknown key `frontends` at the top"), "{e}");
+        let e = p("[[ignore]]\nrule = \"capture-disagrees\"\nreasn = \"typo\"\n").unwrap_err();
+        assert!(e.starts_with("crossjar.toml:3: unknown key `reasn` in [[ignore]]"), "{e}");
+        let e = p("[ignore]\nrule = \"capture-disagrees\"\n").unwrap_err();
+        assert!(e.contains(":1:") && e.contains("double brackets"), "{e}");
+        assert!(p("[[ignores]]\n").unwrap_err().contains(":1: unknown array of tables"));
         let e = p("[origins]\nfrontends = https://a.example\n").unwrap_err();
         assert!(e.starts_with("crossjar.toml:2:"), "{e}");
         assert!(p("[origins\n").unwrap_err().contains(":1:"));
         assert!(p("[origins]\nfrontends = [\"a\"\n").unwrap_err().contains(":2:"));
+    }
+
+    #[test]
+    fn errors_are_typed_with_place_and_source() {
+        let e = parse(Path::new("c.toml"), "[origins]\n[x]\n").unwrap_err();
+        assert_eq!((e.line, e.path.as_path()), (Some(2), Path::new("c.toml")));
+        assert!(std::error::Error::source(&e).is_none());
+        let e = load(Path::new("/nonexistent-crossjar-dir/crossjar.toml")).unwrap_err();
+        assert!(e.line.is_none() && std::error::Error::source(&e).is_some(), "{e}");
+        assert!(e.to_string().starts_with("/nonexistent-crossjar-dir/crossjar.toml: cannot read: "), "{e}");
     }
 
     #[test]
@@ -272,13 +353,15 @@ mod tests {
         let c = p(text).unwrap();
         assert_eq!(c.cross_site_cookies, ["route"]);
         assert_eq!(c.policy.levels.len(), 2);
-        assert_eq!(c.policy.levels[1], ("capture-disagrees".to_string(), Level::Off));
+        assert_eq!(c.policy.levels[1], (crate::analysis::rules::RuleId::CaptureDisagrees, Level::Off));
         assert_eq!(c.policy.ignores[0].cookie.as_deref(), Some("legacy"));
         assert_eq!(c.baseline_file.as_deref(), Some(Path::new("known.txt")));
         let e = p("[[ignore]]\nrule = \"samesite-none-insecure\"\n").unwrap_err();
         assert!(e.contains(":1:") && e.contains("reason"), "{e}");
         let e = p("[severity]\nno-such-rule = \"error\"\n").unwrap_err();
         assert!(e.contains(":2:") && e.contains("no-such-rule"), "{e}");
+        let e = p("[severity]\ncookie-partitioned = \"info\"\ncookie-partition = \"off\"\n").unwrap_err();
+        assert!(e.contains(":3:") && e.contains("did you mean `cookie-partitioned`"), "{e}");
         let e = p("[severity]\ncookie-partitioned = \"loud\"\n").unwrap_err();
         assert!(e.contains("loud"), "{e}");
     }

@@ -21,6 +21,7 @@ pub type EntrySink<'a> = dyn FnMut(Vec<EntryVerdict>) + 'a;
 fn sink_into<'a>(
     replay: &'a mut Replay,
     findings: &'a mut Accumulator,
+    mut entry_errors: Option<&'a mut Vec<InputError>>,
     each: &'a mut EntrySink<'a>,
 ) -> impl FnMut(&HarItem) -> ControlFlow<()> + 'a {
     move |item: &HarItem| {
@@ -39,10 +40,57 @@ fn sink_into<'a>(
                     each(verdicts);
                 }
             }
-            HarItem::EntryError(e) => replay.skip(e.location.entry.unwrap_or(0), e.message.clone()),
+            HarItem::EntryError(e) => {
+                replay.skip(e.location.entry.unwrap_or(0), e.message.clone());
+                if let Some(kept) = entry_errors.as_deref_mut() {
+                    kept.push(e.clone());
+                }
+            }
         }
         ControlFlow::Continue(())
     }
+}
+
+/// Everything one HAR gives through the pipeline: the report (with every entry's verdicts), what
+/// the reader made of the file (or the error that stopped it; the report then covers the entries
+/// before it) and the entries that could not be read (each skipped, the rest analysed).
+#[derive(Debug)]
+pub struct HarRun {
+    /// The analysis.
+    pub report: HarReport,
+    /// The file's summary, or the error that ended the read.
+    pub result: Result<HarSummary, InputError>,
+    /// Entries that could not be read, each placed (file, line, column, entry).
+    pub entry_errors: Vec<InputError>,
+}
+
+/// Reads and analyses a HAR file (`-` reads standard input) keeping every entry's verdicts, and
+/// hands back everything the reader found too ([`HarRun`]).
+pub fn run_har_path(path: &Path, options: &ReplayOptions, focus: &Focus) -> HarRun {
+    let mut kept = Vec::new();
+    let mut run = stream_all(path, options, focus, true, &mut |v| kept.push(v));
+    run.report = with_entries(run.report, kept);
+    run
+}
+
+/// `keep_errors`: collect the entry errors too (the streaming paths do not, so memory does not grow
+/// with a file full of broken entries beyond the replay's own list of skipped entries).
+fn stream_all(
+    path: &Path,
+    options: &ReplayOptions,
+    focus: &Focus,
+    keep_errors: bool,
+    each: &mut EntrySink<'_>,
+) -> HarRun {
+    stream(&path.display().to_string(), options, focus, keep_errors, each, |sink| {
+        if path.as_os_str() == "-" {
+            read_ahead(|s| read_har_reader(std::io::stdin(), path, s), sink)
+        } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
+            read_ahead(|s| read_har_path(path, s), sink)
+        } else {
+            read_har_path(path, &mut |item| sink(&item))
+        }
+    })
 }
 
 /// Reads and analyses a HAR file (`-` reads standard input), handing each entry's verdicts to `each`
@@ -57,15 +105,8 @@ pub fn stream_har_path(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    stream(&path.display().to_string(), options, focus, each, |sink| {
-        if path.as_os_str() == "-" {
-            read_ahead(|s| read_har_reader(std::io::stdin(), path, s), sink)
-        } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
-            read_ahead(|s| read_har_path(path, s), sink)
-        } else {
-            read_har_path(path, &mut |item| sink(&item))
-        }
-    })
+    let run = stream_all(path, options, focus, false, each);
+    (run.report, run.result.err())
 }
 
 /// Inputs from this size on are parsed on their own thread (a smaller one is read before a thread
@@ -144,9 +185,10 @@ pub fn stream_har_reader(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    stream(&name.display().to_string(), options, focus, each, |sink| {
+    let run = stream(&name.display().to_string(), options, focus, false, each, |sink| {
         read_har_reader(reader, name, &mut |item| sink(&item))
-    })
+    });
+    (run.report, run.result.err())
 }
 
 /// Replays what `read` shows, folds it into the findings, and hands verdicts to `each`.
@@ -154,17 +196,19 @@ fn stream(
     name: &str,
     options: &ReplayOptions,
     focus: &Focus,
+    keep_errors: bool,
     each: &mut EntrySink<'_>,
     read: impl FnOnce(&mut ItemView<'_>) -> Result<HarSummary, InputError>,
-) -> (HarReport, Option<InputError>) {
+) -> HarRun {
     let mut replay = Replay::new(options);
     let mut findings = Accumulator::new(&options.browsers, focus);
-    let mut sink = sink_into(&mut replay, &mut findings, each);
+    let mut entry_errors = Vec::new();
+    let mut sink = sink_into(&mut replay, &mut findings, keep_errors.then_some(&mut entry_errors), each);
     let result = read(&mut sink);
     drop(sink);
     let mut report = replay.finish(name);
     findings.finish(&mut report);
-    (report, result.err())
+    HarRun { report, result, entry_errors }
 }
 
 /// Reads and analyses a HAR file (`-` reads standard input), keeping every entry's verdicts in the
@@ -185,6 +229,38 @@ pub fn analyse_har_reader(
     let mut kept = Vec::new();
     let (report, err) = stream_har_reader(reader, name, options, focus, &mut |v| kept.push(v));
     (with_entries(report, kept), err)
+}
+
+/// Analyses two captures (before and after a fix) on the same cookies and compares them. Without
+/// `--cookie` names, each capture's focus may differ (a fixed cookie is no longer "sent on some
+/// requests and withheld on others"); then both are analysed again with the union of the two
+/// focus sets named, so every cookie is compared with itself (not when one of them is standard
+/// input, `-`, which cannot be read twice). Returns the whole-file errors too.
+pub fn diff_har_paths(
+    before: &Path,
+    after: &Path,
+    options: &ReplayOptions,
+    focus: &Focus,
+) -> (crate::analysis::diff::HarDiff, Vec<InputError>) {
+    use crate::analysis::diff::{diff, focused_names};
+    // The diff compares summaries and findings: entry verdicts are not kept.
+    let run = |focus: &Focus| {
+        let (b, e1) = stream_har_path(before, options, focus, &mut |_| {});
+        let (a, e2) = stream_har_path(after, options, focus, &mut |_| {});
+        (b, a, [e1, e2].into_iter().flatten().collect::<Vec<_>>())
+    };
+    let (mut b, mut a, mut errors) = run(focus);
+    let (names_b, names_a) = (focused_names(&b), focused_names(&a));
+    // Standard input cannot be read a second time: then each capture keeps its own focus.
+    let rereadable = before.as_os_str() != "-" && after.as_os_str() != "-";
+    if focus.cookies.is_empty() && names_b != names_a && rereadable {
+        let mut cookies = names_b;
+        cookies.extend(names_a);
+        cookies.sort();
+        cookies.dedup();
+        (b, a, errors) = run(&Focus { cookies, also: focus.also.clone(), ..focus.clone() });
+    }
+    (diff(&b, &a), errors)
 }
 
 /// Moves per-entry verdict lists into the report's per-browser runs.

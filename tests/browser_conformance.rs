@@ -297,9 +297,19 @@ fn compare(case: &Case, har: &str, tally: &mut Tally) -> Result<Vec<String>, Str
             e.cookies.iter().filter(|c| c.basis == Basis::Unknown).map(|c| c.name.as_str()).collect();
         tally.cookies_unknown += unknown.len();
         let known: Vec<CookieVerdict> = e.cookies.iter().filter(|c| c.basis != Basis::Unknown).cloned().collect();
-        let ours = crossjar_cookies(&known);
+        // With the credentials mode unknown, which reasons DevTools would list depends on that mode
+        // (Chrome evaluates no cookie without credentials): compare what was sent, not the reasons.
+        let sent_only = |v: Vec<String>| -> Vec<String> { v.into_iter().filter(|c| c.ends_with(": sent")).collect() };
+        let mode_unknown = e.credentials.basis == Basis::Unknown;
+        let ours = if mode_unknown { sent_only(crossjar_cookies(&known)) } else { crossjar_cookies(&known) };
         match truth_cookies(req).map(|t| {
-            t.into_iter().filter(|v| !unknown.iter().any(|u| v.starts_with(&format!("{u}@")))).collect::<Vec<_>>()
+            let t: Vec<String> =
+                t.into_iter().filter(|v| !unknown.iter().any(|u| v.starts_with(&format!("{u}@")))).collect();
+            if mode_unknown {
+                sent_only(t)
+            } else {
+                t
+            }
         }) {
             Some(theirs) => {
                 tally.cookies += theirs.len();

@@ -199,8 +199,8 @@ fn rules_and_explain() {
     let (code, list, _) = crossjar(&["rules"]);
     assert_eq!(code, 0);
     for r in crossjar::analysis::rules::RULES {
-        assert!(list.contains(r.id));
-        let (code, doc, _) = crossjar(&["explain", r.id]);
+        assert!(list.contains(r.id.as_str()));
+        let (code, doc, _) = crossjar(&["explain", r.id.as_str()]);
         assert_eq!(code, 0);
         assert!(doc.starts_with(&format!("# {}", r.id)), "{}: the doc page starts with its id", r.id);
     }

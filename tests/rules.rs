@@ -117,7 +117,7 @@ fn rule_ids(found: &[serde_json::Value]) -> BTreeSet<String> {
 
 #[test]
 fn every_rule_has_a_page_and_every_page_a_rule() {
-    let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id.as_str()).collect();
     let pages: BTreeSet<String> = std::fs::read_dir(root().join("rules"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -236,7 +236,8 @@ fn names_subject(f: &serde_json::Value) -> bool {
     }
     let lower = msg.to_ascii_lowercase();
     let host = f.get("host").and_then(|h| h.as_str()).is_some_and(|h| !h.is_empty() && msg.contains(h));
-    let hostish = msg.split(|c: char| c.is_whitespace() || "(),;:`'\"[]".contains(c)).any(|w| {
+    // A URL names its host too (`/` splits it out of `https://host/path`).
+    let hostish = msg.split(|c: char| c.is_whitespace() || "(),;:`'\"[]/".contains(c)).any(|w| {
         let w = w.trim_end_matches('.');
         let labels: Vec<&str> = w.split('.').collect();
         labels.len() >= 2
@@ -288,6 +289,8 @@ fn the_subject_check_rejects_what_it_should() {
     assert!(f(serde_json::json!({"message": "`route` on api.example.net is not stored", "cookie": "route"})));
     assert!(!f(serde_json::json!({"message": "the preflight failed"})));
     assert!(f(serde_json::json!({"message": "the preflight to api.example.net failed"})));
+    assert!(f(serde_json::json!({"message": "GET https://api.example.net/x: CORS error"})));
+    assert!(!f(serde_json::json!({"message": "GET /x/y: CORS error"})));
     assert!(f(serde_json::json!({"message": "no Access-Control-Allow-Origin"})));
     assert!(f(serde_json::json!({"message": "the proxy answers", "file": "a.yaml", "line": 3})));
     assert!(!f(serde_json::json!({"message": "version 1.2 is old"})));

@@ -22,18 +22,24 @@ pub struct CookieChange {
 }
 
 impl CookieChange {
-    /// Whether the cookie now reaches the requests it did not reach before (or the other way).
+    /// Whether the cookie now reaches more of its requests (`better`), fewer (`worse`), as many
+    /// (`unchanged`), or is in one capture only (`only-before`, `only-after`: nothing to compare).
     pub fn verdict(&self) -> &'static str {
-        let sent = |c: &Option<CookieCounts>| {
-            c.map_or(0.0, |c| if c.requests == 0 { 0.0 } else { c.sent as f64 / c.requests as f64 })
-        };
-        let (b, a) = (sent(&self.before), sent(&self.after));
-        if a > b {
-            "better"
-        } else if a < b {
-            "worse"
-        } else {
-            "unchanged"
+        let sent = |c: &CookieCounts| if c.requests == 0 { 0.0 } else { c.sent as f64 / c.requests as f64 };
+        match (&self.before, &self.after) {
+            (Some(_), None) => "only-before",
+            (None, Some(_)) => "only-after",
+            (None, None) => "unchanged",
+            (Some(b), Some(a)) => {
+                let (b, a) = (sent(b), sent(a));
+                if a > b {
+                    "better"
+                } else if a < b {
+                    "worse"
+                } else {
+                    "unchanged"
+                }
+            }
         }
     }
 }
@@ -60,7 +66,17 @@ fn key(f: &Finding) -> (String, Option<String>, Option<String>, Vec<Browser>) {
 /// Counts before and after.
 type BeforeAfter = (Option<CookieCounts>, Option<CookieCounts>);
 
-/// Compares two reports.
+/// The cookie names in a report's focus (its summary), sorted, without repeats.
+pub fn focused_names(report: &HarReport) -> Vec<String> {
+    let mut names: Vec<String> = report.summary.iter().map(|s| s.name.clone()).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Compares two reports. Compare reports made with the same focus (see
+/// [`crate::pipeline::diff_har_paths`]): a cookie in one report's focus only has nothing to be
+/// compared with.
 pub fn diff(before: &HarReport, after: &HarReport) -> HarDiff {
     let mut table: BTreeMap<(String, String, Browser), BeforeAfter> = BTreeMap::new();
     for s in &before.summary {

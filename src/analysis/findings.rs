@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use super::affinity::affinity_cookie;
 use super::infer::Basis;
 use super::report::{CookieCounts, CookieSummary, EntryVerdict, Finding, HarReport};
-use super::rules::{rule, Severity};
+use super::rules::{RuleId, Severity};
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Warning};
 use crate::model::request::RequestKind;
@@ -72,7 +72,8 @@ pub struct Accumulator {
     cors_reported: HashSet<(String, &'static str)>,
     /// Failed requests per (host, failure as recorded): the first one and how many.
     failures: Vec<((String, String), EntryVerdict, usize)>,
-    /// The registrable domains of the capture's top-level pages and of the APIs they call.
+    /// The registrable domains of the capture's top-level pages and of the APIs they call with
+    /// credentials or WebSockets.
     top_sites: BTreeSet<String>,
 }
 
@@ -102,7 +103,7 @@ struct PairTally {
     counts: Vec<CookieCounts>,
     /// Per browser: the stamp of the last entry that listed this cookie (counted once per entry).
     seen: Vec<u64>,
-    hits: BTreeMap<&'static str, Hit>,
+    hits: BTreeMap<RuleId, Hit>,
     partitioned: BTreeSet<Browser>,
     partition_entry: Option<usize>,
     /// Per browser: the first entry where the capture and the model disagree.
@@ -140,10 +141,11 @@ struct Disagreement {
     path: String,
 }
 
-/// Whether a verdict rests only on what the capture shows or proves: no guessed credentials mode,
-/// top level or request kind.
+/// Whether an entry's context rests on what the capture shows or proves: no guessed top level or
+/// request kind. (A guessed credentials mode is in each verdict's own basis: it matters only where
+/// the verdict hinges on it.)
 fn context_known(e: &EntryVerdict) -> bool {
-    e.credentials.basis != Basis::Unknown && e.top_level_basis != Basis::Unknown && e.kind_basis != Basis::Unknown
+    e.top_level_basis != Basis::Unknown && e.kind_basis != Basis::Unknown
 }
 
 impl HostTally {
@@ -179,8 +181,10 @@ impl PairTally {
             if !reasons.iter().any(|r| members.contains(r)) {
                 continue;
             }
-            let hit = self.hits.entry(rule_id).or_default();
-            hit.certain |= certain;
+            let hit = self.hits.entry(*rule_id).or_default();
+            // "Credentials not included" is itself the guess when the mode is unknown.
+            hit.certain |=
+                certain && (*rule_id != RuleId::CredentialsNotIncluded || e.credentials.basis != Basis::Unknown);
             hit.first_entry = Some(hit.first_entry.map_or(e.index, |i| i.min(e.index)));
             hit.browsers.insert(browser);
             hit.store |= store;
@@ -249,7 +253,7 @@ impl Accumulator {
                         pair.armed_at[b] = Some(tally.served[b]);
                     }
                 }
-                let certain = context_known(e);
+                let certain = s.basis != Basis::Unknown && context_known(e);
                 if !s.stored && !s.deleted && s.reasons.iter().any(telling) {
                     pair.withheld |= certain;
                     pair.refused[b] |= certain;
@@ -302,10 +306,14 @@ impl Accumulator {
         }
         // The capture's own sites: its top-level pages, and the APIs they call with fetch(), XHR or
         // WebSockets (a cross-site API is the app's own; vendors come as images, scripts, frames).
-        let own_kind = matches!(
-            first.kind,
-            RequestKind::Navigation | RequestKind::Fetch | RequestKind::Xhr | RequestKind::WebSocket
-        );
+        let own_kind = match first.kind {
+            RequestKind::Navigation | RequestKind::WebSocket => true,
+            // A page sends credentials on purpose only to its own API (vendors' beacons go without).
+            RequestKind::Fetch | RequestKind::Xhr => {
+                first.credentials.mode == Some(crate::model::request::CredentialsMode::Include)
+            }
+            _ => false,
+        };
         if own_kind && self.top_sites.len() < 64 {
             self.top_sites.insert(site_of_host(&h).to_string());
         }
@@ -344,7 +352,7 @@ impl Accumulator {
                     _ => "",
                 };
                 self.cors.push(make(
-                    "cors-check-failed",
+                    RuleId::CorsCheckFailed,
                     Some(e.index),
                     None,
                     Some(h),
@@ -365,7 +373,7 @@ impl Accumulator {
         if c.set_cookie_stored_despite_failure && e.set_cookies.iter().any(|s| s.stored) {
             let names: Vec<&str> = e.set_cookies.iter().filter(|s| s.stored).map(|s| s.name.as_str()).collect();
             self.cors.push(make(
-                "cors-cookie-stored-unreadable",
+                RuleId::CorsCookieStoredUnreadable,
                 Some(e.index),
                 names.first().copied(),
                 Some(h),
@@ -412,7 +420,7 @@ impl Accumulator {
         let mut findings = Vec::new();
         if report.sanitized {
             findings.push(make(
-                "capture-sanitized",
+                RuleId::CaptureSanitized,
                 None,
                 None,
                 None,
@@ -456,7 +464,7 @@ impl Accumulator {
             };
             let name = &pair.name;
             findings.push(make(
-                "preflight-not-sticky",
+                RuleId::PreflightNotSticky,
                 Some(*index),
                 Some(name),
                 Some(h),
@@ -465,7 +473,7 @@ impl Accumulator {
                     "preflight entry {index} OPTIONS {} carries no cookies, so `{name}` cannot pin it: it reaches an arbitrary backend",
                     redact_query(url)
                 ),
-                fixes_for("preflight-not-sticky"),
+                fixes_for(RuleId::PreflightNotSticky),
             ));
         }
         findings.extend(self.cors);
@@ -489,15 +497,15 @@ fn own_site_host(s: &str) -> &str {
 
 /// Rules whose findings about third-party hosts fold into one `third-party-vendor` finding per vendor
 /// site: problems of the site's own partners that its owner cannot fix in its own code.
-const VENDOR_FOLDED: &[&str] = &[
-    "samesite-unspecified-cross-site",
-    "samesite-blocks-cross-site",
-    "samesite-none-insecure",
-    "third-party-cookie-blocked",
-    "cookie-partitioned",
-    "cookie-rejected",
-    "capture-disagrees",
-    "credentials-not-included",
+const VENDOR_FOLDED: &[RuleId] = &[
+    RuleId::SamesiteUnspecifiedCrossSite,
+    RuleId::SamesiteBlocksCrossSite,
+    RuleId::SamesiteNoneInsecure,
+    RuleId::ThirdPartyCookieBlocked,
+    RuleId::CookiePartitioned,
+    RuleId::CookieRejected,
+    RuleId::CaptureDisagrees,
+    RuleId::CredentialsNotIncluded,
 ];
 
 /// Orders and groups findings for a person: identical findings that differ only by cookie are merged
@@ -532,7 +540,11 @@ pub fn present(
         kept.push(vendor_finding(&site, group));
     }
     kept.sort_by(|a, b| {
-        is_own(b).cmp(&is_own(a)).then(b.severity.cmp(&a.severity)).then(a.entry.cmp(&b.entry)).then(a.rule.cmp(b.rule))
+        is_own(b)
+            .cmp(&is_own(a))
+            .then(b.severity.cmp(&a.severity))
+            .then(a.entry.cmp(&b.entry))
+            .then(a.rule.cmp(&b.rule))
     });
     kept
 }
@@ -586,7 +598,7 @@ fn vendor_finding(site: &str, group: Vec<Finding>) -> Finding {
                 cookies.push(c);
             }
         }
-        *rules.entry(f.rule).or_default() += 1;
+        *rules.entry(f.rule.as_str()).or_default() += 1;
         browsers.extend(f.browsers.iter().copied());
     }
     let worst = group.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
@@ -596,7 +608,7 @@ fn vendor_finding(site: &str, group: Vec<Finding>) -> Finding {
     let rule_list: Vec<String> =
         rules.iter().map(|(r, n)| if *n > 1 { format!("{r} ×{n}") } else { r.to_string() }).collect();
     let mut f = make(
-        "third-party-vendor",
+        RuleId::ThirdPartyVendor,
         entry,
         cookies.first().copied(),
         Some(site),
@@ -654,7 +666,7 @@ fn pair_findings(
         )
         .replace(" , ", ", ");
         let mut f =
-            make(rule_id, hit.first_entry, Some(name), Some(h), browsers, message, fixes_for_cookie(rule_id, name));
+            make(*rule_id, hit.first_entry, Some(name), Some(h), browsers, message, fixes_for_cookie(*rule_id, name));
         if !hit.certain {
             // No error may rest on a guess: every verdict behind this one depends on something the
             // capture does not show (credentials mode, top level, or the attributes of a cookie set
@@ -666,13 +678,13 @@ fn pair_findings(
     }
     if !pair.partitioned.is_empty() {
         out.push(make(
-            "cookie-partitioned",
+            RuleId::CookiePartitioned,
             pair.partition_entry,
             Some(name),
             Some(h),
             pair.partitioned.iter().copied().collect(),
             format!("`{name}` on {h} is stored in the top-level site's partition: sent only under that top-level site"),
-            fixes_for("cookie-partitioned"),
+            fixes_for(RuleId::CookiePartitioned),
         ));
     }
     let Some((run, capture_browser)) = capture else { return };
@@ -718,7 +730,7 @@ fn pair_findings(
         "the request carried other cookies, so it had credentials: the browser that recorded the capture withheld this one (blocked by a setting, or deleted, expired or replaced there)"
     };
     out.push(make(
-        "capture-disagrees",
+        RuleId::CaptureDisagrees,
         Some(d.index),
         Some(name),
         Some(h),
@@ -739,7 +751,7 @@ fn pair_findings(
 }
 
 fn make(
-    rule_id: &'static str,
+    rule_id: RuleId,
     entry: Option<usize>,
     cookie: Option<&str>,
     host: Option<&str>,
@@ -747,10 +759,9 @@ fn make(
     message: String,
     fixes: Vec<String>,
 ) -> Finding {
-    let severity = rule(rule_id).map_or(Severity::Warning, |r| r.severity);
     Finding {
         rule: rule_id,
-        severity,
+        severity: rule_id.severity(),
         entry,
         cookie: cookie.map(str::to_string),
         host: host.map(str::to_string),
@@ -792,7 +803,7 @@ fn failure_finding(h: &str, failure: &str, e: &EntryVerdict, count: usize) -> Fi
     }
     let more = if count > 1 { format!(" (and {} more to this host)", count - 1) } else { String::new() };
     make(
-        "request-failed",
+        RuleId::RequestFailed,
         Some(e.index),
         None,
         Some(h),
@@ -812,14 +823,14 @@ fn failure_finding(h: &str, failure: &str, e: &EntryVerdict, count: usize) -> Fi
 }
 
 /// One group of findings: rule, with the reasons that trigger it.
-const GROUPS: &[(&str, &[Exclusion])] = &[
-    ("credentials-not-included", &[Exclusion::CredentialsNotIncluded]),
+const GROUPS: &[(RuleId, &[Exclusion])] = &[
+    (RuleId::CredentialsNotIncluded, &[Exclusion::CredentialsNotIncluded]),
     (
-        "samesite-unspecified-cross-site",
+        RuleId::SamesiteUnspecifiedCrossSite,
         &[Exclusion::SameSiteUnspecifiedTreatedAsLax, Exclusion::SchemefulSameSiteUnspecifiedTreatedAsLax],
     ),
     (
-        "samesite-blocks-cross-site",
+        RuleId::SamesiteBlocksCrossSite,
         &[
             Exclusion::SameSiteLax,
             Exclusion::SameSiteStrict,
@@ -827,13 +838,13 @@ const GROUPS: &[(&str, &[Exclusion])] = &[
             Exclusion::SchemefulSameSiteStrict,
         ],
     ),
-    ("samesite-none-insecure", &[Exclusion::SameSiteNoneInsecure]),
+    (RuleId::SamesiteNoneInsecure, &[Exclusion::SameSiteNoneInsecure]),
     (
-        "third-party-cookie-blocked",
+        RuleId::ThirdPartyCookieBlocked,
         &[Exclusion::UserPreferences, Exclusion::ThirdPartyBlockedByItp, Exclusion::ThirdPartyPhaseout],
     ),
     (
-        "cookie-rejected",
+        RuleId::CookieRejected,
         &[
             Exclusion::SecureOnly,
             Exclusion::InvalidDomain,
@@ -862,7 +873,7 @@ struct Hit {
 }
 
 /// The rule that an exclusion reason belongs to, if any.
-pub fn rule_for_exclusion(r: Exclusion) -> Option<&'static str> {
+pub fn rule_for_exclusion(r: Exclusion) -> Option<RuleId> {
     GROUPS.iter().find(|(_, members)| members.contains(&r)).map(|(id, _)| *id)
 }
 
@@ -886,11 +897,13 @@ pub fn redact_query(url: &str) -> String {
 /// The fixes for a rule about one cookie: the generic ones, with the server-specific line only for
 /// the server that sets such a cookie (ingress-nginx's annotation for its affinity cookie, the
 /// load balancer's stickiness for `AWSALB*` / `AWSELB`), never a guess for a vendor's cookie.
-pub fn fixes_for_cookie(rule_id: &str, cookie: &str) -> Vec<String> {
+pub fn fixes_for_cookie(rule_id: RuleId, cookie: &str) -> Vec<String> {
     let lower = cookie.to_ascii_lowercase();
     let nginx = matches!(lower.as_str(), "route" | "ingresscookie");
-    let samesite_rule =
-        matches!(rule_id, "samesite-unspecified-cross-site" | "samesite-blocks-cross-site" | "samesite-none-insecure");
+    let samesite_rule = matches!(
+        rule_id,
+        RuleId::SamesiteUnspecifiedCrossSite | RuleId::SamesiteBlocksCrossSite | RuleId::SamesiteNoneInsecure
+    );
     let mut fixes: Vec<String> =
         fixes_for(rule_id).into_iter().filter(|f| !f.starts_with("ingress-nginx:") || nginx).collect();
     if samesite_rule && lower.starts_with("awsalb") {
@@ -903,31 +916,31 @@ pub fn fixes_for_cookie(rule_id: &str, cookie: &str) -> Vec<String> {
 }
 
 /// The fixes for a rule, one line per side.
-pub fn fixes_for(rule_id: &str) -> Vec<String> {
+pub fn fixes_for(rule_id: RuleId) -> Vec<String> {
     let lines: &[&str] = match rule_id {
-        "credentials-not-included" => &[
+        RuleId::CredentialsNotIncluded => &[
             "frontend: fetch(url, { credentials: 'include' }) / xhr.withCredentials = true / crossorigin=\"use-credentials\"",
             "server: Access-Control-Allow-Origin: <exact page origin> (not *), Access-Control-Allow-Credentials: true, Vary: Origin — on the preflight too",
             "cookie: SameSite=None; Secure (add Partitioned for Safari and Chrome with third-party cookies blocked)",
             "architecture: serve the API from the page's origin, or route on a session id in the URL instead of a cookie",
         ],
-        "samesite-unspecified-cross-site" => &[
+        RuleId::SamesiteUnspecifiedCrossSite => &[
             "cookie: add SameSite=None; Secure (never Strict or Lax for a cookie a cross-site frontend needs)",
             "ingress-nginx: nginx.ingress.kubernetes.io/session-cookie-samesite: \"None\" and session-cookie-secure: \"true\"",
             "architecture: host the API on a subdomain of the page's site to make the requests same-site",
         ],
-        "samesite-blocks-cross-site" => &[
+        RuleId::SamesiteBlocksCrossSite => &[
             "cookie: a cookie needed on cross-site requests must be SameSite=None; Secure",
             "architecture: make the requests same-site (API on a subdomain of the page's registrable domain)",
         ],
-        "samesite-none-insecure" => &["cookie: add Secure and serve over HTTPS"],
-        "third-party-cookie-blocked" => &[
+        RuleId::SamesiteNoneInsecure => &["cookie: add Secure and serve over HTTPS"],
+        RuleId::ThirdPartyCookieBlocked => &[
             "cookie: add Partitioned (CHIPS: Chrome 114+, Firefox 141+, Safari 26.2+)",
             "architecture: serve the API same-site with the page, or carry the session id in the URL or a header",
         ],
-        "cookie-partitioned" => &["none needed for a session pinned for one frontend; to share across top-level sites, move the API same-site"],
-        "cookie-rejected" => &["cookie: follow the reason (HTTPS for Secure, a Domain the host belongs to, prefix rules, size)"],
-        "preflight-not-sticky" => &[
+        RuleId::CookiePartitioned => &["none needed for a session pinned for one frontend; to share across top-level sites, move the API same-site"],
+        RuleId::CookieRejected => &["cookie: follow the reason (HTTPS for Secure, a Domain the host belongs to, prefix rules, size)"],
+        RuleId::PreflightNotSticky => &[
             "server: answer OPTIONS statelessly on every backend, or at the ingress",
             "frontend: avoid the preflight where the API allows (safelisted Content-Type, no custom headers)",
         ],
@@ -975,10 +988,11 @@ pub fn cors_fixes(err: crate::model::cors::CorsError, origin: Option<&str>) -> V
 /// What the captured CORS answers reveal about the allow-list (reflection, `null`, `http://` origins,
 /// missing `Vary: Origin`, `*` with credentials).
 fn security_findings(report: &HarReport, out: &mut Vec<Finding>) {
-    use crate::model::cors_security::Severity as S;
     for (origin, entry, issue) in &report.security {
-        let mut f = make(
-            "cors-misconfiguration",
+        // The severity is the registry's, as for every rule; the class (and so how exploitable it
+        // is, `issue.risk`) is in the message.
+        out.push(make(
+            RuleId::CorsMisconfiguration,
             Some(*entry),
             None,
             Some(origin),
@@ -988,12 +1002,6 @@ fn security_findings(report: &HarReport, out: &mut Vec<Finding>) {
                 "server: keep an explicit allow-list of exact origins, answer with the one that matched, add Vary: Origin".into(),
                 "never allow `null`, http:// origins for an https API, or hosts where anyone can publish".into(),
             ],
-        );
-        f.severity = match issue.severity {
-            S::High => Severity::Error,
-            S::Medium | S::Low => Severity::Warning,
-            _ => Severity::Info,
-        };
-        out.push(f);
+        ));
     }
 }

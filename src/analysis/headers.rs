@@ -4,7 +4,6 @@
 
 use url::Url;
 
-use super::rules::Severity;
 use crate::model::cors::{self, CorsRequest, CorsResponse, CorsVerdict, RequestMode};
 use crate::model::http::Headers;
 use crate::model::jar::CookieJar;
@@ -29,6 +28,10 @@ pub struct HeadersRequest {
     pub credentials: CredentialsMode,
     /// The kind of request.
     pub kind: RequestKind,
+    /// The (first) response answers this request's preflight (`crossjar headers --preflight`, or
+    /// `curl -v` printed `> OPTIONS` before it): it is judged as a preflight answer, even when the
+    /// request as described needs none.
+    pub preflight: bool,
 }
 
 /// What one browser does with one `Set-Cookie`.
@@ -70,6 +73,21 @@ pub struct HeadersReport {
     pub responses: usize,
     /// Per browser.
     pub verdicts: Vec<HeadersVerdict>,
+    /// The headers of every response judged, in order: the preflight answer (when there is one)
+    /// first, then the redirect hops and the final response. Rules that judge header values (not
+    /// browser verdicts) read these.
+    pub answers: Vec<Answer>,
+}
+
+/// One response of the input, as a rule sees it.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The headers, in order, duplicates kept.
+    pub headers: Headers,
+    /// Whether it answered the preflight.
+    pub preflight: bool,
 }
 
 fn mode_of(kind: RequestKind) -> RequestMode {
@@ -106,7 +124,9 @@ pub fn analyse(
             .iter()
             .any(|n| h.contains(n))
     };
-    let preflight = if resp.first().is_some_and(|r| r.2.as_deref() == Some("OPTIONS"))
+    let answered_options = resp.first().is_some_and(|r| r.2.as_deref() == Some("OPTIONS"));
+    let preflight = if (request.preflight && !resp.is_empty())
+        || answered_options
         || (needs && resp.first().is_some_and(|r| r.2.is_none() && (resp.len() >= 2 || preflight_only(&r.1))))
     {
         let (s, h, _) = resp.remove(0);
@@ -114,13 +134,22 @@ pub fn analyse(
     } else {
         None
     };
+    // Given a preflight answer for a request that needs none (the description may leave out the
+    // method or headers that trigger it), it is still checked as a preflight answer.
+    let forced = preflight.as_ref().filter(|_| !needs);
+    let mut request = request;
+    request.preflight = preflight.is_some();
     let final_headers = resp.last().map(|r| r.1.clone()).unwrap_or_default();
     let cors_responses: Vec<CorsResponse> = resp.iter().map(|(s, h, _)| CorsResponse::new(*s, h.clone())).collect();
     let mut verdicts = Vec::new();
     for &browser in browsers {
         let cors = (mode_of(request.kind) != RequestMode::Navigate && mode_of(request.kind) != RequestMode::WebSocket)
             .then(|| cors::evaluate(&cors_req, preflight.as_ref(), &cors_responses, browser))
-            .filter(|v| v.cors_applies);
+            .filter(|v| v.cors_applies)
+            .map(|v| match forced {
+                Some(p) => judge_forced_preflight(v, &cors_req, p),
+                None => v,
+            });
         let sent_at_all = cors.as_ref().is_none_or(|v| v.preflight.as_ref().is_none_or(|p| p.ok));
         let ctx = RequestContext::new(request.kind, &request.method, request.url.clone(), Some(from.clone()), time)
             .with_credentials(request.credentials);
@@ -149,12 +178,43 @@ pub fn analyse(
         }
         verdicts.push(HeadersVerdict { browser, cors, cookies });
     }
+    let answers = preflight
+        .iter()
+        .map(|p| Answer { status: p.status, headers: p.headers.clone(), preflight: true })
+        .chain(resp.iter().map(|(status, headers, _)| Answer {
+            status: *status,
+            headers: headers.clone(),
+            preflight: false,
+        }))
+        .collect();
     HeadersReport {
         input: input.to_string(),
         request,
+        answers,
         responses: resp.len() + usize::from(preflight.is_some()),
         verdicts,
     }
+}
+
+/// Checks a preflight answer the request as described would not trigger (FETCH §4.8, as
+/// [`cors::evaluate`] does for a needed one); a failure fails the verdict as a failed preflight would.
+fn judge_forced_preflight(mut v: CorsVerdict, req: &CorsRequest, answer: &CorsResponse) -> CorsVerdict {
+    if !v.request_errors.is_empty() {
+        return v;
+    }
+    let origin = req.origin.serialize();
+    let method = cors::normalize_method(&req.method);
+    let unsafe_headers = cors::cors_unsafe_request_header_names(&req.headers);
+    let errors = cors::preflight_check(&origin, req.credentials, &method, &unsafe_headers, answer);
+    let mut result = cors::CheckResult::from_errors(errors, origin, &req.url);
+    result.max_age = cors::parse_max_age(&answer.headers);
+    if !result.ok {
+        v.ok = false;
+        v.readable = false;
+        v.credentialed = false;
+    }
+    v.preflight = Some(result);
+    v
 }
 
 /// The findings of a `crossjar headers` report: CORS failures and cookies not stored or not sent
@@ -162,33 +222,32 @@ pub fn analyse(
 pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
     use super::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
     use super::report::Finding;
-    use super::rules::rule;
+    use super::rules::RuleId;
     let mut out: Vec<Finding> = Vec::new();
     let host = report.request.url.host_str().unwrap_or("").to_string();
     let from = report.request.from.as_ref().map(|o| o.serialize());
-    let mut push =
-        |rule_id: &'static str, cookie: Option<String>, browser: Browser, message: String, fixes: Vec<String>| {
-            if let Some(f) = out.iter_mut().find(|f| f.rule == rule_id && f.cookie == cookie && f.message == message) {
-                f.browsers.push(browser);
-                return;
-            }
-            out.push(Finding {
-                rule: rule_id,
-                severity: rule(rule_id).map_or(Severity::Warning, |r| r.severity),
-                entry: None,
-                cookie,
-                host: Some(host.clone()),
-                browsers: vec![browser],
-                message,
-                fixes,
-            });
-        };
+    let mut push = |rule_id: RuleId, cookie: Option<String>, browser: Browser, message: String, fixes: Vec<String>| {
+        if let Some(f) = out.iter_mut().find(|f| f.rule == rule_id && f.cookie == cookie && f.message == message) {
+            f.browsers.push(browser);
+            return;
+        }
+        out.push(Finding {
+            rule: rule_id,
+            severity: rule_id.severity(),
+            entry: None,
+            cookie,
+            host: Some(host.clone()),
+            browsers: vec![browser],
+            message,
+            fixes,
+        });
+    };
     for v in &report.verdicts {
         if let Some(c) = v.cors.as_ref().filter(|c| !c.ok) {
             let errors: Vec<String> = c.errors().iter().map(|e| e.error.as_str().to_string()).collect();
             let first = c.error().map(|e| e.error);
             push(
-                "cors-check-failed",
+                RuleId::CorsCheckFailed,
                 None,
                 v.browser,
                 format!(
@@ -204,7 +263,7 @@ pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
         }
         for c in &v.cookies {
             let reasons = if c.stored { &c.next_reasons } else { &c.reasons };
-            let mut rules: Vec<&'static str> = reasons.iter().filter_map(|r| rule_for_exclusion(*r)).collect();
+            let mut rules: Vec<RuleId> = reasons.iter().filter_map(|r| rule_for_exclusion(*r)).collect();
             rules.dedup();
             for rule_id in rules {
                 let names: Vec<&str> =
@@ -224,6 +283,7 @@ pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
             }
         }
     }
-    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(b.rule)));
+    super::rules::run_units(&super::rules::Facts::Headers(report), &mut out);
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.cmp(&b.rule)));
     out
 }

@@ -623,8 +623,8 @@ fn security_findings(route: &IngressRoute, findings: &mut Vec<IngressFinding>) {
             if covered_by(issue.class).is_some_and(|r| route.notes.iter().any(|n| n.rule == r)) {
                 continue;
             }
-            let severity = match issue.severity {
-                crate::model::cors_security::Severity::High | crate::model::cors_security::Severity::Medium => {
+            let severity = match issue.risk {
+                crate::model::cors_security::Risk::High | crate::model::cors_security::Risk::Medium => {
                     Severity::Warning
                 }
                 _ => Severity::Info,

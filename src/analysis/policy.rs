@@ -1,7 +1,7 @@
 //! The repository's policy applied to findings, once, before any output: per-rule severity overrides,
 //! ignores (each with its reason), and a baseline of known findings so CI fails only on new ones.
 
-use super::rules::Severity;
+use super::rules::{RuleId, Severity};
 
 /// A rule's configured severity; `Off` drops its findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,8 +15,8 @@ pub enum Level {
 /// One ignore: the rule, optional subject filters, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ignore {
-    /// Rule id.
-    pub rule: String,
+    /// The rule.
+    pub rule: RuleId,
     /// Only findings about this cookie.
     pub cookie: Option<String>,
     /// Only findings about this host.
@@ -30,8 +30,8 @@ pub struct Ignore {
 /// What the policy needs to know about a finding.
 #[derive(Clone, Copy, Debug)]
 pub struct Subject<'a> {
-    /// Rule id.
-    pub rule: &'a str,
+    /// The rule.
+    pub rule: RuleId,
     /// Cookie name, if any.
     pub cookie: Option<&'a str>,
     /// Host, if any.
@@ -46,7 +46,7 @@ pub struct Subject<'a> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Policy {
     /// Per-rule severity.
-    pub levels: Vec<(String, Level)>,
+    pub levels: Vec<(RuleId, Level)>,
     /// Ignores.
     pub ignores: Vec<Ignore>,
     /// Fingerprints of findings already known (baseline).
@@ -81,7 +81,7 @@ impl Policy {
         if self.baseline.iter().any(|f| f == s.fingerprint) {
             return Verdict::Known;
         }
-        match self.levels.iter().find(|(r, _)| r == s.rule).map(|(_, l)| *l) {
+        match self.levels.iter().find(|(r, _)| *r == s.rule).map(|(_, l)| *l) {
             Some(Level::Off) => Verdict::Off,
             Some(Level::At(sev)) => Verdict::Report(sev),
             None => Verdict::Report(severity),
@@ -98,16 +98,21 @@ impl Policy {
 mod tests {
     use super::*;
 
-    fn subject<'a>(rule: &'a str, cookie: Option<&'a str>) -> Subject<'a> {
+    fn subject(rule: RuleId, cookie: Option<&str>) -> Subject<'_> {
         Subject { rule, cookie, host: Some("h"), file: "f.har", fingerprint: "abc" }
     }
+
+    const R1: RuleId = RuleId::CookiePartitioned;
+    const R2: RuleId = RuleId::CaptureDisagrees;
+    const R3: RuleId = RuleId::ThirdPartyCookieBlocked;
+    const R4: RuleId = RuleId::CookieRejected;
 
     #[test]
     fn ignores_then_baseline_then_levels() {
         let p = Policy {
-            levels: vec![("r1".into(), Level::At(Severity::Info)), ("r2".into(), Level::Off)],
+            levels: vec![(R1, Level::At(Severity::Info)), (R2, Level::Off)],
             ignores: vec![Ignore {
-                rule: "r3".into(),
+                rule: R3,
                 cookie: Some("_ga".into()),
                 host: None,
                 file: None,
@@ -115,11 +120,11 @@ mod tests {
             }],
             baseline: vec!["known".into()],
         };
-        assert_eq!(p.decide(subject("r1", None), Severity::Error), Verdict::Report(Severity::Info));
-        assert_eq!(p.decide(subject("r2", None), Severity::Error), Verdict::Off);
-        assert_eq!(p.decide(subject("r3", Some("_ga")), Severity::Error), Verdict::Ignored("analytics"));
-        assert_eq!(p.decide(subject("r3", Some("route")), Severity::Error), Verdict::Report(Severity::Error));
-        let known = Subject { fingerprint: "known", ..subject("r4", None) };
+        assert_eq!(p.decide(subject(R1, None), Severity::Error), Verdict::Report(Severity::Info));
+        assert_eq!(p.decide(subject(R2, None), Severity::Error), Verdict::Off);
+        assert_eq!(p.decide(subject(R3, Some("_ga")), Severity::Error), Verdict::Ignored("analytics"));
+        assert_eq!(p.decide(subject(R3, Some("route")), Severity::Error), Verdict::Report(Severity::Error));
+        let known = Subject { fingerprint: "known", ..subject(R4, None) };
         assert_eq!(p.decide(known, Severity::Warning), Verdict::Known);
         assert!(Policy::default().is_empty());
     }

@@ -16,6 +16,7 @@ use crate::model::cors_security::{check_observed, ObservedResponse};
 use crate::model::http::Headers;
 use crate::model::jar::CookieJar;
 use crate::model::profile::Browser;
+use crate::model::reason::Exclusion;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
 use crate::model::samesite::{is_third_party, request_context, top_level_site, SameSiteContext};
 use crate::model::site::{registrable_domain, Origin};
@@ -616,8 +617,8 @@ impl Replay {
                         basis: Basis::Predicted,
                         model_sent: sent,
                     };
-                    // Sent or not hinges on a credentials mode the capture does not show.
-                    if credentials.basis == Basis::Unknown {
+                    // Sent or not may hinge on a credentials mode the capture does not show.
+                    if credentials.basis == Basis::Unknown && hinges_on_credentials(sent, &verdict.reasons) {
                         verdict.basis = Basis::Unknown;
                     }
                     if learned {
@@ -676,7 +677,13 @@ impl Replay {
                             .get_or_insert_with(|| outcome.cookie.as_ref().map(attributes_of).unwrap_or_default())
                             .clone(),
                         value: outcome.cookie.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
-                        basis: if credentials.basis == Basis::Unknown { Basis::Unknown } else { Basis::Predicted },
+                        basis: if credentials.basis == Basis::Unknown
+                            && hinges_on_credentials(outcome.stored, outcome.status.exclusions())
+                        {
+                            Basis::Unknown
+                        } else {
+                            Basis::Predicted
+                        },
                         browser_reasons: Vec::new(),
                     };
                     if is_recorder {
@@ -873,6 +880,18 @@ impl Replay {
             findings: Vec::new(),
         }
     }
+}
+
+/// Whether a verdict could change with the credentials mode: it went through (so with `omit` it would
+/// not), or credentials are its only reason (so with `include` it might have gone through). A cookie
+/// withheld for another reason too (SameSite, path, Secure) is withheld whatever the mode: the jar
+/// collects every reason.
+fn hinges_on_credentials(passed: bool, reasons: &[Exclusion]) -> bool {
+    passed || reasons.iter().all(|r| is_credentials_reason(*r))
+}
+
+fn is_credentials_reason(r: Exclusion) -> bool {
+    matches!(r, Exclusion::CredentialsNotIncluded | Exclusion::PreflightNeverCredentialed)
 }
 
 /// The request headers a page's script could have set: captured headers minus those the browser adds

@@ -7,7 +7,7 @@ use crate::model::reason::{Exclusion, Warning};
 use crate::model::request::{CredentialsMode, RequestKind};
 
 use super::infer::Basis;
-use super::rules::Severity;
+use super::rules::{RuleId, Severity};
 
 /// The credentials mode of a request and how it was established.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,8 +179,8 @@ pub struct BrowserRun {
 /// A finding: one rule firing on one subject.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    /// The rule id.
-    pub rule: &'static str,
+    /// The rule.
+    pub rule: RuleId,
     /// Severity (after configuration).
     pub severity: Severity,
     /// The entry it points at, if any.

@@ -3,11 +3,10 @@
 use std::io::Write;
 
 use super::{error, DiffArgs, Format, EXIT_INPUT, EXIT_OK};
-use crate::analysis::diff::diff;
 use crate::analysis::findings::Focus;
 use crate::analysis::replay::ReplayOptions;
 use crate::output::diff as render;
-use crate::pipeline::stream_har_path;
+use crate::pipeline::diff_har_paths;
 
 pub(crate) fn run(args: &DiffArgs, out: &mut dyn Write) -> i32 {
     let browsers = match args.common.browsers() {
@@ -19,18 +18,15 @@ pub(crate) fn run(args: &DiffArgs, out: &mut dyn Write) -> i32 {
     };
     let options = ReplayOptions { browsers };
     let focus = Focus { cookies: args.cookies.clone(), ..Focus::default() };
-    // The diff compares summaries and findings: entry verdicts are not kept.
-    let (before, e1) = stream_har_path(&args.before, &options, &focus, &mut |_| {});
-    let (after, e2) = stream_har_path(&args.after, &options, &focus, &mut |_| {});
+    let (d, errors) = diff_har_paths(&args.before, &args.after, &options, &focus);
     let mut code = EXIT_OK;
-    for e in [e1, e2].into_iter().flatten() {
+    for e in errors {
         error(e);
         code = EXIT_INPUT;
     }
-    let d = diff(&before, &after);
     let rendered = match args.common.format {
         Format::Json => render::json(&d),
-        _ => render::text(&d),
+        _ => render::text(&d, args.common.quiet),
     };
     let _ = out.write_all(rendered.as_bytes());
     if code == EXIT_OK {

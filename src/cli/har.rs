@@ -97,14 +97,24 @@ fn analyse_one(
     };
     super::policy::apply_findings(policy, &report.input, &mut report.findings);
     // What the exit code and the CI formats need, taken before the report goes to its renderer.
-    let diagnostics = diagnostic::from_findings(&report.input, &report.findings);
+    let mut diagnostics = diagnostic::from_findings(&report.input, &report.findings);
+    if matches!(args.common.format, Format::Sarif | Format::Github) && path.as_os_str() != "-" {
+        // Point each finding at its entry's line (a second, cheap pass over the file).
+        if let Ok(lines) = std::fs::File::open(path).and_then(crate::input::har_lines::har_entry_lines) {
+            diagnostic::at_entry_lines(&mut diagnostics, &report.findings, &lines);
+        }
+    }
     let mut code = args.common.fail_on.exit_code(report.findings.iter().map(|f| f.severity).max());
     let input = report.input.clone();
     let mut error = err.map(|e| {
         code = EXIT_INPUT;
         format!("{e}{}", if report.entries > 0 { " (the entries before it were analysed)" } else { "" })
     });
+    // A file that could not be read at all has no report: its error goes to stderr, stdout stays
+    // empty (no "No findings." for a missing file).
+    let unread = error.is_some() && report.entries == 0 && report.skipped.is_empty();
     let mut rendered = match (args.common.format, spill) {
+        _ if unread => Rendered::Nothing,
         (Format::Text, _) => Rendered::Text(text::har_report_with_story(
             &report,
             &story,
@@ -183,7 +193,7 @@ pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
             }
         };
     }
-    if let Some(r) = render_ci(args.common.format, &inputs, &diagnostics) {
+    if let Some(r) = render_ci(args.common.format, crate::analysis::rules::Input::Har, &inputs, &diagnostics) {
         let _ = out.write_all(r.as_bytes());
     }
     code

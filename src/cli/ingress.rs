@@ -227,7 +227,12 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
         Format::Text => ingress_text::write(out, &analysis, &snippets(&analysis), args.common.quiet),
         ci => {
             let inputs: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-            let rendered = super::render_ci(ci, &inputs, &diagnostic::from_ingress(&analysis.findings));
+            let rendered = super::render_ci(
+                ci,
+                crate::analysis::rules::Input::Ingress,
+                &inputs,
+                &diagnostic::from_ingress(&analysis.findings),
+            );
             out.write_all(rendered.unwrap_or_default().as_bytes())
         }
     };

@@ -14,8 +14,8 @@ use std::io::Write;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analysis::rules::{rule, Severity, RULES};
-use crate::model::profile::Browser;
+use crate::analysis::rules::{RuleId, Severity, RULES};
+use crate::Browser;
 
 /// Exit code: nothing at or above the `--fail-on` level.
 pub const EXIT_OK: i32 = 0;
@@ -35,7 +35,7 @@ pub const EXIT_INPUT: i32 = 2;
     ),
     about = "Why did the browser (not) store or send this cookie, and why could (not) the page read this cross-origin response?",
     long_about = None,
-    after_help = "Examples:\n  crossjar har capture.har\n  crossjar har capture.har --cookie route --browser chrome --format json\n  curl -si -X OPTIONS ... | crossjar headers - --url https://api.example/x --from https://app.example --credentials include\n  crossjar explain samesite-unspecified-cross-site"
+    after_help = "Examples:\n  crossjar har capture.har\n  crossjar har capture.har --cookie route --browser chrome --format json\n  curl -si -X OPTIONS https://api.example/x -H 'Origin: https://app.example' \\\n      -H 'Access-Control-Request-Method: POST' \\\n    | crossjar headers - --preflight --method POST --credentials include \\\n      --url https://api.example/x --from https://app.example\n  curl -si https://api.example/x -H 'Origin: https://app.example' \\\n    | crossjar headers - --credentials include --url https://api.example/x --from https://app.example\n  crossjar explain samesite-unspecified-cross-site"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -92,13 +92,14 @@ pub(crate) enum Format {
 /// Renders diagnostics in one of the CI formats (`None` for text and JSON, which are per report).
 pub(crate) fn render_ci(
     format: Format,
+    kind: crate::analysis::rules::Input,
     inputs: &[String],
     diagnostics: &[crate::output::diagnostic::Diagnostic],
 ) -> Option<String> {
     use crate::output::{github, junit, sarif};
     match format {
         Format::Sarif => Some(sarif::render(diagnostics) + "\n"),
-        Format::Junit => Some(junit::render(inputs, diagnostics)),
+        Format::Junit => Some(junit::render(kind, inputs, diagnostics)),
         Format::Github => Some(github::render(diagnostics)),
         Format::Text | Format::Json => None,
     }
@@ -203,6 +204,9 @@ pub(crate) struct SanitizeArgs {
     /// Salt for the hashes (default: random per run); give one to get the same output twice.
     #[arg(long)]
     salt: Option<String>,
+    /// Do not print the summary line (errors are still printed).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -229,9 +233,10 @@ pub(crate) struct HeadersArgs {
     /// The page origin making the request (default: the URL's own origin).
     #[arg(long, value_name = "ORIGIN")]
     from: Option<String>,
-    /// The request method.
-    #[arg(long, default_value = "GET")]
-    method: String,
+    /// The request method (default: GET; for a `curl -v` preflight, the method its
+    /// `Access-Control-Request-Method` names).
+    #[arg(long)]
+    method: Option<String>,
     /// A header the page sets, `Name: value` (repeatable).
     #[arg(long = "request-header", value_name = "HEADER")]
     request_headers: Vec<String>,
@@ -241,6 +246,10 @@ pub(crate) struct HeadersArgs {
     /// The kind of request: fetch, xhr, navigation, iframe, subresource, websocket.
     #[arg(long, default_value = "fetch")]
     kind: String,
+    /// The text answers the request's preflight (`curl -si -X OPTIONS …`): judge it as the preflight
+    /// answer, not as the response. Implied when `curl -v` printed `> OPTIONS` before it.
+    #[arg(long)]
+    preflight: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -272,32 +281,52 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut out) {
-                Ok(()) => EXIT_OK,
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut page) {
+                Ok(()) => write_all(&mut out, &page, "the man page"),
                 Err(e) => {
-                    error(format_args!("cannot write the man page ({e})"));
+                    error(format_args!("cannot render the man page ({e})"));
                     EXIT_INPUT
                 }
             }
         }
         Command::Ingress(args) => ingress::run(&args, &mut out),
         Command::Rules => {
+            let mut text = String::new();
+            let width = RULES.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
             for r in RULES {
-                let _ =
-                    writeln!(out, "{:<34} {:<8} {:<8} {}", r.id, r.category.as_str(), r.severity.as_str(), r.summary);
+                let inputs: Vec<&str> = r.inputs.iter().map(|i| i.as_str()).collect();
+                text.push_str(&format!(
+                    "{:<width$} {:<8} {:<8} {:<20} {}\n",
+                    r.id,
+                    r.category.as_str(),
+                    r.severity,
+                    inputs.join(","),
+                    r.summary
+                ));
             }
-            EXIT_OK
+            write_all(&mut out, text.as_bytes(), "the rules")
         }
-        Command::Explain { rule: id } => match rule(&id) {
-            Some(r) => {
-                let _ = write!(out, "{}", r.doc);
-                EXIT_OK
-            }
-            None => {
-                eprintln!("crossjar: no rule `{id}`; `crossjar rules` lists them");
+        Command::Explain { rule: id } => match id.parse::<RuleId>() {
+            Ok(r) => write_all(&mut out, r.doc().as_bytes(), "the rule's page"),
+            Err(e) => {
+                error(e);
                 EXIT_INPUT
             }
         },
+    }
+}
+
+/// Writes `bytes` to the output; a reader that closed the pipe early (`crossjar man | head`) is its
+/// choice, not an error.
+fn write_all(out: &mut dyn Write, bytes: &[u8], what: &str) -> i32 {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            error(format_args!("cannot write {what} ({e})"));
+            EXIT_INPUT
+        }
     }
 }
 

@@ -43,7 +43,9 @@ pub(crate) fn run(args: &SanitizeArgs) -> i32 {
                 error(format_args!("cannot write the output ({e})"));
                 return EXIT_INPUT;
             }
-            eprintln!("crossjar: sanitized {} entries, {} values replaced", stats.entries, stats.replaced);
+            if !args.quiet {
+                eprintln!("crossjar: sanitized {} entries, {} values replaced", stats.entries, stats.replaced);
+            }
             EXIT_OK
         }
         Err(e) => {

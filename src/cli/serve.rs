@@ -681,6 +681,7 @@ fn headers<R: BufRead>(req: &Request, body: &mut Body<'_, R>) -> Response {
         request_headers: parsed.request_headers,
         credentials: parsed.credentials.unwrap_or_else(|| "same-origin".into()),
         kind: parsed.kind.unwrap_or_else(|| "fetch".into()),
+        preflight: false,
     };
     match analyse_headers_text("pasted text", &parsed.text, &params, &browsers) {
         Ok(out) => {

@@ -2,4 +2,5 @@
 
 pub mod curl;
 pub mod har;
+pub(crate) mod har_lines;
 pub mod ingress;

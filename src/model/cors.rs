@@ -373,7 +373,9 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
-    fn from_errors(errors: Vec<CorsErrorStatus>, origin_sent: String, url: &Url) -> Self {
+    /// The result of a check that found `errors` (ok when there are none), for a response to `url`
+    /// whose request sent `origin_sent` as its `Origin`.
+    pub fn from_errors(errors: Vec<CorsErrorStatus>, origin_sent: String, url: &Url) -> Self {
         CheckResult { ok: errors.is_empty(), errors, origin_sent, url: url.to_string(), max_age: None }
     }
 }

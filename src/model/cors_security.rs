@@ -85,11 +85,12 @@ impl fmt::Display for IssueClass {
     }
 }
 
-/// How bad an issue is; credentials (`Access-Control-Allow-Credentials: true`) raise most classes,
+/// How exploitable an issue is (not a finding's [`Severity`](super::severity::Severity): the
+/// analysis maps it); credentials (`Access-Control-Allow-Credentials: true`) raise most classes,
 /// because then the attacker reads with the victim's cookies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Severity {
+pub enum Risk {
     /// Worth knowing; not a weakness by itself.
     Info,
     /// A weakness that needs another flaw to exploit.
@@ -100,14 +101,14 @@ pub enum Severity {
     High,
 }
 
-impl Severity {
+impl Risk {
     /// `info`, `low`, `medium` or `high`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
+            Risk::Info => "info",
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
         }
     }
 }
@@ -117,17 +118,17 @@ impl Severity {
 pub struct SecurityIssue {
     /// The class.
     pub class: IssueClass,
-    /// How bad.
-    pub severity: Severity,
+    /// How exploitable.
+    pub risk: Risk,
     /// What was seen and why it matters, naming the evidence (header value, accepted attacker origin).
     pub message: String,
 }
 
-fn issue(class: IssueClass, severity: Severity, message: String) -> SecurityIssue {
-    SecurityIssue { class, severity, message }
+fn issue(class: IssueClass, risk: Risk, message: String) -> SecurityIssue {
+    SecurityIssue { class, risk, message }
 }
 
-fn raise(credentials: bool, with: Severity, without: Severity) -> Severity {
+fn raise(credentials: bool, with: Risk, without: Risk) -> Risk {
     if credentials {
         with
     } else {
@@ -186,7 +187,7 @@ pub fn check_observed(observed: &[ObservedResponse<'_>]) -> Vec<SecurityIssue> {
             if creds {
                 out.push(issue(
                     IssueClass::WildcardWithCredentials,
-                    Severity::Medium,
+                    Risk::Medium,
                     "`Access-Control-Allow-Origin: *` with `Access-Control-Allow-Credentials: true`: browsers refuse credentialed reads (WildcardOriginNotAllowed); the server probably means to allow specific origins, and if it reflects them elsewhere check that list".into(),
                 ));
             }
@@ -195,7 +196,7 @@ pub fn check_observed(observed: &[ObservedResponse<'_>]) -> Vec<SecurityIssue> {
         if acao.contains(',') {
             out.push(issue(
                 IssueClass::CommaSeparatedOrigins,
-                Severity::Low,
+                Risk::Low,
                 format!("`Access-Control-Allow-Origin: {acao}` holds a list; browsers accept exactly one origin (MultipleAllowOriginValues). Pick the request's origin from an allow-list and send only it"),
             ));
             continue;
@@ -208,7 +209,7 @@ pub fn check_observed(observed: &[ObservedResponse<'_>]) -> Vec<SecurityIssue> {
         if !vary_origin {
             out.push(issue(
                 IssueClass::MissingVaryOrigin,
-                Severity::Low,
+                Risk::Low,
                 format!("`Access-Control-Allow-Origin: {acao}` without `Vary: Origin`: a shared cache (CDN, proxy) can serve this answer to a page on another origin, which then fails CORS or reads what it should not"),
             ));
         }
@@ -230,7 +231,7 @@ pub fn check_observed(observed: &[ObservedResponse<'_>]) -> Vec<SecurityIssue> {
     if sites.len() >= 2 {
         out.push(issue(
             IssueClass::OriginReflected,
-            raise(creds, Severity::High, Severity::Medium),
+            raise(creds, Risk::High, Risk::Medium),
             format!(
                 "the server echoes unrelated origins ({}){}: any website can read these responses{}",
                 echoed.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>().join(", "),
@@ -251,7 +252,7 @@ pub fn check_observed(observed: &[ObservedResponse<'_>]) -> Vec<SecurityIssue> {
         if host.starts_with(&format!("{target_rd}.")) || host.ends_with(&target_rd) {
             out.push(issue(
                 IssueClass::UnanchoredPattern,
-                raise(creds, Severity::High, Severity::Medium),
+                raise(creds, Risk::High, Risk::Medium),
                 format!("the server accepted the look-alike origin `{}` for `{target_rd}`: its origin check matches a prefix or suffix, not the whole host", o.origin_sent),
             ));
         }
@@ -270,7 +271,7 @@ fn single_origin_issues(value: &str, target: &Origin, creds: bool, what: &str) -
     if value == "null" {
         out.push(issue(
             IssueClass::NullOriginAllowed,
-            raise(creds, Severity::High, Severity::Medium),
+            raise(creds, Risk::High, Risk::Medium),
             format!(
                 "{what} `Origin: null`; any page can send it from a sandboxed iframe or a `data:` document{}",
                 if creds { ", and credentials are allowed" } else { "" }
@@ -282,7 +283,7 @@ fn single_origin_issues(value: &str, target: &Origin, creds: bool, what: &str) -
     if origin.scheme() == Some("http") && target.scheme() == Some("https") && !origin.is_potentially_trustworthy() {
         out.push(issue(
             IssueClass::HttpOriginTrusted,
-            raise(creds, Severity::High, Severity::Medium),
+            raise(creds, Risk::High, Risk::Medium),
             format!("{what} `{value}` over plain http for an https API: anyone on the network path can inject script into that origin and read the API"),
         ));
     }
@@ -291,7 +292,7 @@ fn single_origin_issues(value: &str, target: &Origin, creds: bool, what: &str) -
             let shared = host == d || (!is_public_suffix(d) && registrable_domain(&host) == Some(d));
             out.push(issue(
                 IssueClass::ThirdPartyUserContent,
-                if shared { raise(creds, Severity::High, Severity::Medium) } else { Severity::Low },
+                if shared { raise(creds, Risk::High, Risk::Medium) } else { Risk::Low },
                 if shared {
                     format!("{what} `{value}`, where anyone can publish code ({d})")
                 } else {
@@ -354,7 +355,7 @@ fn check_exact(v: &str, api: &Origin, creds: bool) -> Vec<SecurityIssue> {
         return if creds {
             vec![issue(
                 IssueClass::WildcardWithCredentials,
-                Severity::Medium,
+                Risk::Medium,
                 "`*` with credentials: browsers refuse credentialed reads (WildcardOriginNotAllowed); list the origins instead".into(),
             )]
         } else {
@@ -364,7 +365,7 @@ fn check_exact(v: &str, api: &Origin, creds: bool) -> Vec<SecurityIssue> {
     if v.contains(',') || v.split_whitespace().count() > 1 {
         return vec![issue(
             IssueClass::CommaSeparatedOrigins,
-            Severity::Low,
+            Risk::Low,
             format!("`{v}` is sent as one `Access-Control-Allow-Origin` value; browsers accept exactly one origin (MultipleAllowOriginValues): match the request's `Origin` against the list and echo only it"),
         )];
     }
@@ -380,7 +381,7 @@ fn check_wildcard(w: &str, api: &Origin, creds: bool) -> Vec<SecurityIssue> {
     if scheme == "http" && api.scheme() == Some("https") {
         out.push(issue(
             IssueClass::HttpOriginTrusted,
-            raise(creds, Severity::High, Severity::Medium),
+            raise(creds, Risk::High, Risk::Medium),
             format!("`{w}` trusts plain-http origins for an https API"),
         ));
     }
@@ -392,25 +393,25 @@ fn check_wildcard(w: &str, api: &Origin, creds: bool) -> Vec<SecurityIssue> {
             let d = user_content_domain(base).unwrap_or(base);
             out.push(issue(
                 IssueClass::ThirdPartyUserContent,
-                raise(creds, Severity::High, Severity::Medium),
+                raise(creds, Risk::High, Risk::Medium),
                 format!("`{w}` trusts every site on {d}, where anyone can publish code"),
             ));
         }
         Some(base) if stars == 1 && (base.is_empty() || is_public_suffix(base) || !base.contains('.')) => {
             out.push(issue(
                 IssueClass::WildcardSubdomain,
-                Severity::High,
+                Risk::High,
                 format!("`{w}` covers every site under the public suffix `{base}`: anyone can register a matching origin"),
             ));
         }
         Some(base) if stars == 1 => out.push(issue(
             IssueClass::WildcardSubdomain,
-            raise(creds, Severity::Medium, Severity::Low),
+            raise(creds, Risk::Medium, Risk::Low),
             format!("`{w}` trusts every subdomain of `{base}`: one XSS or subdomain takeover anywhere under it reads this API"),
         )),
         _ => out.push(issue(
             IssueClass::WildcardSubdomain,
-            raise(creds, Severity::High, Severity::Medium),
+            raise(creds, Risk::High, Risk::Medium),
             format!("`{w}` has a wildcard that is not a single leading label (`*.domain`): it matches deeper or partial labels and so more hosts than intended"),
         )),
     }
@@ -444,7 +445,7 @@ fn check_regex(pattern: &str, semantics: RegexSemantics, ci: bool, api: &Origin,
         Err(e) => {
             return vec![issue(
                 IssueClass::PatternNotAnalysed,
-                Severity::Info,
+                Risk::Info,
                 format!(
                     "`{pattern}` could not be analysed ({e}); crossjar's engine has no look-around or backreferences"
                 ),
@@ -457,7 +458,7 @@ fn check_regex(pattern: &str, semantics: RegexSemantics, ci: bool, api: &Origin,
     if accepts(&format!("https://{attacker}")) {
         out.push(issue(
             IssueClass::OriginReflected,
-            raise(creds, Severity::High, Severity::Medium),
+            raise(creds, Risk::High, Risk::Medium),
             format!("`{pattern}` accepts `https://{attacker}`: any origin passes"),
         ));
         return out;
@@ -468,7 +469,7 @@ fn check_regex(pattern: &str, semantics: RegexSemantics, ci: bool, api: &Origin,
     let Some(domain) = named_domain(pattern) else {
         out.push(issue(
             IssueClass::PatternNotAnalysed,
-            Severity::Info,
+            Risk::Info,
             format!("`{pattern}` names no domain to test look-alikes of"),
         ));
         return out;
@@ -481,7 +482,7 @@ fn check_regex(pattern: &str, semantics: RegexSemantics, ci: bool, api: &Origin,
     if !accepted.is_empty() {
         out.push(issue(
             IssueClass::UnanchoredPattern,
-            raise(creds, Severity::High, Severity::Medium),
+            raise(creds, Risk::High, Risk::Medium),
             format!(
                 "`{pattern}` accepts {}: anchor it (`^https://{}$`) so it matches the whole origin",
                 accepted.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(" and "),
@@ -497,7 +498,7 @@ fn check_regex(pattern: &str, semantics: RegexSemantics, ci: bool, api: &Origin,
             let registrable = look.contains('.');
             out.push(issue(
                 IssueClass::UnescapedDot,
-                if registrable { raise(creds, Severity::High, Severity::Medium) } else { Severity::Low },
+                if registrable { raise(creds, Risk::High, Risk::Medium) } else { Risk::Low },
                 format!(
                     "`{pattern}` accepts `{o}`: a `.` is unescaped and matches any character{}; write `\\.`",
                     if registrable { ", and an attacker can register that look-alike" } else { "" }
@@ -513,13 +514,13 @@ fn check_regex(pattern: &str, semantics: RegexSemantics, ci: bool, api: &Origin,
         if let Some(d) = user_content_domain(&domain) {
             out.push(issue(
                 IssueClass::ThirdPartyUserContent,
-                raise(creds, Severity::High, Severity::Medium),
+                raise(creds, Risk::High, Risk::Medium),
                 format!("`{pattern}` trusts any site on {d}, where anyone can publish code"),
             ));
         } else {
             out.push(issue(
                 IssueClass::WildcardSubdomain,
-                raise(creds, Severity::Medium, Severity::Low),
+                raise(creds, Risk::Medium, Risk::Low),
                 format!("`{pattern}` accepts any subdomain of `{domain}`: one XSS or subdomain takeover there reads this API"),
             ));
         }

@@ -17,5 +17,6 @@ pub mod reason;
 pub mod request;
 pub mod samesite;
 pub mod set_cookie;
+pub mod severity;
 pub mod site;
 pub mod time;

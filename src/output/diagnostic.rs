@@ -42,14 +42,14 @@ pub fn from_findings(file: &str, findings: &[Finding]) -> Vec<Diagnostic> {
     findings
         .iter()
         .map(|f| Diagnostic {
-            rule: f.rule,
+            rule: f.rule.as_str(),
             severity: f.severity,
             message: f.message.clone(),
             file: file.to_string(),
             line: None,
             column: None,
             fingerprint: fingerprint(&[
-                f.rule,
+                f.rule.as_str(),
                 f.cookie.as_deref().unwrap_or(""),
                 f.host.as_deref().unwrap_or(""),
                 &f.browsers.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(","),
@@ -58,6 +58,17 @@ pub fn from_findings(file: &str, findings: &[Finding]) -> Vec<Diagnostic> {
             fixes: f.fixes.clone(),
         })
         .collect()
+}
+
+/// Points the diagnostics of a HAR's findings (made by [`from_findings`], same order) at the line
+/// where the entry each names starts (`lines[i]`: the line of `log.entries[i]`, see
+/// `input::har_lines`).
+pub fn at_entry_lines(diagnostics: &mut [Diagnostic], findings: &[Finding], lines: &[usize]) {
+    for (d, f) in diagnostics.iter_mut().zip(findings) {
+        if let Some(&line) = f.entry.and_then(|e| lines.get(e)) {
+            d.line = Some(line);
+        }
+    }
 }
 
 /// Diagnostics of `crossjar ingress` findings, pointing at the YAML line and column.

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::json::{finding, FindingJson};
 use crate::analysis::diff::HarDiff;
 use crate::analysis::report::{CookieCounts, Finding};
 
@@ -19,12 +20,12 @@ fn finding_line(out: &mut String, mark: &str, f: &Finding) {
     let _ = writeln!(out, "  {mark} {}[{}] {} ({})", f.severity, f.rule, f.message, browsers.join(", "));
 }
 
-/// The diff as text.
-pub fn text(d: &HarDiff) -> String {
+/// The diff as text; with `quiet`, the findings only.
+pub fn text(d: &HarDiff, quiet: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} → {}", d.before, d.after);
     let mut last = (String::new(), String::new());
-    for c in &d.cookies {
+    for c in d.cookies.iter().filter(|_| !quiet) {
         if (c.name.clone(), c.host.clone()) != last {
             let _ = writeln!(out, "\n  {} @ {}", c.name, c.host);
             last = (c.name.clone(), c.host.clone());
@@ -32,6 +33,8 @@ pub fn text(d: &HarDiff) -> String {
         let mark = match c.verdict() {
             "better" => "✓ better",
             "worse" => "✗ worse",
+            "only-before" => "? only in the capture before",
+            "only-after" => "? only in the capture after",
             _ => "= unchanged",
         };
         let _ =
@@ -76,29 +79,8 @@ struct CountsJson {
     sent: usize,
 }
 
-#[derive(Serialize)]
-struct FindingJson<'a> {
-    rule: &'static str,
-    severity: &'static str,
-    cookie: Option<&'a str>,
-    host: Option<&'a str>,
-    browsers: Vec<&'static str>,
-    message: &'a str,
-}
-
 fn cj(c: &Option<CookieCounts>) -> Option<CountsJson> {
     c.map(|c| CountsJson { set: c.set, stored: c.stored, requests: c.requests, sent: c.sent })
-}
-
-fn fj(f: &Finding) -> FindingJson<'_> {
-    FindingJson {
-        rule: f.rule,
-        severity: f.severity.as_str(),
-        cookie: f.cookie.as_deref(),
-        host: f.host.as_deref(),
-        browsers: f.browsers.iter().map(|b| b.as_str()).collect(),
-        message: &f.message,
-    }
 }
 
 /// The diff as `crossjar.diff.v1` JSON.
@@ -119,8 +101,8 @@ pub fn json(d: &HarDiff) -> String {
                 verdict: c.verdict(),
             })
             .collect(),
-        resolved: d.resolved.iter().map(fj).collect(),
-        introduced: d.introduced.iter().map(fj).collect(),
+        resolved: d.resolved.iter().map(finding).collect(),
+        introduced: d.introduced.iter().map(finding).collect(),
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
 }

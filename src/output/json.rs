@@ -163,7 +163,7 @@ struct SummaryBrowserJson {
 }
 
 #[derive(Serialize)]
-struct FindingJson<'a> {
+pub(crate) struct FindingJson<'a> {
     rule: &'static str,
     severity: &'static str,
     entry: Option<usize>,
@@ -244,9 +244,10 @@ fn cookie(c: &CookieVerdict, show_values: bool) -> CookieJson<'_> {
     }
 }
 
-fn finding(f: &Finding) -> FindingJson<'_> {
+/// A finding's one wire shape (`crossjar.har.v1`, `crossjar.headers.v1`, `crossjar.diff.v1`).
+pub(crate) fn finding(f: &Finding) -> FindingJson<'_> {
     FindingJson {
-        rule: f.rule,
+        rule: f.rule.as_str(),
         severity: f.severity.as_str(),
         entry: f.entry,
         cookie: f.cookie.as_deref(),
@@ -519,6 +520,8 @@ struct HeadersRequestJson {
     method: String,
     kind: &'static str,
     credentials: &'static str,
+    /// The input's first response was judged as the answer to this request's preflight.
+    preflight: bool,
 }
 
 #[derive(Serialize)]
@@ -571,6 +574,7 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[F
             method: r.request.method.clone(),
             kind: r.request.kind.as_str(),
             credentials: r.request.credentials.as_str(),
+            preflight: r.request.preflight,
         },
         responses: r.responses,
         verdicts: r

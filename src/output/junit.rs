@@ -2,7 +2,7 @@
 //! dashboards show which checks pass.
 
 use super::diagnostic::Diagnostic;
-use crate::analysis::rules::RULES;
+use crate::analysis::rules::{Input, RULES};
 
 /// Escapes text for XML attributes and content.
 pub fn xml_escape(s: &str) -> String {
@@ -21,17 +21,18 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-/// The diagnostics of the given inputs as a JUnit report.
-pub fn render(inputs: &[String], diagnostics: &[Diagnostic]) -> String {
+/// The diagnostics of the given inputs (all of one kind) as a JUnit report: one test case per input
+/// and rule that applies to that kind of input.
+pub fn render(kind: Input, inputs: &[String], diagnostics: &[Diagnostic]) -> String {
     let mut cases = String::new();
     let (mut tests, mut failures) = (0, 0);
     for input in inputs {
-        for rule in RULES {
+        for rule in RULES.iter().filter(|r| r.inputs.contains(&kind)) {
             tests += 1;
-            let hits: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.rule == rule.id && d.file == *input).collect();
+            let hits: Vec<&Diagnostic> = diagnostics.iter().filter(|d| rule.id == d.rule && d.file == *input).collect();
             cases.push_str(&format!(
                 "    <testcase classname=\"crossjar.{}\" name=\"{}\">\n",
-                xml_escape(rule.id),
+                xml_escape(rule.id.as_str()),
                 xml_escape(input)
             ));
             if !hits.is_empty() {

@@ -1,13 +1,13 @@
 //! Output adapters: reports to bytes. Values are redacted here unless the user asked for them.
 
 pub mod diagnostic;
-pub mod diff;
-pub mod github;
+pub(crate) mod diff;
+pub(crate) mod github;
 pub mod ingress_json;
-pub mod ingress_text;
+pub(crate) mod ingress_text;
 pub mod json;
-pub mod junit;
-pub mod sarif;
+pub(crate) mod junit;
+pub(crate) mod sarif;
 mod spill;
 pub mod text;
-pub mod web;
+pub(crate) mod web;

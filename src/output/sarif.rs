@@ -133,8 +133,8 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
     let rules = RULES
         .iter()
         .map(|r| ReportingDescriptor {
-            id: r.id,
-            name: camel(r.id),
+            id: r.id.as_str(),
+            name: camel(r.id.as_str()),
             short_description: Text { text: r.summary },
             full_description: Text { text: r.summary },
             help: Help { text: r.doc, markdown: r.doc },

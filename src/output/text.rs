@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
-use crate::analysis::report::{EntryVerdict, HarReport};
+use crate::analysis::report::{EntryVerdict, Finding, HarReport};
 use crate::model::profile::Browser;
 
 /// Options for the text report.
@@ -59,11 +59,27 @@ pub fn har_report_with_story(r: &HarReport, story: &Story, opts: TextOptions) ->
         }
         summary(&mut out, r);
     }
-    findings(&mut out, r);
+    findings(&mut out, &r.findings);
     if !opts.quiet {
         story.render(&mut out, r, opts);
     }
+    totals(&mut out, &r.findings);
     out
+}
+
+/// The last line of a text report: how many findings of each severity.
+pub fn totals(out: &mut String, findings: &[Finding]) {
+    use crate::analysis::rules::Severity;
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let _ = writeln!(
+        out,
+        "\nTotal: {} ({}, {}, {})",
+        plural(findings.len(), "finding", "findings"),
+        plural(count(Severity::Error), "error", "errors"),
+        plural(count(Severity::Warning), "warning", "warnings"),
+        format_args!("{} info", count(Severity::Info)),
+    );
 }
 
 /// How many entries the story shows per cookie: the first ones tell how it went; the JSON report
@@ -164,11 +180,11 @@ impl Story {
                 focus.push(&s.name);
             }
         }
-        let _ = writeln!(
-            out,
-            "\nStory (per request; cookies in focus: {})",
-            if focus.is_empty() { "none".to_string() } else { list(&focus) }
-        );
+        if focus.is_empty() {
+            // Nothing to tell: the summary already said no cookie is in focus.
+            return;
+        }
+        let _ = writeln!(out, "\nStory (per request; cookies in focus: {})", list(&focus));
         // Entry index → one merged verdict per browser, holding only cookies in focus.
         let mut steps: BTreeMap<usize, Vec<EntryVerdict>> = BTreeMap::new();
         let mut cut = Vec::new();
@@ -265,13 +281,13 @@ fn summary(out: &mut String, r: &HarReport) {
     }
 }
 
-fn findings(out: &mut String, r: &HarReport) {
-    if r.findings.is_empty() {
+fn findings(out: &mut String, findings: &[Finding]) {
+    if findings.is_empty() {
         let _ = writeln!(out, "\nNo findings.");
         return;
     }
     let _ = writeln!(out);
-    for f in &r.findings {
+    for f in findings {
         let _ = writeln!(out, "{}[\x1b[1m{}\x1b[0m]: {}", severity_label(f.severity), f.rule, f.message);
         if !f.browsers.is_empty() {
             let names: Vec<&str> = f.browsers.iter().map(|b| b.as_str()).collect();
@@ -356,9 +372,16 @@ fn entry_header(out: &mut String, e: &EntryVerdict) {
 }
 
 /// Renders a `crossjar headers` report as text.
-pub fn headers_report(r: &crate::analysis::headers::HeadersReport, show_values: bool) -> String {
-    let _ = show_values;
+///
+/// `findings` are the report's (after configuration); with `quiet` only they are printed. The report
+/// ends with the totals line.
+pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[Finding], quiet: bool) -> String {
     let mut out = String::new();
+    if quiet {
+        self::findings(&mut out, findings);
+        totals(&mut out, findings);
+        return out.trim_start_matches('\n').to_string();
+    }
     let q = &r.request;
     let from = q.from.as_ref().map(|o| o.serialize()).unwrap_or_else(|| "its own origin".into());
     let _ = writeln!(
@@ -389,6 +412,18 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, show_values: 
                         None => "not in the input".to_string(),
                     };
                     let _ = writeln!(out, "    preflight: needed ({}); {seen}", reasons.join("; "));
+                } else if let Some(p) = &c.preflight {
+                    // --preflight (or `> OPTIONS`) for a request that, as described, needs none.
+                    let seen = if p.ok {
+                        "answered correctly".to_string()
+                    } else {
+                        format!("FAILS: {}", p.errors.iter().map(|e| e.error.as_str()).collect::<Vec<_>>().join(", "))
+                    };
+                    let _ = writeln!(
+                        out,
+                        "    preflight: not needed for {} as described (a non-safelisted method or header would need one); the answer given, checked as a preflight answer: {seen}",
+                        q.method
+                    );
                 } else {
                     let _ = writeln!(out, "    preflight: not needed");
                 }
@@ -444,7 +479,7 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, show_values: 
             };
             let _ =
                 writeln!(out, "    Set-Cookie {}: {stored}{}{next}", c.name, if next.is_empty() { "" } else { "; " });
-            let mut rules: Vec<&str> =
+            let mut rules: Vec<_> =
                 c.reasons.iter().chain(&c.next_reasons).filter_map(|r| rule_for_exclusion(*r)).collect();
             rules.dedup();
             for rule in rules {
@@ -454,5 +489,7 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, show_values: 
             }
         }
     }
+    self::findings(&mut out, findings);
+    totals(&mut out, findings);
     out
 }

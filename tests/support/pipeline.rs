@@ -1,15 +1,13 @@
-//! The pipeline the CLI runs on a HAR, for integration tests: read, replay every item, analyse,
-//! render both reports (values hidden).
+//! The HAR pipeline the CLI runs, for integration tests: the library's [`crossjar::run_har_path`]
+//! (read, replay every item, analyse), then both reports rendered (values hidden).
 
-use std::ops::ControlFlow;
 use std::path::Path;
 
-use crossjar::analysis::findings::{analyse, Focus};
-use crossjar::analysis::replay::{Replay, ReplayOptions};
 use crossjar::analysis::report::HarReport;
 use crossjar::evidence::InputError;
-use crossjar::input::har::{read_har_path, HarItem, HarSummary};
+use crossjar::input::har::HarSummary;
 use crossjar::output::{json, text};
+use crossjar::{Focus, ReplayOptions};
 
 /// Everything one HAR gives through the pipeline.
 #[allow(dead_code)] // Each test binary that includes this module reads only some fields.
@@ -22,37 +20,16 @@ pub struct Run {
     pub json: String,
 }
 
-/// The pipeline the CLI runs on a HAR: read, replay every item, analyse, render both reports. A
-/// whole-file error is returned next to the report of everything read before it.
+/// The pipeline the CLI runs on a HAR, then both renderings. A whole-file error is returned next
+/// to the report of everything read before it.
 pub fn run_har(path: &Path) -> Run {
-    let mut replay = Replay::new(&ReplayOptions::default());
-    let mut entries = 0;
-    let mut entry_errors = Vec::new();
-    let result = read_har_path(path, &mut |item| {
-        match item {
-            HarItem::Log(info) => {
-                replay.set_creator(info.creator.map(|c| format!("{} {}", c.name, c.version)));
-                for p in &info.pages {
-                    replay.page(p);
-                }
-            }
-            HarItem::Entry(x) => {
-                entries += 1;
-                replay.push(&x);
-            }
-            HarItem::EntryError(e) => {
-                replay.skip(e.location.entry.unwrap_or(usize::MAX), e.to_string());
-                entry_errors.push(e);
-            }
-            _ => {}
-        }
-        ControlFlow::Continue(())
-    });
-    let mut report = replay.finish(&path.display().to_string());
-    analyse(&mut report, &Focus::default());
+    let run = crossjar::run_har_path(path, &ReplayOptions::default(), &Focus::default());
+    let report = run.report;
     let text = text::har_report(&report, text::TextOptions::default());
     let json = json::har_report(&report, false);
     let parsed: serde_json::Value = serde_json::from_str(&json).expect("the JSON report is JSON");
     assert_eq!(parsed["schema"], "crossjar.har.v1", "{json:.200}");
-    Run { result, entries, entry_errors, report, text, json }
+    // The replay counts every entry, read or not.
+    let entries = report.entries - run.entry_errors.len();
+    Run { result: run.result, entries, entry_errors: run.entry_errors, report, text, json }
 }

@@ -212,18 +212,9 @@ impl PredictOptions {
     }
 }
 
-/// How bad a config finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Severity {
-    /// Worth knowing; nothing breaks by itself.
-    Info,
-    /// Likely to break for some clients or setups.
-    Warning,
-    /// Breaks the feature the config asks for.
-    Error,
-}
+/// How bad a config finding is: the crate's one severity scale (defaults come from the rule
+/// registry, `crate::analysis::rules`).
+pub use crate::model::severity::Severity;
 
 /// A problem visible from the YAML alone.
 #[derive(Clone, Debug, PartialEq, Serialize)]

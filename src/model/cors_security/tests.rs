@@ -74,7 +74,7 @@ fn reflection_with_credentials() {
         ObservedResponse { origin_sent: "https://attacker.example", target: &target, headers: &b },
     ]);
     assert_eq!(classes(&issues), vec![IssueClass::OriginReflected]);
-    assert_eq!(issues[0].severity, Severity::High);
+    assert_eq!(issues[0].risk, Risk::High);
     // Two origins of one site echoed: an allow-list, not reflection.
     let c = hdrs(&[("Access-Control-Allow-Origin", "https://www.kontext.build"), ("Vary", "Origin")]);
     let issues = check_observed(&[
@@ -108,7 +108,7 @@ fn lookalike_echo_is_unanchored() {
 fn null_origin() {
     let i = observed("null", &[("Access-Control-Allow-Origin", "null"), ("Access-Control-Allow-Credentials", "true")]);
     assert_eq!(classes(&i)[0], IssueClass::NullOriginAllowed);
-    assert_eq!(i[0].severity, Severity::High);
+    assert_eq!(i[0].risk, Risk::High);
     assert!(!classes(&observed("https://kontext.build", SEED_OK)).contains(&IssueClass::NullOriginAllowed));
 }
 
@@ -171,23 +171,23 @@ fn comma_separated() {
 #[test]
 fn third_party_user_content() {
     let i = check_pattern(&AllowOriginPattern::Exact("https://codepen.io".into()), true, true);
-    assert_eq!((classes(&i), i[0].severity), (vec![IssueClass::ThirdPartyUserContent], Severity::High));
+    assert_eq!((classes(&i), i[0].risk), (vec![IssueClass::ThirdPartyUserContent], Risk::High));
     let i = check_pattern(&AllowOriginPattern::Wildcard("https://*.github.io".into()), true, true);
     assert_eq!(classes(&i), vec![IssueClass::ThirdPartyUserContent]);
     // One GitHub Pages site is its own site: only a reminder.
     let i = check_pattern(&AllowOriginPattern::Exact("https://kontext.github.io".into()), true, true);
-    assert_eq!((classes(&i), i[0].severity), (vec![IssueClass::ThirdPartyUserContent], Severity::Low));
+    assert_eq!((classes(&i), i[0].risk), (vec![IssueClass::ThirdPartyUserContent], Risk::Low));
     assert!(check_pattern(&AllowOriginPattern::Exact("https://kontext.build".into()), true, true).is_empty());
 }
 
 #[test]
 fn wildcard_subdomains() {
     let one = check_pattern(&AllowOriginPattern::Wildcard("https://*.kontext.build".into()), true, true);
-    assert_eq!((classes(&one), one[0].severity), (vec![IssueClass::WildcardSubdomain], Severity::Medium));
+    assert_eq!((classes(&one), one[0].risk), (vec![IssueClass::WildcardSubdomain], Risk::Medium));
     let deep = check_pattern(&AllowOriginPattern::Wildcard("https://app-*.kontext.build".into()), true, true);
-    assert_eq!((classes(&deep), deep[0].severity), (vec![IssueClass::WildcardSubdomain], Severity::High));
+    assert_eq!((classes(&deep), deep[0].risk), (vec![IssueClass::WildcardSubdomain], Risk::High));
     let suffix = check_pattern(&AllowOriginPattern::Wildcard("https://*.co.uk".into()), true, false);
-    assert_eq!((classes(&suffix), suffix[0].severity), (vec![IssueClass::WildcardSubdomain], Severity::High));
+    assert_eq!((classes(&suffix), suffix[0].risk), (vec![IssueClass::WildcardSubdomain], Risk::High));
     let http = check_pattern(&AllowOriginPattern::Wildcard("http://*.kontext.build".into()), true, false);
     assert!(classes(&http).contains(&IssueClass::HttpOriginTrusted));
     // No wildcard: an exact origin.
@@ -219,10 +219,10 @@ fn regex_unanchored() {
 #[test]
 fn regex_unescaped_dot() {
     let i = regex(r"^https://app.kontext\.build$", RegexSemantics::Search);
-    assert_eq!((classes(&i), i[0].severity), (vec![IssueClass::UnescapedDot], Severity::High));
+    assert_eq!((classes(&i), i[0].risk), (vec![IssueClass::UnescapedDot], Risk::High));
     assert!(i[0].message.contains("https://appxkontext.build"));
     let i = regex(r"^https://kontext.build$", RegexSemantics::Search);
-    assert_eq!((classes(&i), i[0].severity), (vec![IssueClass::UnescapedDot], Severity::Low));
+    assert_eq!((classes(&i), i[0].risk), (vec![IssueClass::UnescapedDot], Risk::Low));
     assert!(regex(r"^https://app\.kontext\.build$", RegexSemantics::Search).is_empty());
 }
 
