@@ -160,3 +160,19 @@ fn a_news_site_capture_reads_in_one_screen() {
         assert!(seen.insert((f.rule, f.cookie.clone(), f.host.clone(), f.message.clone())), "duplicate: {}", f.message);
     }
 }
+
+/// An https page's fetch() to a plain-http API is blocked as mixed content in every browser; the
+/// request the capture shows as failed is told so, never "CORS ok".
+#[test]
+fn an_https_page_calling_http_is_mixed_content() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/har/mixed-content-http-api.har");
+    let run = pipeline::run_har(&path);
+    let mixed: Vec<_> = run.report.findings.iter().filter(|f| f.rule == "mixed-content-blocked").collect();
+    assert_eq!(mixed.len(), 1, "{:?}", run.report.findings);
+    assert_eq!(mixed[0].browsers.len(), 4, "every profile blocks blockable content");
+    for r in &run.report.runs {
+        let e = &r.entries[1];
+        assert_eq!(e.mixed_content.map(|m| m.as_str()), Some("blocked"), "{}", r.browser);
+        assert!(e.cors.as_ref().is_some_and(|c| !c.ok), "{}: a failed request is never CORS ok", r.browser);
+    }
+}

@@ -72,6 +72,8 @@ pub struct Accumulator {
     cors_reported: HashSet<(String, &'static str)>,
     /// Failed requests per (host, failure as recorded): the first one and how many.
     failures: Vec<((String, String), EntryVerdict, usize)>,
+    /// Per host: the first request blocked as mixed content, and the profiles that block it.
+    mixed: Vec<(String, EntryVerdict, Vec<Browser>)>,
     /// The registrable domains of the capture's top-level pages and of the APIs they call with
     /// credentials or WebSockets.
     top_sites: BTreeSet<String>,
@@ -219,6 +221,7 @@ impl Accumulator {
             cors: Vec::new(),
             cors_reported: HashSet::new(),
             failures: Vec::new(),
+            mixed: Vec::new(),
             top_sites: BTreeSet::new(),
         }
     }
@@ -323,6 +326,15 @@ impl Accumulator {
         }
         if let Some(e) = verdicts.get(self.cors_run) {
             self.cors_findings(e, &h);
+        }
+        let blocked: Vec<Browser> = verdicts
+            .iter()
+            .zip(&self.browsers)
+            .filter(|(v, _)| v.mixed_content == Some(crate::model::mixed_content::MixedContent::Blocked))
+            .map(|(_, b)| *b)
+            .collect();
+        if !blocked.is_empty() && self.mixed.len() < FAILURE_GROUPS && !self.mixed.iter().any(|(mh, _, _)| *mh == h) {
+            self.mixed.push((h.clone(), first.clone_without_cookies(), blocked));
         }
         if let Some(failure) = &first.failure {
             let key = (h.clone(), failure.clone());
@@ -454,6 +466,35 @@ impl Accumulator {
                 &mut disagreements_told,
                 &mut findings,
             );
+        }
+        for (h, e, browsers) in &self.mixed {
+            let shown = if e.failure.is_none() && e.status != 0 {
+                format!(
+                    "; the capture shows it answered (status {}), so the recording browser loaded it (an older version, or an exemption)",
+                    e.status
+                )
+            } else {
+                String::new()
+            };
+            findings.push(make(
+                RuleId::MixedContentBlocked,
+                Some(e.index),
+                None,
+                Some(h),
+                browsers.clone(),
+                format!(
+                    "entry {} {} {} ({}) from {}: an https page's request to plain http is blocked as mixed content{shown}",
+                    e.index,
+                    e.method,
+                    redact_query(&e.url),
+                    e.kind.as_str(),
+                    e.initiator.as_deref().or(e.top_level_site.as_deref()).unwrap_or("an https page"),
+                ),
+                vec![
+                    "server: serve it over https (wss: for WebSockets), or terminate TLS in front of it".into(),
+                    "frontend: call the https: URL (no protocol-relative or hard-coded http: URLs)".into(),
+                ],
+            ));
         }
         for ((h, failure), e, count) in &self.failures {
             findings.push(failure_finding(h, failure, e, *count));
@@ -672,6 +713,7 @@ fn pair_findings(
             // capture does not show (credentials mode, top level, or the attributes of a cookie set
             // before recording).
             f.severity = f.severity.min(Severity::Info);
+            f.unknown = true;
             f.message.push_str(" — unknown: it depends on facts the capture does not hold");
         }
         out.push(f);
@@ -768,6 +810,7 @@ fn make(
         browsers,
         message,
         fixes,
+        unknown: false,
     }
 }
 

@@ -240,6 +240,7 @@ pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
             browsers: vec![browser],
             message,
             fixes,
+            unknown: false,
         });
     };
     for v in &report.verdicts {

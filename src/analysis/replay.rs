@@ -15,6 +15,7 @@ use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
 use crate::model::cors_security::{check_observed, ObservedResponse};
 use crate::model::http::Headers;
 use crate::model::jar::CookieJar;
+use crate::model::mixed_content::{self, Destination, MixedContent};
 use crate::model::profile::Browser;
 use crate::model::reason::Exclusion;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
@@ -587,6 +588,9 @@ impl Replay {
         // attributes not at all: computed once, cloned into each verdict.
         let mut cors_verdicts: [Option<CorsSummary>; 2] = [None, None];
         let mut attributes: Vec<Option<String>> = vec![None; set_cookie_lines.len()];
+        // Mixed content is judged against the document that made the request (else the top level).
+        let mixed_page = initiator.as_ref().filter(|o| !o.is_opaque()).or(top_level.as_ref());
+        let destination = destination_of(x, kind);
         let mut verdicts = Vec::with_capacity(self.jars.len());
         for (j, jar) in self.jars.iter_mut().enumerate() {
             let browser = jar.browser();
@@ -719,6 +723,9 @@ impl Replay {
                 top_level_site: top_site.clone(),
                 top_level_basis,
                 failure: failure.clone(),
+                mixed_content: mixed_page
+                    .map(|page| mixed_content::check(page, &url, destination, browser))
+                    .filter(|m| *m != MixedContent::NotMixed),
                 same_site,
                 credentials: credentials.clone(),
                 set_cookies,
@@ -879,6 +886,27 @@ impl Replay {
             grouped: false,
             findings: Vec::new(),
         }
+    }
+}
+
+/// The request's destination for the mixed-content check: `Sec-Fetch-Dest` when recorded, else the
+/// kind and the response type.
+fn destination_of(x: &Exchange, kind: RequestKind) -> Destination {
+    if let Some(d) = x.request_headers.get("sec-fetch-dest") {
+        return Destination::from_sec_fetch_dest(d);
+    }
+    let mime = x.mime_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    match kind {
+        RequestKind::Navigation => Destination::Document,
+        RequestKind::Iframe => Destination::Iframe,
+        RequestKind::Fetch | RequestKind::Xhr | RequestKind::Preflight => Destination::Fetch,
+        RequestKind::WebSocket => Destination::WebSocket,
+        _ if mime.starts_with("image/") => Destination::Image,
+        _ if mime.starts_with("audio/") => Destination::Audio,
+        _ if mime.starts_with("video/") => Destination::Video,
+        _ if mime.contains("javascript") => Destination::Script,
+        _ if mime.starts_with("text/css") => Destination::Style,
+        _ => Destination::Other,
     }
 }
 

@@ -101,6 +101,9 @@ pub struct EntryVerdict {
     /// `inferred` (fetch metadata, `Referer`, the page title), `unknown` (the nearest navigation,
     /// a guess).
     pub top_level_basis: Basis,
+    /// Mixed content in this profile: an `https:` page's request to `http:`/`ws:` that the browser
+    /// blocks (or upgrades to `https:`); `None` when not mixed.
+    pub mixed_content: Option<crate::model::mixed_content::MixedContent>,
     /// The request failed (status 0 or -1, or the producer recorded an error): the error as recorded,
     /// or `failed` when only the status tells. The response headers were then not recorded.
     pub failure: Option<String>,
@@ -133,6 +136,7 @@ impl EntryVerdict {
             top_level_site: self.top_level_site.clone(),
             top_level_basis: self.top_level_basis,
             failure: self.failure.clone(),
+            mixed_content: self.mixed_content,
             same_site: self.same_site,
             credentials: self.credentials.clone(),
             set_cookies: Vec::new(),
@@ -195,6 +199,10 @@ pub struct Finding {
     pub message: String,
     /// The fixes, one per side (frontend, server, cookie, architecture).
     pub fixes: Vec<String>,
+    /// The finding rests on facts the capture does not hold (a guessed credentials mode, top level,
+    /// or attributes of a cookie set before recording): its severity is then at most `info`, below
+    /// the rule's default.
+    pub unknown: bool,
 }
 
 /// Per cookie and host: what happened in each browser (the report's summary table).

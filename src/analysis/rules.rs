@@ -172,7 +172,7 @@ rules! {
     InvalidAnnotationFallback = "invalid-annotation-fallback", Ingress, Warning, [Ingress], "an invalid annotation value is ignored and the default used";
     IstioCookieNotGenerated = "istio-cookie-not-generated", Ingress, Warning, [Ingress], "an Istio consistent-hash httpCookie without ttl is never set by Envoy";
     IstioRouteInvalid = "istio-route-invalid", Ingress, Error, [Ingress], "an Istio VirtualService http entry without route, redirect, directResponse or delegate: the API server rejects it";
-    MixedContentBlocked = "mixed-content-blocked", Ingress, Error, [Ingress], "an https: frontend calls a route served over plain http: blocked as mixed content in every browser";
+    MixedContentBlocked = "mixed-content-blocked", Cors, Error, [Har, Ingress], "an https: page or frontend calls plain http: (a route without TLS): blocked as mixed content in every browser";
     NotModelled = "not-modelled", Ingress, Info, [Ingress], "a document of a kind crossjar does not model: cookies or CORS headers it adds are not predicted";
     PreflightNotSticky = "preflight-not-sticky", Cookie, Info, [Har, Ingress], "a CORS preflight never carries the sticky cookie, so it reaches an arbitrary backend";
     ReferenceNotFound = "reference-not-found", Ingress, Info, [Ingress], "a referenced middleware is not in the input, so its headers are not predicted";
@@ -226,6 +226,7 @@ pub fn finding(rule: RuleId, message: String, fixes: Vec<String>) -> Finding {
         browsers: Vec::new(),
         message,
         fixes,
+        unknown: false,
     }
 }
 

@@ -72,6 +72,9 @@ struct EntryJson<'a> {
     top_level_basis: &'static str,
     /// Why the request failed, as recorded (`failed` when only the status says so); `null` otherwise.
     failure: Option<&'a str>,
+    /// `blocked` or `upgraded` when an `https:` page's request to `http:` is mixed content in this
+    /// profile; `null` otherwise.
+    mixed_content: Option<&'static str>,
     same_site: bool,
     credentials: CredentialsJson,
     cached: bool,
@@ -172,6 +175,9 @@ pub(crate) struct FindingJson<'a> {
     browsers: Vec<&'static str>,
     message: &'a str,
     fixes: &'a [String],
+    /// `known`, or `unknown` when the finding rests on facts the capture does not hold (its severity
+    /// is then at most `info`).
+    evidence: &'static str,
 }
 
 fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
@@ -186,6 +192,7 @@ fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
         top_level_site: e.top_level_site.as_deref(),
         top_level_basis: e.top_level_basis.as_str(),
         failure: e.failure.as_deref(),
+        mixed_content: e.mixed_content.map(|m| m.as_str()),
         same_site: e.same_site,
         credentials: CredentialsJson {
             mode: e.credentials.mode.map_or("unknown", |m| m.as_str()),
@@ -255,6 +262,7 @@ pub(crate) fn finding(f: &Finding) -> FindingJson<'_> {
         browsers: f.browsers.iter().map(|b| b.as_str()).collect(),
         message: &f.message,
         fixes: &f.fixes,
+        evidence: if f.unknown { "unknown" } else { "known" },
     }
 }
 
