@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
+use crate::analysis::infer::Basis;
 use crate::analysis::report::{EntryVerdict, Finding, HarReport};
 use crate::model::profile::Browser;
 
@@ -341,12 +342,29 @@ fn step(out: &mut String, browsers: &[Browser], per_browser: &[EntryVerdict], fo
         let _ = writeln!(out, "    Cookie {name} ({rec})");
         for (b, ev) in &per_browser {
             if let Some(c) = ev.cookies.iter().find(|c| c.name == *name) {
-                let line = if c.sent {
+                let mut line = if c.sent {
                     "sent".to_string()
                 } else {
                     let rs: Vec<&str> = c.reasons.iter().map(|x| x.as_str()).collect();
                     format!("withheld: {}", list(&rs))
                 };
+                match c.basis {
+                    Basis::Recorded if c.sent != c.model_sent => {
+                        line.push_str(" (the capture's word; the model says otherwise)")
+                    }
+                    // An honest "don't know": say what it hinges on and what the model would say.
+                    Basis::Unknown => {
+                        let on = if e.credentials.basis == Basis::Unknown {
+                            "the credentials mode"
+                        } else {
+                            "attributes of a cookie set before the capture"
+                        };
+                        line = format!(
+                            "unknown: it hinges on {on}, which the capture does not show (the model's guess: {line})"
+                        );
+                    }
+                    _ => {}
+                }
                 let _ = writeln!(out, "      {:<19} {line}", b.as_str());
             } else {
                 let _ = writeln!(out, "      {:<19} not in the jar", b.as_str());
@@ -357,7 +375,11 @@ fn step(out: &mut String, browsers: &[Browser], per_browser: &[EntryVerdict], fo
 
 fn entry_header(out: &mut String, e: &EntryVerdict) {
     let mode = e.credentials.mode.map_or("unknown", |m| m.as_str());
-    let _ = writeln!(out, "\n  #{} {} {} → {}", e.index, e.method, redact_query(&e.url), e.status);
+    let answer = match &e.failure {
+        Some(f) => format!("failed ({f})"),
+        None => e.status.to_string(),
+    };
+    let _ = writeln!(out, "\n  #{} {} {} → {answer}", e.index, e.method, redact_query(&e.url));
     let _ = writeln!(
         out,
         "    {}{}{}, {}, credentials {} ({}){}",
