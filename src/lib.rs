@@ -50,3 +50,4 @@ pub mod pipeline;
 pub mod pipeline_headers;
 pub mod pipeline_ingress;
 pub mod sanitize;
+pub mod server;

@@ -444,6 +444,12 @@ impl HarJsonStream {
         Ok(())
     }
 
+    /// Bytes of entry elements written so far, over all browsers (about the size the document's
+    /// `entries` arrays will have).
+    pub fn spilled_bytes(&mut self) -> io::Result<u64> {
+        self.spills.iter_mut().map(Spill::written).sum()
+    }
+
     /// Writes the whole document to `out`. `report` supplies everything but the entries: its `runs`
     /// name the browsers (their `entries` are ignored — they will be empty in streaming use), and
     /// input/sanitized/creator/entries_read/skipped/summary/findings come from it.

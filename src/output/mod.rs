@@ -2,12 +2,13 @@
 
 pub mod diagnostic;
 pub mod diff;
+pub mod escape;
 pub mod github;
 pub mod ingress_json;
 pub mod ingress_text;
 pub mod json;
 pub mod junit;
 pub mod sarif;
-mod spill;
+pub mod spill;
 pub mod text;
 pub mod web;
