@@ -294,5 +294,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 }
 
 pub(crate) fn error(msg: impl std::fmt::Display) {
-    eprintln!("crossjar: {msg}");
+    // Messages quote the input (names, URLs): escaped for the terminal, URLs redacted.
+    let msg = msg.to_string();
+    eprintln!("crossjar: {}", crate::output::escape::text(&crate::output::redact::message(&msg)));
 }

@@ -19,8 +19,12 @@ fn finding_line(out: &mut String, mark: &str, f: &Finding) {
     let _ = writeln!(out, "  {mark} {}[{}] {} ({})", f.severity, f.rule, f.message, browsers.join(", "));
 }
 
-/// The diff as text.
+/// The diff as text (text from the captures escaped for a terminal).
 pub fn text(d: &HarDiff) -> String {
+    crate::output::escape::text(&text_raw(d)).into_owned()
+}
+
+fn text_raw(d: &HarDiff) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} → {}", d.before, d.after);
     let mut last = (String::new(), String::new());

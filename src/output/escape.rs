@@ -91,6 +91,57 @@ pub fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// A writer that passes text through [`text`] on its way to `inner`, for renderers that write
+/// straight to a stream. Bytes that are not UTF-8 are shown as U+FFFD.
+pub struct TextWriter<'a> {
+    inner: &'a mut dyn std::io::Write,
+    /// The start of a character split between two writes.
+    pending: Vec<u8>,
+}
+
+impl<'a> TextWriter<'a> {
+    /// Escapes what is written before it reaches `inner`.
+    pub fn new(inner: &'a mut dyn std::io::Write) -> Self {
+        TextWriter { inner, pending: Vec::new() }
+    }
+}
+
+impl std::io::Write for TextWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let bytes = std::mem::take(&mut self.pending);
+        let mut rest = &bytes[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    self.inner.write_all(text(s).as_bytes())?;
+                    break;
+                }
+                Err(e) => {
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    // Valid up to here by construction.
+                    self.inner.write_all(text(std::str::from_utf8(good).unwrap_or_default()).as_bytes())?;
+                    match e.error_len() {
+                        None => {
+                            self.pending = bad.to_vec();
+                            break;
+                        }
+                        Some(n) => {
+                            self.inner.write_all("\u{fffd}".as_bytes())?;
+                            rest = &bad[n..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +159,18 @@ mod tests {
         let x = xml("<a b=\"c\">&\x1b\x00\u{fffe}\n");
         assert_eq!(x, "&lt;a b=&quot;c&quot;&gt;&amp;\\u{1b}\\u{0}\\u{fffe}\n");
         assert!(!x.contains("&#"));
+    }
+
+    #[test]
+    fn the_writer_escapes_across_split_characters() {
+        use std::io::Write;
+        let mut out = Vec::new();
+        let mut w = TextWriter::new(&mut out);
+        let s = "é\x1bx".as_bytes();
+        w.write_all(&s[..1]).unwrap();
+        w.write_all(&s[1..]).unwrap();
+        drop(w);
+        assert_eq!(String::from_utf8(out).unwrap(), "é\\u{1b}x");
     }
 
     #[test]

@@ -30,7 +30,7 @@ struct HarJson<'a> {
 #[derive(Serialize)]
 struct Skipped<'a> {
     index: usize,
-    reason: &'a str,
+    reason: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -264,7 +264,7 @@ fn har_doc(report: &HarReport, show_values: bool) -> HarJson<'_> {
 }
 
 fn skipped(report: &HarReport) -> Vec<Skipped<'_>> {
-    report.skipped.iter().map(|(i, r)| Skipped { index: *i, reason: r }).collect()
+    report.skipped.iter().map(|(i, r)| Skipped { index: *i, reason: crate::output::redact::message(r) }).collect()
 }
 
 fn summary(report: &HarReport) -> Vec<SummaryJson<'_>> {

@@ -8,6 +8,7 @@ pub mod ingress_json;
 pub mod ingress_text;
 pub mod json;
 pub mod junit;
+pub mod redact;
 pub mod sarif;
 pub mod spill;
 pub mod text;

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
 use crate::analysis::report::{EntryVerdict, HarReport};
 use crate::model::profile::Browser;
+use crate::output::{escape, redact};
 
 /// Options for the text report.
 #[derive(Clone, Copy, Debug, Default)]
@@ -44,10 +45,13 @@ pub fn har_report(r: &HarReport, opts: TextOptions) -> String {
 
 /// Renders a HAR report as text, the story from entries kept while the replay ran.
 pub fn har_report_with_story(r: &HarReport, story: &Story, opts: TextOptions) -> String {
+    // Everything from the input is escaped for the terminal (`\u{1b}`); only the findings' own
+    // styles are raw escape sequences, so the sections without styles are escaped whole.
     let mut out = String::new();
     if !opts.quiet {
+        let mut head = String::new();
         let _ = writeln!(
-            out,
+            head,
             "{}: {} entries{}{}",
             r.input,
             r.entries,
@@ -55,13 +59,17 @@ pub fn har_report_with_story(r: &HarReport, story: &Story, opts: TextOptions) ->
             if r.sanitized { ", sanitized export (no Cookie/Set-Cookie headers)" } else { "" }
         );
         for (i, why) in &r.skipped {
-            let _ = writeln!(out, "  skipped entry {i}: {why}");
+            let why = if opts.show_values { why.into() } else { redact::message(why) };
+            let _ = writeln!(head, "  skipped entry {i}: {why}");
         }
-        summary(&mut out, r);
+        summary(&mut head, r);
+        out.push_str(&escape::text(&head));
     }
     findings(&mut out, r);
     if !opts.quiet {
-        story.render(&mut out, r, opts);
+        let mut story_text = String::new();
+        story.render(&mut story_text, r, opts);
+        out.push_str(&escape::text(&story_text));
     }
     out
 }
@@ -226,13 +234,14 @@ fn findings(out: &mut String, r: &HarReport) {
     }
     let _ = writeln!(out);
     for f in &r.findings {
-        let _ = writeln!(out, "{}[\x1b[1m{}\x1b[0m]: {}", severity_label(f.severity), f.rule, f.message);
+        let message = escape::text(&f.message);
+        let _ = writeln!(out, "{}[\x1b[1m{}\x1b[0m]: {message}", severity_label(f.severity), f.rule);
         if !f.browsers.is_empty() {
             let names: Vec<&str> = f.browsers.iter().map(|b| b.as_str()).collect();
             let _ = writeln!(out, "  = browsers: {}", list(&names));
         }
         for fix in &f.fixes {
-            let _ = writeln!(out, "  = fix: {fix}");
+            let _ = writeln!(out, "  = fix: {}", escape::text(fix));
         }
         let _ = writeln!(out, "  = see: crossjar explain {}", f.rule);
     }
@@ -311,6 +320,11 @@ fn entry_header(out: &mut String, e: &EntryVerdict) {
 
 /// Renders a `crossjar headers` report as text.
 pub fn headers_report(r: &crate::analysis::headers::HeadersReport, show_values: bool) -> String {
+    let out = headers_report_raw(r, show_values);
+    escape::text(&out).into_owned()
+}
+
+fn headers_report_raw(r: &crate::analysis::headers::HeadersReport, show_values: bool) -> String {
     let _ = show_values;
     let mut out = String::new();
     let q = &r.request;
