@@ -69,7 +69,7 @@ pub fn discover(start: &Path) -> Result<Option<Config>, String> {
 
 /// Reads a given config file (and the baseline it names, if the file exists).
 pub fn load(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text = crate::input::read_text_bounded(path, crate::input::MAX_CONFIG_BYTES, "a config file")?;
     let mut cfg = parse(path, &text)?;
     if let Some(b) = &cfg.baseline_file {
         if b.is_file() {
@@ -81,8 +81,7 @@ pub fn load(path: &Path) -> Result<Config, String> {
 
 /// Reads a baseline file: one fingerprint per line; `#` starts a comment.
 pub fn read_baseline(path: &Path) -> Result<Vec<String>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+    let text = crate::input::read_text_bounded(path, crate::input::MAX_BASELINE_BYTES, "a baseline")?;
     Ok(text
         .lines()
         .map(|l| strip_comment(l).trim())

@@ -1,6 +1,6 @@
 //! `crossjar headers`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use url::Url;
 
@@ -54,16 +54,17 @@ pub(crate) fn run(args: &HeadersArgs, out: &mut dyn Write) -> i32 {
             }
         }
     }
-    let mut textin = String::new();
-    let read = if args.file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut textin).map(|_| ())
-    } else {
-        std::fs::read(&args.file).map(|b| textin = String::from_utf8_lossy(&b).into_owned())
+    let textin = match crate::input::read_text_bounded(
+        &args.file,
+        crate::input::MAX_CURL_BYTES,
+        "`curl -i` output (save only the headers: curl -sS -D - -o /dev/null URL)",
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            error(e);
+            return EXIT_INPUT;
+        }
     };
-    if let Err(e) = read {
-        error(format_args!("{}: cannot read ({e})", args.file.display()));
-        return EXIT_INPUT;
-    }
     let parsed = curl::parse(&textin);
     let responses: Vec<(u16, Headers, Option<String>)> = curl::exchange_responses(&parsed.responses)
         .into_iter()
