@@ -77,3 +77,18 @@ fn text_reports_and_errors_show_controls_as_escapes() {
     assert!(stderr.contains("no\\u{1b}[2Jsuch.har"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `crossjar ingress … | head`: the reader goes away; no error about it, and never twice.
+#[test]
+fn a_closed_pipe_is_not_an_error_message() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crossjar"))
+        .args(["ingress", concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/ingress"), "--from", "https://a.example"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.to_ascii_lowercase().contains("broken pipe"), "{stderr}");
+}

@@ -89,13 +89,21 @@ fn snippets(a: &IngressAnalysis) -> Snippets {
     out
 }
 
+/// A report that could not be written: said once, and not at all when the reader went away
+/// (`crossjar ingress … | head`).
+fn cannot_write(e: &std::io::Error) -> i32 {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        error(format_args!("cannot write the report: {e}"));
+    }
+    EXIT_INPUT
+}
+
 pub(crate) fn run(args: &IngressArgs, out: &mut dyn Write) -> i32 {
     // Reports on large manifest sets run to tens of megabytes: buffer them (stdout is line-buffered).
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
     let code = run_buffered(args, &mut buffered);
     if let Err(e) = buffered.flush() {
-        error(format_args!("cannot write the report: {e}"));
-        return EXIT_INPUT;
+        return cannot_write(&e);
     }
     code
 }
@@ -171,8 +179,7 @@ fn run_buffered(args: &IngressArgs, out: &mut dyn Write) -> i32 {
         }
     };
     if let Err(e) = written {
-        error(format_args!("cannot write the report: {e}"));
-        return EXIT_INPUT;
+        return cannot_write(&e);
     }
     if analysis.routes.is_empty() && !analysis.errors.is_empty() {
         return EXIT_INPUT;
@@ -205,8 +212,7 @@ fn run_compare(
         _ => ingress_text::write_compare(out, &changes),
     };
     if let Err(e) = written {
-        error(format_args!("cannot write the report: {e}"));
-        return EXIT_INPUT;
+        return cannot_write(&e);
     }
     let regression = changes.iter().any(|c| c.has_regression());
     match args.common.fail_on {
