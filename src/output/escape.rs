@@ -5,7 +5,7 @@
 //!
 //! - text (stdout and stderr): control characters are shown as `\u{1b}` (Rust's notation); line feeds
 //!   and tabs stay (messages have lines), carriage returns do not (they overwrite a line);
-//! - XML: characters XML 1.0 does not allow are shown the same way, as text, never as `&#x1b;`;
+//! - XML: characters XML 1.0 does not allow (and CR) are shown the same way, as text, never as `&#x1b;`;
 //! - JSON: serde_json escapes them already;
 //! - GitHub workflow commands: `%`, CR and LF `%`-encoded, other controls shown as `\u{…}`.
 
@@ -17,10 +17,11 @@ fn unsafe_in_text(c: char) -> bool {
     matches!(c, '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Whether XML 1.0 allows `c` in content (§2.2 `Char`), and it is no terminal trick either.
+/// Whether `c` must not stand raw in XML: not allowed by XML 1.0 (§2.2 `Char`), or a terminal trick
+/// (a CR too: parsers turn it into a line feed, or a space in an attribute, so it is shown instead).
 fn unsafe_in_xml(c: char) -> bool {
     !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
-        || unsafe_in_text(c) && c != '\r'
+        || unsafe_in_text(c)
 }
 
 fn shown(out: &mut String, c: char) {
@@ -156,8 +157,8 @@ mod tests {
 
     #[test]
     fn xml_never_writes_a_forbidden_character_reference() {
-        let x = xml("<a b=\"c\">&\x1b\x00\u{fffe}\n");
-        assert_eq!(x, "&lt;a b=&quot;c&quot;&gt;&amp;\\u{1b}\\u{0}\\u{fffe}\n");
+        let x = xml("<a b=\"c\">&\x1b\x00\u{fffe}\r\n");
+        assert_eq!(x, "&lt;a b=&quot;c&quot;&gt;&amp;\\u{1b}\\u{0}\\u{fffe}\\u{d}\n");
         assert!(!x.contains("&#"));
     }
 

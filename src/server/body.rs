@@ -21,7 +21,7 @@ const OUT_CHUNK: usize = 64 * 1024;
 pub enum Out {
     /// The whole body (`None` once sent).
     Full(Option<Bytes>),
-    /// Chunks from [`ChunkWriter`]; the body ends when the writer is dropped.
+    /// Chunks from the report renderer; the body ends when it is done (or gives up).
     Stream(mpsc::Receiver<Bytes>),
 }
 

@@ -16,7 +16,7 @@
 //!   released when its worker ends, however it ends.
 //!
 //! The Host/Origin/`Sec-Fetch-Site` guards, the security headers and the no-CORS rule live in
-//! [`guard`], applied to every request and answer.
+//! `guard` (a private module), applied to every request and answer.
 
 // Handlers refuse with the answer itself; a refusal is rare and is sent at once, so its size does
 // not matter.
@@ -193,7 +193,7 @@ async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>) -> io::Result<()> {
 
 /// The answer to a connection over [`MAX_CONNECTIONS`], written without reading its request.
 const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n\
-Content-Length: 50\r\nConnection: close\r\n\r\n{\"error\": \"too many connections at once; try again\"}";
+Content-Length: 52\r\nConnection: close\r\n\r\n{\"error\": \"too many connections at once; try again\"}";
 
 fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -702,5 +702,26 @@ fn ingress_answer(parsed: IngressBody, cap: u64) -> Response<Out> {
         // Every broken document, one a line; the report still covers the documents that were read.
         let message = out.analysis.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
         capped(422, web::error_with_report_json(&message, &rendered), cap)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_busy_answer_is_well_framed() {
+        let text = std::str::from_utf8(BUSY).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let len: usize = head.lines().find_map(|l| l.strip_prefix("Content-Length: ")).unwrap().parse().unwrap();
+        assert_eq!(len, body.len());
+        assert!(serde_json::from_str::<serde_json::Value>(body).is_ok());
+    }
+
+    #[test]
+    fn sizes_are_named_for_people() {
+        assert_eq!(human_size(64 << 20), "64 MiB");
+        assert_eq!(human_size(16 * 1024), "16 KiB");
+        assert_eq!(human_size(1000), "1000 bytes");
     }
 }
