@@ -7,13 +7,13 @@
 set -u
 cap=${1:-1800}
 [ $# -gt 0 ] && shift
-targets=${*:-"set_cookie cookie_date curl cors har har_pipeline jar ingress"}
+targets=${*:-"set_cookie cookie_date curl cors har har_pipeline jar ingress render_text render_sarif render_junit render_github sanitize diff server"}
 log=fuzz/logs
 mkdir -p "$log"
 for t in $targets; do
   extra=""; len=4096
   case $t in
-    har | har_pipeline) len=65536; [ -d ../shared/samples/har ] && extra="../shared/samples/har" ;;
+    har | har_pipeline | render_text | diff) len=65536; [ -d ../shared/samples/har ] && extra="../shared/samples/har" ;;
     curl) extra="fixtures/headers" ;;
     ingress) len=65536; extra="fixtures/ingress" ;;
   esac

@@ -73,6 +73,25 @@ impl ConfigError {
     }
 }
 
+/// Reads a small text file with a size bound (a config or baseline is never large; `/dev/zero` must
+/// not take the memory), keeping the I/O error as the source.
+fn read_bounded(path: &Path, limit: u64, cannot: &str, what: &str) -> Result<String, ConfigError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| ConfigError::io(path, cannot, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("over {limit} bytes, the limit for {what}; stopped reading there"),
+            source: None,
+        });
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {
@@ -119,7 +138,7 @@ pub fn discover(start: &Path) -> Result<Option<Config>, ConfigError> {
 
 /// Reads a given config file (and the baseline it names, if the file exists).
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, "cannot read", e))?;
+    let text = read_bounded(path, crate::input::MAX_CONFIG_BYTES, "cannot read", "a config file")?;
     let mut cfg = parse(path, &text)?;
     if let Some(b) = &cfg.baseline_file {
         if b.is_file() {
@@ -131,7 +150,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 
 /// Reads a baseline file: one fingerprint per line; `#` starts a comment.
 pub fn read_baseline(path: &Path) -> Result<Vec<String>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, "cannot read the baseline", e))?;
+    let text = read_bounded(path, crate::input::MAX_BASELINE_BYTES, "cannot read the baseline", "a baseline")?;
     Ok(text
         .lines()
         .map(|l| strip_comment(l).trim())

@@ -87,7 +87,10 @@ pub mod pipeline;
 pub mod pipeline_headers;
 pub mod pipeline_ingress;
 pub mod pipeline_policy;
+/// Hiding secrets in what reports print: URLs, token-like values, the header allow-list.
+pub mod redact;
 pub mod sanitize;
+pub mod server;
 
 // The application layer: typed parameters in, a report out. The command line, the local web page,
 // the tests and library users call these.

@@ -23,8 +23,6 @@ const KNOWN: &[&str] = &[
     // `crossjar ingress` parses `--from` with the model's `Origin` (its module is being reworked
     // with the ingress readers).
     "src/cli/ingress.rs -> model",
-    // The web server parses browsers itself; it is moving out of `cli` into its own module.
-    "src/cli/serve.rs -> model",
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

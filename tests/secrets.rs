@@ -298,3 +298,70 @@ fn shown_values_are_detected() {
     assert!(secrets.iter().any(|s| shown.contains(&json_escaped(&s.value))), "show_values prints no value");
     assert!(!secrets.iter().any(|s| run.json.contains(&json_escaped(&s.value))));
 }
+
+/// A capture with secrets planted where the collector above does not look: URL userinfo, a JWT and a
+/// hex key in URL paths, `#access_token=` fragments (request URL, `Referer`), credential headers of
+/// every spelling, a `blob:` URL whose entry is skipped (its reason quotes the URL), `Refresh`.
+const PLANTED: &str = r#"{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[
+{"startedDateTime":"2024-01-01T00:00:00Z","request":{"method":"GET","url":"https://bob:PLANTUSERINFO1@api.example/v1/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJQTEFOVEpXVDEifQ.UExBTlRTSUdOQVRVUkUx/x#access_token=PLANTFRAG1","httpVersion":"HTTP/1.1","headers":[{"name":"Origin","value":"https://app.example"},{"name":"Api-Key","value":"PLANTAPIKEY1"},{"name":" X-Session-Token ","value":"PLANTSESSION1"},{"name":"PRIVATE-TOKEN","value":"PLANTPRIVATE1"},{"name":"Cookie","value":"sid=PLANTCOOKIE1"},{"name":"Referer","value":"https://app.example/cb#access_token=PLANTREFFRAG1"}],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},
+"response":{"status":302,"statusText":"","httpVersion":"HTTP/1.1","headers":[{"name":"Set-Cookie","value":"sid=PLANTSETCOOKIE1; Path=/; Secure; SameSite=None"},{"name":"Location","value":"https://c.example/0123456789abcdef0123456789abcdef/next#PLANTLOCFRAG1"},{"name":"Access-Control-Allow-Origin","value":"https://app.example"},{"name":"X-Vault-Token","value":"PLANTVAULT1"},{"name":"Refresh","value":"0; url=https://d.example/?t=PLANTREFRESH1"}],"content":{"size":0,"mimeType":"text/html","text":"PLANTBODY1"},"redirectURL":"https://c.example/0123456789abcdef0123456789abcdef/next","headersSize":-1,"bodySize":0},"cache":{},"timings":{"send":0,"wait":0,"receive":0}},
+{"startedDateTime":"2024-01-01T00:00:01Z","request":{"method":"GET","url":"https://c.example/0123456789abcdef0123456789abcdef/next","httpVersion":"HTTP/1.1","headers":[],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},"response":{"status":200,"statusText":"","httpVersion":"HTTP/1.1","headers":[],"content":{"size":0,"mimeType":"text/html"},"redirectURL":"","headersSize":-1,"bodySize":0},"cache":{},"timings":{"send":0,"wait":0,"receive":0}},
+{"startedDateTime":"2024-01-01T00:00:02Z","request":{"method":"GET","url":"blob:https://a.example/uuid?token=PLANTBLOB1#PLANTBLOBFRAG1","httpVersion":"HTTP/1.1","headers":[],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},"response":{"status":200,"statusText":"","httpVersion":"HTTP/1.1","headers":[],"content":{"size":0,"mimeType":"text/html"},"redirectURL":"","headersSize":-1,"bodySize":0},"cache":{},"timings":{"send":0,"wait":0,"receive":0}}
+]}}"#;
+
+/// Every `PLANT…` marker, JWT part and 32-digit key left in `out`.
+fn planted_left(out: &str) -> Vec<String> {
+    let mut left: Vec<String> = Vec::new();
+    for word in out.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let planted = word.starts_with("PLANT")
+            || word.starts_with("eyJ")
+            || word == "UExBTlRTSUdOQVRVUkUx"
+            || word == "0123456789abcdef0123456789abcdef";
+        if planted && !left.iter().any(|l| l == word) {
+            left.push(word.to_string());
+        }
+    }
+    left
+}
+
+/// Without `--show-values`, none of the planted secrets reaches any report format, stdout or stderr;
+/// with it, the report does show them (the check can fail).
+#[test]
+fn planted_secrets_reach_no_report() {
+    let dir = std::env::temp_dir().join(format!("crossjar-planted-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let har = dir.join("planted.har");
+    fs::write(&har, PLANTED).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_crossjar")).args(args).output().unwrap();
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    };
+    let har_arg = har.to_str().unwrap();
+    for format in ["text", "json", "sarif", "junit", "github"] {
+        let out = run(&["har", har_arg, "--format", format, "--fail-on", "never"]);
+        assert!(out.contains("api.example") || format != "json", "{format}: the report is there: {out}");
+        assert_eq!(planted_left(&out), Vec::<String>::new(), "har --format {format}");
+    }
+    let shown = run(&["har", har_arg, "--format", "json", "--show-values", "--fail-on", "never"]);
+    assert!(!planted_left(&shown).is_empty(), "--show-values shows the planted values");
+    // The same URL given to `crossjar headers`.
+    let headers = dir.join("h.txt");
+    fs::write(&headers, "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-Api-Key: PLANTHDR1\r\n\r\n").unwrap();
+    let url =
+        "https://bob:PLANTUSERINFO2@api.example/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln/x#access_token=PLANTFRAG2";
+    for format in ["text", "json"] {
+        let out = run(&[
+            "headers",
+            headers.to_str().unwrap(),
+            "--url",
+            url,
+            "--from",
+            "https://app.example",
+            "--format",
+            format,
+        ]);
+        assert!(out.contains("api.example"), "{format}: {out}");
+        assert_eq!(planted_left(&out), Vec::<String>::new(), "headers --format {format}");
+    }
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -13,7 +13,11 @@ use crossjar::cli::serve::{ServeConfig, Server};
 static UPLOADS: Mutex<()> = Mutex::new(());
 
 fn start(max_upload: u64) -> u16 {
-    let server = Server::bind(&ServeConfig { port: 0, max_upload }).expect("bind 127.0.0.1:0");
+    start_with(ServeConfig { max_upload, ..ServeConfig::default() })
+}
+
+fn start_with(config: ServeConfig) -> u16 {
+    let server = Server::bind(&config).expect("bind 127.0.0.1:0");
     let port = server.port();
     assert_ne!(port, 0);
     assert_eq!(server.url(), format!("http://127.0.0.1:{port}/"));
@@ -52,7 +56,26 @@ fn send(port: u16, head: &str, body: &[u8]) -> Answer {
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no response head in {text:?}"));
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("status in {head:?}"));
-    Answer { status, head: head.to_string(), body: body.to_string() }
+    let mut answer = Answer { status, head: head.to_string(), body: body.to_string() };
+    // Reports stream (their length is not known up front), so they come chunked.
+    if answer.header("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked")) {
+        answer.body = dechunk(&answer.body);
+    }
+    answer
+}
+
+/// The body of a `Transfer-Encoding: chunked` answer (RFC 9112 §7.1), without extensions or trailers.
+fn dechunk(mut raw: &str) -> String {
+    let mut body = String::new();
+    loop {
+        let (size, rest) = raw.split_once("\r\n").unwrap_or_else(|| panic!("chunk size line in {raw:?}"));
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or_else(|_| panic!("chunk size {size:?}"));
+        if size == 0 {
+            return body;
+        }
+        body.push_str(&rest[..size]);
+        raw = rest[size..].strip_prefix("\r\n").expect("CRLF after a chunk");
+    }
 }
 
 fn get(port: u16, path: &str) -> Answer {
@@ -476,4 +499,121 @@ fn the_ingress_endpoint_has_the_same_defences() {
     let a = post(port, "/api/ingress", "application/json", body.as_bytes());
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(a.json()["routes"], serde_json::json!([]));
+}
+
+/// Slow clients (heads trickling in a byte at a time, bodies that stall) hold nothing the page needs:
+/// the page and the API still answer while they hang on, and the server drops them after its timeout.
+/// (The hand-written server gave every connection a thread for 30 s per read: 16 such clients made it
+/// answer 503 to everyone.)
+#[test]
+fn slow_clients_cannot_lock_others_out() {
+    let port = start_with(ServeConfig { io_timeout: Duration::from_secs(2), ..ServeConfig::default() });
+    let started = Instant::now();
+    let trickle: Vec<_> = (0..24)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                let head = if i % 2 == 0 {
+                    format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Slow: ")
+                } else {
+                    format!(
+                        "POST /api/har HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 100000\r\n\r\n{{\"log\""
+                    )
+                };
+                s.write_all(head.as_bytes()).unwrap();
+                // One byte every 300 ms until the server hangs up (a generous ceiling: 60 s).
+                let mut answer = Vec::new();
+                s.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+                while started.elapsed() < Duration::from_secs(60) {
+                    if s.write_all(b" ").is_err() {
+                        break;
+                    }
+                    let mut buf = [0u8; 4096];
+                    match s.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => answer.extend_from_slice(&buf[..n]),
+                        Err(_) => {}
+                    }
+                }
+                (started.elapsed(), String::from_utf8_lossy(&answer).into_owned())
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    // While they hang on, others are served.
+    assert_eq!(get(port, "/").status, 200);
+    let text = String::from_utf8(fixture("headers/seed-wildcard-credentials.txt")).unwrap();
+    let req = serde_json::json!({ "text": text, "url": "https://a.example/x", "from": "https://b.example" });
+    assert_eq!(post(port, "/api/headers", "application/json", req.to_string().as_bytes()).status, 200);
+    for (i, t) in trickle.into_iter().enumerate() {
+        let (elapsed, answer) = t.join().unwrap();
+        assert!(elapsed < Duration::from_secs(60), "slow client {i} was never dropped");
+        if i % 2 == 1 {
+            // The stalled upload is told why (a byte every 300 ms is not a stall, but its budget ends).
+            assert!(answer.starts_with("HTTP/1.1 408") || answer.starts_with("HTTP/1.1 400"), "{i}: {answer}");
+        }
+    }
+}
+
+/// A report over the page's limit keeps its first entries, stays valid JSON, and says to use the CLI.
+#[test]
+fn oversized_reports_are_truncated_with_a_note() {
+    let body = fixture("har/seed-a-default-credentials.har");
+    let full = post(start(1 << 20), "/api/har", "application/json", &body);
+    assert_eq!(full.status, 200);
+    let cap = 16 * 1024;
+    assert!(full.body.len() > cap, "the fixture's report ({} bytes) is over the test's cap", full.body.len());
+    let port = start_with(ServeConfig { max_report: cap as u64, ..ServeConfig::default() });
+    let a = post(port, "/api/har?name=seed.har", "application/json", &body);
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.len() <= cap, "{} bytes answered for a cap of {cap}", a.body.len());
+    let v = a.json();
+    let msg = v["error"].as_str().unwrap();
+    assert!(msg.contains("report truncated") && msg.contains("CLI") && msg.contains("seed.har"), "{msg}");
+    let kept = v["report"]["runs"][0]["entries"].as_array().unwrap().len();
+    let all = full.json()["runs"][0]["entries"].as_array().unwrap().len();
+    assert!(kept < all, "{kept} of {all} entries kept");
+    assert_eq!(v["report"]["entries_read"], full.json()["entries_read"], "every entry was still analysed");
+    assert_eq!(v["report"]["findings"], full.json()["findings"], "findings cover the whole capture");
+}
+
+/// Uploads never become a named file: nothing in the temporary directory while one is in flight, and
+/// nothing left after SIGTERM. (The hand-written server wrote `crossjar-upload-PID-….har` with the
+/// default, world-readable mode and left it behind when killed.)
+#[cfg(unix)]
+#[test]
+fn uploads_leave_no_temporary_file_even_when_killed() {
+    use std::io::BufRead;
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::{Command, Stdio};
+    let tmp = std::env::temp_dir().join(format!("crossjar-web-tmp-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crossjar"))
+        .args(["serve", "--port", "0"])
+        .env("TMPDIR", &tmp)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port: u16 = line.trim_end().trim_end_matches('/').rsplit(':').next().unwrap().parse().unwrap();
+    let body = fixture("har/seed-a-default-credentials.har");
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let head = format!("POST /api/har HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n\r\n", body.len());
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(&body[..body.len() / 2]).unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let during: Vec<(PathBuf, u32)> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| (e.path(), e.metadata().unwrap().permissions().mode()))
+        .collect();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    let after: Vec<PathBuf> = std::fs::read_dir(&tmp).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(during.iter().all(|(_, mode)| mode & 0o077 == 0), "readable by others during the upload: {during:?}");
+    assert!(during.is_empty(), "no named file for an upload: {during:?}");
+    assert!(after.is_empty(), "left behind after SIGTERM: {after:?}");
 }

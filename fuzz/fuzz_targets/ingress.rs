@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
         browsers: Browser::ALL.to_vec(),
         tls_at_lb: false,
         now: PredictOptions::default().issued_at,
+        default_host: None,
     };
     let analysis = analyse(report, &opts);
     for f in &analysis.findings {

@@ -920,21 +920,10 @@ pub fn rule_for_exclusion(r: Exclusion) -> Option<RuleId> {
     GROUPS.iter().find(|(_, members)| members.contains(&r)).map(|(id, _)| *id)
 }
 
-/// Replaces query values with `…` so tokens in URLs are never printed.
+/// A URL as reports print it: query values, fragment, userinfo and token-like path segments as `…`
+/// (see [`crate::redact::url`]).
 pub fn redact_query(url: &str) -> String {
-    match url.split_once('?') {
-        None => url.to_string(),
-        Some((base, query)) => {
-            let q: Vec<String> = query
-                .split('&')
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, v)) if !v.is_empty() => format!("{k}=…"),
-                    _ => kv.to_string(),
-                })
-                .collect();
-            format!("{base}?{}", q.join("&"))
-        }
-    }
+    crate::redact::url(url)
 }
 
 /// The fixes for a rule about one cookie: the generic ones, with the server-specific line only for

@@ -224,13 +224,20 @@ pub fn findings(report: &HeadersReport) -> Vec<super::report::Finding> {
     use super::report::Finding;
     use super::rules::RuleId;
     let mut out: Vec<Finding> = Vec::new();
+    // Where each (rule, cookie, message) already stands in `out`: a response with tens of thousands
+    // of cookies must not make merging quadratic.
+    let mut index: std::collections::HashMap<(&'static str, Option<String>, String), usize> =
+        std::collections::HashMap::new();
     let host = report.request.url.host_str().unwrap_or("").to_string();
     let from = report.request.from.as_ref().map(|o| o.serialize());
     let mut push = |rule_id: RuleId, cookie: Option<String>, browser: Browser, message: String, fixes: Vec<String>| {
-        if let Some(f) = out.iter_mut().find(|f| f.rule == rule_id && f.cookie == cookie && f.message == message) {
-            f.browsers.push(browser);
+        // One finding per (rule, cookie, message), found by index: linear in the lines, not quadratic.
+        let key = (rule_id.as_str(), cookie.clone(), message.clone());
+        if let Some(&i) = index.get(&key) {
+            out[i].browsers.push(browser);
             return;
         }
+        index.insert(key, out.len());
         out.push(Finding {
             rule: rule_id,
             severity: rule_id.severity(),

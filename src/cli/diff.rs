@@ -16,6 +16,10 @@ pub(crate) fn run(args: &DiffArgs, out: &mut dyn Write) -> i32 {
             return EXIT_INPUT;
         }
     };
+    if args.before.as_os_str() == "-" && args.after.as_os_str() == "-" {
+        error("standard input (`-`) can be read only once: give `-` for one side, a file for the other");
+        return EXIT_INPUT;
+    }
     let options = ReplayOptions { browsers };
     let focus = Focus { cookies: args.cookies.clone(), ..Focus::default() };
     let (d, errors) = diff_har_paths(&args.before, &args.after, &options, &focus);

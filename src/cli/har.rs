@@ -143,6 +143,10 @@ fn job_count(requested: Option<usize>, files: usize) -> usize {
 }
 
 pub(crate) fn run(args: &HarArgs, out: &mut dyn Write) -> i32 {
+    if args.files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        error("standard input (`-`) can be read only once: give `-` once, or save it to a file");
+        return EXIT_INPUT;
+    }
     let browsers = match args.common.browsers() {
         Ok(b) => b,
         Err(e) => {

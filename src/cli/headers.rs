@@ -1,7 +1,7 @@
 //! `crossjar headers`: reads the text, hands it to [`crate::pipeline_headers`] (the same path the web
 //! page takes), renders.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use super::{error, render_ci, Format, HeadersArgs, EXIT_INPUT};
 use crate::output::{diagnostic, json, text};
@@ -22,16 +22,17 @@ pub(crate) fn run(args: &HeadersArgs, out: &mut dyn Write) -> i32 {
             return EXIT_INPUT;
         }
     };
-    let mut textin = String::new();
-    let read = if args.file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut textin).map(|_| ())
-    } else {
-        std::fs::read(&args.file).map(|b| textin = String::from_utf8_lossy(&b).into_owned())
+    let textin = match crate::input::read_text_bounded(
+        &args.file,
+        crate::input::MAX_CURL_BYTES,
+        "`curl -i` output (save only the headers: curl -sS -D - -o /dev/null URL)",
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            error(e);
+            return EXIT_INPUT;
+        }
     };
-    if let Err(e) = read {
-        error(format_args!("{}: cannot read ({e})", args.file.display()));
-        return EXIT_INPUT;
-    }
     let params = HeadersParams {
         url: args.url.clone(),
         from: args.from.clone(),

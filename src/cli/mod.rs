@@ -198,8 +198,14 @@ pub(crate) struct SanitizeArgs {
     /// Where to write the result (default: standard output).
     #[arg(short, long, value_name = "OUT")]
     output: Option<std::path::PathBuf>,
-    /// Also replace request and response bodies and WebSocket messages.
+    /// Keep request and response bodies, `postData` and WebSocket messages (replaced by default).
     #[arg(long)]
+    keep_bodies: bool,
+    /// Keep the values of this header although it is not on the public list (repeatable).
+    #[arg(long, value_name = "NAME")]
+    keep_header: Vec<String>,
+    /// Bodies are replaced by default; the old opt-in is accepted and changes nothing.
+    #[arg(long, hide = true, conflicts_with = "keep_bodies")]
     bodies: bool,
     /// Salt for the hashes (default: random per run); give one to get the same output twice.
     #[arg(long)]
@@ -331,5 +337,7 @@ fn write_all(out: &mut dyn Write, bytes: &[u8], what: &str) -> i32 {
 }
 
 pub(crate) fn error(msg: impl std::fmt::Display) {
-    eprintln!("crossjar: {msg}");
+    // Messages quote the input (names, URLs): escaped for the terminal, URLs redacted.
+    let msg = msg.to_string();
+    eprintln!("crossjar: {}", crate::output::escape::text(&crate::output::redact::message(&msg)));
 }

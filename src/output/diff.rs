@@ -20,8 +20,12 @@ fn finding_line(out: &mut String, mark: &str, f: &Finding) {
     let _ = writeln!(out, "  {mark} {}[{}] {} ({})", f.severity, f.rule, f.message, browsers.join(", "));
 }
 
-/// The diff as text; with `quiet`, the findings only.
+/// The diff as text (text from the captures escaped for a terminal); with `quiet`, the findings only.
 pub fn text(d: &HarDiff, quiet: bool) -> String {
+    crate::output::escape::text(&text_raw(d, quiet)).into_owned()
+}
+
+fn text_raw(d: &HarDiff, quiet: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} → {}", d.before, d.after);
     let mut last = (String::new(), String::new());

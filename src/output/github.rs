@@ -3,14 +3,14 @@
 use super::diagnostic::Diagnostic;
 use crate::analysis::rules::Severity;
 
-/// Escapes a workflow-command message (`%`, CR, LF).
+/// Escapes a workflow-command message (`%`, CR, LF; other controls as `\u{1b}`).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    crate::output::escape::github_data(s)
 }
 
 /// Escapes a workflow-command property (also `:` and `,`).
 fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    crate::output::escape::github_property(s)
 }
 
 /// The diagnostics as workflow commands.

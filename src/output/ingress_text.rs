@@ -36,8 +36,12 @@ fn answer(a: &PredictedAnswer) -> String {
     }
 }
 
-/// Writes the report. `quiet` prints findings only.
+/// Writes the report. `quiet` prints findings only. Text from the input is escaped for a terminal.
 pub fn write(out: &mut dyn Write, a: &IngressAnalysis, snippets: &Snippets, quiet: bool) -> io::Result<()> {
+    write_raw(&mut crate::output::escape::TextWriter::new(out), a, snippets, quiet)
+}
+
+fn write_raw(out: &mut dyn Write, a: &IngressAnalysis, snippets: &Snippets, quiet: bool) -> io::Result<()> {
     for e in &a.errors {
         writeln!(out, "error: {e}")?;
     }
@@ -142,6 +146,13 @@ pub fn write(out: &mut dyn Write, a: &IngressAnalysis, snippets: &Snippets, quie
 
 /// Writes `--compare` results: one block per host/path with every change, regressions marked `!`.
 pub fn write_compare(
+    out: &mut dyn Write,
+    changes: &[crate::analysis::ingress_compare::RouteChanges],
+) -> io::Result<()> {
+    write_compare_raw(&mut crate::output::escape::TextWriter::new(out), changes)
+}
+
+fn write_compare_raw(
     out: &mut dyn Write,
     changes: &[crate::analysis::ingress_compare::RouteChanges],
 ) -> io::Result<()> {

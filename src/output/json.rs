@@ -38,7 +38,7 @@ struct RecorderJson {
 #[derive(Serialize)]
 struct Skipped<'a> {
     index: usize,
-    reason: &'a str,
+    reason: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -303,7 +303,7 @@ fn har_doc(report: &HarReport, show_values: bool) -> HarJson<'_> {
 }
 
 fn skipped(report: &HarReport) -> Vec<Skipped<'_>> {
-    report.skipped.iter().map(|(i, r)| Skipped { index: *i, reason: r }).collect()
+    report.skipped.iter().map(|(i, r)| Skipped { index: *i, reason: crate::output::redact::message(r) }).collect()
 }
 
 fn summary(report: &HarReport) -> Vec<SummaryJson<'_>> {
@@ -488,6 +488,12 @@ impl HarJsonStream {
         }
         self.entries += 1;
         Ok(())
+    }
+
+    /// Bytes of entry elements written so far, over all browsers (about the size the document's
+    /// `entries` arrays will have).
+    pub fn spilled_bytes(&mut self) -> io::Result<u64> {
+        self.spills.iter_mut().map(Spill::written).sum()
     }
 
     /// Writes the whole document to `out`. `report` supplies everything but the entries: its `runs`

@@ -4,21 +4,10 @@
 use super::diagnostic::Diagnostic;
 use crate::analysis::rules::{Input, RULES};
 
-/// Escapes text for XML attributes and content.
+/// Escapes text for XML attributes and content: markup as entities, characters XML 1.0 forbids
+/// shown as `\u{1b}` text (see [`crate::output::escape::xml`]).
 pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push_str(&format!("&#x{:x};", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::output::escape::xml(s)
 }
 
 /// The diagnostics of the given inputs (all of one kind) as a JUnit report: one test case per input

@@ -20,6 +20,18 @@ pub struct Spill {
     _remove: RemoveOnDrop,
 }
 
+/// A [`Spill`] being read back.
+pub struct SpillReader {
+    file: io::BufReader<File>,
+    _remove: RemoveOnDrop,
+}
+
+impl io::Read for SpillReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.file.read(buf)
+    }
+}
+
 /// The path still to remove: `None` once it was unlinked right after opening.
 struct RemoveOnDrop(Option<PathBuf>);
 
@@ -48,6 +60,19 @@ impl Spill {
     /// Where to write.
     pub fn writer(&mut self) -> &mut BufWriter<File> {
         &mut self.file
+    }
+
+    /// Bytes written so far (flushes the buffer to find out).
+    pub fn written(&mut self) -> io::Result<u64> {
+        self.file.stream_position()
+    }
+
+    /// Everything written, to read back from the start (the file stays unlinked, or goes on drop).
+    pub fn into_reader(mut self) -> io::Result<SpillReader> {
+        self.file.seek(SeekFrom::Start(0))?;
+        let Spill { file, _remove } = self;
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        Ok(SpillReader { file: io::BufReader::with_capacity(64 * 1024, file), _remove })
     }
 
     /// Copies everything written so far to `out`.

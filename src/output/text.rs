@@ -7,6 +7,7 @@ use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_ex
 use crate::analysis::infer::Basis;
 use crate::analysis::report::{EntryVerdict, Finding, HarReport};
 use crate::model::profile::Browser;
+use crate::output::{escape, redact};
 
 /// Options for the text report.
 #[derive(Clone, Copy, Debug, Default)]
@@ -45,10 +46,13 @@ pub fn har_report(r: &HarReport, opts: TextOptions) -> String {
 
 /// Renders a HAR report as text, the story from entries kept while the replay ran.
 pub fn har_report_with_story(r: &HarReport, story: &Story, opts: TextOptions) -> String {
+    // Everything from the input is escaped for the terminal (`\u{1b}`); only the findings' own
+    // styles are raw escape sequences, so the sections without styles are escaped whole.
     let mut out = String::new();
     if !opts.quiet {
+        let mut head = String::new();
         let _ = writeln!(
-            out,
+            head,
             "{}: {} entries{}{}",
             r.input,
             r.entries,
@@ -56,13 +60,17 @@ pub fn har_report_with_story(r: &HarReport, story: &Story, opts: TextOptions) ->
             if r.sanitized { ", sanitized export (no Cookie/Set-Cookie headers)" } else { "" }
         );
         for (i, why) in &r.skipped {
-            let _ = writeln!(out, "  skipped entry {i}: {why}");
+            let why = if opts.show_values { why.into() } else { redact::message(why) };
+            let _ = writeln!(head, "  skipped entry {i}: {why}");
         }
-        summary(&mut out, r);
+        summary(&mut head, r);
+        out.push_str(&escape::text(&head));
     }
     findings(&mut out, &r.findings);
     if !opts.quiet {
-        story.render(&mut out, r, opts);
+        let mut story_text = String::new();
+        story.render(&mut story_text, r, opts);
+        out.push_str(&escape::text(&story_text));
     }
     totals(&mut out, &r.findings);
     out
@@ -289,13 +297,14 @@ fn findings(out: &mut String, findings: &[Finding]) {
     }
     let _ = writeln!(out);
     for f in findings {
-        let _ = writeln!(out, "{}[\x1b[1m{}\x1b[0m]: {}", severity_label(f.severity), f.rule, f.message);
+        let message = escape::text(&f.message);
+        let _ = writeln!(out, "{}[\x1b[1m{}\x1b[0m]: {message}", severity_label(f.severity), f.rule);
         if !f.browsers.is_empty() {
             let names: Vec<&str> = f.browsers.iter().map(|b| b.as_str()).collect();
             let _ = writeln!(out, "  = browsers: {}", list(&names));
         }
         for fix in &f.fixes {
-            let _ = writeln!(out, "  = fix: {fix}");
+            let _ = writeln!(out, "  = fix: {}", escape::text(fix));
         }
         let _ = writeln!(out, "  = see: crossjar explain {}", f.rule);
     }
@@ -396,14 +405,21 @@ fn entry_header(out: &mut String, e: &EntryVerdict) {
 /// Renders a `crossjar headers` report as text.
 ///
 /// `findings` are the report's (after configuration); with `quiet` only they are printed. The report
-/// ends with the totals line.
+/// ends with the totals line; text from the input is escaped for a terminal.
 pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[Finding], quiet: bool) -> String {
-    let mut out = String::new();
+    // The body is all input-derived text, escaped whole; the findings escape their own messages and
+    // keep their styles.
+    let mut out = if quiet { String::new() } else { escape::text(&headers_body(r)).into_owned() };
+    self::findings(&mut out, findings);
+    totals(&mut out, findings);
     if quiet {
-        self::findings(&mut out, findings);
-        totals(&mut out, findings);
-        return out.trim_start_matches('\n').to_string();
+        out = out.trim_start_matches('\n').to_string();
     }
+    out
+}
+
+fn headers_body(r: &crate::analysis::headers::HeadersReport) -> String {
+    let mut out = String::new();
     let q = &r.request;
     let from = q.from.as_ref().map(|o| o.serialize()).unwrap_or_else(|| "its own origin".into());
     let _ = writeln!(
@@ -511,7 +527,5 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[F
             }
         }
     }
-    self::findings(&mut out, findings);
-    totals(&mut out, findings);
     out
 }
