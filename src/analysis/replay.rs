@@ -95,6 +95,9 @@ impl NamesBySite {
     }
 }
 
+/// The redirects a browser follows before failing the request (Fetch: "redirect count is 20").
+const MAX_REDIRECTS: usize = 20;
+
 /// How many redirects and preflights may wait for the request that follows them. One that never came
 /// (a redirect the page did not follow, a preflight that failed) would otherwise stay for the whole
 /// capture; past this many, an arbitrary one is forgotten, so memory stays bounded.
@@ -750,8 +753,13 @@ impl Replay {
             let target =
                 x.redirect_url.as_deref().or_else(|| x.response_headers.get("location")).and_then(|l| url.join(l).ok());
             if let Some(t) = target {
+                // Browsers follow at most 20 redirects (Fetch's redirect count; Chromium's and Firefox's
+                // limit too): a longer chain is not followed, and keeping it would make a redirect loop
+                // of n hops cost n² (the chain goes with every hop).
                 let mut next = chain;
-                next.push(url);
+                if next.len() < MAX_REDIRECTS {
+                    next.push(url);
+                }
                 make_room(&mut self.pending_redirects);
                 self.pending_redirects.insert(t.to_string(), Hop { chain: next, kind, kind_basis, initiator });
             }
@@ -1015,6 +1023,24 @@ fn attributes_of(c: &crate::model::set_cookie::SetCookie) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_loop_keeps_at_most_twenty_hops() {
+        let mut replay = Replay::new(&ReplayOptions::default());
+        for i in 0..100 {
+            let x = Exchange {
+                index: i,
+                method: "GET".into(),
+                url: "https://a.example/".into(),
+                status: 302,
+                redirect_url: Some("https://a.example/".into()),
+                ..Exchange::default()
+            };
+            replay.replay(&x);
+        }
+        let hop = replay.pending_redirects.get("https://a.example/").expect("the loop's next hop waits");
+        assert_eq!(hop.chain.len(), MAX_REDIRECTS);
+    }
 
     #[test]
     fn pending_maps_stay_bounded() {
