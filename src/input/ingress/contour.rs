@@ -3,11 +3,10 @@
 //! `corsPolicy` (answered by Envoy), TLS from `virtualhost.tls`, and `includes` of child proxies
 //! (reference/ingress.md §6).
 
-use super::common::parse_duration_secs;
 use super::yaml::{Node, Value};
 use super::{
-    AllowOrigins, ConfigFinding, Controller, CorsPolicy, IngressReport, IngressRoute, Manifests, Object, OriginMatch,
-    OriginPattern, PredictOptions, PredictedCookie, Severity,
+    ConfigFinding, Controller, CorsPolicy, IngressReport, IngressRoute, Manifests, Object, OriginMatch, OriginPattern,
+    PredictOptions, PredictedCookie, Severity,
 };
 use std::path::Path;
 
@@ -114,49 +113,7 @@ fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPo
             fix: Some("list the frontend origins in `allowOrigin`".to_owned()),
         });
     }
-    let origins = if any {
-        AllowOrigins::Reflect
-    } else if patterns.is_empty() {
-        AllowOrigins::Nothing
-    } else {
-        AllowOrigins::List { origins: patterns }
-    };
-    if origins != AllowOrigins::Nothing {
-        notes.push(ConfigFinding {
-            rule: "cors-no-vary-origin",
-            severity: Severity::Info,
-            location: cp.field_location(file),
-            message: "Envoy reflects the request origin but never adds `Vary: Origin`; shared caches can serve one origin's answer to another".to_owned(),
-            fix: None,
-        });
-    }
-    let join = |k: &str| {
-        let v: Vec<String> =
-            cp.get(k).map(Node::items).unwrap_or_default().iter().filter_map(Node::scalar_text).collect();
-        (!v.is_empty()).then(|| v.join(","))
-    };
-    CorsPolicy {
-        allow_origins: origins,
-        allow_credentials: credentials,
-        allow_methods: join("allowMethods"),
-        allow_headers: join("allowHeaders"),
-        expose_headers: join("exposeHeaders"),
-        max_age: cp.get("maxAge").and_then(Node::scalar_text).and_then(|s| parse_duration_secs(&s)),
-        vary_origin: false,
-        answers_preflight: true,
-        preflight_status: Some(200),
-        unmatched_preflight_forwarded: true,
-        origins_location: cp
-            .get("allowOrigin")
-            .or_else(|| cp.get("allowOrigin"))
-            .map(|n| n.field_location(file))
-            .or_else(|| Some(cp.field_location(file))),
-        headers_location: cp
-            .get("allowHeaders")
-            .map(|n| n.field_location(file))
-            .or_else(|| Some(cp.field_location(file))),
-        source_locations: sources,
-    }
+    super::istio::envoy_cors(cp, file, any, patterns, credentials, sources, notes)
 }
 
 fn prefix_of(conditions: Option<&Node>) -> String {
