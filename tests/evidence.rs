@@ -40,7 +40,7 @@ fn samples() -> Vec<PathBuf> {
 
 #[test]
 fn the_recording_browser_s_cookie_header_wins_and_no_error_contradicts_it() {
-    let (mut agree, mut total, mut errors_checked) = (0, 0, 0);
+    let (mut total, mut errors_checked) = (0, 0);
     for path in samples() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let run = pipeline::run_har(&path);
@@ -59,7 +59,6 @@ fn the_recording_browser_s_cookie_header_wins_and_no_error_contradicts_it() {
                         e.index, c.name
                     );
                     assert_eq!(c.basis, Basis::Recorded, "{name}: entry {}: `{}`", e.index, c.name);
-                    agree += 1;
                 }
             }
         }
@@ -79,8 +78,10 @@ fn the_recording_browser_s_cookie_header_wins_and_no_error_contradicts_it() {
             );
         }
     }
-    println!("evidence: {agree}/{total} recorded cookies sent in the recording browser's profile; {errors_checked} error findings checked against the captures");
-    assert_eq!(agree, total);
+    println!("evidence: {total} recorded cookies, each sent in the recording browser's profile; {errors_checked} error findings checked against the captures");
+    if !samples().is_empty() {
+        assert!(total > 700, "the samples hold {total} recorded cookies: were they read?");
+    }
 }
 
 #[test]

@@ -559,12 +559,8 @@ pub fn present(
     all: bool,
     named: &dyn Fn(&str) -> bool,
 ) -> Vec<Finding> {
-    let host_site = |f: &Finding| {
-        f.host.as_deref().map(|h| {
-            let h = h.split("://").nth(1).unwrap_or(h);
-            site_of_host(h.split([':', '/']).next().unwrap_or(h)).to_string()
-        })
-    };
+    // A finding's host may be an origin (`cors-misconfiguration`): the same parse as own sites.
+    let host_site = |f: &Finding| f.host.as_deref().map(|h| site_of_host(own_site_host(h)).to_string());
     let is_own = |f: &Finding| host_site(f).is_none_or(|s| own.is_empty() || own.contains(&s));
     let mut kept: Vec<Finding> = Vec::new();
     let mut vendors: BTreeMap<String, Vec<Finding>> = BTreeMap::new();

@@ -166,12 +166,6 @@ pub fn fixed_credentials(kind: RequestKind) -> Option<CredentialsMode> {
     }
 }
 
-/// The browser that recorded a capture, from the HAR creator (`Firefox`, `WebKit Web Inspector`;
-/// Chromium's `WebInspector` and every other producer count as Chrome).
-pub fn capture_browser(creator: Option<&str>) -> Browser {
-    creator_browser(creator.unwrap_or("")).unwrap_or(Browser::Chrome)
-}
-
 /// The browser whose own word a capture is, with its major version, as far as the capture tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Recorder {

@@ -985,10 +985,8 @@ fn chromium_without_storage_access(x: &Exchange) -> bool {
     if !h.get("sec-fetch-site").is_some_and(|v| v.eq_ignore_ascii_case("cross-site")) {
         return false;
     }
-    let Some(ua) = h.get("user-agent") else { return false };
-    let Some(i) = ua.find("Chrome/") else { return false };
-    let major: u32 = ua[i + 7..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0);
-    major >= 133 && !h.contains("sec-fetch-storage-access")
+    let chromium_133 = h.get("user-agent").and_then(infer::user_agent_browser).is_some_and(|r| r.chrome_at_least(133));
+    chromium_133 && !h.contains("sec-fetch-storage-access")
 }
 
 /// A `Set-Cookie` line for a cookie seen in a request but never set in the capture, from whatever the
