@@ -324,7 +324,7 @@ fn compare(case: &Case, har: &str, tally: &mut Tally) -> Result<Vec<String>, Str
                 tally.websocket_server_only += 1;
                 let mut theirs = strings(&req["server"]["cookie_names"]);
                 theirs.sort();
-                let mut sent: Vec<String> = e.cookies.iter().filter(|c| c.sent).map(|c| c.name.clone()).collect();
+                let mut sent: Vec<String> = e.cookies.iter().filter(|c| c.sent).map(|c| c.name.to_string()).collect();
                 sent.sort();
                 tally.cookies += theirs.len();
                 tally.cookie_questions += 1;

@@ -82,7 +82,7 @@ fn names(v: &Value) -> Vec<String> {
 
 /// crossjar's sent cookie names for one entry, sorted.
 fn crossjar_sent(e: &EntryVerdict) -> Vec<String> {
-    let mut out: Vec<String> = e.cookies.iter().filter(|c| c.sent).map(|c| c.name.clone()).collect();
+    let mut out: Vec<String> = e.cookies.iter().filter(|c| c.sent).map(|c| c.name.to_string()).collect();
     out.sort();
     out
 }
@@ -92,7 +92,7 @@ fn crossjar_withheld(e: &EntryVerdict, wanted: &[String]) -> String {
     let mut out: Vec<String> = e
         .cookies
         .iter()
-        .filter(|c| !c.sent && wanted.contains(&c.name))
+        .filter(|c| !c.sent && wanted.iter().any(|w| *w == c.name))
         .map(|c| {
             let r: Vec<&str> = c.reasons.iter().map(|r| r.as_str()).collect();
             format!("{}@{} [{}]", c.name, c.domain, r.join(", "))

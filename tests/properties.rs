@@ -322,7 +322,7 @@ fn set_all(order: &[(String, &str, i64)]) -> Vec<(String, String)> {
         assert!(out.stored, "{name} {path}: {:?}", out.status);
     }
     let ctx = RequestContext::new(RequestKind::Navigation, "GET", url, page, base.plus_secs(1000));
-    jar.retrieve(&ctx).included.iter().map(|a| (a.cookie.name.clone(), a.cookie.path.clone())).collect()
+    jar.retrieve(&ctx).included.iter().map(|a| (a.cookie.name.to_string(), a.cookie.path.to_string())).collect()
 }
 
 proptest! {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::affinity::affinity_cookie;
 use super::infer::Basis;
-use super::report::{CookieCounts, CookieSummary, EntryVerdict, Finding, HarReport};
+use super::report::{CookieCounts, CookieSummary, EntryVerdict, Finding, HarReport, SharedStr};
 use super::rules::{RuleId, Severity};
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Warning};
@@ -62,6 +62,8 @@ pub struct Accumulator {
     hosts: HashMap<String, HostTally>,
     /// Counts entries folded in; marks which pairs an entry listed.
     stamp: u64,
+    /// Scratch: the pair of each of the first profile's cookies in the current entry.
+    first_pairs: Vec<usize>,
     /// The first preflight to each host (first run): host, entry index, URL; in capture order.
     preflights: Vec<(String, usize, String)>,
     preflight_hosts: HashSet<String>,
@@ -139,8 +141,8 @@ struct Disagreement {
     recorded: bool,
     sent: bool,
     learned: bool,
-    domain: String,
-    path: String,
+    domain: SharedStr,
+    path: SharedStr,
 }
 
 /// Whether an entry's context rests on what the capture shows or proves: no guessed top level or
@@ -215,6 +217,7 @@ impl Accumulator {
             focus: focus.clone(),
             hosts: HashMap::new(),
             stamp: 0,
+            first_pairs: Vec::new(),
             preflights: Vec::new(),
             preflight_hosts: HashSet::new(),
             cors_run: browsers.iter().position(|b| *b == Browser::Chrome).unwrap_or(0),
@@ -242,6 +245,7 @@ impl Accumulator {
             self.hosts.insert(h.clone(), HostTally { served: vec![0; browsers], ..HostTally::default() });
         }
         let Some(tally) = self.hosts.get_mut(&h) else { return };
+        self.first_pairs.clear();
         for (b, (e, browser)) in verdicts.iter().zip(self.browsers.iter().copied()).enumerate() {
             // Preflights never carry cookies (their own finding says so): they are not counted.
             let counted = e.kind != RequestKind::Preflight;
@@ -267,8 +271,16 @@ impl Accumulator {
                     pair.partition_entry.get_or_insert(e.index);
                 }
             }
-            for c in &e.cookies {
-                let p = tally.pair(&c.name, browsers, &self.focus);
+            for (i, c) in e.cookies.iter().enumerate() {
+                // Profiles' jars mostly list the same cookies in the same order: a name equal to the
+                // first profile's at the same position is the same pair, without a map look-up.
+                let p = match (b, first.cookies.get(i), self.first_pairs.get(i)) {
+                    (1.., Some(f), Some(&p)) if f.name == c.name => p,
+                    _ => tally.pair(&c.name, browsers, &self.focus),
+                };
+                if b == 0 {
+                    self.first_pairs.push(p);
+                }
                 let pair = &mut tally.pairs[p];
                 if counted && pair.seen[b] != stamp {
                     pair.seen[b] = stamp;
@@ -727,7 +739,7 @@ fn pair_findings(
     }
     let Some((run, capture_browser)) = capture else { return };
     let Some(d) = pair.disagreement.get(run).and_then(Option::as_ref) else { return };
-    if !told.insert((name.to_string(), d.domain.clone(), d.path.clone())) {
+    if !told.insert((name.to_string(), d.domain.to_string(), d.path.to_string())) {
         return;
     }
     let model_reasons: BTreeSet<Exclusion> = pair

@@ -595,6 +595,8 @@ impl Replay {
         let mixed_page = initiator.as_ref().filter(|o| !o.is_opaque()).or(top_level.as_ref());
         let destination = destination_of(x, kind);
         let mut verdicts = Vec::with_capacity(self.jars.len());
+        // The names learned on this site, looked up once rather than per cookie and profile.
+        let learned_here = self.learned.0.get(site.as_str());
         for (j, jar) in self.jars.iter_mut().enumerate() {
             let browser = jar.browser();
             let profile = jar.profile();
@@ -605,12 +607,13 @@ impl Replay {
             let mut set_cookies = Vec::new();
             if !x.from_cache {
                 let retrieval = jar.retrieve(&base);
+                cookies.reserve_exact(retrieval.included.len() + retrieval.excluded.len());
                 for (access, sent) in
                     retrieval.included.iter().map(|a| (a, true)).chain(retrieval.excluded.iter().map(|a| (a, false)))
                 {
                     let c = &access.cookie;
                     let recorded = recorded_names.as_ref().map(|names| names.contains(c.name.as_str()));
-                    let learned = self.learned.contains(&site, &c.name);
+                    let learned = learned_here.is_some_and(|names| names.contains(c.name.as_str()));
                     let mut verdict = CookieVerdict {
                         name: c.name.clone(),
                         domain: c.domain.clone(),
@@ -629,7 +632,7 @@ impl Replay {
                         verdict.basis = Basis::Unknown;
                     }
                     if learned {
-                        if let Some(facts) = self.learned_facts.get(&(site.clone(), c.name.clone())) {
+                        if let Some(facts) = self.learned_facts.get(&(site.clone(), c.name.to_string())) {
                             let context = contexts.for_profile(schemeful);
                             if facts.unknown_for(&host, url.path(), secure_url, context, !same_site) {
                                 verdict.basis = Basis::Unknown;
@@ -656,14 +659,14 @@ impl Replay {
                     for (name, value) in pairs {
                         if !cookies.iter().any(|c| c.name == *name) {
                             cookies.push(CookieVerdict {
-                                name: name.clone(),
-                                domain: host.clone(),
+                                name: name.as_str().into(),
+                                domain: host.as_str().into(),
                                 sent: true,
                                 reasons: Vec::new(),
                                 warnings: Vec::new(),
                                 recorded: Some(true),
                                 learned: true,
-                                value: value.clone(),
+                                value: value.as_str().into(),
                                 path: "/".into(),
                                 basis: Basis::Recorded,
                                 model_sent: false,

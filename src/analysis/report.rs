@@ -5,6 +5,7 @@ use crate::model::cors_security::SecurityIssue;
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Warning};
 use crate::model::request::{CredentialsMode, RequestKind};
+pub use crate::model::shared::SharedStr;
 
 use super::infer::Basis;
 use super::rules::{RuleId, Severity};
@@ -50,9 +51,9 @@ pub struct SetCookieVerdict {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CookieVerdict {
     /// Cookie name.
-    pub name: String,
+    pub name: SharedStr,
     /// The cookie's domain (host for host-only cookies).
-    pub domain: String,
+    pub domain: SharedStr,
     /// Sent according to the model.
     pub sent: bool,
     /// Every reason it was withheld.
@@ -65,9 +66,9 @@ pub struct CookieVerdict {
     /// The cookie was not set in the capture but seen in a request: its attributes are guessed.
     pub learned: bool,
     /// The value (reports show it only with `--show-values`).
-    pub value: String,
+    pub value: SharedStr,
     /// The cookie's path.
-    pub path: String,
+    pub path: SharedStr,
     /// How `sent` was established: `recorded` (the recording browser's own `Cookie` header says so; it
     /// overrides the model), `predicted` (the model, from known attributes), `unknown` (the verdict rests
     /// on attributes the capture does not show, e.g. `SameSite` of a cookie set before recording).

@@ -1,6 +1,7 @@
 //! A stored cookie (RFC 6265bis §5.7 fields) and the matching rules of §5.1.3–§5.1.4.
 
 use super::set_cookie::SameSiteAttr;
+use super::shared::SharedStr;
 use super::site::Site;
 use super::time::Timestamp;
 
@@ -8,13 +9,13 @@ use super::time::Timestamp;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCookie {
     /// Name (may be empty).
-    pub name: String,
+    pub name: SharedStr,
     /// Value.
-    pub value: String,
+    pub value: SharedStr,
     /// The cookie's domain: the request host for host-only cookies, else the `Domain` attribute.
-    pub domain: String,
+    pub domain: SharedStr,
     /// The cookie's path.
-    pub path: String,
+    pub path: SharedStr,
     /// Sent only to exactly `domain` (no `Domain` attribute was given).
     pub host_only: bool,
     /// `Secure`.
@@ -47,7 +48,7 @@ impl StoredCookie {
     /// `name=value`, or just the value for a nameless cookie, as the `Cookie` header serialises it.
     pub fn pair(&self) -> String {
         if self.name.is_empty() {
-            self.value.clone()
+            self.value.to_string()
         } else {
             format!("{}={}", self.name, self.value)
         }

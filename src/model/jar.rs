@@ -465,10 +465,10 @@ impl CookieJar {
             }
         };
         let cookie = StoredCookie {
-            name: parsed.name.clone(),
-            value: parsed.value.clone(),
-            domain,
-            path,
+            name: parsed.name.as_str().into(),
+            value: parsed.value.as_str().into(),
+            domain: domain.into(),
+            path: path.into(),
             host_only,
             secure: parsed.secure,
             http_only: parsed.http_only,

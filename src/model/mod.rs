@@ -18,5 +18,6 @@ pub mod request;
 pub mod samesite;
 pub mod set_cookie;
 pub mod severity;
+pub mod shared;
 pub mod site;
 pub mod time;

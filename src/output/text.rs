@@ -2,11 +2,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 
 use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
 use crate::analysis::infer::Basis;
 use crate::analysis::report::{EntryVerdict, Finding, HarReport};
 use crate::model::profile::Browser;
+use crate::model::request::RequestKind;
 use crate::output::{escape, redact};
 
 /// Options for the text report.
@@ -111,72 +113,121 @@ pub struct Story {
     /// Per cookie name: the kept entries (one trimmed verdict per browser), how many were not shown,
     /// how many were looked at, and the last kept outcome's signature.
     by_name: HashMap<String, StoryLine>,
+    /// Entries taken so far.
+    entries_seen: u64,
 }
 
-/// One cookie's part of the story: kept entries (one trimmed verdict per browser each), entries not
-/// shown, entries looked at, and the signature of the last kept outcome.
-type StoryLine = (Vec<Vec<EntryVerdict>>, usize, usize, u64);
-
-/// What one entry did to one cookie, hashed: each browser's stored/sent verdicts and reasons.
-fn outcome_signature(trimmed: &[EntryVerdict]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for t in trimmed {
-        for s in &t.set_cookies {
-            (s.stored, s.deleted, &s.reasons).hash(&mut h);
-        }
-        for c in &t.cookies {
-            (c.sent, &c.reasons).hash(&mut h);
-        }
-        // A WebSocket handshake carries cookies under its own rules: its first one is always told.
-        (t.kind == crate::model::request::RequestKind::WebSocket).hash(&mut h);
-    }
-    h.finish()
+/// One cookie's part of the story.
+#[derive(Default)]
+struct StoryLine {
+    /// Kept entries, one trimmed verdict per browser each.
+    kept: Vec<Vec<EntryVerdict>>,
+    /// Entries listing the cookie that are not shown.
+    more: usize,
+    /// Entries looked at for changes.
+    looked: usize,
+    /// The signature of the last kept outcome.
+    last: u64,
+    /// The last entry that listed the cookie (one entry lists it once per browser).
+    stamp: u64,
 }
 
 impl Story {
     /// An empty story for these profiles, in the order verdicts will come.
     pub fn new(browsers: &[Browser]) -> Self {
-        Story { browsers: browsers.to_vec(), by_name: HashMap::new() }
+        Story { browsers: browsers.to_vec(), by_name: HashMap::new(), entries_seen: 0 }
     }
 
     /// Takes one entry: one verdict per browser, in the order given to [`Story::new`].
     pub fn add<'a>(&mut self, verdicts: impl IntoIterator<Item = &'a EntryVerdict>) {
         let verdicts: Vec<&EntryVerdict> = verdicts.into_iter().collect();
+        self.entries_seen += 1;
+        let stamp = self.entries_seen;
         // Every response line, and every cookie some profile's jar holds for the request (one
-        // browser may have stored what another refused).
-        let mut names: Vec<&str> = Vec::new();
-        for v in &verdicts {
-            names.extend(v.set_cookies.iter().map(|s| s.name.as_str()));
-            names.extend(v.cookies.iter().map(|c| c.name.as_str()));
+        // browser may have stored what another refused), each name once. Profiles' jars usually list
+        // the same cookies in the same order, so a name equal to the first profile's at the same
+        // position is a repeat without a map look-up.
+        let first = verdicts.first().copied();
+        let mut looked: Vec<&str> = Vec::new();
+        for (k, v) in verdicts.iter().enumerate() {
+            for s in &v.set_cookies {
+                if self.worth_looking(&s.name, stamp) {
+                    looked.push(&s.name);
+                }
+            }
+            for (i, c) in v.cookies.iter().enumerate() {
+                if k > 0 && first.and_then(|f| f.cookies.get(i)).is_some_and(|f| f.name == c.name) {
+                    continue;
+                }
+                if self.worth_looking(&c.name, stamp) {
+                    looked.push(&c.name);
+                }
+            }
         }
-        names.sort_unstable();
-        names.dedup();
-        for name in names {
-            let known = self.by_name.len();
-            let (kept, more, looked, last) = match self.by_name.get_mut(name) {
-                Some(slot) => slot,
-                None => self.by_name.entry(name.to_string()).or_default(),
-            };
-            // Past STORY_NAMES cookie names, new names are counted, not kept: memory stays bounded
-            // on a capture of thousands of distinct cookies (the JSON report has every entry).
-            if kept.len() >= STORY_ENTRIES_PER_COOKIE
-                || *looked >= STORY_LOOK
-                || (kept.is_empty() && known >= STORY_NAMES)
-            {
-                *more += 1;
+        if looked.is_empty() {
+            return;
+        }
+        // Each looked-at cookie's outcome in every profile, found through one sorted index of the
+        // entry's (name, profile, line or cookie, position) rather than a scan per name.
+        let mut index: Vec<(&str, usize, bool, usize)> = Vec::new();
+        for (k, v) in verdicts.iter().enumerate() {
+            index.extend(v.set_cookies.iter().enumerate().map(|(i, s)| (s.name.as_str(), k, false, i)));
+            index.extend(v.cookies.iter().enumerate().map(|(i, c)| (c.name.as_str(), k, true, i)));
+        }
+        index.sort_unstable();
+        // A WebSocket handshake carries cookies under its own rules: its first one is always told.
+        let websocket: Vec<bool> = verdicts.iter().map(|v| v.kind == RequestKind::WebSocket).collect();
+        for name in looked {
+            let start = index.partition_point(|(n, ..)| *n < name);
+            let end = start + index[start..].partition_point(|(n, ..)| *n == name);
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut sets = false;
+            for &(_, k, is_cookie, i) in &index[start..end] {
+                let v = verdicts[k];
+                if is_cookie {
+                    let c = &v.cookies[i];
+                    (k, c.sent, &c.reasons).hash(&mut h);
+                } else {
+                    let s = &v.set_cookies[i];
+                    sets = true;
+                    (k, s.stored, s.deleted, &s.reasons).hash(&mut h);
+                }
+            }
+            websocket.hash(&mut h);
+            let signature = h.finish();
+            let Some(line) = self.by_name.get_mut(name) else { continue };
+            if !line.kept.is_empty() && signature == line.last && !sets {
+                line.more += 1;
                 continue;
             }
-            *looked += 1;
-            let entry: Vec<EntryVerdict> = verdicts.iter().map(|v| trimmed(v, name)).collect();
-            let signature = outcome_signature(&entry);
-            if !kept.is_empty() && signature == *last && entry.iter().all(|t| t.set_cookies.is_empty()) {
-                *more += 1;
-                continue;
-            }
-            *last = signature;
-            kept.push(entry);
+            line.last = signature;
+            line.kept.push(verdicts.iter().map(|v| trimmed(v, name)).collect());
         }
+    }
+
+    /// Whether the entry numbered `stamp` is one to look at for cookie `name` (counted as looked
+    /// at): the first time the entry lists it, and while the cookie's story has room.
+    fn worth_looking(&mut self, name: &str, stamp: u64) -> bool {
+        let known = self.by_name.len();
+        let line = match self.by_name.get_mut(name) {
+            Some(line) => line,
+            None => self.by_name.entry(name.to_string()).or_default(),
+        };
+        if line.stamp == stamp {
+            return false;
+        }
+        line.stamp = stamp;
+        // Past STORY_NAMES cookie names, new names are counted, not kept: memory stays bounded
+        // on a capture of thousands of distinct cookies (the JSON report has every entry).
+        if line.kept.len() >= STORY_ENTRIES_PER_COOKIE
+            || line.looked >= STORY_LOOK
+            || (line.kept.is_empty() && known >= STORY_NAMES)
+        {
+            line.more += 1;
+            return false;
+        }
+        line.looked += 1;
+        true
     }
 
     fn render(&self, out: &mut String, r: &HarReport, opts: TextOptions) {
@@ -198,7 +249,7 @@ impl Story {
         let mut steps: BTreeMap<usize, Vec<EntryVerdict>> = BTreeMap::new();
         let mut cut = Vec::new();
         for name in &focus {
-            let Some((kept, more, _, _)) = self.by_name.get(*name) else { continue };
+            let Some(StoryLine { kept, more, .. }) = self.by_name.get(*name) else { continue };
             for entry in kept {
                 let Some(index) = entry.first().map(|e| e.index) else { continue };
                 match steps.get_mut(&index) {

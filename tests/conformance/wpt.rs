@@ -499,7 +499,7 @@ fn samesite_matrix(f: &File, v: &Value, id: &str, m: Matrix) -> R {
         .with_credentials(CredentialsMode::Include);
     let checked = checked_names(m);
     let sent: BTreeSet<String> =
-        jar.retrieve(&ctx).included.iter().map(|c| c.cookie.name.clone()).filter(|n| checked.contains(n)).collect();
+        jar.retrieve(&ctx).included.iter().map(|c| c.cookie.name.to_string()).filter(|n| checked.contains(n)).collect();
     let mut expected = format!("sent {:?}", expected_set(m, status)?);
     let mut actual = format!("sent {sent:?}");
     if let Some(dom) = v.get("expected_dom_status").and_then(Value::as_str) {
@@ -575,7 +575,7 @@ fn schemeful(v: &Value, id: &str) -> R {
         let u = init.join("/cookies/resources/postToParent.py").map_err(|e| Replay::Bad(e.to_string()))?;
         RequestContext::new(RequestKind::Navigation, "GET", u, Some(origin(&target)), CLOCK)
     };
-    let sent = jar.retrieve(&ctx).included.iter().map(|c| c.cookie.name.clone()).collect::<BTreeSet<_>>();
+    let sent = jar.retrieve(&ctx).included.iter().map(|c| c.cookie.name.to_string()).collect::<BTreeSet<_>>();
     let want: BTreeMap<String, String> =
         exp.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("?").to_string())).collect();
     let got: BTreeMap<String, String> = exp.keys().map(|k| (k.clone(), sent_s(sent.contains(k)))).collect();
@@ -603,7 +603,7 @@ fn none_secure(_f: &File, v: &Value, id: &str) -> R {
         .retrieve(&fetch_ctx(&page, list, CredentialsMode::Include, CLOCK.plus_secs(1)))
         .included
         .iter()
-        .map(|c| c.cookie.name.clone())
+        .map(|c| c.cookie.name.to_string())
         .collect();
     let want: BTreeMap<String, String> =
         exp.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("?").to_string())).collect();
