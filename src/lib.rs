@@ -104,11 +104,12 @@ pub use analysis::rules::{Category, Input, Rule, RuleId, Severity, UnknownRule, 
 pub use config::{Config, ConfigError};
 pub use evidence::InputError;
 pub use model::profile::Browser;
+pub use model::site::Origin;
 pub use pipeline::{
     analyse_har_path, analyse_har_reader, diff_har_paths, run_har_path, stream_har_path, stream_har_reader, HarRun,
 };
 pub use pipeline_headers::{
     analyse_headers, analyse_headers_text, HeadersError, HeadersErrorKind, HeadersOutcome, HeadersParams,
 };
-pub use pipeline_ingress::{analyse_ingress_text, IngressOutcome, IngressParams, IngressParamsError};
+pub use pipeline_ingress::{analyse_ingress_text, parse_frontends, IngressOutcome, IngressParams, IngressParamsError};
 pub use pipeline_policy::{apply_to_findings, load_policy};

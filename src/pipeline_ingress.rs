@@ -53,18 +53,14 @@ fn fail(message: String) -> Result<IngressOutcome, IngressParamsError> {
     Err(IngressParamsError { message })
 }
 
-/// Predicts and judges the manifests in `text` exactly as `crossjar ingress` does for a file named
-/// `input` (which locations and errors then name). Broken YAML documents become
-/// [`IngressAnalysis::errors`] while the other documents are still analysed.
-pub fn analyse_ingress_text(
-    input: &str,
-    text: &str,
-    params: &IngressParams,
-    browsers: &[Browser],
-) -> Result<IngressOutcome, IngressParamsError> {
+/// Parses frontend origins as typed (`--from`, the web page's list, `crossjar.toml`): blank entries
+/// are skipped, duplicates kept once; returns them serialised (for the report's `frontends`) and
+/// parsed. An empty result is an error that says what to give.
+pub fn parse_frontends(from: &[String]) -> Result<(Vec<String>, Vec<Origin>), IngressParamsError> {
+    let fail = |message: String| Err(IngressParamsError { message });
     let mut origins: Vec<Origin> = Vec::new();
     let mut frontends: Vec<String> = Vec::new();
-    for s in params.from.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    for s in from.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
         let o = match Origin::parse(s) {
             Ok(o) => o,
             Err(e) => return fail(format!("frontend origin `{s}`: {e}")),
@@ -87,6 +83,19 @@ pub fn analyse_ingress_text(
                 .to_owned(),
         );
     }
+    Ok((frontends, origins))
+}
+
+/// Predicts and judges the manifests in `text` exactly as `crossjar ingress` does for a file named
+/// `input` (which locations and errors then name). Broken YAML documents become
+/// [`IngressAnalysis::errors`] while the other documents are still analysed.
+pub fn analyse_ingress_text(
+    input: &str,
+    text: &str,
+    params: &IngressParams,
+    browsers: &[Browser],
+) -> Result<IngressOutcome, IngressParamsError> {
+    let (frontends, origins) = parse_frontends(&params.from)?;
     let tls_terminates_at = match params.tls_terminates_at.as_deref().map(str::trim) {
         None | Some("") => None,
         Some("ingress") => Some(TlsTermination::Ingress),

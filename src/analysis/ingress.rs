@@ -3,7 +3,7 @@
 //! next one and on a WebSocket handshake, and does the CORS check pass for the actual request and its
 //! preflight.
 //!
-//! Why here and not in the reader: the reader (`input::ingress`) knows controllers, not browsers; the
+//! Why here and not in the reader: the reader (`input::ingress`, handing `evidence::ingress` facts) knows controllers, not browsers; the
 //! model knows browsers, not YAML. This module feeds the reader's predicted `Set-Cookie` line and CORS
 //! headers through the same jar and CORS check the HAR replay uses, so an ingress verdict and a capture
 //! verdict can never disagree about the browser.
@@ -12,12 +12,12 @@ use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use url::Url;
 
-use super::rules::Severity;
-use crate::evidence::{InputError, Location};
-use crate::input::ingress::{
-    AllowOrigins, ConfigFinding, CorsPolicy, IngressReport, IngressRoute, OriginMatch, OriginPattern, PredictedCookie,
-    Severity as ConfigSeverity,
+use super::rules::{RuleId, Severity};
+use crate::evidence::ingress::{
+    AllowOrigins, ConfigFact, Controller, CorsPolicy, Fact, Fallback, IngressReport, IngressRoute, Missing, OriginList,
+    OriginMatch, OriginPattern, PredictedCookie, Unsupported,
 };
+use crate::evidence::{InputError, Location};
 use crate::model::cors::{evaluate, CorsError, CorsRequest, CorsResponse};
 use crate::model::cors_security::{check_pattern, AllowOriginPattern, IssueClass, RegexSemantics};
 use crate::model::http::{Header, Headers};
@@ -32,6 +32,7 @@ use crate::model::time::Timestamp;
 /// Every rule id this module emits itself (the reader's ids come on top; see [`CONFIG_RULES`]).
 pub const VERDICT_RULES: &[&str] = &[
     "affinity-cookie-cross-site-blocked",
+    "third-party-cookie-blocked",
     "cors-origin-not-allowed",
     "cors-check-failed",
     "cors-left-to-backend",
@@ -39,8 +40,8 @@ pub const VERDICT_RULES: &[&str] = &[
     "mixed-content-blocked",
 ];
 
-/// Every rule id the ingress reader (`input::ingress`) can emit as a [`ConfigFinding`]; kept here so a
-/// test can check each is registered in [`super::rules::RULES`] with a documentation page.
+/// Every rule a reader's [`ConfigFact`] can fall under ([`rule_of`]); kept here so a test can check each
+/// is registered in [`super::rules::RULES`] with a documentation page.
 pub const CONFIG_RULES: &[&str] = &[
     "affinity-mode-balanced",
     "alb-action-no-cookie",
@@ -51,6 +52,7 @@ pub const CONFIG_RULES: &[&str] = &[
     "cookie-expires-fixed",
     "cookie-max-age-zero",
     "cookie-path-differs-from-ingress-nginx",
+    "cookie-path-regex-prefix",
     "cors-comma-separated-origins",
     "cors-no-vary-origin",
     "cors-origin-regex-unanchored",
@@ -192,32 +194,193 @@ impl IngressAnalysis {
     }
 }
 
-fn config_severity(s: ConfigSeverity) -> Severity {
-    match s {
-        ConfigSeverity::Error => Severity::Error,
-        ConfigSeverity::Warning => Severity::Warning,
-        _ => Severity::Info,
+/// The rule a controller fact falls under: readers state facts, this table judges them (the severity
+/// is then the registry's, [`RuleId::severity`]).
+pub fn rule_of(fact: &Fact) -> RuleId {
+    use RuleId as R;
+    match fact {
+        Fact::DuplicateAnnotation { .. } => R::DuplicateAnnotation,
+        Fact::Yaml11Boolean { .. } => R::Yaml11Boolean,
+        Fact::AnnotationNotString { .. } => R::AnnotationNotString,
+        Fact::ControllerUnknown => R::IngressControllerUnknown,
+        Fact::ForeignAnnotations { .. } | Fact::ServiceAnnotationOnIngress { .. } => R::AnnotationIgnored,
+        Fact::NotModelled => R::NotModelled,
+        Fact::ReferenceMissing { .. } => R::ReferenceNotFound,
+        Fact::ValueFellBack { .. } => R::InvalidAnnotationFallback,
+        Fact::NotImplemented { .. } => R::UnsupportedByController,
+        Fact::ExperimentalChannel { .. } => R::GatewayApiExperimental,
+        Fact::AffinityModeBalanced { .. } => R::AffinityModeBalanced,
+        Fact::RegexCookiePath { .. } => R::RegexCookiePath,
+        Fact::RegexPrefixCookiePath => R::CookiePathRegexPrefix,
+        Fact::SessionCookieNoPath => R::SessionCookieNoPath,
+        Fact::SameSiteCaseDropped { .. } => R::SamesiteCaseDropped,
+        Fact::SameSiteRejectedByCrd { .. } => R::SamesiteRejectedByCrd,
+        // Without Secure a `SameSite=None` cookie is rejected by every browser: that is the error;
+        // without `None` the missing Secure is a warning of its own.
+        Fact::NoSecureTlsBeforeNginx { same_site_none: true, .. } => R::SamesiteNoneWithoutSecure,
+        Fact::NoSecureTlsBeforeNginx { same_site_none: false, .. } => R::SecureMissingTlsBeforeNginx,
+        Fact::SameSiteNoneWithoutSecure { .. } => R::SamesiteNoneWithoutSecure,
+        Fact::CookieMaxAgeZero { .. } => R::CookieMaxAgeZero,
+        Fact::CookieExpiresFixed => R::CookieExpiresFixed,
+        Fact::CookiePathDiffersFromIngressNginx => R::CookiePathDiffersFromIngressNginx,
+        Fact::CookieNotGenerated { .. } => R::IstioCookieNotGenerated,
+        Fact::IstioRouteInvalid => R::IstioRouteInvalid,
+        Fact::AlbTargetTypeNotIp { .. } => R::AlbStickyNeedsIpTarget,
+        Fact::AlbActionNoCookie => R::AlbActionNoCookie,
+        Fact::PreflightNotSticky { .. } => R::PreflightNotSticky,
+        Fact::CorsWithoutEnableCors { .. } => R::CorsWithoutEnableCors,
+        Fact::CorsWildcardTooDeep => R::CorsWildcardTooDeep,
+        Fact::CommaSeparatedOrigins { .. } => R::CorsCommaSeparatedOrigins,
+        Fact::WildcardWithCredentials { .. } => R::CorsWildcardWithCredentials,
+        Fact::ReflectsAnyOrigin { .. } => R::CorsReflectsAnyOrigin,
+        Fact::NoVaryOrigin { .. } => R::CorsNoVaryOrigin,
+        Fact::WildcardLiteral { .. } => R::CorsWildcardLiteral,
+        Fact::OriginRegexUnanchored { .. } => R::CorsOriginRegexUnanchored,
     }
 }
 
-fn from_config(f: &ConfigFinding) -> IngressFinding {
-    IngressFinding {
-        rule: f.rule,
-        severity: config_severity(f.severity),
-        location: f.location.clone(),
-        message: f.message.clone(),
-        fix: f.fix.clone(),
-    }
+/// What to change for a controller fact, worded for the place the fact names.
+fn fix_of(fact: &Fact) -> Option<String> {
+    const FRONTEND: &str = "https://your-frontend.example";
+    Some(match fact {
+        Fact::DuplicateAnnotation { key } => format!("keep a single `{key}` entry"),
+        Fact::Yaml11Boolean { key, word } => format!("quote the value: `{key}: \"{word}\"`"),
+        Fact::AnnotationNotString { key, written } => format!("quote the value: `{key}: \"{written}\"`"),
+        Fact::ControllerUnknown => "set spec.ingressClassName, or pass --controller NAME@VERSION".to_owned(),
+        Fact::ForeignAnnotations { controller } => format!("configure stickiness/CORS the {controller} way"),
+        Fact::ServiceAnnotationOnIngress { service } => {
+            format!("move it to the Service `{}`", service.as_deref().unwrap_or("<backend>"))
+        }
+        Fact::NotModelled => return None,
+        Fact::ReferenceMissing { missing } => match missing {
+            Missing::Object => "pass the file that defines it too".to_owned(),
+            Missing::PolicyTarget => "pass the file that defines the target too".to_owned(),
+            Missing::GatewayListeners => {
+                "pass the Gateway's file too, so the route takes its listeners' hostnames and TLS".to_owned()
+            }
+            Missing::Gateway => "pass the Gateway's file too".to_owned(),
+            Missing::Routes => "pass the VirtualService/HTTPRoute (and Gateway) files too, or --host to judge it from the browser".to_owned(),
+            Missing::ActionAnnotation { key } => format!("add `{key}`"),
+        },
+        Fact::ValueFellBack { value } => match value {
+            Fallback::NginxAnnotation { expected } => format!("use a value that is {expected}"),
+            Fallback::TraefikAnnotation { expected } => format!("use {expected}"),
+            Fallback::AffinityNotCookie { key } => format!("`{key}: \"cookie\"`"),
+            Fallback::NginxOriginEntries => "write origins as scheme://host[:port], no path or trailing slash".to_owned(),
+            Fallback::AlbDuration => "a duration between 1 second and 7 days".to_owned(),
+            Fallback::AlbActionDuration => "set `durationSeconds` (1–604800)".to_owned(),
+            _ => return None,
+        },
+        Fact::NotImplemented { setting } => match setting {
+            Unsupported::SessionPersistence { implementation } => {
+                format!("use {implementation}'s own stickiness configuration")
+            }
+            Unsupported::GatewayCorsFilter => "upgrade the Gateway API CRDs".to_owned(),
+            Unsupported::CorsConformance => "answer CORS in the backend".to_owned(),
+            Unsupported::IstioCookieAttributes => {
+                "upgrade to Istio 1.28+, or add the attributes with an EnvoyFilter".to_owned()
+            }
+            Unsupported::NginxCookieDomain => "upgrade the controller".to_owned(),
+            Unsupported::TraefikStickyField { since } => format!("upgrade to Traefik {since}+"),
+            _ => return None,
+        },
+        Fact::ExperimentalChannel { session_persistence: true } => {
+            "install the experimental Gateway API CRDs, or use the implementation's own policy".to_owned()
+        }
+        Fact::ExperimentalChannel { session_persistence: false } => return None,
+        Fact::AffinityModeBalanced { key } => format!("`{key}: \"persistent\"` if sessions must stay on their pod"),
+        Fact::RegexCookiePath { key } => format!("set `{key}: \"/\"` (or the literal prefix)"),
+        Fact::RegexPrefixCookiePath | Fact::SessionCookieNoPath => return None,
+        Fact::SameSiteCaseDropped { key: Some(key), canonical } => format!("`{key}: \"{canonical}\"`"),
+        Fact::SameSiteCaseDropped { key: None, canonical } => format!("write `{canonical}` (or upgrade to 3.6.14+)"),
+        Fact::SameSiteRejectedByCrd { canonical } => format!("`sameSite: {canonical}` (or upgrade to 3.6.14+)"),
+        Fact::NoSecureTlsBeforeNginx { key, .. } => format!("`{key}: \"true\"`"),
+        Fact::SameSiteNoneWithoutSecure { controller } => match controller {
+            Controller::Contour => "add `secure: true` to the cookieRewritePolicies entry".to_owned(),
+            Controller::Istio => "add an attribute `{name: Secure}`".to_owned(),
+            Controller::Traefik => "set secure: true on the sticky cookie".to_owned(),
+            _ => "add `Secure: \"\"` to `cookie.attributes`".to_owned(),
+        },
+        Fact::CookieMaxAgeZero { key: Some(key) } => format!("a positive number of seconds, or remove `{key}`"),
+        Fact::CookieMaxAgeZero { key: None } => "a positive number of seconds, or 0 for a session cookie".to_owned(),
+        Fact::CookieExpiresFixed => {
+            "use `session-cookie-max-age` (relative, per response) instead of `session-cookie-expires`".to_owned()
+        }
+        Fact::CookiePathDiffersFromIngressNginx => return None,
+        Fact::CookieNotGenerated { controller: Controller::Istio } => "set ttl (0s gives a session cookie)".to_owned(),
+        Fact::CookieNotGenerated { .. } => "set `ttl` (e.g. 1h)".to_owned(),
+        Fact::IstioRouteInvalid => "add a `route:` with the destination that should answer".to_owned(),
+        Fact::AlbTargetTypeNotIp { key } => format!("`{key}: ip`"),
+        Fact::AlbActionNoCookie => return None,
+        Fact::PreflightNotSticky { backend_answers: true } => "answer OPTIONS statelessly in every pod".to_owned(),
+        Fact::PreflightNotSticky { backend_answers: false } => return None,
+        Fact::CorsWithoutEnableCors { key } => format!("`{key}: \"true\"`"),
+        Fact::CorsWildcardTooDeep => {
+            "list each deeper subdomain pattern as its own `https://*.<parent>` entry".to_owned()
+        }
+        Fact::CommaSeparatedOrigins { written_in } => match written_in {
+            OriginList::NginxSingleOrigin => "upgrade to ingress-nginx 1.0.5+ (lists) or keep one origin".to_owned(),
+            OriginList::IstioAllowOrigins => "one allowOrigins entry per origin".to_owned(),
+            OriginList::IstioHeaderOverride => "remove the header override and use `corsPolicy.allowOrigins` (one entry per origin), which echoes the matching origin".to_owned(),
+            OriginList::TraefikMiddleware => "put each origin in its own list item".to_owned(),
+            _ => "one origin per list item".to_owned(),
+        },
+        Fact::WildcardWithCredentials { written_in } => match written_in {
+            OriginList::NginxAnnotation { key } => {
+                format!("`{key}: \"{FRONTEND}\"` (nginx then reflects the matching origin)")
+            }
+            OriginList::TraefikProvider { prefix } => {
+                format!("`{prefix}/cors-allow-origin: \"{FRONTEND}\"` (or Traefik 3.6.22+)")
+            }
+            OriginList::TraefikMiddleware => "list the frontend origins explicitly (or upgrade to 3.6.22+)".to_owned(),
+            _ => "list the frontend origins explicitly".to_owned(),
+        },
+        Fact::ReflectsAnyOrigin { written_in } => match written_in {
+            OriginList::ContourAllowOrigin => "list the frontend origins in `allowOrigin`".to_owned(),
+            OriginList::TraefikMiddleware => {
+                "list the frontend origins in accessControlAllowOriginList instead of `*`".to_owned()
+            }
+            OriginList::TraefikProvider { prefix } => format!("`{prefix}/cors-allow-origin: \"{FRONTEND}\"`"),
+            _ => "list the frontend origins".to_owned(),
+        },
+        Fact::NoVaryOrigin { written_in } => match written_in {
+            OriginList::NginxAnnotation { .. } => "make caches vary on Origin, or add the header in the backend".to_owned(),
+            OriginList::TraefikMiddleware => "addVaryHeader: true".to_owned(),
+            _ => return None,
+        },
+        Fact::WildcardLiteral { written_in: OriginList::TraefikMiddleware } => {
+            "use accessControlAllowOriginListRegex with an anchored pattern such as `^https://[a-z0-9-]+\\.example\\.com$`".to_owned()
+        }
+        Fact::WildcardLiteral { .. } => "list the subdomain origins explicitly".to_owned(),
+        Fact::OriginRegexUnanchored { regex } => {
+            format!("anchor it: `^{}$`", regex.trim_start_matches('^').trim_end_matches('$'))
+        }
+    })
+}
+
+/// A finding of `rule` at the registry's severity.
+fn finding(rule: RuleId, location: Location, message: String, fix: Option<String>) -> IngressFinding {
+    IngressFinding { rule: rule.as_str(), severity: rule.severity(), location, message, fix }
+}
+
+/// Judges one controller fact: its rule, the registry's severity, the fix.
+pub fn judge_fact(f: &ConfigFact) -> IngressFinding {
+    finding(rule_of(&f.fact), f.location.clone(), f.message.clone(), fix_of(&f.fact))
+}
+
+/// Whether a route's facts include one that falls under `rule`.
+fn has_fact(route: &IngressRoute, rule: RuleId) -> bool {
+    route.notes.iter().any(|n| rule_of(&n.fact) == rule)
 }
 
 /// Judges every route of `report` for every frontend and browser. Takes the report by value: the
 /// routes move into the analysis (10 000 Ingress objects make cloning them a visible cost).
 pub fn analyse(report: IngressReport, opts: &IngressAnalysisOptions) -> IngressAnalysis {
     let mut out = IngressAnalysis { errors: report.errors, skipped: report.skipped, ..IngressAnalysis::default() };
-    out.findings.extend(report.findings.iter().map(from_config));
+    out.findings.extend(report.findings.iter().map(judge_fact));
     out.routes.reserve(report.routes.len());
     for route in report.routes {
-        out.findings.extend(route.notes.iter().map(from_config));
+        out.findings.extend(route.notes.iter().map(judge_fact));
         let rv = analyse_route(route, opts, &mut out.findings);
         out.routes.push(rv);
     }
@@ -282,18 +445,17 @@ fn judge_route(rv: &mut RouteVerdicts, opts: &IngressAnalysisOptions, findings: 
         .map(|o| o.origin.as_str())
         .collect();
     if route.cors.is_none() && !cross_origin.is_empty() {
-        findings.push(IngressFinding {
-            rule: "cors-left-to-backend",
-            severity: Severity::Info,
-            location: route.location.clone(),
-            message: format!(
+        findings.push(finding(
+            RuleId::CorsLeftToBackend,
+            route.location.clone(),
+            format!(
                 "{}: the {} proxy adds no CORS headers, so the backend must answer {} (actual requests and preflights; preflights reach any pod)",
                 route_name(route),
                 route.controller,
                 cross_origin.join(", ")
             ),
-            fix: Some("make every pod answer CORS statelessly, or configure CORS at the proxy".to_owned()),
-        });
+            Some("make every pod answer CORS statelessly, or configure CORS at the proxy".to_owned()),
+        ));
     }
 }
 
@@ -599,14 +761,14 @@ fn regex_escape(s: &str) -> String {
 }
 
 /// The reader's rule that already reports an issue class, so the security check does not repeat it.
-fn covered_by(class: IssueClass) -> Option<&'static str> {
+fn covered_by(class: IssueClass) -> Option<RuleId> {
     Some(match class {
-        IssueClass::WildcardWithCredentials => "cors-wildcard-with-credentials",
-        IssueClass::CommaSeparatedOrigins => "cors-comma-separated-origins",
-        IssueClass::MissingVaryOrigin => "cors-no-vary-origin",
-        IssueClass::UnanchoredPattern => "cors-origin-regex-unanchored",
-        IssueClass::OriginReflected => "cors-reflects-any-origin",
-        IssueClass::WildcardSubdomain => "cors-wildcard-too-deep",
+        IssueClass::WildcardWithCredentials => RuleId::CorsWildcardWithCredentials,
+        IssueClass::CommaSeparatedOrigins => RuleId::CorsCommaSeparatedOrigins,
+        IssueClass::MissingVaryOrigin => RuleId::CorsNoVaryOrigin,
+        IssueClass::UnanchoredPattern => RuleId::CorsOriginRegexUnanchored,
+        IssueClass::OriginReflected => RuleId::CorsReflectsAnyOrigin,
+        IssueClass::WildcardSubdomain => RuleId::CorsWildcardTooDeep,
         _ => return None,
     })
 }
@@ -620,26 +782,21 @@ fn security_findings(route: &IngressRoute, findings: &mut Vec<IngressFinding>) {
     };
     for pat in patterns {
         for issue in check_pattern(&pat, route.tls, p.allow_credentials) {
-            if covered_by(issue.class).is_some_and(|r| route.notes.iter().any(|n| n.rule == r)) {
+            if covered_by(issue.class).is_some_and(|r| has_fact(route, r)) {
                 continue;
             }
-            let severity = match issue.risk {
-                crate::model::cors_security::Risk::High | crate::model::cors_security::Risk::Medium => {
-                    Severity::Warning
-                }
-                _ => Severity::Info,
-            };
-            let finding = IngressFinding {
-                rule: "cors-misconfiguration",
-                severity,
-                location: loc.clone(),
-                message: format!("{}: allowed origin {}: {}", route_name(route), describe(&pat), issue.message),
-                fix: Some(
+            // The registry's severity, as for the same rule on a capture; how exploitable the
+            // issue is (its risk class) is in the message.
+            let f = finding(
+                RuleId::CorsMisconfiguration,
+                loc.clone(),
+                format!("{}: allowed origin {}: {}", route_name(route), describe(&pat), issue.message),
+                Some(
                     "list exact origins (`https://app.example`), anchor regexes with `^…$` and escape dots".to_owned(),
                 ),
-            };
-            if !findings.contains(&finding) {
-                findings.push(finding);
+            );
+            if !findings.contains(&f) {
+                findings.push(f);
             }
         }
     }
@@ -663,13 +820,12 @@ fn browsers_list(bs: &[Browser]) -> String {
 
 /// The annotation or field to change for a cookie that must work cross-site, per controller.
 fn cookie_fix(route: &IngressRoute) -> String {
-    use crate::input::ingress::Controller;
     match route.controller {
         Controller::IngressNginx => "`nginx.ingress.kubernetes.io/session-cookie-samesite: \"None\"` (exactly `None`) and `nginx.ingress.kubernetes.io/session-cookie-secure: \"true\"`; keep `session-cookie-path` a plain prefix".to_owned(),
         Controller::Traefik => "sticky cookie `sameSite: none` and `secure: true` (Service annotations `traefik.ingress.kubernetes.io/service.sticky.cookie.samesite`/`.secure`, or the IngressRoute `sticky.cookie`)".to_owned(),
         Controller::Istio => "Istio 1.28+: `httpCookie.attributes: [{name: SameSite, value: None}, {name: Secure}]`".to_owned(),
         Controller::AwsAlb => "rely on the `AWSALBCORS` twin over an HTTPS listener, or use an application cookie with `SameSite=None; Secure`".to_owned(),
-        Controller::Contour => format!("`cookieRewritePolicies: [{{name: {}, secure: true, sameSite: None}}]` on the route", crate::input::ingress::contour::COOKIE_NAME),
+        Controller::Contour => format!("`cookieRewritePolicies: [{{name: {}, secure: true, sameSite: None}}]` on the route", route.affinity.first().map_or("<cookie>", |c| c.name.as_str())),
         Controller::GatewayApi => "sessionPersistence has no SameSite field: use the implementation's own policy, or serve the API same-site with the frontend".to_owned(),
         _ => "the affinity cookie needs `SameSite=None; Secure` (or serve the API same-site with the frontend)".to_owned(),
     }
@@ -714,27 +870,28 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
             reasons.sort_unstable();
             reasons.dedup();
             let bs: Vec<Browser> = failing.iter().map(|v| v.browser).collect();
-            let (severity, fix) = if only_3pc {
+            // Only third-party cookie blocking stops it: that is `third-party-cookie-blocked` (a
+            // warning: it is the browser's or the user's setting, not the configuration).
+            let (rule, fix) = if only_3pc {
                 (
-                    Severity::Warning,
+                    RuleId::ThirdPartyCookieBlocked,
                     "nothing in the ingress fixes third-party cookie blocking: serve the API same-site with the frontend (e.g. api.<frontend domain>), or use a partitioned cookie where the controller can write one".to_owned(),
                 )
             } else {
-                (Severity::Error, cookie_fix(route))
+                (RuleId::AffinityCookieCrossSiteBlocked, cookie_fix(route))
             };
-            findings.push(IngressFinding {
-                rule: "affinity-cookie-cross-site-blocked",
-                severity,
-                location: loc,
-                message: format!(
+            findings.push(finding(
+                rule,
+                loc,
+                format!(
                     "affinity cookie `{}` on {name} is not kept for credentialed fetch() from {} in {}: {}",
                     cookie.name,
                     ov.origin,
                     browsers_list(&bs),
                     reasons.join(", ")
                 ),
-                fix: Some(fix),
-            });
+                Some(fix),
+            ));
         }
     }
     let Some(policy) = &route.cors else { return };
@@ -759,7 +916,7 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
     let bs: Vec<Browser> = ov.browsers.iter().map(|v| v.browser).filter(|b| all.iter().any(|(x, _)| x == b)).collect();
     let not_allowed = names.iter().any(|n| n.contains("MissingAllowOriginHeader") || n.contains("AllowOriginMismatch"));
     // The reader already reports `*` with credentials at the annotation; do not say it twice.
-    if route.notes.iter().any(|n| n.rule == "cors-wildcard-with-credentials")
+    if has_fact(route, RuleId::CorsWildcardWithCredentials)
         && names.iter().all(|n| n.contains("WildcardOriginNotAllowed"))
     {
         return;
@@ -772,13 +929,13 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
     };
     let (rule, msg, fix) = if not_allowed {
         (
-            "cors-origin-not-allowed",
+            RuleId::CorsOriginNotAllowed,
             format!("{name}: origin {} is not in the allowed origins, so the proxy sends no Access-Control-Allow-Origin and the credentialed read fails", ov.origin),
             format!("add `{}` to the allowed origins", ov.origin),
         )
     } else {
         (
-            "cors-check-failed",
+            RuleId::CorsCheckFailed,
             format!(
                 "{name}: a credentialed {}fetch() from {} fails the CORS check{modelled}",
                 if preflight_only { "preflighted " } else { "" },
@@ -800,18 +957,11 @@ fn origin_findings(route: &IngressRoute, ov: &OriginVerdicts, findings: &mut Vec
     } else {
         origins_loc
     };
-    findings.push(IngressFinding {
-        rule,
-        severity: Severity::Error,
-        location: loc,
-        message: format!("{msg} in {}: {}", browsers_list(&bs), names.join(", ")),
-        fix: Some(fix),
-    });
+    findings.push(finding(rule, loc, format!("{msg} in {}: {}", browsers_list(&bs), names.join(", ")), Some(fix)));
 }
 
 /// The fix for a route served over plain HTTP, per controller: where TLS is configured.
 fn tls_fix(route: &IngressRoute) -> String {
-    use crate::input::ingress::Controller;
     let host = route.host.as_deref().unwrap_or("<host>");
     let tail = "; if TLS ends at a load balancer in front of the proxy, pass --tls-terminates-at lb";
     let how = match route.controller {
@@ -834,19 +984,18 @@ fn mixed_content_finding(route: &IngressRoute, ov: &OriginVerdicts, findings: &m
         .map(|v| v.browser)
         .collect();
     let what = if route.affinity.is_empty() { "" } else { " (so its affinity cookie is never stored or sent)" };
-    findings.push(IngressFinding {
-        rule: "mixed-content-blocked",
-        severity: Severity::Error,
-        location: route.location.clone(),
-        message: format!(
+    findings.push(finding(
+        RuleId::MixedContentBlocked,
+        route.location.clone(),
+        format!(
             "{}: no TLS is configured for this route, so the https: frontend {} would call {}; fetch() and WebSocket to it are blocked as mixed content in {}{what}",
             route_name(route),
             ov.origin,
             ov.url,
             browsers_list(&bs)
         ),
-        fix: Some(tls_fix(route)),
-    });
+        Some(tls_fix(route)),
+    ));
 }
 
 impl OriginVerdicts {

@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use super::ingress::{IngressAnalysis, RouteVerdicts};
+use crate::evidence::ingress::{AllowOrigins, CorsPolicy, IngressRoute, PredictedCookie};
 use crate::evidence::Location;
-use crate::input::ingress::{AllowOrigins, CorsPolicy, IngressRoute, PredictedCookie};
 
 /// One property that differs.
 #[derive(Clone, Debug, PartialEq, Eq)]

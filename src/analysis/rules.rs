@@ -150,6 +150,7 @@ rules! {
     CookieMaxAgeZero = "cookie-max-age-zero", Ingress, Error, [Ingress], "the sticky cookie gets Max-Age=0 (or a negative value) and is deleted at once";
     CookiePartitioned = "cookie-partitioned", Cookie, Info, [Har], "the cookie lives in a partition keyed by the top-level site";
     CookiePathDiffersFromIngressNginx = "cookie-path-differs-from-ingress-nginx", Ingress, Info, [Ingress], "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";
+    CookiePathRegexPrefix = "cookie-path-regex-prefix", Ingress, Info, [Ingress], "Envoy Gateway writes the literal prefix of a regex path match as the session cookie's Path";
     CookieRejected = "cookie-rejected", Cookie, Warning, [Har, Headers], "a Set-Cookie is rejected (Secure over http, bad Domain, prefix, size, characters)";
     CorsAllowCredentialsNotTrue = "cors-allow-credentials-not-true", Cors, Warning, [Headers], "Access-Control-Allow-Credentials with a value other than exactly `true` (`True`, `true, true`): browsers refuse credentials", unit cors_allow_credentials_not_true;
     CorsCheckFailed = "cors-check-failed", Cors, Error, [Har, Headers, Ingress], "a cross-origin response or its preflight fails the CORS check: the page cannot read it";
@@ -186,7 +187,7 @@ rules! {
     SamesiteUnspecifiedCrossSite = "samesite-unspecified-cross-site", Cookie, Error, [Har, Headers], "a cookie without SameSite is used cross-site: Chrome treats it as Lax";
     SecureMissingTlsBeforeNginx = "secure-missing-tls-before-nginx", Ingress, Warning, [Ingress], "ingress-nginx writes no Secure because TLS ends before nginx";
     SessionCookieNoPath = "session-cookie-no-path", Ingress, Warning, [Ingress], "the gateway writes the session cookie without a Path";
-    ThirdPartyCookieBlocked = "third-party-cookie-blocked", Cookie, Warning, [Har, Headers], "third-party cookie blocking (Safari ITP, Chrome Incognito) stops the cookie";
+    ThirdPartyCookieBlocked = "third-party-cookie-blocked", Cookie, Warning, [Har, Headers, Ingress], "third-party cookie blocking (Safari ITP, Chrome Incognito) stops the cookie";
     ThirdPartyVendor = "third-party-vendor", Cookie, Info, [Har], "a third-party vendor's cookies are refused or withheld: one finding per vendor site (`--all` shows each)";
     UnsupportedByController = "unsupported-by-controller", Ingress, Warning, [Ingress], "a setting this controller or version does not implement";
     Yaml11Boolean = "yaml11-boolean", Ingress, Error, [Ingress], "an unquoted yes/no/on/off annotation value, a boolean in YAML 1.1";

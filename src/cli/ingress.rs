@@ -11,7 +11,6 @@ use crate::analysis::ingress::{analyse, IngressAnalysis, IngressAnalysisOptions}
 use crate::analysis::ingress_compare::compare;
 use crate::config;
 use crate::input::ingress::{parse_controller_spec, predict_paths, PredictOptions, TlsTermination};
-use crate::model::site::Origin;
 use crate::output::ingress_text::Snippets;
 use crate::output::{diagnostic, ingress_json, ingress_text};
 
@@ -58,7 +57,9 @@ pub(crate) struct IngressArgs {
     common: Common,
 }
 
-fn frontends(args: &IngressArgs) -> Result<(Vec<String>, Vec<Origin>), String> {
+/// The frontend origins as given (`--from`), else from `crossjar.toml`; parsed by the application
+/// layer, as for the web page.
+fn frontends(args: &IngressArgs) -> Result<(Vec<String>, Vec<crate::Origin>), String> {
     let mut list = args.from.clone();
     if list.is_empty() {
         let cwd = std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
@@ -66,18 +67,10 @@ fn frontends(args: &IngressArgs) -> Result<(Vec<String>, Vec<Origin>), String> {
             list = cfg.frontends;
         }
     }
-    if list.is_empty() {
+    if list.iter().all(|s| s.trim().is_empty()) {
         return Err("no frontend origin: pass `--from https://app.example` (repeatable), or add\n  [origins]\n  frontends = [\"https://app.example\"]\nto crossjar.toml in the repository".to_owned());
     }
-    let mut origins = Vec::new();
-    for s in &list {
-        let o = Origin::parse(s).map_err(|e| format!("frontend origin `{s}`: {e}"))?;
-        if o.is_opaque() {
-            return Err(format!("frontend origin `{s}` is opaque; use scheme://host[:port]"));
-        }
-        origins.push(o);
-    }
-    Ok((origins.iter().map(Origin::serialize).collect(), origins))
+    crate::pipeline_ingress::parse_frontends(&list).map_err(|e| e.message)
 }
 
 fn snippets(a: &IngressAnalysis) -> Snippets {

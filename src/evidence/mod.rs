@@ -3,6 +3,8 @@
 //! Inputs turn bytes into these plain records; the analysis never sees a file format. Records are
 //! owned and per entry, so a reader can stream a capture of any size in constant memory.
 
+pub mod ingress;
+
 use crate::model::time::Timestamp;
 use std::fmt;
 use std::path::PathBuf;

@@ -10,7 +10,9 @@
 //!   origin; each carries its `origin`), `verdicts_by_origin[]` (every frontend: `origin`, `cross_site`,
 //!   `url`, the predicted `actual` and `preflight` answers, `mixed_content_blocked`, and `verdicts` keyed by
 //!   browser), `skipped`;
-//! - `findings[]`: `rule`, `severity`, `file`, `line`, `column`, `message`, `fix`;
+//! - `findings[]`: `rule`, `severity`, `file`, `line`, `column`, `message`, `fix` (one line or `null`),
+//!   `fixes` (the same as a list, empty when there is none: the shape `crossjar.har.v1` and
+//!   `crossjar.headers.v1` findings have, so one consumer reads all three);
 //! - `errors[]`: `file`, `line`, `column`, `message`;
 //! - `skipped_inputs[]` (same shape): inputs passed over while walking folders (a symlink loop, a
 //!   second path to a file already read, a FIFO named `*.yaml`).
@@ -102,6 +104,7 @@ fn finding_value(f: &IngressFinding) -> Value {
         "column": f.location.column,
         "message": f.message,
         "fix": f.fix,
+        "fixes": f.fix.iter().collect::<Vec<_>>(),
     })
 }
 

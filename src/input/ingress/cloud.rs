@@ -4,7 +4,9 @@
 
 use super::common::{cookie_date, Annotations, RouteCtx};
 use super::yaml::Node;
-use super::{ConfigFinding, IngressRoute, Manifests, PredictOptions, PredictedCookie, Severity, UserAgentCondition};
+use super::{
+    ConfigFact, Fact, Fallback, IngressRoute, Manifests, Missing, PredictOptions, PredictedCookie, UserAgentCondition,
+};
 use crate::evidence::Location;
 
 /// Annotation prefix of the AWS Load Balancer Controller.
@@ -20,12 +22,10 @@ fn parse_string_map(s: &str) -> Vec<(&str, &str)> {
 }
 
 fn preflight_pass_through(route: &mut IngressRoute, location: Location, lb: &str) {
-    route.notes.push(ConfigFinding {
-        rule: "preflight-not-sticky",
-        severity: Severity::Warning,
+    route.notes.push(ConfigFact {
+        fact: Fact::PreflightNotSticky { backend_answers: true },
         location,
         message: format!("{lb} has no CORS feature: preflights go to the backend, carry no cookies and land on any target, so the backend must answer them without session state"),
-        fix: Some("answer OPTIONS statelessly in every pod".to_owned()),
     });
 }
 
@@ -61,12 +61,10 @@ pub(crate) fn predict_alb(
         .or_else(|| ann.get(&format!("{ALB_PREFIX}/target-type")).map(|x| x.value.clone()))
         .unwrap_or_else(|| "instance".to_owned());
     if target_type != "ip" {
-        route.notes.push(ConfigFinding {
-            rule: "alb-sticky-needs-ip-target",
-            severity: Severity::Warning,
+        route.notes.push(ConfigFact {
+            fact: Fact::AlbTargetTypeNotIp { key: format!("{ALB_PREFIX}/target-type") },
             location: loc.clone(),
             message: format!("target-type is `{target_type}`; the AWS Load Balancer Controller docs say `ip` mode is required for sticky sessions"),
-            fix: Some(format!("`{ALB_PREFIX}/target-type: ip`")),
         });
     }
     let date = |secs: i64| cookie_date(opts.issued_at.plus_secs(secs), false);
@@ -99,12 +97,10 @@ pub(crate) fn predict_alb(
         .iter()
         .find_map(|k| get(k).filter(|v| !v.parse::<i64>().is_ok_and(|d| (1..=604_800).contains(&d))).map(|v| (k, v)))
     {
-        route.notes.push(ConfigFinding {
-            rule: "invalid-annotation-fallback",
-            severity: Severity::Warning,
+        route.notes.push(ConfigFact {
+            fact: Fact::ValueFellBack { value: Fallback::AlbDuration },
             location: loc.clone(),
             message: format!("{} = {} is outside 1–604800 seconds; AWS rejects the target-group attribute (the prediction uses the default)", bad.0, bad.1),
-            fix: Some("a duration between 1 second and 7 days".to_owned()),
         });
     }
     if get("stickiness.type") == Some("app_cookie") {
@@ -133,34 +129,28 @@ fn json_get<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::V
 fn alb_action(r: &RouteCtx<'_>, ann: &Annotations<'_>, service: &str, opts: &PredictOptions, route: &mut IngressRoute) {
     let key = format!("{ALB_PREFIX}/actions.{service}");
     let Some(a) = ann.get(&key) else {
-        route.notes.push(ConfigFinding {
-            rule: "reference-not-found",
-            severity: Severity::Info,
+        route.notes.push(ConfigFact {
+            fact: Fact::ReferenceMissing { missing: Missing::ActionAnnotation { key: key.clone() } },
             location: r.location.clone(),
             message: format!("the backend is `use-annotation` but `{key}` is not set; the action is not predicted"),
-            fix: Some(format!("add `{key}`")),
         });
         return;
     };
     let loc = ann.loc(a);
     let Ok(v) = serde_json::from_str::<serde_json::Value>(&a.value) else {
-        route.notes.push(ConfigFinding {
-            rule: "invalid-annotation-fallback",
-            severity: Severity::Warning,
+        route.notes.push(ConfigFact {
+            fact: Fact::ValueFellBack { value: Fallback::AlbActionNotJson },
             location: loc,
             message: format!("`{key}` is not JSON; the AWS Load Balancer Controller rejects the Ingress"),
-            fix: None,
         });
         return;
     };
     let kind = json_get(&v, "type").and_then(|t| t.as_str()).unwrap_or("").to_ascii_lowercase();
     if kind == "redirect" || kind == "fixed-response" {
-        route.notes.push(ConfigFinding {
-            rule: "alb-action-no-cookie",
-            severity: Severity::Info,
+        route.notes.push(ConfigFact {
+            fact: Fact::AlbActionNoCookie,
             location: loc,
             message: format!("`{key}` is a {kind} action: the ALB answers itself, no target is reached and no stickiness cookie is set"),
-            fix: None,
         });
         return;
     }
@@ -174,12 +164,10 @@ fn alb_action(r: &RouteCtx<'_>, ann: &Annotations<'_>, service: &str, opts: &Pre
         .and_then(|d| d.as_i64())
         .filter(|d| (1..=604_800).contains(d))
     else {
-        route.notes.push(ConfigFinding {
-            rule: "invalid-annotation-fallback",
-            severity: Severity::Warning,
+        route.notes.push(ConfigFact {
+            fact: Fact::ValueFellBack { value: Fallback::AlbActionDuration },
             location: loc,
             message: format!("`{key}`: targetGroupStickinessConfig is enabled without a durationSeconds between 1 and 604800; AWS rejects the listener rule, so no stickiness cookie is predicted"),
-            fix: Some("set `durationSeconds` (1–604800)".to_owned()),
         });
         return;
     };
@@ -235,25 +223,21 @@ pub(crate) fn predict_gke(m: &Manifests, r: &RouteCtx<'_>, route: &mut IngressRo
     };
     let aloc = sann.loc(a);
     let Some(name) = backend_config_name(&a.value, r.service_port.as_deref()) else {
-        route.notes.push(ConfigFinding {
-            rule: "invalid-annotation-fallback",
-            severity: Severity::Warning,
+        route.notes.push(ConfigFact {
+            fact: Fact::ValueFellBack { value: Fallback::GkeBackendConfig },
             location: aloc,
             message: format!("`{}` is not JSON like {{\"default\": \"<BackendConfig>\"}}; GKE ignores it", a.key),
-            fix: None,
         });
         return;
     };
     let Some(bc) = m.find("BackendConfig", r.namespace, &name) else {
-        route.notes.push(ConfigFinding {
-            rule: "reference-not-found",
-            severity: Severity::Info,
+        route.notes.push(ConfigFact {
+            fact: Fact::ReferenceMissing { missing: Missing::Object },
             location: aloc,
             message: format!(
                 "BackendConfig `{}/{name}` is not in the input; its session affinity is not predicted",
                 r.namespace
             ),
-            fix: Some("pass the file that defines it too".to_owned()),
         });
         return;
     };

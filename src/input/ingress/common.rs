@@ -3,8 +3,8 @@
 
 use super::yaml::{Node, Value};
 use super::{
-    cloud, nginx, traefik, ConfigFinding, Controller, IngressReport, IngressRoute, Manifests, Object, PredictOptions,
-    Severity, TlsTermination,
+    cloud, nginx, traefik, ConfigFact, Controller, Fact, IngressReport, IngressRoute, Manifests, Object,
+    PredictOptions, TlsTermination,
 };
 use crate::evidence::Location;
 use std::path::Path;
@@ -95,13 +95,12 @@ const YAML11_BOOLS: &[&str] =
     &["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"];
 
 /// Annotation hygiene: duplicates, non-string values, YAML 1.1 booleans.
-pub(crate) fn check_annotations(m: &Manifests, o: &Object, ann: &Annotations<'_>, out: &mut Vec<ConfigFinding>) {
+pub(crate) fn check_annotations(m: &Manifests, o: &Object, ann: &Annotations<'_>, out: &mut Vec<ConfigFact>) {
     let src = &m.sources[o.source];
     for (i, a) in ann.list.iter().enumerate() {
         if let Some(first) = ann.list[..i].iter().find(|b| b.key == a.key) {
-            out.push(ConfigFinding {
-                rule: "duplicate-annotation",
-                severity: Severity::Warning,
+            out.push(ConfigFact {
+                fact: Fact::DuplicateAnnotation { key: a.key.to_owned() },
                 location: a.key_node.location(ann.file),
                 message: format!(
                     "annotation `{}` on {} is also set on line {}; kubectl with field validation (strict, the default since 1.27) rejects the manifest as a duplicate field, other tools keep only the last value, which is the one analysed here",
@@ -109,34 +108,29 @@ pub(crate) fn check_annotations(m: &Manifests, o: &Object, ann: &Annotations<'_>
                     o.id(),
                     first.key_node.line
                 ),
-                fix: Some(format!("keep a single `{}` entry", a.key)),
             });
         }
         let plain = src.plain_text(a.value_node);
         let yaml11 = plain.filter(|t| YAML11_BOOLS.contains(t));
         match (&a.value_node.value, yaml11) {
             (Value::Str(_) | Value::Bool(_), Some(word)) => {
-                out.push(ConfigFinding {
-                    rule: "yaml11-boolean",
-                    severity: Severity::Error,
+                out.push(ConfigFact {
+                    fact: Fact::Yaml11Boolean { key: a.key.to_owned(), word: word.to_owned() },
                     location: ann.loc(a),
                     message: format!(
                         "`{}: {word}` is a boolean in YAML 1.1, which kubectl uses, and annotation values must be strings, so the object is rejected",
                         a.key
                     ),
-                    fix: Some(format!("quote the value: `{}: \"{word}\"`", a.key)),
                 });
             }
             (Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Null, _) => {
-                out.push(ConfigFinding {
-                    rule: "annotation-not-string",
-                    severity: Severity::Error,
+                out.push(ConfigFact {
+                    fact: Fact::AnnotationNotString { key: a.key.to_owned(), written: plain.unwrap_or(&a.value).to_owned() },
                     location: ann.loc(a),
                     message: format!(
                         "annotation `{}` has a non-string value; Kubernetes rejects the object (annotations are strings)",
                         a.key
                     ),
-                    fix: Some(format!("quote the value: `{}: \"{}\"`", a.key, plain.unwrap_or(&a.value))),
                 });
             }
             _ => {}
@@ -355,15 +349,13 @@ pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, 
     }
     let file = m.file(o);
     if !known {
-        report.findings.push(ConfigFinding {
-            rule: "ingress-controller-unknown",
-            severity: Severity::Info,
+        report.findings.push(ConfigFact {
+            fact: Fact::ControllerUnknown,
             location: o.node.location(file),
             message: format!(
                 "{} names no ingress class this tool knows and carries no controller annotations; assuming ingress-nginx",
                 o.id()
             ),
-            fix: Some("set spec.ingressClassName, or pass --controller NAME@VERSION".to_owned()),
         });
     }
     if controller != Controller::IngressNginx && !via_traefik && ann.has_prefix(&opts.nginx_prefix) {
@@ -373,16 +365,14 @@ pub(crate) fn predict_ingress(m: &Manifests, o: &Object, opts: &PredictOptions, 
             .find(|a| a.key.starts_with(&opts.nginx_prefix))
             .map(|a| a.key_node.location(file))
             .unwrap_or_else(|| o.node.location(file));
-        report.findings.push(ConfigFinding {
-            rule: "annotation-ignored",
-            severity: Severity::Warning,
+        report.findings.push(ConfigFact {
+            fact: Fact::ForeignAnnotations { controller },
             location: a,
             message: format!(
                 "{} is served by {controller}, which ignores `{}/*` annotations (no affinity or CORS from them)",
                 o.id(),
                 opts.nginx_prefix
             ),
-            fix: Some(format!("configure stickiness/CORS the {controller} way")),
         });
     }
     let version = opts.version(controller);

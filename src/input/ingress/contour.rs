@@ -5,8 +5,8 @@
 
 use super::yaml::{Node, Value};
 use super::{
-    ConfigFinding, Controller, CorsPolicy, IngressReport, IngressRoute, Manifests, Object, OriginMatch, OriginPattern,
-    PredictOptions, PredictedCookie, Severity,
+    ConfigFact, Controller, CorsPolicy, Fact, IngressReport, IngressRoute, Manifests, Missing, Object, OriginList,
+    OriginMatch, OriginPattern, PredictOptions, PredictedCookie,
 };
 use std::path::Path;
 
@@ -15,7 +15,7 @@ pub const COOKIE_NAME: &str = "X-Contour-Session-Affinity";
 /// Placeholder for the hash Envoy writes (inside double quotes).
 pub const VALUE_PLACEHOLDER: &str = "<hash>";
 
-fn affinity_cookie(route: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option<PredictedCookie> {
+fn affinity_cookie(route: &Node, file: &Path, notes: &mut Vec<ConfigFact>) -> Option<PredictedCookie> {
     let lb = route.get("loadBalancerPolicy")?;
     if lb.str_at(&["strategy"]) != Some("Cookie") {
         return None;
@@ -43,14 +43,12 @@ fn affinity_cookie(route: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) ->
         }
     }
     if same_site.as_deref() == Some("None") && !secure {
-        notes.push(ConfigFinding {
-            rule: "samesite-none-without-secure",
-            severity: Severity::Error,
+        notes.push(ConfigFact {
+            fact: Fact::SameSiteNoneWithoutSecure { controller: Controller::Contour },
             location: sources.last().cloned().unwrap_or_default(),
             message: format!(
                 "the cookie rewrite gives `{COOKIE_NAME}` SameSite=None without Secure; browsers reject it"
             ),
-            fix: Some("add `secure: true` to the cookieRewritePolicies entry".to_owned()),
         });
     }
     let mut line = format!("{COOKIE_NAME}=\"{VALUE_PLACEHOLDER}\"; Path={path}");
@@ -87,7 +85,7 @@ fn looks_like_regex(s: &str) -> bool {
     s.chars().any(|c| matches!(c, '*' | '(' | ')' | '[' | ']' | '+' | '?' | '^' | '$' | '|' | '\\' | '{' | '}'))
 }
 
-fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPolicy {
+fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFact>) -> CorsPolicy {
     let mut sources = vec![cp.field_location(file)];
     let mut any = false;
     let mut patterns = Vec::new();
@@ -105,12 +103,10 @@ fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPo
     }
     let credentials = matches!(cp.get("allowCredentials").map(|n| &n.value), Some(Value::Bool(true)));
     if any && credentials {
-        notes.push(ConfigFinding {
-            rule: "cors-reflects-any-origin",
-            severity: Severity::Warning,
+        notes.push(ConfigFact {
+            fact: Fact::ReflectsAnyOrigin { written_in: OriginList::ContourAllowOrigin },
             location: sources.iter().find(|l| l.line != cp.field_location(file).line).cloned().unwrap_or_else(|| cp.field_location(file)),
             message: "`allowOrigin: [\"*\"]` with allowCredentials: Envoy echoes any request Origin with credentials allowed, so every site can make credentialed reads".to_owned(),
-            fix: Some("list the frontend origins in `allowOrigin`".to_owned()),
         });
     }
     super::istio::envoy_cors(cp, file, any, patterns, credentials, sources, notes)
@@ -179,12 +175,10 @@ fn emit_routes(
             route.cors = Some(cors_policy(cp, cx.cors_file, &mut route.notes));
         }
         if !route.affinity.is_empty() && route.cors.is_some() {
-            route.notes.push(ConfigFinding {
-                rule: "preflight-not-sticky",
-                severity: Severity::Info,
+            route.notes.push(ConfigFact {
+                fact: Fact::PreflightNotSticky { backend_answers: false },
                 location: route.location.clone(),
                 message: "preflights carry no cookies: Envoy answers allowed ones itself (200) and forwards the rest to any pod".to_owned(),
-                fix: None,
             });
         }
         report.routes.push(route);
@@ -198,12 +192,10 @@ fn emit_routes(
         let child_prefix = join_prefix(prefix, &prefix_of(inc.get("conditions")));
         match m.find("HTTPProxy", ns, name) {
             Some(child) => emit_routes(m, child, &child_prefix, cx, opts, report, depth + 1),
-            None => report.findings.push(ConfigFinding {
-                rule: "reference-not-found",
-                severity: Severity::Info,
+            None => report.findings.push(ConfigFact {
+                fact: Fact::ReferenceMissing { missing: Missing::Object },
                 location: inc.location(file),
                 message: format!("included HTTPProxy `{ns}/{name}` is not in the input; its routes are not predicted"),
-                fix: Some("pass the file that defines it too".to_owned()),
             }),
         }
     }

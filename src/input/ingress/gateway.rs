@@ -8,8 +8,8 @@
 use super::common::parse_duration_secs;
 use super::yaml::{Node, Value};
 use super::{
-    AllowOrigins, ConfigFinding, Controller, CorsPolicy, IngressReport, IngressRoute, Manifests, Object, OriginMatch,
-    OriginPattern, PredictOptions, PredictedCookie, Severity,
+    AllowOrigins, ConfigFact, Controller, CorsPolicy, Fact, IngressReport, IngressRoute, Manifests, Missing, Object,
+    OriginList, OriginMatch, OriginPattern, PredictOptions, PredictedCookie, Unsupported,
 };
 use crate::evidence::Location;
 use std::path::Path;
@@ -96,31 +96,29 @@ fn session_cookie(
     route_name: &str,
     match_type: &str,
     path: &str,
-    notes: &mut Vec<ConfigFinding>,
+    notes: &mut Vec<ConfigFact>,
 ) -> Option<PredictedCookie> {
     let loc = sp.field_location(file);
     if sp.str_at(&["type"]).is_some_and(|t| t != "Cookie") {
         return None;
     }
-    notes.push(ConfigFinding {
-        rule: "gateway-api-experimental",
-        severity: Severity::Warning,
+    notes.push(ConfigFact {
+        fact: Fact::ExperimentalChannel { session_persistence: true },
         location: loc.clone(),
         message: "sessionPersistence exists only in the experimental-channel HTTPRoute CRD; with the standard CRDs installed the API server prunes it silently and there is no affinity".to_owned(),
-        fix: Some("install the experimental Gateway API CRDs, or use the implementation's own policy".to_owned()),
     });
     match imp {
         Implementation::EnvoyGateway | Implementation::Kgateway => {}
         other => {
-            notes.push(ConfigFinding {
-                rule: "unsupported-by-controller",
-                severity: Severity::Error,
+            notes.push(ConfigFact {
+                fact: Fact::NotImplemented {
+                    setting: Unsupported::SessionPersistence { implementation: other.name().to_owned() },
+                },
                 location: loc,
                 message: format!(
                     "{} does not implement HTTPRoute sessionPersistence; no affinity cookie is set",
                     other.name()
                 ),
-                fix: Some(format!("use {}'s own stickiness configuration", other.name())),
             });
             return None;
         }
@@ -140,21 +138,17 @@ fn session_cookie(
         _ => Some(envoy_gateway_path(match_type, path)),
     };
     if imp == Implementation::Kgateway && cookie_path.is_none() {
-        notes.push(ConfigFinding {
-            rule: "session-cookie-no-path",
-            severity: Severity::Warning,
+        notes.push(ConfigFact {
+            fact: Fact::SessionCookieNoPath,
             location: sp.field_location(file),
             message: "kgateway writes the session cookie without a Path, so browsers scope it to the request's directory and keep one cookie per directory (kgateway-dev/kgateway#14123)".to_owned(),
-            fix: None,
         });
     }
     if match_type == "RegularExpression" && explicit_path.is_none() && imp == Implementation::EnvoyGateway {
-        notes.push(ConfigFinding {
-            rule: "regex-cookie-path",
-            severity: Severity::Info,
+        notes.push(ConfigFact {
+            fact: Fact::RegexPrefixCookiePath,
             location: sp.field_location(file),
             message: format!("Envoy Gateway uses the literal prefix of the regex `{path}` as the cookie Path ({}); requests outside it get a new cookie", cookie_path.as_deref().unwrap_or("/")),
-            fix: None,
         });
     }
     // Envoy: name="value"; Max-Age=ttl; Path=path; HttpOnly (no SameSite/Secure knob).
@@ -188,41 +182,35 @@ fn cors_filter(
     file: &Path,
     version: super::ControllerVersion,
     imp: Implementation,
-    notes: &mut Vec<ConfigFinding>,
+    notes: &mut Vec<ConfigFact>,
 ) -> Option<CorsPolicy> {
     let c = f.get("cors")?;
     let loc = f.location(file);
     if !version.at_least(1, 3, 0) {
-        notes.push(ConfigFinding {
-            rule: "unsupported-by-controller",
-            severity: Severity::Error,
+        notes.push(ConfigFact {
+            fact: Fact::NotImplemented { setting: Unsupported::GatewayCorsFilter },
             location: loc,
             message: format!(
                 "the HTTPRoute CORS filter arrived in Gateway API 1.3 (experimental); {version} rejects or drops it"
             ),
-            fix: Some("upgrade the Gateway API CRDs".to_owned()),
         });
         return None;
     }
     if !imp.supports_cors() {
-        notes.push(ConfigFinding {
-            rule: "unsupported-by-controller",
-            severity: Severity::Error,
+        notes.push(ConfigFact {
+            fact: Fact::NotImplemented { setting: Unsupported::CorsConformance },
             location: loc,
             message: format!("{} does not claim HTTPRouteCORS conformance; no CORS headers are predicted", imp.name()),
-            fix: Some("answer CORS in the backend".to_owned()),
         });
         return None;
     }
     if !version.at_least(1, 5, 0) {
-        notes.push(ConfigFinding {
-            rule: "gateway-api-experimental",
-            severity: Severity::Info,
+        notes.push(ConfigFact {
+            fact: Fact::ExperimentalChannel { session_persistence: false },
             location: f.location(file),
             message: format!(
                 "in Gateway API {version} the CORS filter is experimental-channel only (standard from 1.5)"
             ),
-            fix: None,
         });
     }
     let credentials = matches!(c.get("allowCredentials").map(|n| &n.value), Some(Value::Bool(true)));
@@ -236,12 +224,10 @@ fn cors_filter(
             any = true;
         } else {
             if s.contains(',') {
-                notes.push(ConfigFinding {
-                    rule: "cors-comma-separated-origins",
-                    severity: Severity::Error,
+                notes.push(ConfigFact {
+                    fact: Fact::CommaSeparatedOrigins { written_in: OriginList::GatewayAllowOrigins },
                     location: o.location(file),
                     message: format!("`{s}` is one allowOrigins entry; entries are single origins, so this one matches nothing (or fails validation)"),
-                    fix: Some("one origin per list item".to_owned()),
                 });
             }
             patterns.push(OriginPattern {
@@ -251,12 +237,10 @@ fn cors_filter(
         }
     }
     if any && credentials {
-        notes.push(ConfigFinding {
-            rule: "cors-reflects-any-origin",
-            severity: Severity::Warning,
+        notes.push(ConfigFact {
+            fact: Fact::ReflectsAnyOrigin { written_in: OriginList::GatewayAllowOrigins },
             location: c.field_location(file),
             message: "`*` with allowCredentials makes the gateway echo any request Origin with credentials allowed: every site can make credentialed reads".to_owned(),
-            fix: Some("list the frontend origins".to_owned()),
         });
     }
     let origins = if any {
@@ -397,16 +381,12 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
     };
     if !gateway_found && o.node.path(&["spec", "hostnames"]).map(Node::items).is_none_or(<[Node]>::is_empty) {
         if let Some(h) = &opts.default_host {
-            report.findings.push(ConfigFinding {
-                rule: "reference-not-found",
-                severity: Severity::Info,
+            report.findings.push(ConfigFact {
+                fact: Fact::ReferenceMissing { missing: Missing::GatewayListeners },
                 location: o.node.location(file),
                 message: format!(
                     "{}: no hostnames and its parent Gateway is not in the input; judged as `{h}` (from --host)",
                     o.id()
-                ),
-                fix: Some(
-                    "pass the Gateway's file too, so the route takes its listeners' hostnames and TLS".to_owned(),
                 ),
             });
         }
@@ -484,12 +464,10 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
                             let iv = opts.version(Controller::Istio);
                             if let Some(c) = super::istio::http_cookie(dr, None, m.file(dr), iv, &mut route.notes) {
                                 if imp != Implementation::Istio {
-                                    route.notes.push(ConfigFinding {
-                                        rule: "reference-not-found",
-                                        severity: Severity::Info,
+                                    route.notes.push(ConfigFact {
+                                        fact: Fact::ReferenceMissing { missing: Missing::Gateway },
                                         location: loc.clone(),
                                         message: format!("{}: the parent Gateway is not in the input; DestinationRule {} for backend `{name}` is applied, as Istio does when it serves the route", o.id(), dr.id()),
-                                        fix: Some("pass the Gateway's file too".to_owned()),
                                     });
                                 }
                                 route.affinity.push(c);
@@ -499,12 +477,10 @@ pub(crate) fn predict_http_route(m: &Manifests, o: &Object, opts: &PredictOption
                     }
                 }
                 if !route.affinity.is_empty() && route.cors.is_some() {
-                    route.notes.push(ConfigFinding {
-                        rule: "preflight-not-sticky",
-                        severity: Severity::Info,
+                    route.notes.push(ConfigFact {
+                        fact: Fact::PreflightNotSticky { backend_answers: false },
                         location: loc.clone(),
                         message: "preflights carry no cookies: the gateway answers allowed ones itself and forwards others to any backend".to_owned(),
-                        fix: None,
                     });
                 }
                 report.routes.push(route);
@@ -553,7 +529,7 @@ fn policies_for<'m>(m: &'m Manifests, route: &Object) -> Vec<&'m Object> {
 }
 
 /// The consistent-hash cookie of a `BackendTrafficPolicy` (Envoy writes it only when `ttl` is set).
-fn btp_cookie(p: &Object, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option<PredictedCookie> {
+fn btp_cookie(p: &Object, file: &Path, notes: &mut Vec<ConfigFact>) -> Option<PredictedCookie> {
     let lb = p.node.path(&["spec", "loadBalancer"])?;
     if lb.str_at(&["type"]) != Some("ConsistentHash") || lb.str_at(&["consistentHash", "type"]) != Some("Cookie") {
         return None;
@@ -562,12 +538,10 @@ fn btp_cookie(p: &Object, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option
     let loc = c.field_location(file);
     let name = c.str_at(&["name"]).unwrap_or("").to_owned();
     let Some(ttl_node) = c.get("ttl") else {
-        notes.push(ConfigFinding {
-            rule: "istio-cookie-not-generated",
-            severity: Severity::Warning,
+        notes.push(ConfigFact {
+            fact: Fact::CookieNotGenerated { controller: Controller::GatewayApi },
             location: loc,
             message: format!("{}: a consistent-hash cookie without `ttl` only hashes on an existing cookie; Envoy never sets `{name}`, so there is no affinity unless the application sets it", p.id()),
-            fix: Some("set `ttl` (e.g. 1h)".to_owned()),
         });
         return None;
     };
@@ -599,15 +573,13 @@ fn btp_cookie(p: &Object, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option
     }
     line.push_str("; HttpOnly");
     if same_site.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("none")) && !secure {
-        notes.push(ConfigFinding {
-            rule: "samesite-none-without-secure",
-            severity: Severity::Error,
+        notes.push(ConfigFact {
+            fact: Fact::SameSiteNoneWithoutSecure { controller: Controller::GatewayApi },
             location: loc,
             message: format!(
                 "{}: the cookie attributes give SameSite=None without Secure; browsers reject the cookie",
                 p.id()
             ),
-            fix: Some("add `Secure: \"\"` to `cookie.attributes`".to_owned()),
         });
     }
     Some(PredictedCookie {
@@ -629,7 +601,7 @@ fn btp_cookie(p: &Object, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option
 
 /// An Envoy Gateway `SecurityPolicy.cors`: Envoy's CORS filter (origin reflected, allowed preflights
 /// answered 200, others forwarded, no `Vary: Origin`).
-fn security_policy_cors(c: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPolicy {
+fn security_policy_cors(c: &Node, file: &Path, notes: &mut Vec<ConfigFact>) -> CorsPolicy {
     let credentials = matches!(c.get("allowCredentials").map(|n| &n.value), Some(Value::Bool(true)));
     let mut sources = vec![c.field_location(file)];
     let mut any = None;
@@ -647,12 +619,10 @@ fn security_policy_cors(c: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -
         }
     }
     if let (Some(l), true) = (&any, credentials) {
-        notes.push(ConfigFinding {
-            rule: "cors-reflects-any-origin",
-            severity: Severity::Warning,
+        notes.push(ConfigFact {
+            fact: Fact::ReflectsAnyOrigin { written_in: OriginList::GatewayAllowOrigins },
             location: l.clone(),
             message: "`*` with allowCredentials: Envoy echoes any request Origin with credentials allowed, so every site can make credentialed reads".to_owned(),
-            fix: Some("list the frontend origins".to_owned()),
         });
     }
     let origins = if any.is_some() {
@@ -695,16 +665,14 @@ pub(crate) fn check_policy_target(m: &Manifests, p: &Object, report: &mut Ingres
     for t in target_refs(p) {
         let (kind, name) = (t.str_at(&["kind"]).unwrap_or(""), t.str_at(&["name"]).unwrap_or(""));
         if matches!(kind, "HTTPRoute" | "Gateway") && m.find(kind, &p.namespace, name).is_none() {
-            report.findings.push(ConfigFinding {
-                rule: "reference-not-found",
-                severity: Severity::Info,
+            report.findings.push(ConfigFact {
+                fact: Fact::ReferenceMissing { missing: Missing::PolicyTarget },
                 location: t.location(m.file(p)),
                 message: format!(
                     "{}: its target {kind} `{}/{name}` is not in the input, so what it sets is not predicted",
                     p.id(),
                     p.namespace
                 ),
-                fix: Some("pass the file that defines the target too".to_owned()),
             });
         }
     }

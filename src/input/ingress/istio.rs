@@ -8,8 +8,8 @@
 use super::common::parse_duration_secs;
 use super::yaml::{Node, Value};
 use super::{
-    AllowOrigins, ConfigFinding, Controller, CorsPolicy, IngressReport, IngressRoute, Manifests, Object, OriginMatch,
-    OriginPattern, PredictOptions, PredictedCookie, Severity,
+    AllowOrigins, ConfigFact, Controller, CorsPolicy, Fact, IngressReport, IngressRoute, Manifests, Missing, Object,
+    OriginList, OriginMatch, OriginPattern, PredictOptions, PredictedCookie, Unsupported,
 };
 use std::path::Path;
 
@@ -57,18 +57,16 @@ pub(crate) fn http_cookie(
     subset: Option<&str>,
     file: &Path,
     version: super::ControllerVersion,
-    notes: &mut Vec<ConfigFinding>,
+    notes: &mut Vec<ConfigFact>,
 ) -> Option<PredictedCookie> {
     let hc = load_balancer(dr, subset)?.path(&["consistentHash", "httpCookie"])?;
     let loc = hc.field_location(file);
     let name = hc.str_at(&["name"]).unwrap_or("").to_owned();
     let Some(ttl_node) = hc.get("ttl") else {
-        notes.push(ConfigFinding {
-            rule: "istio-cookie-not-generated",
-            severity: Severity::Warning,
+        notes.push(ConfigFact {
+            fact: Fact::CookieNotGenerated { controller: Controller::Istio },
             location: loc,
             message: "httpCookie without ttl only hashes on an existing cookie; Envoy never sets it, so there is no affinity unless the application sets the cookie (Istio validation also requires ttl)".to_owned(),
-            fix: Some("set ttl (0s gives a session cookie)".to_owned()),
         });
         return None;
     };
@@ -102,23 +100,19 @@ pub(crate) fn http_cookie(
                 }
             }
         } else {
-            notes.push(ConfigFinding {
-                rule: "unsupported-by-controller",
-                severity: Severity::Error,
+            notes.push(ConfigFact {
+                fact: Fact::NotImplemented { setting: Unsupported::IstioCookieAttributes },
                 location: attrs.field_location(file),
                 message: format!("httpCookie.attributes needs Istio 1.28; {version} rejects or drops it, so the cookie has no SameSite or Secure"),
-                fix: Some("upgrade to Istio 1.28+, or add the attributes with an EnvoyFilter".to_owned()),
             });
         }
     }
     line.push_str("; HttpOnly");
     if same_site.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("none")) && !secure {
-        notes.push(ConfigFinding {
-            rule: "samesite-none-without-secure",
-            severity: Severity::Error,
+        notes.push(ConfigFact {
+            fact: Fact::SameSiteNoneWithoutSecure { controller: Controller::Istio },
             location: loc,
             message: "SameSite=None without Secure: browsers reject the cookie".to_owned(),
-            fix: Some("add an attribute `{name: Secure}`".to_owned()),
         });
     }
     Some(PredictedCookie {
@@ -147,7 +141,7 @@ pub(super) fn envoy_cors(
     patterns: Vec<OriginPattern>,
     credentials: bool,
     sources: Vec<crate::evidence::Location>,
-    notes: &mut Vec<ConfigFinding>,
+    notes: &mut Vec<ConfigFact>,
 ) -> CorsPolicy {
     let origins = if any {
         AllowOrigins::Reflect
@@ -157,12 +151,10 @@ pub(super) fn envoy_cors(
         AllowOrigins::List { origins: patterns }
     };
     if origins != AllowOrigins::Nothing {
-        notes.push(ConfigFinding {
-            rule: "cors-no-vary-origin",
-            severity: Severity::Info,
+        notes.push(ConfigFact {
+            fact: Fact::NoVaryOrigin { written_in: OriginList::EnvoyCorsPolicy },
             location: cp.field_location(file),
             message: "Envoy reflects the request origin but never adds `Vary: Origin`; shared caches can serve one origin's answer to another".to_owned(),
-            fix: None,
         });
     }
     let join = |k: &str| {
@@ -194,7 +186,7 @@ pub(super) fn envoy_cors(
     }
 }
 
-fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPolicy {
+fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFact>) -> CorsPolicy {
     let mut patterns = Vec::new();
     let mut any = false;
     let mut sources = vec![cp.field_location(file)];
@@ -214,12 +206,10 @@ fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPo
             continue;
         }
         if text.contains(',') && kind != OriginMatch::RegexAnchored {
-            notes.push(ConfigFinding {
-                rule: "cors-comma-separated-origins",
-                severity: Severity::Error,
+            notes.push(ConfigFact {
+                fact: Fact::CommaSeparatedOrigins { written_in: OriginList::IstioAllowOrigins },
                 location: o.location(file),
                 message: format!("`{text}` is matched as one string; Envoy does not split comma-separated origins"),
-                fix: Some("one allowOrigins entry per origin".to_owned()),
             });
         }
         patterns.push(OriginPattern { pattern: text.to_owned(), matching: kind });
@@ -237,12 +227,10 @@ fn cors_policy(cp: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> CorsPo
     }
     let credentials = matches!(cp.get("allowCredentials").map(|n| &n.value), Some(Value::Bool(true)));
     if any && credentials {
-        notes.push(ConfigFinding {
-            rule: "cors-reflects-any-origin",
-            severity: Severity::Warning,
+        notes.push(ConfigFact {
+            fact: Fact::ReflectsAnyOrigin { written_in: OriginList::IstioAllowOrigins },
             location: cp.field_location(file),
             message: "Envoy echoes any request Origin and allows credentials: every site can make credentialed reads of this API".to_owned(),
-            fix: Some("list the frontend origins".to_owned()),
         });
     }
     envoy_cors(cp, file, any, patterns, credentials, sources, notes)
@@ -346,16 +334,14 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
             // The API server's validation (and istioctl analyze) reject an http[] entry with no route,
             // redirect, direct response or delegate: the whole VirtualService is refused.
             invalid = true;
-            report.findings.push(ConfigFinding {
-                    rule: "istio-route-invalid",
-                    severity: Severity::Error,
+            report.findings.push(ConfigFact {
+                    fact: Fact::IstioRouteInvalid,
                     location: http.location(file),
                     message: format!(
                         "{}: an `http` entry needs `route`, `redirect`, `directResponse` or `delegate`{}; Istio's validation rejects the VirtualService, so none of its routes (nor this CORS policy) exist",
                         o.id(),
                         if http.get("corsPolicy").is_some() { " (a `corsPolicy` alone is not a route)" } else { "" }
                     ),
-                    fix: Some("add a `route:` with the destination that should answer".to_owned()),
                 });
         }
     }
@@ -414,12 +400,10 @@ pub(crate) fn predict_virtual_service(m: &Manifests, o: &Object, opts: &PredictO
                     route.cors = header_override(http, file, &mut route.notes);
                 }
                 if !route.affinity.is_empty() && route.cors.is_some() {
-                    route.notes.push(ConfigFinding {
-                        rule: "preflight-not-sticky",
-                        severity: Severity::Info,
+                    route.notes.push(ConfigFact {
+                        fact: Fact::PreflightNotSticky { backend_answers: false },
                         location: route.location.clone(),
                         message: "preflights carry no cookies: Envoy answers allowed ones itself (200) and forwards the rest to any pod".to_owned(),
-                        fix: None,
                     });
                 }
                 report.routes.push(route);
@@ -497,15 +481,13 @@ pub(crate) fn predict_unrouted_destination_rule(
             cors: None,
             notes: Vec::new(),
         };
-        route.notes.push(ConfigFinding {
-            rule: "reference-not-found",
-            severity: Severity::Info,
+        route.notes.push(ConfigFact {
+            fact: Fact::ReferenceMissing { missing: Missing::Routes },
             location: hc.field_location(file),
             message: format!(
                 "{}: no VirtualService or HTTPRoute in the input routes to `{host}`; the cookie is predicted on its own (mesh traffic, or a route defined elsewhere)",
                 dr.id()
             ),
-            fix: Some("pass the VirtualService/HTTPRoute (and Gateway) files too, or --host to judge it from the browser".to_owned()),
         });
         if let Some(c) = http_cookie(dr, subset, file, version, &mut route.notes) {
             route.affinity.push(c);
@@ -518,7 +500,7 @@ pub(crate) fn predict_unrouted_destination_rule(
 /// `corsPolicy`: Envoy writes that fixed value on every response, so the CORS answer is what the
 /// header says, not what the backend would reflect. Two origins in one value can
 /// never match a request's Origin.
-fn header_override(http: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> Option<CorsPolicy> {
+fn header_override(http: &Node, file: &Path, notes: &mut Vec<ConfigFact>) -> Option<CorsPolicy> {
     let resp = http.path(&["headers", "response"])?;
     let find = |name: &str| {
         ["set", "add"].iter().find_map(|k| {
@@ -532,12 +514,10 @@ fn header_override(http: &Node, file: &Path, notes: &mut Vec<ConfigFinding>) -> 
         .is_some_and(|(_, v)| v.scalar_text().is_some_and(|t| t.trim() == "true"));
     let several = value.contains(',') || value.split_whitespace().count() > 1;
     if several {
-        notes.push(ConfigFinding {
-            rule: "cors-comma-separated-origins",
-            severity: Severity::Error,
+        notes.push(ConfigFact {
+            fact: Fact::CommaSeparatedOrigins { written_in: OriginList::IstioHeaderOverride },
             location: loc.clone(),
             message: format!("`{}: {value}` puts several origins in one Access-Control-Allow-Origin value; browsers accept exactly one origin (or `*`), so every cross-origin read of this route fails", key.as_str().unwrap_or("Access-Control-Allow-Origin")),
-            fix: Some("remove the header override and use `corsPolicy.allowOrigins` (one entry per origin), which echoes the matching origin".to_owned()),
         });
     }
     let trimmed = value.trim().to_owned();

@@ -7,8 +7,8 @@
 
 use super::common::{cookie_date, looks_like_regex, parse_go_bool, Annotation, Annotations, RouteCtx};
 use super::{
-    AllowOrigins, ConfigFinding, ControllerVersion, CorsPolicy, IngressRoute, OriginMatch, OriginPattern,
-    PredictOptions, PredictedCookie, Severity, UserAgentCondition,
+    AllowOrigins, ConfigFact, ControllerVersion, CorsPolicy, Fact, Fallback, IngressRoute, OriginList, OriginMatch,
+    OriginPattern, PredictOptions, PredictedCookie, Unsupported, UserAgentCondition,
 };
 use crate::evidence::Location;
 
@@ -50,7 +50,7 @@ struct Ctx<'a, 'b> {
     prefix: &'b str,
     validation: bool,
     version: ControllerVersion,
-    notes: Vec<ConfigFinding>,
+    notes: Vec<ConfigFact>,
 }
 
 impl<'a, 'b> Ctx<'a, 'b> {
@@ -86,12 +86,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 true,
             )
         };
-        self.notes.push(ConfigFinding {
-            rule: "invalid-annotation-fallback",
-            severity: Severity::Warning,
+        self.notes.push(ConfigFact {
+            fact: Fact::ValueFellBack { value: Fallback::NginxAnnotation { expected: expected.to_owned() } },
             location: self.loc(a),
             message,
-            fix: Some(format!("use a value that is {expected}")),
         });
         keep
     }
@@ -124,15 +122,13 @@ pub(crate) fn predict(
     route.cors = predict_cors(&mut cx);
     if let (Some(_), Some(cors)) = (route.affinity.first(), &route.cors) {
         let a = cx.get("enable-cors").map(|a| cx.loc(a)).unwrap_or_else(|| r.location.clone());
-        cx.notes.push(ConfigFinding {
-            rule: "preflight-not-sticky",
-            severity: Severity::Info,
+        cx.notes.push(ConfigFact {
+            fact: Fact::PreflightNotSticky { backend_answers: false },
             location: a,
             message: format!(
                 "preflights carry no cookies: ingress-nginx answers OPTIONS from matching origins itself ({}), and OPTIONS from other origins reach any pod, so per-session state must not be needed to answer them",
                 cors.preflight_status.map_or("no status".to_owned(), |s| s.to_string())
             ),
-            fix: None,
         });
     }
     route.notes.append(&mut cx.notes);
@@ -147,15 +143,13 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
         if cx.validation {
             cx.invalid(aff, "exactly `cookie`", "no session affinity");
         } else {
-            cx.notes.push(ConfigFinding {
-                rule: "invalid-annotation-fallback",
-                severity: Severity::Warning,
+            cx.notes.push(ConfigFact {
+                fact: Fact::ValueFellBack { value: Fallback::AffinityNotCookie { key: aff.key.to_owned() } },
                 location: cx.loc(aff),
                 message: format!(
                     "`{}: \"{}\"` turns nothing on: only the exact value `cookie` enables affinity",
                     aff.key, aff.value
                 ),
-                fix: Some(format!("`{}: \"cookie\"`", aff.key)),
             });
         }
         return;
@@ -175,12 +169,10 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
         }
     }
     if mode == "balanced" {
-        cx.notes.push(ConfigFinding {
-            rule: "affinity-mode-balanced",
-            severity: Severity::Info,
+        cx.notes.push(ConfigFact {
+            fact: Fact::AffinityModeBalanced { key: cx.full("affinity-mode") },
             location: mode_ann.map(|a| cx.loc(a)).unwrap_or_else(|| aff_loc.clone()),
             message: "affinity-mode is `balanced` (the default): when pods are added or removed, ingress-nginx rebalances and moves existing sessions to other pods".to_owned(),
-            fix: Some(format!("`{}: \"persistent\"` if sessions must stay on their pod", cx.full("affinity-mode"))),
         });
     }
 
@@ -205,15 +197,13 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
     }
     let use_regex = cx.get("use-regex").is_some_and(|a| a.value == "true") || cx.get("rewrite-target").is_some();
     if !path_set && (use_regex || looks_like_regex(&r.path)) && looks_like_regex(&r.path) {
-        cx.notes.push(ConfigFinding {
-            rule: "regex-cookie-path",
-            severity: Severity::Error,
+        cx.notes.push(ConfigFact {
+            fact: Fact::RegexCookiePath { key: cx.full("session-cookie-path") },
             location: r.location.clone(),
             message: format!(
                 "the sticky cookie gets `Path={}`, the regex as written; browsers compare Path literally, so the cookie is never sent back and every response sets a new one",
                 r.path
             ),
-            fix: Some(format!("set `{}: \"/\"` (or the literal prefix)", cx.full("session-cookie-path"))),
         });
     }
 
@@ -222,12 +212,10 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
     if let Some(a) = cx.get("session-cookie-domain") {
         sources.push(cx.loc(a));
         if !cx.version.at_least(1, 4, 0) {
-            cx.notes.push(ConfigFinding {
-                rule: "unsupported-by-controller",
-                severity: Severity::Warning,
+            cx.notes.push(ConfigFact {
+                fact: Fact::NotImplemented { setting: Unsupported::NginxCookieDomain },
                 location: cx.loc(a),
                 message: format!("`{}` needs ingress-nginx 1.4.0; {} ignores it", a.key, cx.version),
-                fix: Some("upgrade the controller".to_owned()),
             });
         } else if basic_chars(&a.value) || cx.invalid(a, "made of letters, digits and `/-._~:`", "no Domain") {
             domain = Some(a.value.clone());
@@ -252,15 +240,13 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
                 "strict" => "Strict",
                 _ => "None, Lax or Strict",
             };
-            cx.notes.push(ConfigFinding {
-                rule: "samesite-case-dropped",
-                severity: Severity::Error,
+            cx.notes.push(ConfigFact {
+                fact: Fact::SameSiteCaseDropped { key: Some(a.key.to_owned()), canonical: fixed.to_owned() },
                 location: cx.loc(a),
                 message: format!(
                     "`{}: \"{}\"` passes validation but lua-resty-cookie only writes SameSite spelled exactly None, Lax or Strict; it silently drops the attribute, so the cookie has no SameSite (treated as Lax by Chrome)",
                     a.key, a.value
                 ),
-                fix: Some(format!("`{}: \"{fixed}\"`", a.key)),
             });
         }
     }
@@ -278,16 +264,14 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
     let secure = secure_ann_on || (r.tls && cx.version.at_least(0, 22, 0));
     if !secure {
         let none = same_site.as_deref() == Some("None");
-        cx.notes.push(ConfigFinding {
-            rule: "secure-missing-tls-before-nginx",
-            severity: if none { Severity::Error } else { Severity::Warning },
+        cx.notes.push(ConfigFact {
+            fact: Fact::NoSecureTlsBeforeNginx { key: cx.full("session-cookie-secure"), same_site_none: none },
             location: sec_ann.or(ss_ann).map(|a| cx.loc(a)).unwrap_or_else(|| aff_loc.clone()),
             message: format!(
                 "ingress-nginx adds Secure only when TLS ends at nginx itself ($https = on); {} so the cookie has no Secure{}",
                 if r.tls { "this controller version does not," } else { "here it does not (no spec.tls for this host, or --tls-terminates-at lb)," },
                 if none { " and browsers reject SameSite=None without Secure" } else { "" }
             ),
-            fix: Some(format!("`{}: \"true\"`", cx.full("session-cookie-secure"))),
         });
     }
 
@@ -298,15 +282,13 @@ fn predict_affinity(cx: &mut Ctx<'_, '_>, r: &RouteCtx<'_>, opts: &PredictOption
         match parse_seconds(a.value.trim()) {
             Some(n) => {
                 if n <= 0 {
-                    cx.notes.push(ConfigFinding {
-                        rule: "cookie-max-age-zero",
-                        severity: Severity::Error,
+                    cx.notes.push(ConfigFact {
+                        fact: Fact::CookieMaxAgeZero { key: Some(a.key.to_owned()) },
                         location: cx.loc(a),
                         message: format!(
                             "`{}: \"{}\"` makes the cookie expire as soon as it is set, so there is no affinity",
                             a.key, a.value
                         ),
-                        fix: Some(format!("a positive number of seconds, or remove `{}`", a.key)),
                     });
                 }
                 Some(n)
@@ -410,16 +392,14 @@ fn predict_cors(cx: &mut Ctx<'_, '_>) -> Option<CorsPolicy> {
     let (enabled, en_ann) = cx.bool("enable-cors", false);
     if !enabled {
         if let Some(a) = cors_keys.iter().find_map(|k| cx.get(k)) {
-            cx.notes.push(ConfigFinding {
-                rule: "cors-without-enable-cors",
-                severity: Severity::Warning,
+            cx.notes.push(ConfigFact {
+                fact: Fact::CorsWithoutEnableCors { key: cx.full("enable-cors") },
                 location: cx.loc(a),
                 message: format!(
                     "`{}` has no effect: CORS headers are only added when `{}` is \"true\"",
                     a.key,
                     cx.full("enable-cors")
                 ),
-                fix: Some(format!("`{}: \"true\"`", cx.full("enable-cors"))),
             });
         }
         return None;
@@ -437,26 +417,22 @@ fn predict_cors(cx: &mut Ctx<'_, '_>) -> Option<CorsPolicy> {
         for e in &entries {
             let stars = e.matches('*').count();
             if *e != "*" && (stars > 1 || (stars == 1 && !e.contains("://*."))) {
-                cx.notes.push(ConfigFinding {
-                    rule: "cors-wildcard-too-deep",
-                    severity: Severity::Warning,
+                cx.notes.push(ConfigFact {
+                    fact: Fact::CorsWildcardTooDeep,
                     location: cx.loc(a),
                     message: format!(
                         "origin `{e}`: ingress-nginx accepts one `*` only as the first label (`https://*.example.com`, exactly one label deep); this entry is rejected"
                     ),
-                    fix: Some("list each deeper subdomain pattern as its own `https://*.<parent>` entry".to_owned()),
                 });
             }
         }
         if old {
             // ≤1.0.4: one origin, regex `^(https?://[A-Za-z0-9\-\.]*(:[0-9]+)?|\*)?$`, literal ACAO.
             if entries.len() > 1 {
-                cx.notes.push(ConfigFinding {
-                    rule: "cors-comma-separated-origins",
-                    severity: Severity::Error,
+                cx.notes.push(ConfigFact {
+                    fact: Fact::CommaSeparatedOrigins { written_in: OriginList::NginxSingleOrigin },
                     location: cx.loc(a),
                     message: format!("ingress-nginx {} takes a single origin; a comma-separated list is invalid and falls back to `*`", cx.version),
-                    fix: Some("upgrade to ingress-nginx 1.0.5+ (lists) or keep one origin".to_owned()),
                 });
                 origins = AllowOrigins::Any;
             } else if raw.is_empty() || raw == "*" {
@@ -484,15 +460,13 @@ fn predict_cors(cx: &mut Ctx<'_, '_>) -> Option<CorsPolicy> {
                 origins = AllowOrigins::Any;
             } else {
                 if !bad.is_empty() {
-                    cx.notes.push(ConfigFinding {
-                        rule: "invalid-annotation-fallback",
-                        severity: Severity::Warning,
+                    cx.notes.push(ConfigFact {
+                        fact: Fact::ValueFellBack { value: Fallback::NginxOriginEntries },
                         location: cx.loc(a),
                         message: format!(
                             "origin entries `{}` do not match ingress-nginx's pattern and are skipped",
                             bad.join("`, `")
                         ),
-                        fix: Some("write origins as scheme://host[:port], no path or trailing slash".to_owned()),
                     });
                 }
                 origins = if good.is_empty() {
@@ -571,21 +545,17 @@ fn predict_cors(cx: &mut Ctx<'_, '_>) -> Option<CorsPolicy> {
 
     if origins == AllowOrigins::Any && credentials {
         let loc = origin_ann.or(en_ann).map(|a| cx.loc(a)).unwrap_or_default();
-        cx.notes.push(ConfigFinding {
-            rule: "cors-wildcard-with-credentials",
-            severity: Severity::Error,
+        cx.notes.push(ConfigFact {
+            fact: Fact::WildcardWithCredentials { written_in: OriginList::NginxAnnotation { key: cx.full("cors-allow-origin") } },
             location: loc,
             message: "ingress-nginx sends `Access-Control-Allow-Origin: *` together with `Access-Control-Allow-Credentials: true` (cors-allow-credentials defaults to true); browsers reject every credentialed response with a wildcard origin".to_owned(),
-            fix: Some(format!("`{}: \"https://your-frontend.example\"` (nginx then reflects the matching origin)", cx.full("cors-allow-origin"))),
         });
     }
     if matches!(origins, AllowOrigins::List { .. }) && !old {
-        cx.notes.push(ConfigFinding {
-            rule: "cors-no-vary-origin",
-            severity: Severity::Info,
+        cx.notes.push(ConfigFact {
+            fact: Fact::NoVaryOrigin { written_in: OriginList::NginxAnnotation { key: cx.full("cors-allow-origin") } },
             location: origin_ann.map(|a| cx.loc(a)).unwrap_or_default(),
             message: "ingress-nginx reflects the matching origin but never adds `Vary: Origin`; a shared cache or CDN can serve one origin's answer to another".to_owned(),
-            fix: Some("make caches vary on Origin, or add the header in the backend".to_owned()),
         });
     }
     Some(CorsPolicy {

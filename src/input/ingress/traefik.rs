@@ -9,8 +9,8 @@
 use super::common::{cookie_date, parse_go_bool, Annotations, RouteCtx};
 use super::yaml::Node;
 use super::{
-    AllowOrigins, ConfigFinding, Controller, ControllerVersion, CorsPolicy, IngressReport, IngressRoute, Manifests,
-    Object, OriginMatch, OriginPattern, PredictOptions, PredictedCookie, Severity,
+    AllowOrigins, ConfigFact, Controller, ControllerVersion, CorsPolicy, Fact, Fallback, IngressReport, IngressRoute,
+    Manifests, Missing, Object, OriginList, OriginMatch, OriginPattern, PredictOptions, PredictedCookie, Unsupported,
 };
 use crate::evidence::Location;
 use crate::model::time::Timestamp;
@@ -54,13 +54,13 @@ fn sanitize_name(n: &str) -> String {
 }
 
 /// Reads `service.sticky.cookie*` annotations of a Service (keys matched case-insensitively).
-fn sticky_from_service(ann: &Annotations<'_>, notes: &mut Vec<ConfigFinding>) -> Option<Sticky> {
+fn sticky_from_service(ann: &Annotations<'_>, notes: &mut Vec<ConfigFact>) -> Option<Sticky> {
     let get = |k: &str| {
         let full = format!("{PREFIX}/service.sticky.cookie{k}");
         ann.list.iter().rev().find(|a| a.key.eq_ignore_ascii_case(&full))
     };
     let on = get("")?;
-    let bool_of = |k: &str, notes: &mut Vec<ConfigFinding>| {
+    let bool_of = |k: &str, notes: &mut Vec<ConfigFact>| {
         let a = get(k)?;
         match parse_go_bool(a.value.trim()) {
             Some(b) => Some((b, ann.loc(a))),
@@ -90,13 +90,11 @@ fn sticky_from_service(ann: &Annotations<'_>, notes: &mut Vec<ConfigFinding>) ->
     Some(s)
 }
 
-fn invalid(location: Location, key: &str, value: &str, expected: &str) -> ConfigFinding {
-    ConfigFinding {
-        rule: "invalid-annotation-fallback",
-        severity: Severity::Warning,
+fn invalid(location: Location, key: &str, value: &str, expected: &str) -> ConfigFact {
+    ConfigFact {
+        fact: Fact::ValueFellBack { value: Fallback::TraefikAnnotation { expected: expected.to_owned() } },
         location,
         message: format!("`{key}: \"{value}\"` is not {expected}; Traefik fails to read this service's configuration or ignores the value"),
-        fix: Some(format!("use {expected}")),
     }
 }
 
@@ -128,7 +126,7 @@ fn build_cookie(
     s: &Sticky,
     version: ControllerVersion,
     issued_at: Timestamp,
-    notes: &mut Vec<ConfigFinding>,
+    notes: &mut Vec<ConfigFact>,
 ) -> PredictedCookie {
     let mut sources: Vec<Location> = s.origin.iter().cloned().collect();
     let name = match &s.name {
@@ -163,14 +161,12 @@ fn build_cookie(
             notes.push(unsupported(l, "maxAge", "3.0", version));
         } else if *m < 0 {
             max_age = Some(0);
-            notes.push(ConfigFinding {
-                rule: "cookie-max-age-zero",
-                severity: Severity::Error,
+            notes.push(ConfigFact {
+                fact: Fact::CookieMaxAgeZero { key: None },
                 location: l.clone(),
                 message: format!(
                     "maxAge {m} makes Traefik write `Max-Age=0`, which deletes the cookie at once: no affinity"
                 ),
-                fix: Some("a positive number of seconds, or 0 for a session cookie".to_owned()),
             });
         } else if *m > 0 {
             max_age = Some(*m);
@@ -193,20 +189,16 @@ fn build_cookie(
         };
         let case_ok = version.at_least(3, 6, 14) || v == &lower;
         if s.from_crd && v != &lower && version.at_least(3, 4, 0) && !version.at_least(3, 6, 14) {
-            notes.push(ConfigFinding {
-                rule: "samesite-rejected-by-crd",
-                severity: Severity::Error,
+            notes.push(ConfigFact {
+                fact: Fact::SameSiteRejectedByCrd { canonical: lower.to_string() },
                 location: l.clone(),
                 message: format!("Traefik {version}'s CRD only accepts `none`, `lax` or `strict` in lower case; `sameSite: {v}` is rejected at admission"),
-                fix: Some(format!("`sameSite: {lower}` (or upgrade to 3.6.14+)")),
             });
         } else if canonical.is_some() && !case_ok {
-            notes.push(ConfigFinding {
-                rule: "samesite-case-dropped",
-                severity: Severity::Error,
+            notes.push(ConfigFact {
+                fact: Fact::SameSiteCaseDropped { key: None, canonical: lower.to_string() },
                 location: l.clone(),
                 message: format!("Traefik before 3.6.14 only recognises lower-case SameSite values; `{v}` silently gives a cookie without SameSite"),
-                fix: Some(format!("write `{lower}` (or upgrade to 3.6.14+)")),
             });
         } else if canonical.is_none() {
             notes.push(invalid(l.clone(), "sameSite", v, "none, lax or strict"));
@@ -215,12 +207,10 @@ fn build_cookie(
         }
     }
     if same_site == Some("None") && !secure {
-        notes.push(ConfigFinding {
-            rule: "samesite-none-without-secure",
-            severity: Severity::Error,
+        notes.push(ConfigFact {
+            fact: Fact::SameSiteNoneWithoutSecure { controller: Controller::Traefik },
             location: s.same_site.as_ref().map(|(_, l)| l.clone()).unwrap_or_default(),
             message: "Traefik never adds Secure by itself (not even on TLS entrypoints); SameSite=None without Secure is rejected by browsers".to_owned(),
-            fix: Some("set secure: true on the sticky cookie".to_owned()),
         });
     }
     let mut line = format!("{name}={VALUE_PLACEHOLDER}; Path={path}");
@@ -233,12 +223,10 @@ fn build_cookie(
         if version.at_least(3, 7, 0) {
             expires = Some(*e);
             line.push_str(&format!("; Expires={}", cookie_date(issued_at.plus_secs(*e), false)));
-            notes.push(ConfigFinding {
-                rule: "cookie-expires-fixed",
-                severity: Severity::Warning,
+            notes.push(ConfigFact {
+                fact: Fact::CookieExpiresFixed,
                 location: l.clone(),
                 message: format!("Traefik computes the sticky cookie's Expires once, when the load balancer is built (at each configuration reload), not per response: {e} s after a reload every Set-Cookie carries a date in the past and browsers delete the cookie at once, until the next reload"),
-                fix: Some("use `session-cookie-max-age` (relative, per response) instead of `session-cookie-expires`".to_owned()),
             });
         } else {
             notes.push(unsupported(l, "Expires (session-cookie-expires)", "3.7", version));
@@ -273,13 +261,11 @@ fn build_cookie(
     }
 }
 
-fn unsupported(l: &Location, field: &str, since: &str, version: ControllerVersion) -> ConfigFinding {
-    ConfigFinding {
-        rule: "unsupported-by-controller",
-        severity: Severity::Warning,
+fn unsupported(l: &Location, field: &str, since: &str, version: ControllerVersion) -> ConfigFact {
+    ConfigFact {
+        fact: Fact::NotImplemented { setting: Unsupported::TraefikStickyField { since: since.to_owned() } },
         location: l.clone(),
         message: format!("sticky cookie `{field}` needs Traefik {since}; {version} ignores it"),
-        fix: Some(format!("upgrade to Traefik {since}+")),
     }
 }
 
@@ -288,7 +274,7 @@ fn cors_from_middleware(
     mw: &Node,
     file: &Path,
     version: ControllerVersion,
-    notes: &mut Vec<ConfigFinding>,
+    notes: &mut Vec<ConfigFact>,
 ) -> Option<CorsPolicy> {
     let h = mw.path(&["spec", "headers"])?;
     let keys = [
@@ -327,21 +313,17 @@ fn cors_from_middleware(
             continue;
         }
         if o.contains(',') {
-            notes.push(ConfigFinding {
-                rule: "cors-comma-separated-origins",
-                severity: Severity::Error,
+            notes.push(ConfigFact {
+                fact: Fact::CommaSeparatedOrigins { written_in: OriginList::TraefikMiddleware },
                 location: l.clone(),
                 message: format!("`{o}` is one list entry; Traefik compares each entry with the Origin exactly, so a comma-separated entry never matches"),
-                fix: Some("put each origin in its own list item".to_owned()),
             });
         }
         if o.contains('*') {
-            notes.push(ConfigFinding {
-                rule: "cors-wildcard-literal",
-                severity: Severity::Warning,
+            notes.push(ConfigFact {
+                fact: Fact::WildcardLiteral { written_in: OriginList::TraefikMiddleware },
                 location: l.clone(),
                 message: format!("`{o}`: accessControlAllowOriginList entries are compared literally, so a `*` inside an origin matches nothing"),
-                fix: Some("use accessControlAllowOriginListRegex with an anchored pattern such as `^https://[a-z0-9-]+\\.example\\.com$`".to_owned()),
             });
         }
         patterns.push(OriginPattern { pattern: o, matching: OriginMatch::Exact });
@@ -349,12 +331,10 @@ fn cors_from_middleware(
     for (re, l) in list("accessControlAllowOriginListRegex") {
         sources.push(l.clone());
         if !(re.starts_with('^') && re.ends_with('$')) {
-            notes.push(ConfigFinding {
-                rule: "cors-origin-regex-unanchored",
-                severity: Severity::Warning,
+            notes.push(ConfigFact {
+                fact: Fact::OriginRegexUnanchored { regex: re.to_string() },
                 location: l.clone(),
                 message: format!("`{re}` is searched anywhere in the Origin (Go MatchString); without `^…$` it also matches origins such as `https://attacker.example/?{re}` or a longer host"),
-                fix: Some(format!("anchor it: `^{}$`", re.trim_start_matches('^').trim_end_matches('$'))),
             });
         }
         patterns.push(OriginPattern { pattern: re, matching: OriginMatch::RegexUnanchored });
@@ -363,21 +343,17 @@ fn cors_from_middleware(
     let origins = match any {
         Some(l) => {
             if credentials && !reflect_star {
-                notes.push(ConfigFinding {
-                    rule: "cors-wildcard-with-credentials",
-                    severity: Severity::Error,
+                notes.push(ConfigFact {
+                    fact: Fact::WildcardWithCredentials { written_in: OriginList::TraefikMiddleware },
                     location: l.clone(),
                     message: format!("Traefik {version} sends `Access-Control-Allow-Origin: *` with `Access-Control-Allow-Credentials: true`; browsers reject credentialed responses with a wildcard origin (fixed in 3.6.22, which reflects the origin)"),
-                    fix: Some("list the frontend origins explicitly (or upgrade to 3.6.22+)".to_owned()),
                 });
             }
             if reflect_star {
-                notes.push(ConfigFinding {
-                    rule: "cors-reflects-any-origin",
-                    severity: Severity::Warning,
+                notes.push(ConfigFact {
+                    fact: Fact::ReflectsAnyOrigin { written_in: OriginList::TraefikMiddleware },
                     location: l.clone(),
                     message: format!("Traefik {version} answers `*` with credentials by echoing the request Origin (since 3.6.22): every site can make credentialed reads of this route"),
-                    fix: Some("list the frontend origins in accessControlAllowOriginList instead of `*`".to_owned()),
                 });
                 AllowOrigins::Reflect
             } else {
@@ -396,12 +372,10 @@ fn cors_from_middleware(
         .and_then(|n| n.scalar_text()?.parse().ok())
         .or((!version.at_least(3, 6, 22)).then_some(0));
     if !vary && matches!(origins, AllowOrigins::List { .. } | AllowOrigins::Reflect) {
-        notes.push(ConfigFinding {
-            rule: "cors-no-vary-origin",
-            severity: Severity::Info,
+        notes.push(ConfigFact {
+            fact: Fact::NoVaryOrigin { written_in: OriginList::TraefikMiddleware },
             location: h.field_location(file),
             message: "the origin is reflected but addVaryHeader is false, so no `Vary: Origin`: shared caches can serve one origin's answer to another".to_owned(),
-            fix: Some("addVaryHeader: true".to_owned()),
         });
     }
     Some(CorsPolicy {
@@ -437,12 +411,10 @@ fn middleware_by_ref<'m>(m: &'m Manifests, reference: &str) -> Option<&'m Object
 
 fn sticky_notes(route: &mut IngressRoute, location: Location) {
     if !route.affinity.is_empty() && route.cors.is_some() {
-        route.notes.push(ConfigFinding {
-            rule: "preflight-not-sticky",
-            severity: Severity::Info,
+        route.notes.push(ConfigFact {
+            fact: Fact::PreflightNotSticky { backend_answers: false },
             location,
             message: "preflights carry no cookies and Traefik answers them itself (200) whether or not the origin matches; they never reach the sticky pod".to_owned(),
-            fix: None,
         });
     }
 }
@@ -458,12 +430,10 @@ pub(crate) fn predict_ingress(
     route: &mut IngressRoute,
 ) {
     if let Some(a) = ann.list.iter().find(|a| a.key.to_ascii_lowercase().starts_with(&format!("{PREFIX}/service."))) {
-        route.notes.push(ConfigFinding {
-            rule: "annotation-ignored",
-            severity: Severity::Error,
+        route.notes.push(ConfigFact {
+            fact: Fact::ServiceAnnotationOnIngress { service: r.service.clone() },
             location: a.key_node.location(r.file),
             message: format!("`{}` is read from the Service, not the Ingress; on {} it is ignored", a.key, r.object),
-            fix: Some(format!("move it to the Service `{}`", r.service.as_deref().unwrap_or("<backend>"))),
         });
     }
     let service = r.service.as_deref().and_then(|s| m.find("Service", r.namespace, s));
@@ -482,15 +452,13 @@ pub(crate) fn predict_ingress(
                         route.cors = Some(c);
                     }
                 }
-                None => route.notes.push(ConfigFinding {
-                    rule: "reference-not-found",
-                    severity: Severity::Info,
+                None => route.notes.push(ConfigFact {
+                    fact: Fact::ReferenceMissing { missing: Missing::Object },
                     location: ann.loc(a),
                     message: format!(
                         "middleware `{}` is not in the input; its CORS headers are not predicted",
                         reference.trim()
                     ),
-                    fix: Some("pass the file that defines it too".to_owned()),
                 }),
             }
         }
@@ -593,14 +561,12 @@ pub(crate) fn predict_ingress_route(m: &Manifests, o: &Object, opts: &PredictOpt
                         route.cors = Some(c);
                     }
                 }
-                None => route.notes.push(ConfigFinding {
-                    rule: "reference-not-found",
-                    severity: Severity::Info,
+                None => route.notes.push(ConfigFact {
+                    fact: Fact::ReferenceMissing { missing: Missing::Object },
                     location: mw.location(file),
                     message: format!(
                         "middleware `{ns}/{name}` is not in the input; its CORS headers are not predicted"
                     ),
-                    fix: Some("pass the file that defines it too".to_owned()),
                 }),
             }
         }
@@ -626,27 +592,23 @@ pub(crate) fn predict_nginx_provider(
     if let Some(aff) = get("affinity").filter(|a| a.value == "cookie") {
         for k in ["session-cookie-conditional-samesite-none", "session-cookie-change-on-failure"] {
             if let Some(a) = get(k) {
-                route.notes.push(ConfigFinding {
-                    rule: "unsupported-by-controller",
-                    severity: Severity::Warning,
+                route.notes.push(ConfigFact {
+                    fact: Fact::NotImplemented { setting: Unsupported::TraefikProviderAnnotation },
                     location: ann.loc(a),
                     message: format!("Traefik's ingress-nginx provider does not support `{}`; it is ignored", a.key),
-                    fix: None,
                 });
             }
         }
         if let Some(a) = get("affinity-mode").filter(|a| a.value == "balanced") {
-            route.notes.push(ConfigFinding {
-                rule: "unsupported-by-controller",
-                severity: Severity::Info,
+            route.notes.push(ConfigFact {
+                fact: Fact::NotImplemented { setting: Unsupported::TraefikProviderBalanced },
                 location: ann.loc(a),
                 message: "Traefik's ingress-nginx provider only has the persistent mode; `balanced` is ignored"
                     .to_owned(),
-                fix: None,
             });
         }
         let loc_of = |a: &super::common::Annotation<'_>| ann.loc(a);
-        let int = |k: &str, notes: &mut Vec<ConfigFinding>| {
+        let int = |k: &str, notes: &mut Vec<ConfigFact>| {
             let a = get(k)?;
             match a.value.trim().parse::<i64>() {
                 Ok(n) => Some((n, loc_of(a))),
@@ -672,15 +634,13 @@ pub(crate) fn predict_nginx_provider(
             from_crd: false,
         };
         if sticky.path.is_none() && r.path != "/" {
-            route.notes.push(ConfigFinding {
-                rule: "cookie-path-differs-from-ingress-nginx",
-                severity: Severity::Info,
+            route.notes.push(ConfigFact {
+                fact: Fact::CookiePathDiffersFromIngressNginx,
                 location: r.location.clone(),
                 message: format!(
                     "ingress-nginx would write `Path={}` (the Ingress path); Traefik's provider writes `Path=/`",
                     r.path
                 ),
-                fix: None,
             });
         }
         let c = build_cookie(&sticky, version, opts.issued_at, &mut route.notes);
@@ -695,32 +655,26 @@ pub(crate) fn predict_nginx_provider(
         let oloc = origin_ann.map_or_else(|| en.clone(), |a| ann.loc(a));
         let star = entries.is_empty() || entries.contains(&"*");
         for e in entries.iter().filter(|e| **e != "*" && e.contains('*')) {
-            route.notes.push(ConfigFinding {
-                rule: "cors-wildcard-literal",
-                severity: Severity::Warning,
+            route.notes.push(ConfigFact {
+                fact: Fact::WildcardLiteral { written_in: OriginList::TraefikProvider { prefix: p.to_string() } },
                 location: oloc.clone(),
                 message: format!("`{e}`: Traefik's ingress-nginx provider compares origins literally, so this wildcard matches nothing (ingress-nginx matched one label)"),
-                fix: Some("list the subdomain origins explicitly".to_owned()),
             });
         }
         let origins = if star {
             if credentials && version.at_least(3, 6, 22) {
-                route.notes.push(ConfigFinding {
-                    rule: "cors-reflects-any-origin",
-                    severity: Severity::Warning,
+                route.notes.push(ConfigFact {
+                    fact: Fact::ReflectsAnyOrigin { written_in: OriginList::TraefikProvider { prefix: p.to_string() } },
                     location: oloc.clone(),
                     message: format!("Traefik {version} reads `*` (the ingress-nginx default) with credentials as \"echo the request Origin\": every site can make credentialed reads of this route"),
-                    fix: Some(format!("`{p}/cors-allow-origin: \"https://your-frontend.example\"`")),
                 });
                 AllowOrigins::Reflect
             } else {
                 if credentials {
-                    route.notes.push(ConfigFinding {
-                        rule: "cors-wildcard-with-credentials",
-                        severity: Severity::Error,
+                    route.notes.push(ConfigFact {
+                        fact: Fact::WildcardWithCredentials { written_in: OriginList::TraefikProvider { prefix: p.to_string() } },
                         location: oloc.clone(),
                         message: format!("Traefik {version} sends `Access-Control-Allow-Origin: *` with credentials allowed (the ingress-nginx defaults); browsers reject credentialed responses"),
-                        fix: Some(format!("`{p}/cors-allow-origin: \"https://your-frontend.example\"` (or Traefik 3.6.22+)")),
                     });
                 }
                 AllowOrigins::Any
@@ -734,12 +688,10 @@ pub(crate) fn predict_nginx_provider(
             }
         };
         if matches!(origins, AllowOrigins::List { .. } | AllowOrigins::Reflect) {
-            route.notes.push(ConfigFinding {
-                rule: "cors-no-vary-origin",
-                severity: Severity::Info,
+            route.notes.push(ConfigFact {
+                fact: Fact::NoVaryOrigin { written_in: OriginList::TraefikProvider { prefix: p.to_string() } },
                 location: oloc.clone(),
                 message: "the origin is reflected without `Vary: Origin`".to_owned(),
-                fix: None,
             });
         }
         let text = |k: &str, d: Option<&str>| get(k).map(|a| a.value.clone()).or(d.map(str::to_owned));
