@@ -74,6 +74,8 @@ pub struct Accumulator {
     cors_reported: HashSet<(String, &'static str)>,
     /// Failed requests per (host, failure as recorded): the first one and how many.
     failures: Vec<((String, String), EntryVerdict, usize)>,
+    /// Findings of the HAR unit rules, the first per (rule, host), with how many entries had one.
+    unit_findings: Vec<(Finding, usize)>,
     /// Per host: the first request blocked as mixed content, and the profiles that block it.
     mixed: Vec<(String, EntryVerdict, Vec<Browser>)>,
     /// The registrable domains of the capture's top-level pages and of the APIs they call with
@@ -111,7 +113,7 @@ struct PairTally {
     partitioned: BTreeSet<Browser>,
     partition_entry: Option<usize>,
     /// Per browser: the first entry where the capture and the model disagree.
-    disagreement: Vec<Option<Disagreement>>,
+    disagreement: Vec<Option<Box<Disagreement>>>,
     /// The last entry on which the recording browser's own `Cookie` header carried it.
     recorded_sent_last: Option<usize>,
     /// Per browser: a `Set-Cookie` for it was refused for a reason worth telling, on evidence.
@@ -224,6 +226,7 @@ impl Accumulator {
             cors: Vec::new(),
             cors_reported: HashSet::new(),
             failures: Vec::new(),
+            unit_findings: Vec::new(),
             mixed: Vec::new(),
             top_sites: BTreeSet::new(),
         }
@@ -303,15 +306,17 @@ impl Accumulator {
                     pair.recorded_sent_last = Some(pair.recorded_sent_last.map_or(e.index, |i| i.max(e.index)));
                 }
                 if c.basis == Basis::Recorded && c.sent != c.model_sent {
-                    pair.disagreement[b].get_or_insert_with(|| Disagreement {
-                        index: e.index,
-                        method: e.method.clone(),
-                        url: e.url.clone(),
-                        recorded: c.sent,
-                        sent: c.model_sent,
-                        learned: c.learned,
-                        domain: c.domain.clone(),
-                        path: c.path.clone(),
+                    pair.disagreement[b].get_or_insert_with(|| {
+                        Box::new(Disagreement {
+                            index: e.index,
+                            method: e.method.clone(),
+                            url: e.url.clone(),
+                            recorded: c.sent,
+                            sent: c.model_sent,
+                            learned: c.learned,
+                            domain: c.domain.clone(),
+                            path: c.path.clone(),
+                        })
                     });
                 }
             }
@@ -347,6 +352,16 @@ impl Accumulator {
             .collect();
         if !blocked.is_empty() && self.mixed.len() < FAILURE_GROUPS && !self.mixed.iter().any(|(mh, _, _)| *mh == h) {
             self.mixed.push((h.clone(), first.clone_without_cookies(), blocked));
+        }
+        let mut found = Vec::new();
+        super::rules::run_units(&super::rules::Facts::HarEntry { verdicts, browsers: &self.browsers }, &mut found);
+        for f in found {
+            let groups = self.unit_findings.len();
+            match self.unit_findings.iter_mut().find(|(u, _)| u.rule == f.rule && u.host == f.host) {
+                Some(u) => u.1 += 1,
+                None if groups < FAILURE_GROUPS => self.unit_findings.push((f, 1)),
+                None => {}
+            }
         }
         if let Some(failure) = &first.failure {
             let key = (h.clone(), failure.clone());
@@ -510,6 +525,12 @@ impl Accumulator {
         }
         for ((h, failure), e, count) in &self.failures {
             findings.push(failure_finding(h, failure, e, *count));
+        }
+        for (mut f, count) in self.unit_findings {
+            if count > 1 {
+                f.message.push_str(&format!(" (and {} more entries to this host)", count - 1));
+            }
+            findings.push(f);
         }
         for (h, index, url) in &self.preflights {
             let Some((_, pair)) = focused.iter().find(|(fh, p)| fh == h && affinity_cookie(&p.name).is_some()) else {

@@ -9,7 +9,9 @@ use std::collections::{HashMap, HashSet};
 use url::Url;
 
 use super::infer::{self, Basis, Recorder};
-use super::report::{BrowserRun, CookieVerdict, CorsSummary, Credentials, EntryVerdict, HarReport, SetCookieVerdict};
+use super::report::{
+    BrowserRun, CookieVerdict, CorsSummary, Credentials, EntryVerdict, HarReport, LimitHit, SetCookieVerdict, SharedStr,
+};
 use crate::evidence::{Exchange, ListedCookie, Page};
 use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
 use crate::model::cors_security::{check_observed, ObservedResponse};
@@ -237,15 +239,28 @@ const OBSERVATIONS_PER_ORIGIN: usize = 64;
 
 /// Splits a `Cookie` header into (name, value) pairs; a pair without `=` is a nameless cookie.
 pub fn cookie_pairs(header: &str) -> Vec<(String, String)> {
-    header
-        .split(';')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| match p.find('=') {
-            Some(i) => (p[..i].trim().to_string(), p[i + 1..].trim().to_string()),
-            None => (String::new(), p.to_string()),
-        })
-        .collect()
+    cookie_pairs_bounded(header, usize::MAX).0
+}
+
+/// The most `Cookie` pairs read from one captured header: no browser's jar holds more cookies than
+/// Chromium's 3 300 in all, so a longer header is not what a browser sent, and reading it all would
+/// make one entry cost what its pairs squared do.
+pub const MAX_COOKIE_PAIRS: usize = 3300;
+
+/// The first `limit` pairs of a `Cookie` header, and how many pairs it holds in all.
+fn cookie_pairs_bounded(header: &str, limit: usize) -> (Vec<(String, String)>, usize) {
+    let mut pairs = Vec::new();
+    let mut total = 0;
+    for p in header.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        total += 1;
+        if pairs.len() < limit {
+            pairs.push(match p.find('=') {
+                Some(i) => (p[..i].trim().to_string(), p[i + 1..].trim().to_string()),
+                None => (String::new(), p.to_string()),
+            });
+        }
+    }
+    (pairs, total)
 }
 
 fn host_of(url: &Url) -> String {
@@ -485,7 +500,14 @@ impl Replay {
             self.cookie_headers += 1;
         }
         self.set_cookie_headers += set_cookie_lines.len();
-        let recorded_pairs = cookie_header.as_deref().map(cookie_pairs);
+        let mut cookie_pairs_total = 0;
+        let recorded_pairs = cookie_header.as_deref().map(|h| {
+            let (pairs, total) = cookie_pairs_bounded(h, MAX_COOKIE_PAIRS);
+            cookie_pairs_total = total;
+            pairs
+        });
+        // Header bytes, for the browsers' response-header limits.
+        let response_bytes = x.response_headers.byte_size();
         let host = host_of(&url);
         let site = registrable_domain(&host).unwrap_or(&host).to_string();
         // The names the captured Cookie header carried, for the per-cookie `recorded` flag.
@@ -562,7 +584,15 @@ impl Replay {
         // evidence proves), and put back into the recording browser's jar those it evidently kept.
         let recorder = self.recorder_index();
         // Names the recording browser's jar had lost (the model refused or evicted them) and got back.
-        let mut restored: Vec<&str> = Vec::new();
+        let mut restored: HashSet<&str> = HashSet::new();
+        // The cookies the capture lists for the request, by name (the first of each): one look-up
+        // per pair rather than a scan.
+        let mut listed_by_name: HashMap<&str, &_> = HashMap::new();
+        if recorded_pairs.is_some() {
+            for c in x.request_cookies.iter().rev() {
+                listed_by_name.insert(c.name.as_str(), c);
+            }
+        }
         if let Some(pairs) = &recorded_pairs {
             let context = request_context(&base);
             for (name, value) in pairs {
@@ -570,12 +600,12 @@ impl Replay {
                     if let Some(r) = recorder {
                         if !self.jars[r].holds(&host, name) {
                             self.restore(r, &site, name, value, &base);
-                            restored.push(name);
+                            restored.insert(name);
                         }
                     }
                     continue;
                 }
-                let listed = x.request_cookies.iter().find(|c| c.name == *name);
+                let listed = listed_by_name.get(name.as_str()).copied();
                 self.learn(&site, &host, name, value, listed, &base, context.schemeful);
             }
         }
@@ -595,6 +625,21 @@ impl Replay {
         let mixed_page = initiator.as_ref().filter(|o| !o.is_opaque()).or(top_level.as_ref());
         let destination = destination_of(x, kind);
         let mut verdicts = Vec::with_capacity(self.jars.len());
+        // The blocked-cookie reasons the exporter wrote (the recording browser's own), by name, the
+        // first of each: one look-up per line or cookie.
+        let mut blocked_lines: HashMap<&str, &crate::evidence::BlockedCookie> = HashMap::new();
+        let mut blocked_sends: Vec<&str> = Vec::new();
+        if recorder.is_some() {
+            let mut seen = HashSet::new();
+            for b in x.blocked_cookies.iter().rev().filter(|b| b.on_response) {
+                blocked_lines.insert(b.name.as_str(), b);
+            }
+            for b in x.blocked_cookies.iter().filter(|b| !b.on_response) {
+                if seen.insert(b.name.as_str()) {
+                    blocked_sends.push(b.name.as_str());
+                }
+            }
+        }
         // The names learned on this site, looked up once rather than per cookie and profile.
         let learned_here = self.learned.0.get(site.as_str());
         for (j, jar) in self.jars.iter_mut().enumerate() {
@@ -602,9 +647,16 @@ impl Replay {
             let profile = jar.profile();
             let schemeful = profile.schemeful_same_site;
             let same_site = !third_party[usize::from(schemeful)];
+            // A response larger than the browser accepts fails before any Set-Cookie is read.
+            let too_big = response_bytes > profile.response_header_limit;
+            let header_limit = profile.response_header_limit;
             let is_recorder = recorder == Some(j);
             let mut cookies = Vec::new();
             let mut set_cookies = Vec::new();
+            let mut limits = Vec::new();
+            if cookie_pairs_total > MAX_COOKIE_PAIRS {
+                limits.push(LimitHit::CookiePairs { pairs: cookie_pairs_total, limit: MAX_COOKIE_PAIRS });
+            }
             if !x.from_cache {
                 let retrieval = jar.retrieve(&base);
                 cookies.reserve_exact(retrieval.included.len() + retrieval.excluded.len());
@@ -642,7 +694,7 @@ impl Replay {
                     // The recording browser's own Cookie header is its word: it wins over the model
                     // (where they part, `capture-disagrees` says so).
                     if let (true, Some(r)) = (is_recorder, recorded) {
-                        if restored.contains(&c.name.as_str()) {
+                        if restored.contains(c.name.as_str()) {
                             verdict.model_sent = false;
                         }
                         verdict.sent = r;
@@ -656,8 +708,9 @@ impl Replay {
                 // A cookie the recording browser sent that its jar here does not hold at all (a learned
                 // one restored above is held): still its word.
                 if let (true, Some(pairs)) = (is_recorder, &recorded_pairs) {
+                    let held: HashSet<SharedStr> = cookies.iter().map(|c| c.name.clone()).collect();
                     for (name, value) in pairs {
-                        if !cookies.iter().any(|c| c.name == *name) {
+                        if !held.contains(name.as_str()) {
                             cookies.push(CookieVerdict {
                                 name: name.as_str().into(),
                                 domain: host.as_str().into(),
@@ -674,7 +727,15 @@ impl Replay {
                         }
                     }
                 }
-                for (line, attributes) in set_cookie_lines.iter().zip(attributes.iter_mut()) {
+                if too_big {
+                    limits.push(LimitHit::ResponseHeaders {
+                        bytes: response_bytes,
+                        limit: header_limit,
+                        set_cookie_lines: set_cookie_lines.len(),
+                    });
+                }
+                let lines = if too_big { &[][..] } else { &set_cookie_lines[..] };
+                for (line, attributes) in lines.iter().zip(attributes.iter_mut()) {
                     let outcome = jar.set_from_response(line, &base);
                     let mut verdict = SetCookieVerdict {
                         name: outcome.name.clone(),
@@ -697,7 +758,7 @@ impl Replay {
                         browser_reasons: Vec::new(),
                     };
                     if is_recorder {
-                        if let Some(b) = x.blocked_cookies.iter().find(|b| b.on_response && b.name == verdict.name) {
+                        if let Some(b) = blocked_lines.get(verdict.name.as_str()) {
                             verdict.basis = Basis::Recorded;
                             verdict.browser_reasons = b.reasons.clone();
                             if verdict.stored {
@@ -708,9 +769,15 @@ impl Replay {
                     }
                     set_cookies.push(verdict);
                 }
-                if is_recorder {
-                    for b in x.blocked_cookies.iter().filter(|b| !b.on_response) {
-                        if let Some(c) = cookies.iter_mut().find(|c| c.name == b.name && c.basis != Basis::Recorded) {
+                if is_recorder && !blocked_sends.is_empty() {
+                    let blocked: HashSet<&str> = blocked_sends.iter().copied().collect();
+                    let mut done: HashSet<SharedStr> = HashSet::new();
+                    // The first not-yet-recorded cookie of each blocked name, as a scan per name did.
+                    for c in cookies.iter_mut() {
+                        if c.basis != Basis::Recorded
+                            && blocked.contains(c.name.as_str())
+                            && done.insert(c.name.clone())
+                        {
                             c.sent = false;
                             c.basis = Basis::Recorded;
                         }
@@ -738,15 +805,22 @@ impl Replay {
                 cookies,
                 cached: x.from_cache,
                 cors: cors_input.as_ref().map(|(req, pre, resp)| {
+                    // A response the browser failed for its size never reached the page.
+                    if too_big {
+                        return cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser), true);
+                    }
                     cors_verdicts[usize::from(cors::has_local_network_access(browser))]
                         .get_or_insert_with(|| {
                             cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser), failure.is_some())
                         })
                         .clone()
                 }),
+                limits,
             });
         }
-        for line in &set_cookie_lines {
+        // Lines no browser read (the response was too large for all) set nothing.
+        let read_by_some = self.jars.iter().any(|j| response_bytes <= j.profile().response_header_limit);
+        for line in set_cookie_lines.iter().filter(|_| read_by_some) {
             if let Ok(c) = crate::model::set_cookie::parse_set_cookie(line) {
                 self.set_in_capture.insert(&site, &c.name);
                 self.last_lines.insert((site.clone(), c.name.clone()), line.to_string());

@@ -120,6 +120,32 @@ pub struct EntryVerdict {
     pub cached: bool,
     /// The CORS verdict, for CORS-mode requests (fetch/XHR and `crossorigin` loads).
     pub cors: Option<CorsSummary>,
+    /// Limits the entry passes in this profile: a browser's own (it then fails the request), or a
+    /// budget past which the capture's evidence is not read (always said, never silently dropped).
+    pub limits: Vec<LimitHit>,
+}
+
+/// A limit one entry passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitHit {
+    /// The response headers are larger than the browser accepts: it fails the request
+    /// (Chromium's `ERR_RESPONSE_HEADERS_TOO_BIG`) and reads none of its `Set-Cookie` lines.
+    ResponseHeaders {
+        /// The headers' size as header lines.
+        bytes: u64,
+        /// The browser's limit.
+        limit: u64,
+        /// `Set-Cookie` lines the browser therefore never read.
+        set_cookie_lines: usize,
+    },
+    /// The captured `Cookie` header lists more pairs than any browser's jar holds (Chromium keeps at
+    /// most 3 300 cookies in all): only the first `limit` pairs are read as evidence.
+    CookiePairs {
+        /// Pairs in the header.
+        pairs: usize,
+        /// Pairs read.
+        limit: usize,
+    },
 }
 
 impl EntryVerdict {
@@ -144,6 +170,7 @@ impl EntryVerdict {
             cookies: Vec::new(),
             cached: self.cached,
             cors: self.cors.clone(),
+            limits: self.limits.clone(),
         }
     }
 }

@@ -147,6 +147,7 @@ rules! {
     CaptureDisagrees = "capture-disagrees", Capture, Info, [Har], "the capture shows a cookie sent (or not) where the model says otherwise";
     CaptureSanitized = "capture-sanitized", Capture, Warning, [Har], "the HAR has no Cookie or Set-Cookie headers at all: probably a sanitized export";
     CookieExpiresFixed = "cookie-expires-fixed", Ingress, Warning, [Ingress], "Traefik computes the sticky cookie's Expires once per configuration load, not per response";
+    CookieHeaderOverLimit = "cookie-header-over-limit", Capture, Warning, [Har], "a captured Cookie header lists more pairs than any browser holds cookies: only the first 3300 are read", unit cookie_header_over_limit;
     CookieMaxAgeZero = "cookie-max-age-zero", Ingress, Error, [Ingress], "the sticky cookie gets Max-Age=0 (or a negative value) and is deleted at once";
     CookiePartitioned = "cookie-partitioned", Cookie, Info, [Har], "the cookie lives in a partition keyed by the top-level site";
     CookiePathDiffersFromIngressNginx = "cookie-path-differs-from-ingress-nginx", Ingress, Info, [Ingress], "Traefik's ingress-nginx provider writes Path=/ where ingress-nginx wrote the Ingress path";
@@ -179,6 +180,7 @@ rules! {
     ReferenceNotFound = "reference-not-found", Ingress, Info, [Ingress], "a referenced middleware is not in the input, so its headers are not predicted";
     RegexCookiePath = "regex-cookie-path", Ingress, Error, [Ingress], "the sticky cookie's Path is the regex path as written";
     RequestFailed = "request-failed", Capture, Warning, [Har], "a request failed and the capture holds no answer: what failed, the likely causes, what to capture instead";
+    ResponseHeadersTooBig = "response-headers-too-big", Cookie, Error, [Har], "a response's headers pass the browser's size limit: it fails the request and stores none of its cookies", unit response_headers_too_big;
     SamesiteBlocksCrossSite = "samesite-blocks-cross-site", Cookie, Error, [Har, Headers], "a SameSite=Lax or Strict cookie is needed on cross-site requests";
     SamesiteCaseDropped = "samesite-case-dropped", Ingress, Error, [Ingress], "a SameSite value in the wrong case that the controller silently drops";
     SamesiteNoneInsecure = "samesite-none-insecure", Cookie, Error, [Har, Headers], "SameSite=None without Secure is rejected";
@@ -199,6 +201,14 @@ rules! {
 pub enum Facts<'a> {
     /// `crossjar headers`: the request as described, the responses' headers, the verdicts.
     Headers(&'a super::headers::HeadersReport),
+    /// One entry of a HAR as the replay judged it: one verdict per profile, in the order of
+    /// `browsers`. A unit's findings for the same host are merged into the first, with a count.
+    HarEntry {
+        /// The entry's verdicts, one per profile.
+        verdicts: &'a [&'a super::report::EntryVerdict],
+        /// The profiles, in the order of `verdicts`.
+        browsers: &'a [crate::model::profile::Browser],
+    },
 }
 
 /// A rule written as a unit: its file's `check` pushes its findings.

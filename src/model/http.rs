@@ -61,6 +61,13 @@ impl Headers {
         self.0.iter().any(|h| h.name.eq_ignore_ascii_case(name))
     }
 
+    /// The size of these headers as header lines on the wire (`name: value` and a line break per
+    /// line, `\n`-folded values counted as the lines they stand for): what browsers' header-size
+    /// limits count.
+    pub fn byte_size(&self) -> u64 {
+        self.0.iter().flat_map(|h| h.lines().map(move |l| (h.name.len() + l.len() + 4) as u64)).sum()
+    }
+
     /// Every `Set-Cookie` line, with `\n`-folded values unfolded and empty lines dropped.
     pub fn set_cookie_lines(&self) -> Vec<&str> {
         self.get_all("set-cookie").filter(|l| !l.trim().is_empty()).collect()
@@ -93,6 +100,8 @@ mod tests {
         assert_eq!(h.set_cookie_lines(), vec!["a=1; Path=/", "b=2", "c=3"]);
         assert_eq!(h.cookie_header().as_deref(), Some("x=1; y=2"));
         assert_eq!(Headers::default().cookie_header(), None);
+        // "Set-Cookie: a=1; Path=/\r\n" is 25 bytes, "Set-Cookie: b=2\r\n" 17, and so on.
+        assert_eq!(h.byte_size(), 25 + 17 + 17 + 13 + 13);
     }
 
     #[test]

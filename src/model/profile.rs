@@ -131,6 +131,9 @@ pub struct BrowserProfile {
     pub localhost_is_secure: bool,
     /// How many cookies the jar keeps, and how far it purges when a limit is passed.
     pub cookie_limits: CookieLimits,
+    /// The most response-header bytes (names and values, decoded) the browser accepts; a larger
+    /// response fails the request before any `Set-Cookie` is read.
+    pub response_header_limit: u64,
     /// Notes on versions and behaviour a report may quote.
     pub notes: &'static [&'static str],
     /// Where the facts come from.
@@ -167,6 +170,17 @@ const FIREFOX_LIMITS: CookieLimits =
 /// 3000 in all) being below what sites rely on in Safari.
 const SAFARI_LIMITS: CookieLimits = CHROMIUM_LIMITS;
 
+/// Chromium fails a response whose headers pass 256 KiB with `ERR_RESPONSE_HEADERS_TOO_BIG`
+/// (`net/http/http_stream_parser.cc` `kMaxHeaderBufSize`; HTTP/2's header list is capped at the same
+/// `kSpdyMaxHeaderListSize`).
+const CHROMIUM_RESPONSE_HEADER_LIMIT: u64 = 256 * 1024;
+
+/// Firefox: `network.http.max_response_header_size`, 393 216 bytes (384 KiB) by default.
+const FIREFOX_RESPONSE_HEADER_LIMIT: u64 = 393_216;
+
+/// Safari publishes no figure; Chromium's is assumed.
+const SAFARI_RESPONSE_HEADER_LIMIT: u64 = CHROMIUM_RESPONSE_HEADER_LIMIT;
+
 /// The profile table.
 pub static PROFILES: [BrowserProfile; 4] = [
     BrowserProfile {
@@ -186,6 +200,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         http_prefixes: true,
         localhost_is_secure: true,
         cookie_limits: CHROMIUM_LIMITS,
+        response_header_limit: CHROMIUM_RESPONSE_HEADER_LIMIT,
         notes: &[
             "Lax-by-default since Chrome 85 (flags removed in 91)",
             "unspecified-SameSite cookies under 2 minutes old still go on cross-site top-level POSTs (kLaxAllowUnsafeMaxAge)",
@@ -215,6 +230,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         http_prefixes: true,
         localhost_is_secure: true,
         cookie_limits: CHROMIUM_LIMITS,
+        response_header_limit: CHROMIUM_RESPONSE_HEADER_LIMIT,
         notes: &[
             "Incognito blocks third-party cookies by default; blocked cookies report UserPreferences",
             "Partitioned (CHIPS) cookies keep working, keyed by the top-level site",
@@ -241,6 +257,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         http_prefixes: true,
         localhost_is_secure: true,
         cookie_limits: FIREFOX_LIMITS,
+        response_header_limit: FIREFOX_RESPONSE_HEADER_LIMIT,
         notes: &[
             "no Lax-by-default: cookies without SameSite behave like None",
             "third-party cookies live in a jar keyed by the top-level site (Total Cookie Protection)",
@@ -268,6 +285,7 @@ pub static PROFILES: [BrowserProfile; 4] = [
         http_prefixes: false,
         localhost_is_secure: false,
         cookie_limits: SAFARI_LIMITS,
+        response_header_limit: SAFARI_RESPONSE_HEADER_LIMIT,
         notes: &[
             "cookies of cross-site resources are neither sent nor accepted (ITP), except Partitioned on 26.2+",
             "SameSite=None without Secure is accepted; no Lax-by-default; no schemeful same-site",

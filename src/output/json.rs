@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::spill::Spill;
 use crate::analysis::findings::redact_query;
-use crate::analysis::report::{CookieVerdict, EntryVerdict, Finding, HarReport, SetCookieVerdict};
+use crate::analysis::report::{CookieVerdict, EntryVerdict, Finding, HarReport, LimitHit, SetCookieVerdict};
 use crate::model::profile::Browser;
 
 /// Schema id of the HAR report.
@@ -81,6 +81,18 @@ struct EntryJson<'a> {
     set_cookies: Vec<SetCookieJson<'a>>,
     cookies: Vec<CookieJson<'a>>,
     cors: Option<CorsJson>,
+    /// Limits the entry passes in this profile (absent when none): `response-headers` (the browser
+    /// fails a response this large and reads none of its Set-Cookie lines) or `cookie-pairs` (the
+    /// captured Cookie header lists more pairs than any browser holds; only `limit` were read).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    limits: Vec<LimitJson>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum LimitJson {
+    ResponseHeaders { bytes: u64, limit: u64, set_cookie_lines: usize },
+    CookiePairs { pairs: usize, limit: usize },
 }
 
 #[derive(Serialize)]
@@ -202,6 +214,16 @@ fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
         cached: e.cached,
         set_cookies: e.set_cookies.iter().map(|s| set_cookie(s, show_values)).collect(),
         cookies: e.cookies.iter().map(|c| cookie(c, show_values)).collect(),
+        limits: e
+            .limits
+            .iter()
+            .map(|l| match *l {
+                LimitHit::ResponseHeaders { bytes, limit, set_cookie_lines } => {
+                    LimitJson::ResponseHeaders { bytes, limit, set_cookie_lines }
+                }
+                LimitHit::CookiePairs { pairs, limit } => LimitJson::CookiePairs { pairs, limit },
+            })
+            .collect(),
         cors: e.cors.as_ref().map(|c| CorsJson {
             ok: c.ok,
             error: c.error.map(|e| e.as_str()),

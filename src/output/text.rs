@@ -211,18 +211,16 @@ impl Story {
         let known = self.by_name.len();
         let line = match self.by_name.get_mut(name) {
             Some(line) => line,
+            // Past STORY_NAMES cookie names, new names are not kept at all: memory stays bounded
+            // on a capture of thousands of distinct cookies (the JSON report has every entry).
+            None if known >= STORY_NAMES => return false,
             None => self.by_name.entry(name.to_string()).or_default(),
         };
         if line.stamp == stamp {
             return false;
         }
         line.stamp = stamp;
-        // Past STORY_NAMES cookie names, new names are counted, not kept: memory stays bounded
-        // on a capture of thousands of distinct cookies (the JSON report has every entry).
-        if line.kept.len() >= STORY_ENTRIES_PER_COOKIE
-            || line.looked >= STORY_LOOK
-            || (line.kept.is_empty() && known >= STORY_NAMES)
-        {
+        if line.kept.len() >= STORY_ENTRIES_PER_COOKIE || line.looked >= STORY_LOOK {
             line.more += 1;
             return false;
         }

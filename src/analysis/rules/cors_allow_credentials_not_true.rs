@@ -54,7 +54,7 @@ fn fixes(value: &str) -> Vec<String> {
 
 /// Pushes one finding per response whose `Access-Control-Allow-Credentials` is not exactly `true`.
 pub(super) fn check(facts: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Facts::Headers(report) = facts;
+    let Facts::Headers(report) = facts else { return };
     for answer in &report.answers {
         let Some(value) = wrong_value(answer) else { continue };
         let mut f = finding(RULE, message(report, answer, &value), fixes(&value));
