@@ -42,7 +42,8 @@ fn sink_into<'a>(
             }
             HarItem::EntryError(e) => {
                 replay.skip(e.location.entry.unwrap_or(0), e.message.clone());
-                if let Some(kept) = entry_errors.as_deref_mut() {
+                // The first entry errors, placed; the report's `skipped_kinds` counts them all.
+                if let Some(kept) = entry_errors.as_deref_mut().filter(|k| k.len() < MAX_ENTRY_ERRORS_KEPT) {
                     kept.push(e.clone());
                 }
             }
@@ -60,9 +61,14 @@ pub struct HarRun {
     pub report: HarReport,
     /// The file's summary, or the error that ended the read.
     pub result: Result<HarSummary, InputError>,
-    /// Entries that could not be read, each placed (file, line, column, entry).
+    /// Entries that could not be read, each placed (file, line, column, entry): the first
+    /// [`MAX_ENTRY_ERRORS_KEPT`] (the report's `skipped_kinds` counts every one).
     pub entry_errors: Vec<InputError>,
 }
+
+/// Entry errors kept one by one in [`HarRun::entry_errors`]: a file of millions of broken entries
+/// must not cost memory per entry.
+pub const MAX_ENTRY_ERRORS_KEPT: usize = 1000;
 
 /// Reads and analyses a HAR file (`-` reads standard input) keeping every entry's verdicts, and
 /// hands back everything the reader found too ([`HarRun`]).

@@ -148,3 +148,30 @@ fn a_cookie_header_of_more_pairs_than_any_jar_holds_is_read_up_to_the_limit() {
     eprintln!("bounds: a Cookie header of 200 000 pairs in {} ms (debug build)", took.as_millis());
     assert!(took < Duration::from_secs(120), "{took:?}");
 }
+
+/// 100 000 unreadable entries (`"entries":[1,1,…]`; 5 000 000 made a 374 MB report and took 1.2 GB):
+/// the report lists the first 20 and counts the rest by kind, one text line per kind.
+#[test]
+fn skipped_entries_are_counted_by_kind_not_listed_one_by_one() {
+    let dir = std::env::temp_dir().join(format!("crossjar-bounds-skipped-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ones.har");
+    let ones = vec!["1"; 100_000].join(",");
+    std::fs::write(
+        &file,
+        format!(r#"{{"log":{{"version":"1.2","creator":{{"name":"x","version":"1"}},"entries":[{ones}]}}}}"#),
+    )
+    .unwrap();
+    let text = crossjar(&["har", file.to_str().unwrap()]);
+    let json = crossjar(&["har", file.to_str().unwrap(), "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.len() < 4096, "{} bytes of text", text.len());
+    assert!(text.contains("skipped 100000 entries like entry 0: entry skipped: expected an object"), "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("  skipped")).count(), 1, "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["entries_read"], 100_000);
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 20);
+    assert_eq!(report["skipped_kinds"][0]["count"], 100_000);
+    assert_eq!(report["skipped_kinds"][0]["first_index"], 0);
+}

@@ -10,7 +10,8 @@ use url::Url;
 
 use super::infer::{self, Basis, Recorder};
 use super::report::{
-    BrowserRun, CookieVerdict, CorsSummary, Credentials, EntryVerdict, HarReport, LimitHit, SetCookieVerdict, SharedStr,
+    BrowserRun, CookieVerdict, CorsSummary, Credentials, EntryVerdict, HarReport, LimitHit, SetCookieVerdict,
+    SharedStr, SkippedKind, SKIPPED_LISTED,
 };
 use crate::evidence::{Exchange, ListedCookie, Page};
 use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
@@ -64,6 +65,7 @@ pub struct Replay {
     last_time: Timestamp,
     entries: usize,
     skipped: Vec<(usize, String)>,
+    skipped_kinds: Vec<SkippedKind>,
     cookie_headers: usize,
     set_cookie_headers: usize,
     creator: Option<String>,
@@ -242,6 +244,33 @@ pub fn cookie_pairs(header: &str) -> Vec<(String, String)> {
     cookie_pairs_bounded(header, usize::MAX).0
 }
 
+/// Kinds of skipped entries told apart; more are counted together.
+const SKIPPED_KINDS: usize = 32;
+
+/// A skipped entry's problem without what differs between entries: the URL, entry numbers and array
+/// positions (digits become `n`).
+fn skip_kind(why: &str) -> String {
+    for prefix in ["URL has no host", "URL does not parse"] {
+        if why.starts_with(prefix) {
+            return prefix.to_string();
+        }
+    }
+    let mut kind = String::new();
+    let mut in_digits = false;
+    for ch in why.chars().take(200) {
+        if ch.is_ascii_digit() {
+            if !in_digits {
+                kind.push('n');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            kind.push(ch);
+        }
+    }
+    kind
+}
+
 /// The most `Cookie` pairs read from one captured header: no browser's jar holds more cookies than
 /// Chromium's 3 300 in all, so a longer header is not what a browser sent, and reading it all would
 /// make one entry cost what its pairs squared do.
@@ -288,6 +317,7 @@ impl Replay {
             last_time: Timestamp(0),
             entries: 0,
             skipped: Vec::new(),
+            skipped_kinds: Vec::new(),
             cookie_headers: 0,
             set_cookie_headers: 0,
             creator: None,
@@ -387,7 +417,29 @@ impl Replay {
     /// Records an entry that could not be read.
     pub fn skip(&mut self, index: usize, why: String) {
         self.entries += 1;
-        self.skipped.push((index, why));
+        self.note_skipped(index, why);
+    }
+
+    /// Lists a skipped entry (the first [`SKIPPED_LISTED`]) and counts it under its kind.
+    fn note_skipped(&mut self, index: usize, why: String) {
+        let kind = skip_kind(&why);
+        let kinds = self.skipped_kinds.len();
+        match self.skipped_kinds.iter_mut().find(|k| k.kind == kind) {
+            Some(k) => k.count += 1,
+            None if kinds < SKIPPED_KINDS => {
+                self.skipped_kinds.push(SkippedKind { kind, first_index: index, first: why.clone(), count: 1 })
+            }
+            // Kinds past the limit are counted together in the last one.
+            None => {
+                if let Some(k) = self.skipped_kinds.last_mut() {
+                    k.kind = "other problems".into();
+                    k.count += 1;
+                }
+            }
+        }
+        if self.skipped.len() < SKIPPED_LISTED {
+            self.skipped.push((index, why));
+        }
     }
 
     /// The top-level origin of a request and how it was established: the page's navigation in the
@@ -446,11 +498,11 @@ impl Replay {
         let url = match Url::parse(&x.url) {
             Ok(u) if u.host().is_some() => u,
             Ok(_) => {
-                self.skipped.push((x.index, format!("URL has no host: {}", x.url)));
+                self.note_skipped(x.index, format!("URL has no host: {}", x.url));
                 return Vec::new();
             }
             Err(e) => {
-                self.skipped.push((x.index, format!("URL does not parse ({e})")));
+                self.note_skipped(x.index, format!("URL does not parse ({e})"));
                 return Vec::new();
             }
         };
@@ -966,6 +1018,7 @@ impl Replay {
             creator: self.creator,
             entries: self.entries,
             skipped: self.skipped,
+            skipped_kinds: self.skipped_kinds,
             runs: self.runs,
             summary: Vec::new(),
             grouped: false,

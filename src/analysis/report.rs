@@ -125,6 +125,23 @@ pub struct EntryVerdict {
     pub limits: Vec<LimitHit>,
 }
 
+/// Skipped entries listed one by one in [`HarReport::skipped`]; past this many only
+/// [`HarReport::skipped_kinds`] counts them (a file of a million broken entries made a 374 MB report).
+pub const SKIPPED_LISTED: usize = 20;
+
+/// Skipped entries of one kind of problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedKind {
+    /// The problem with entry numbers, positions and URLs left out (`URL has no host`).
+    pub kind: String,
+    /// The first such entry.
+    pub first_index: usize,
+    /// Why the first one was skipped, in full.
+    pub first: String,
+    /// How many entries were skipped for it.
+    pub count: usize,
+}
+
 /// A limit one entry passes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LimitHit {
@@ -275,8 +292,12 @@ pub struct HarReport {
     pub recorder: Option<super::infer::Recorder>,
     /// Entries read.
     pub entries: usize,
-    /// Entries skipped, each with why.
+    /// Entries skipped, each with why: the first [`SKIPPED_LISTED`] of them (all of them are counted
+    /// in `skipped_kinds`).
     pub skipped: Vec<(usize, String)>,
+    /// Skipped entries by kind of problem, in order of first appearance, each with its count: what a
+    /// report shows instead of one line per entry when there are many.
+    pub skipped_kinds: Vec<SkippedKind>,
     /// One run per browser profile.
     pub runs: Vec<BrowserRun>,
     /// The summary table.

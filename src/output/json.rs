@@ -24,6 +24,10 @@ struct HarJson<'a> {
     recorded_by: Option<RecorderJson>,
     entries_read: usize,
     skipped: Vec<Skipped<'a>>,
+    /// Skipped entries by kind of problem with counts (absent when none was skipped); `skipped`
+    /// lists only the first 20 entries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped_kinds: Vec<SkippedKindJson<'a>>,
     runs: Vec<RunJson<'a>>,
     summary: Vec<SummaryJson<'a>>,
     findings: Vec<FindingJson<'a>>,
@@ -39,6 +43,14 @@ struct RecorderJson {
 struct Skipped<'a> {
     index: usize,
     reason: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+struct SkippedKindJson<'a> {
+    kind: &'a str,
+    count: usize,
+    first_index: usize,
+    first_reason: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -314,6 +326,7 @@ fn har_doc(report: &HarReport, show_values: bool) -> HarJson<'_> {
         recorded_by: report.recorder.map(|r| RecorderJson { browser: r.browser.as_str(), version: r.major }),
         entries_read: report.entries,
         skipped: skipped(report),
+        skipped_kinds: skipped_kinds(report),
         runs: report
             .runs
             .iter()
@@ -322,6 +335,19 @@ fn har_doc(report: &HarReport, show_values: bool) -> HarJson<'_> {
         summary: summary(report),
         findings: report.findings.iter().map(finding).collect(),
     }
+}
+
+fn skipped_kinds(report: &HarReport) -> Vec<SkippedKindJson<'_>> {
+    report
+        .skipped_kinds
+        .iter()
+        .map(|k| SkippedKindJson {
+            kind: &k.kind,
+            count: k.count,
+            first_index: k.first_index,
+            first_reason: crate::output::redact::message(&k.first),
+        })
+        .collect()
 }
 
 fn skipped(report: &HarReport) -> Vec<Skipped<'_>> {
@@ -447,6 +473,9 @@ fn write_document<W: Write>(
     )?;
     write_field(o, false, "entries_read", &report.entries)?;
     write_field(o, false, "skipped", &skipped(report))?;
+    if !report.skipped_kinds.is_empty() {
+        write_field(o, false, "skipped_kinds", &skipped_kinds(report))?;
+    }
     write_key(o, false, FIELD_DEPTH, "runs")?;
     o.write_all(b"[")?;
     for (i, run) in report.runs.iter().enumerate() {

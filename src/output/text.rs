@@ -61,9 +61,21 @@ pub fn har_report_with_story(r: &HarReport, story: &Story, opts: TextOptions) ->
             r.creator.as_deref().map(|c| format!(", recorded by {c}")).unwrap_or_default(),
             if r.sanitized { ", sanitized export (no Cookie/Set-Cookie headers)" } else { "" }
         );
-        for (i, why) in &r.skipped {
-            let why = if opts.show_values { why.into() } else { redact::message(why) };
-            let _ = writeln!(head, "  skipped entry {i}: {why}");
+        let skipped: usize = r.skipped_kinds.iter().map(|k| k.count).sum();
+        if skipped <= r.skipped.len() {
+            for (i, why) in &r.skipped {
+                let why = if opts.show_values { why.into() } else { redact::message(why) };
+                let _ = writeln!(head, "  skipped entry {i}: {why}");
+            }
+        } else {
+            // Many skipped entries: one line per kind of problem, with its count and first entry.
+            for k in &r.skipped_kinds {
+                let why = if opts.show_values { k.first.as_str().into() } else { redact::message(&k.first) };
+                let _ = match k.count {
+                    1 => writeln!(head, "  skipped entry {}: {why}", k.first_index),
+                    n => writeln!(head, "  skipped {n} entries like entry {}: {why}", k.first_index),
+                };
+            }
         }
         summary(&mut head, r);
         out.push_str(&escape::text(&head));
