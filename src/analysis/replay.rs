@@ -17,12 +17,12 @@ use crate::evidence::{Exchange, ListedCookie, Page};
 use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
 use crate::model::cors_security::{check_observed, ObservedResponse};
 use crate::model::http::Headers;
-use crate::model::jar::CookieJar;
+use crate::model::jar::{CookieJar, RequestFacts};
 use crate::model::mixed_content::{self, Destination, MixedContent};
 use crate::model::profile::Browser;
 use crate::model::reason::Exclusion;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
-use crate::model::samesite::{is_third_party, request_context, top_level_site, SameSiteContext};
+use crate::model::samesite::{request_context, top_level_site, SameSiteContext};
 use crate::model::site::{registrable_domain, Origin};
 use crate::model::time::Timestamp;
 
@@ -666,8 +666,10 @@ impl Replay {
         let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
         let initiator_text = initiator.as_ref().map(Origin::serialize);
         // Same-site or not, with and without the scheme: at most two answers for every profile.
-        let third_party = [is_third_party(&base, false), is_third_party(&base, true)];
-        let contexts = request_context(&base);
+        // What every profile's jar computes the same: once per request.
+        let facts = RequestFacts::of(&base);
+        let third_party = [facts.third_party(false), facts.third_party(true)];
+        let contexts = *facts.request_contexts();
         let secure_url = matches!(url.scheme(), "https" | "wss");
         // The CORS verdict differs between profiles only by Local Network Access, and a line's
         // attributes not at all: computed once, cloned into each verdict.
@@ -710,7 +712,7 @@ impl Replay {
                 limits.push(LimitHit::CookiePairs { pairs: cookie_pairs_total, limit: MAX_COOKIE_PAIRS });
             }
             if !x.from_cache {
-                let retrieval = jar.retrieve(&base);
+                let retrieval = jar.retrieve_using(&base, &facts);
                 cookies.reserve_exact(retrieval.included.len() + retrieval.excluded.len());
                 for (access, sent) in
                     retrieval.included.iter().map(|a| (a, true)).chain(retrieval.excluded.iter().map(|a| (a, false)))
@@ -788,7 +790,7 @@ impl Replay {
                 }
                 let lines = if too_big { &[][..] } else { &set_cookie_lines[..] };
                 for (line, attributes) in lines.iter().zip(attributes.iter_mut()) {
-                    let outcome = jar.set_from_response(line, &base);
+                    let outcome = jar.set_from_response_with(line, &base, &facts);
                     let mut verdict = SetCookieVerdict {
                         name: outcome.name.clone(),
                         stored: outcome.stored,

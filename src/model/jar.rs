@@ -190,7 +190,13 @@ impl CookieJar {
 
     /// Offers a `Set-Cookie` response header (one line) received for the request `ctx`.
     pub fn set_from_response(&mut self, line: &str, ctx: &RequestContext) -> SetOutcome {
-        self.set(line, ctx, Api::Http)
+        self.set(line, ctx, &RequestFacts::of(ctx), Api::Http)
+    }
+
+    /// [`CookieJar::set_from_response`] with the request's facts computed once for every profile and
+    /// line ([`RequestFacts::of`] of the same `ctx`).
+    pub fn set_from_response_with(&mut self, line: &str, ctx: &RequestContext, facts: &RequestFacts) -> SetOutcome {
+        self.set(line, ctx, facts, Api::Http)
     }
 
     /// `document.cookie = line` in a document at `document_url` under the top-level origin `top_level`
@@ -203,18 +209,29 @@ impl CookieJar {
         time: Timestamp,
     ) -> SetOutcome {
         let ctx = script_context(document_url, top_level, time);
-        self.set(line, &ctx, Api::Script)
+        self.set(line, &ctx, &RequestFacts::of(&ctx), Api::Script)
     }
 
     /// What `document.cookie` returns in a document at `document_url` under `top_level`.
     pub fn script_cookie_string(&self, document_url: &Url, top_level: Option<&Origin>, time: Timestamp) -> String {
         let ctx = script_context(document_url, top_level, time);
-        self.retrieve_with(&ctx, Api::Script).included.iter().map(|a| a.cookie.pair()).collect::<Vec<_>>().join("; ")
+        self.retrieve_with(&ctx, &RequestFacts::of(&ctx), Api::Script)
+            .included
+            .iter()
+            .map(|a| a.cookie.pair())
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// Which cookies go out with the request `ctx`, and why each related cookie does not.
     pub fn retrieve(&self, ctx: &RequestContext) -> Retrieval<'_> {
-        self.retrieve_with(ctx, Api::Http)
+        self.retrieve_with(ctx, &RequestFacts::of(ctx), Api::Http)
+    }
+
+    /// [`CookieJar::retrieve`] with the request's facts computed once for every profile
+    /// ([`RequestFacts::of`] of the same `ctx`).
+    pub fn retrieve_using(&self, ctx: &RequestContext, facts: &RequestFacts) -> Retrieval<'_> {
+        self.retrieve_with(ctx, facts, Api::Http)
     }
 
     fn is_secure_url(&self, url: &Url) -> bool {
@@ -227,7 +244,7 @@ impl CookieJar {
         }
     }
 
-    fn set(&mut self, line: &str, ctx: &RequestContext, api: Api) -> SetOutcome {
+    fn set(&mut self, line: &str, ctx: &RequestContext, facts: &RequestFacts, api: Api) -> SetOutcome {
         let profile = self.profile.clone();
         let profile = &profile;
         let mut status = InclusionStatus::new();
@@ -264,7 +281,7 @@ impl CookieJar {
             status.warn(Warning::InvalidSameSiteValue);
         }
         let secure_origin = self.is_secure_url(&ctx.url);
-        let host = canonical_host(&ctx.url);
+        let host = facts.host.clone();
         let now = ctx.time;
 
         // Domain (§5.7 steps 7–10).
@@ -316,7 +333,7 @@ impl CookieJar {
         }
 
         // SameSite (§5.7 steps 17–19).
-        let contexts = response_context(ctx);
+        let contexts = &facts.response_contexts;
         let context =
             contexts.for_profile_with_chain(profile.schemeful_same_site, profile.same_site_considers_redirect_chain);
         // Chrome with schemeful same-site names every SameSite exclusion `Schemeful…` (recorded:
@@ -364,14 +381,14 @@ impl CookieJar {
         }
 
         // Partitioning and third-party policy.
-        let third_party = is_third_party(ctx, profile.schemeful_same_site);
+        let third_party = facts.third_party[usize::from(profile.schemeful_same_site)];
         let chips = parsed.partitioned && profile.partitioned_cookies;
         let mut partition = None;
         if chips {
             if !parsed.secure {
                 status.exclude(Exclusion::InvalidPartitioned);
             }
-            partition = Some(top_level_site(ctx));
+            partition = Some(facts.top_site.clone());
         }
         if third_party && !chips {
             match profile.third_party {
@@ -379,7 +396,7 @@ impl CookieJar {
                 ThirdPartyPolicy::BlockUnpartitioned => status.exclude(Exclusion::UserPreferences),
                 ThirdPartyPolicy::BlockUnpartitionedPhaseout => status.exclude(Exclusion::ThirdPartyPhaseout),
                 ThirdPartyPolicy::BlockUnpartitionedItp => status.exclude(Exclusion::ThirdPartyBlockedByItp),
-                ThirdPartyPolicy::PartitionAll => partition = Some(top_level_site(ctx)),
+                ThirdPartyPolicy::PartitionAll => partition = Some(facts.top_site.clone()),
             }
         }
         if partition.is_some() {
@@ -491,23 +508,23 @@ impl CookieJar {
         SetOutcome { name, status, stored: true, deleted: false, partition, cookie: Some(parsed) }
     }
 
-    fn retrieve_with(&self, ctx: &RequestContext, api: Api) -> Retrieval<'_> {
+    fn retrieve_with(&self, ctx: &RequestContext, facts: &RequestFacts, api: Api) -> Retrieval<'_> {
         let profile = self.profile();
-        let host = canonical_host(&ctx.url);
-        let host_site = registrable_domain(&host).unwrap_or(&host).to_string();
+        let host = facts.host.as_str();
+        let host_site = facts.host_site.as_str();
         let secure_url = self.is_secure_url(&ctx.url);
-        let contexts = request_context(ctx);
+        let contexts = &facts.request_contexts;
         let context =
             contexts.for_profile_with_chain(profile.schemeful_same_site, profile.same_site_considers_redirect_chain);
-        let third_party = is_third_party(ctx, profile.schemeful_same_site);
-        let top_site = top_level_site(ctx);
+        let third_party = facts.third_party[usize::from(profile.schemeful_same_site)];
+        let top_site = &facts.top_site;
         let credentials = api == Api::Script || ctx.includes_credentials();
         let mut out = Retrieval::default();
         if !matches!(ctx.url.scheme(), "http" | "https" | "ws" | "wss") {
             // Only cookieable schemes carry cookies (Chromium CookieMonster's cookieable schemes).
             return out;
         }
-        let mut candidates: Vec<(&str, &StoredCookie)> = host_suffixes(&host)
+        let mut candidates: Vec<(&str, &StoredCookie)> = host_suffixes(host)
             .filter_map(|s| self.sites.get_key_value(s))
             .flat_map(|(key, bucket)| bucket.iter().map(move |c| (key.as_str(), c)))
             .collect();
@@ -518,7 +535,7 @@ impl CookieJar {
                 continue;
             }
             // Every cookie in a bucket has the bucket's key as its site.
-            let related = cookie.domain == host || domain_match(&host, &cookie.domain) || key == host_site;
+            let related = cookie.domain == host || domain_match(host, &cookie.domain) || key == host_site;
             if !related {
                 continue;
             }
@@ -530,7 +547,7 @@ impl CookieJar {
                     Exclusion::CredentialsNotIncluded
                 });
             }
-            let domain_ok = if cookie.host_only { cookie.domain == host } else { domain_match(&host, &cookie.domain) };
+            let domain_ok = if cookie.host_only { cookie.domain == host } else { domain_match(host, &cookie.domain) };
             if !domain_ok {
                 status.exclude(Exclusion::DomainMismatch);
             }
@@ -543,13 +560,13 @@ impl CookieJar {
             if cookie.http_only && api == Api::Script {
                 continue;
             }
-            self.same_site_verdict(cookie, ctx, &contexts, context, &mut status);
+            self.same_site_verdict(cookie, ctx, contexts, context, &mut status);
             if cookie.same_site == SameSiteAttr::None && !cookie.secure && profile.none_requires_secure {
                 status.exclude(Exclusion::SameSiteNoneInsecure);
             }
             match &cookie.partition {
                 Some(key) => {
-                    if *key != top_site {
+                    if key != top_site {
                         status.exclude(Exclusion::CookieInOtherPartition);
                     } else {
                         status.warn(Warning::Partitioned);
@@ -654,6 +671,47 @@ fn script_context(document_url: &Url, top_level: Option<&Origin>, time: Timestam
     RequestContext::new(RequestKind::Fetch, "GET", document_url.clone(), Some(origin.clone()), time)
         .with_top_level(Some(top_level.cloned().unwrap_or(origin)))
         .with_credentials(CredentialsMode::Include)
+}
+
+/// What a request gives every profile's jar the same answer about: its host and site, its same-site
+/// contexts for sending and for storing, whether it is third-party (schemeless and schemeful), and its
+/// top-level site. Computing them takes public-suffix look-ups and allocations, so the replay computes
+/// them once per request and shares them across the profiles and `Set-Cookie` lines
+/// (`CookieJar::retrieve` and `set_from_response` compute them themselves).
+#[derive(Clone, Debug)]
+pub struct RequestFacts {
+    host: String,
+    host_site: String,
+    request_contexts: super::samesite::ContextPair,
+    response_contexts: super::samesite::ContextPair,
+    /// Indexed by schemefulness: `[schemeless, schemeful]`.
+    third_party: [bool; 2],
+    top_site: Site,
+}
+
+impl RequestFacts {
+    /// The facts of `ctx`.
+    pub fn of(ctx: &RequestContext) -> Self {
+        let host = canonical_host(&ctx.url);
+        RequestFacts {
+            host_site: registrable_domain(&host).unwrap_or(&host).to_string(),
+            host,
+            request_contexts: request_context(ctx),
+            response_contexts: response_context(ctx),
+            third_party: [is_third_party(ctx, false), is_third_party(ctx, true)],
+            top_site: top_level_site(ctx),
+        }
+    }
+
+    /// Whether the request is third-party, with or without the scheme.
+    pub fn third_party(&self, schemeful: bool) -> bool {
+        self.third_party[usize::from(schemeful)]
+    }
+
+    /// The same-site contexts for sending cookies with the request.
+    pub fn request_contexts(&self) -> &super::samesite::ContextPair {
+        &self.request_contexts
+    }
 }
 
 /// The URL's host as the jar compares it: lower case, IPv6 in brackets.
