@@ -155,7 +155,10 @@ pub fn analyse(
             .with_credentials(request.credentials);
         let mut jar = CookieJar::new(browser);
         let mut cookies = Vec::new();
-        for line in final_headers.set_cookie_lines() {
+        // A response larger than the browser accepts fails before any Set-Cookie is read
+        // (`response-headers-too-big` says so).
+        let too_big = final_headers.byte_size() > jar.profile().response_header_limit;
+        for line in final_headers.set_cookie_lines().into_iter().filter(|_| !too_big) {
             let outcome = if sent_at_all { Some(jar.set_from_response(line, &ctx)) } else { None };
             let Some(outcome) = outcome else { continue };
             cookies.push(HeaderCookie {

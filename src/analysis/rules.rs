@@ -180,7 +180,7 @@ rules! {
     ReferenceNotFound = "reference-not-found", Ingress, Info, [Ingress], "a referenced middleware is not in the input, so its headers are not predicted";
     RegexCookiePath = "regex-cookie-path", Ingress, Error, [Ingress], "the sticky cookie's Path is the regex path as written";
     RequestFailed = "request-failed", Capture, Warning, [Har], "a request failed and the capture holds no answer: what failed, the likely causes, what to capture instead";
-    ResponseHeadersTooBig = "response-headers-too-big", Cookie, Error, [Har], "a response's headers pass the browser's size limit: it fails the request and stores none of its cookies", unit response_headers_too_big;
+    ResponseHeadersTooBig = "response-headers-too-big", Cookie, Error, [Har, Headers], "a response's headers pass the browser's size limit: it fails the request and stores none of its cookies", unit response_headers_too_big;
     SamesiteBlocksCrossSite = "samesite-blocks-cross-site", Cookie, Error, [Har, Headers], "a SameSite=Lax or Strict cookie is needed on cross-site requests";
     SamesiteCaseDropped = "samesite-case-dropped", Ingress, Error, [Ingress], "a SameSite value in the wrong case that the controller silently drops";
     SamesiteNoneInsecure = "samesite-none-insecure", Cookie, Error, [Har, Headers], "SameSite=None without Secure is rejected";

@@ -9,9 +9,12 @@
 
 use super::{finding, Facts, RuleId};
 use crate::analysis::findings::redact_query;
+use crate::analysis::headers::HeadersReport;
 use crate::analysis::report::{Finding, LimitHit};
 
 const RULE: RuleId = RuleId::ResponseHeadersTooBig;
+
+const FIX: &str = "server: keep a response's headers well under 256 KiB: fewer and shorter Set-Cookie lines (one session cookie pointing at server-side state), no large custom headers";
 
 /// `262 144` → `256 KiB`, `24 900 000` → `23.7 MiB`.
 pub(crate) fn size(bytes: u64) -> String {
@@ -22,8 +25,12 @@ pub(crate) fn size(bytes: u64) -> String {
     }
 }
 
-/// One finding for an entry whose response some profile fails for its size.
+/// One finding for a response some profile fails for its size: a HAR entry, or the final response
+/// given to `crossjar headers`.
 pub(super) fn check(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    if let Facts::Headers(report) = facts {
+        return check_headers(report, out);
+    }
     let Facts::HarEntry { verdicts, browsers } = facts else { return };
     let mut failing = Vec::new();
     // Each limit passed, with the profiles that have it.
@@ -58,12 +65,46 @@ pub(super) fn check(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             size(bytes),
             limits.join(", "),
         ),
-        vec![
-            "server: keep a response's headers well under 256 KiB: fewer and shorter Set-Cookie lines (one session cookie pointing at server-side state), no large custom headers".into(),
-        ],
+        vec![FIX.into()],
     );
     f.entry = Some(e.index);
     f.host = Some(e.host.clone());
+    f.browsers = failing;
+    out.push(f);
+}
+
+/// `crossjar headers`: the final response's size against each browser's limit.
+fn check_headers(report: &HeadersReport, out: &mut Vec<Finding>) {
+    let Some(last) = report.answers.iter().rfind(|a| !a.preflight) else { return };
+    let bytes = last.headers.byte_size();
+    let mut limits: Vec<(u64, Vec<&str>)> = Vec::new();
+    let mut failing = Vec::new();
+    for v in &report.verdicts {
+        let limit = v.browser.profile().response_header_limit;
+        if bytes > limit {
+            failing.push(v.browser);
+            match limits.iter_mut().find(|(l, _)| *l == limit) {
+                Some((_, names)) => names.push(v.browser.as_str()),
+                None => limits.push((limit, vec![v.browser.as_str()])),
+            }
+        }
+    }
+    if failing.is_empty() {
+        return;
+    }
+    let lines = last.headers.set_cookie_lines().len();
+    let limits: Vec<String> = limits.iter().map(|(l, names)| format!("{} in {}", size(*l), names.join(", "))).collect();
+    let mut f = finding(
+        RULE,
+        format!(
+            "the response from {} is {} of headers, more than the browser accepts ({}): it fails the request (ERR_RESPONSE_HEADERS_TOO_BIG in Chrome) and reads none of its {lines} Set-Cookie lines",
+            report.request.url.host_str().unwrap_or(""),
+            size(bytes),
+            limits.join(", "),
+        ),
+        vec![FIX.into()],
+    );
+    f.host = report.request.url.host_str().map(str::to_string);
     f.browsers = failing;
     out.push(f);
 }
