@@ -1467,22 +1467,74 @@ fn cookie(pool: &mut Pool, fields: FieldList<'_, CookieKey>, at: &dyn fmt::Displ
     let fields = fields.map_err(|kind| format!("{at}: expected an object, found {kind}"))?;
     let mut c = pool.cookie();
     for (k, v) in fields {
-        match k {
-            CookieKey::Name => set_text(&mut c.name, v.cow(format_args!("{at}.name"))?.unwrap_or(Cow::Borrowed(""))),
-            CookieKey::Value => set_text(&mut c.value, v.cow(format_args!("{at}.value"))?.unwrap_or(Cow::Borrowed(""))),
-            CookieKey::Domain => Builder::set_opt(pool, &mut c.domain, v.nonempty_cow(format_args!("{at}.domain"))?),
-            CookieKey::Path => Builder::set_opt(pool, &mut c.path, v.nonempty_cow(format_args!("{at}.path"))?),
-            // Secondary evidence: a wrong type here is dropped, not an entry error.
-            CookieKey::Secure => c.secure = v.flag(format_args!("{at}.secure")).ok(),
-            CookieKey::HttpOnly => c.http_only = v.flag(format_args!("{at}.httpOnly")).ok(),
-            CookieKey::SameSite => {
-                let v = v.nonempty_cow(format_args!("{at}.sameSite")).ok().flatten();
-                Builder::set_opt(pool, &mut c.same_site, v)
-            }
-            CookieKey::Other => {}
-        }
+        cookie_field(pool, &mut c, k, v, at)?;
     }
     Ok(c)
+}
+
+/// Sets the field `k` of a listed cookie.
+fn cookie_field(
+    pool: &mut Pool,
+    c: &mut ListedCookie,
+    k: CookieKey,
+    v: Scalar<'_>,
+    at: &dyn fmt::Display,
+) -> Result<(), Problem> {
+    match k {
+        CookieKey::Name => set_text(&mut c.name, v.cow(format_args!("{at}.name"))?.unwrap_or(Cow::Borrowed(""))),
+        CookieKey::Value => set_text(&mut c.value, v.cow(format_args!("{at}.value"))?.unwrap_or(Cow::Borrowed(""))),
+        CookieKey::Domain => Builder::set_opt(pool, &mut c.domain, v.nonempty_cow(format_args!("{at}.domain"))?),
+        CookieKey::Path => Builder::set_opt(pool, &mut c.path, v.nonempty_cow(format_args!("{at}.path"))?),
+        // Secondary evidence: a wrong type here is dropped, not an entry error.
+        CookieKey::Secure => c.secure = v.flag(format_args!("{at}.secure")).ok(),
+        CookieKey::HttpOnly => c.http_only = v.flag(format_args!("{at}.httpOnly")).ok(),
+        CookieKey::SameSite => {
+            let v = v.nonempty_cow(format_args!("{at}.sameSite")).ok().flatten();
+            Builder::set_opt(pool, &mut c.same_site, v)
+        }
+        CookieKey::Other => {}
+    }
+    Ok(())
+}
+
+/// One element of a `cookies` array, read straight into pooled storage (no list of fields between).
+struct CookieSeed<'p> {
+    pool: &'p mut Pool,
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for CookieSeed<'_> {
+    type Value = Result<ListedCookie, Problem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V<'p>(CookieSeed<'p>);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Result<Result<ListedCookie, Problem>, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a cookie object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let CookieSeed { pool, index } = self.0;
+                let (mut c, mut problem) = (pool.cookie(), None);
+                while let Some(K(key, _)) = a.next_key::<K<CookieKey>>()? {
+                    if key.is_other() {
+                        a.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    let v = a.next_value::<Scalar>()?;
+                    if problem.is_none() {
+                        problem = cookie_field(pool, &mut c, key, v, &format_args!("[{index}]")).err();
+                    }
+                }
+                Ok(Ok(problem.map_or(Ok(c), Err)))
+            }
+            reject_scalars!();
+            reject_seq!();
+            reject_unit!();
+        }
+        let index = self.index;
+        Ok(d.deserialize_any(V(self))?
+            .unwrap_or_else(|kind| Err(format!("[{index}]: expected an object, found {kind}"))))
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for CookiesSeed<'_> {
@@ -1504,8 +1556,8 @@ impl<'de> Visitor<'de> for CookieList<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
         let CookiesSeed { pool, mut out } = self.0;
         let (mut problem, mut i) = (None, 0);
-        while let Some(fields) = a.next_element_seed(FieldsSeed::<CookieKey>::new())? {
-            match cookie(pool, fields, &format_args!("[{i}]")) {
+        while let Some(c) = a.next_element_seed(CookieSeed { pool: &mut *pool, index: i })? {
+            match c {
                 Ok(c) => out.push(c),
                 Err(p) => {
                     problem.get_or_insert(p);
