@@ -101,9 +101,9 @@ echo "# crossjar benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(
 
 if [ -z "$ONLY" ] || [ "$ONLY" = ratios ]; then
   printf "\n## Wall time against the bare pass and jq (issue #17)\n\n"
-  printf "| %-36s | %7s | %5s | %6s | %6s | %6s | %6s | %6s | %6s | %6s | %6s | %7s |\n" \
+  printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %7s | %8s |\n" \
     capture MiB entries bare reader text json jq "text/bare" "json/bare" "jq/text" "µs/entry"
-  printf "|%s|\n" "--------------------------------------|---------|-------|--------|--------|--------|--------|--------|--------|--------|--------|---------"
+  printf "|%s|\n" "--------------------------------------|---------|---------|--------|--------|--------|--------|--------|-----------|-----------|---------|----------"
   for spec in "body-heavy, base64 bodies:--size 200M --seed 8 --body 32K --base64-bodies" \
               "body-heavy, JSON-text bodies:--size 200M --seed 8 --body 46K" \
               "header-heavy:--size 200M --seed 8 --body 0" \
@@ -118,7 +118,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = ratios ]; then
     text=$(best "$BIN" har "$f")
     json=$(best "$BIN" har "$f" --format json)
     jqt=$(best jq -c "$JQ_FILTER" "$f")
-    printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %6s | %6s | %6s | %7s |\n" \
+    printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %7s | %8s |\n" \
       "$name" "$(mib "$f")" "$n" "$bare" "$reader" "$text" "$json" "$jqt" \
       "$(ratio "$text" "$bare")" "$(ratio "$json" "$bare")" "$(ratio "$jqt" "$text")" "$(per_entry "$text" "$n")"
     rm -f "$f"
