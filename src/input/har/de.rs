@@ -76,6 +76,7 @@ pub(super) struct Pool {
 fn set_text(slot: &mut String, text: Cow<'_, str>) {
     match text {
         Cow::Owned(s) => *slot = s,
+        Cow::Borrowed(t) if oversized(slot.capacity(), t.len()) => *slot = t.to_owned(),
         Cow::Borrowed(t) => {
             slot.clear();
             slot.push_str(t);
@@ -83,16 +84,25 @@ fn set_text(slot: &mut String, text: Cow<'_, str>) {
     }
 }
 
+/// Whether an allocation of `capacity` bytes is too large to keep for `len` bytes of text: reused
+/// strings would otherwise all grow to the largest text they ever held, and the read-ahead keeps a
+/// thousand exchanges in flight.
+fn oversized(capacity: usize, len: usize) -> bool {
+    capacity > 4 * len + 64
+}
+
 impl Pool {
     /// `text` as an owned string, in a pooled allocation when it was borrowed.
     fn string(&mut self, text: Cow<'_, str>) -> String {
         match text {
             Cow::Owned(s) => s,
-            Cow::Borrowed(t) => {
-                let mut s = self.strings.pop().unwrap_or_default();
-                s.push_str(t);
-                s
-            }
+            Cow::Borrowed(t) => match self.strings.pop() {
+                Some(mut s) if !oversized(s.capacity(), t.len()) => {
+                    s.push_str(t);
+                    s
+                }
+                _ => t.to_owned(),
+            },
         }
     }
 
