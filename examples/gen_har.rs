@@ -6,12 +6,14 @@
 //! entries, and response bodies of a chosen size with JSON escapes in them.
 //!
 //! Usage:
-//!   gen_har [--size 100M] [--seed 1] [--body 8K] [--cookies-per-host 0] [--out FILE]
+//!   gen_har [--size 100M] [--seed 1] [--body 8K] [--base64-bodies] [--cookies-per-host 0] [--out FILE]
 //!   gen_har --files 1000 --size 20K --dir DIR        (DIR/cap-0000.har ...)
 //!
 //! `--size` is the approximate total; the file stops at the first entry past it. With
 //! `--cookies-per-host K` every first-party document response sets one more of K cookies per site, and
-//! requests carry every cookie set so far (the jar-retrieval stress case). Output is never committed.
+//! requests carry every cookie set so far (the jar-retrieval stress case). Bodies are JSON text with
+//! escapes every few bytes; with `--base64-bodies` they are base64 (`"encoding": "base64"`, as HAR
+//! exporters write images and fonts), text a JSON parser skips at memory speed. Output is never committed.
 
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
@@ -43,6 +45,7 @@ struct Options {
     size: u64,
     seed: u64,
     body: usize,
+    base64_bodies: bool,
     cookies_per_host: usize,
     out: Option<String>,
     files: usize,
@@ -60,8 +63,16 @@ fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 fn parse_args() -> Result<Options, String> {
-    let mut o =
-        Options { size: 100 << 20, seed: 1, body: 8 << 10, cookies_per_host: 0, out: None, files: 0, dir: None };
+    let mut o = Options {
+        size: 100 << 20,
+        seed: 1,
+        body: 8 << 10,
+        base64_bodies: false,
+        cookies_per_host: 0,
+        out: None,
+        files: 0,
+        dir: None,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -69,6 +80,7 @@ fn parse_args() -> Result<Options, String> {
             "--size" => o.size = parse_size(&val()?)?,
             "--seed" => o.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--body" => o.body = parse_size(&val()?)? as usize,
+            "--base64-bodies" => o.base64_bodies = true,
             "--cookies-per-host" => {
                 o.cookies_per_host = val()?.parse().map_err(|e| format!("--cookies-per-host: {e}"))?
             }
@@ -151,6 +163,8 @@ struct Entry {
     redirect: String,
     mime: &'static str,
     body: Option<String>,
+    /// `body` is base64.
+    base64: bool,
     from_cache: bool,
     ws_messages: usize,
 }
@@ -158,6 +172,7 @@ struct Entry {
 struct Gen {
     rng: Rng,
     body: usize,
+    base64_bodies: bool,
     cookies_per_host: usize,
     /// Per site: cookies (name=value) a request to it carries.
     jar: Vec<Vec<(String, String)>>,
@@ -170,6 +185,17 @@ const UA: &str =
 
 impl Gen {
     fn body_text(&mut self) -> String {
+        if self.base64_bodies {
+            const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut s = String::with_capacity(self.body);
+            while s.len() + 4 <= self.body.max(4) {
+                let r = self.rng.next();
+                for i in 0..4 {
+                    s.push(B64[((r >> (6 * i)) & 63) as usize] as char);
+                }
+            }
+            return s;
+        }
         let mut s = String::with_capacity(self.body + 64);
         s.push_str("{\"items\":[");
         while s.len() < self.body {
@@ -241,6 +267,7 @@ impl Gen {
             redirect: String::new(),
             mime: "text/html",
             body: None,
+            base64: self.base64_bodies,
             from_cache: false,
             ws_messages: 0,
         }
@@ -525,6 +552,9 @@ fn entry_json(e: &Entry) -> String {
     );
     if let Some(b) = &e.body {
         let _ = write!(o, ", \"text\": {}", js(b));
+        if e.base64 {
+            o.push_str(", \"encoding\": \"base64\"");
+        }
     }
     let _ = write!(
         o,
@@ -544,6 +574,7 @@ fn write_har(w: &mut impl Write, o: &Options, seed: u64) -> std::io::Result<usiz
     let mut g = Gen {
         rng: Rng(seed),
         body: o.body,
+        base64_bodies: o.base64_bodies,
         cookies_per_host: o.cookies_per_host,
         jar: vec![Vec::new(); SITES.len()],
         time_ms: 0,

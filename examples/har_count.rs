@@ -2,9 +2,11 @@
 //! `Set-Cookie` lines: the reader's cost next to `har_parse_baseline` (issue #8). Prints counts and
 //! error locations only, never header values.
 //!
-//! Usage: `cargo run --release --example har_count -- FILE.har`
+//! Usage: `cargo run --release --example har_count -- FILE.har [--owned]`. By default the items are
+//! shown by reference and the reader fills the same exchange again (as `crossjar har` reads);
+//! `--owned` hands each item over and drops it (a fresh exchange per entry).
 
-use crossjar::input::har::{read_har_path, read_har_reader, HarItem};
+use crossjar::input::har::{read_har_path, read_har_reader, view_har_path, view_har_reader, HarItem};
 use std::ops::ControlFlow;
 use std::path::Path;
 
@@ -15,7 +17,8 @@ fn main() {
     };
     let path = Path::new(&arg);
     let (mut entries, mut set_cookie_lines, mut entry_errors) = (0usize, 0usize, 0usize);
-    let mut sink = |item: HarItem| {
+    let owned = std::env::args().any(|a| a == "--owned");
+    let mut view = |item: &HarItem| {
         match item {
             HarItem::Entry(e) => {
                 entries += 1;
@@ -29,10 +32,11 @@ fn main() {
         }
         ControlFlow::Continue(())
     };
-    let result = if arg == "-" {
-        read_har_reader(std::io::stdin().lock(), path, &mut sink)
-    } else {
-        read_har_path(path, &mut sink)
+    let result = match (arg == "-", owned) {
+        (true, false) => view_har_reader(std::io::stdin().lock(), path, &mut view),
+        (false, false) => view_har_path(path, &mut view),
+        (true, true) => read_har_reader(std::io::stdin().lock(), path, &mut |item| view(&item)),
+        (false, true) => read_har_path(path, &mut |item| view(&item)),
     };
     println!("entries {entries}, set-cookie lines {set_cookie_lines}, entry errors {entry_errors}");
     // Resident memory at the end, split into heap (anonymous) and mapped file pages (Linux only).

@@ -12,8 +12,11 @@ use std::path::Path;
 use crate::analysis::findings::{Accumulator, Focus};
 use crate::analysis::replay::{Replay, ReplayOptions};
 use crate::analysis::report::{EntryVerdict, HarReport};
+use crate::evidence::Exchange;
 use crate::evidence::InputError;
-use crate::input::har::{read_har_path, read_har_reader, HarItem, HarSummary};
+use crate::input::har::{
+    read_har_path_reusing, read_har_reader_reusing, view_har_path, view_har_reader, HarItem, HarSummary, Spare,
+};
 
 /// Receives one entry's verdicts, one per profile in [`ReplayOptions::browsers`] order.
 pub type EntrySink<'a> = dyn FnMut(Vec<EntryVerdict>) + 'a;
@@ -90,11 +93,11 @@ fn stream_all(
 ) -> HarRun {
     stream(&path.display().to_string(), options, focus, keep_errors, each, |sink| {
         if path.as_os_str() == "-" {
-            read_ahead(|s| read_har_reader(std::io::stdin(), path, s), sink)
+            read_ahead(|s, spare| read_har_reader_reusing(std::io::stdin(), path, s, spare), sink)
         } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
-            read_ahead(|s| read_har_path(path, s), sink)
+            read_ahead(|s, spare| read_har_path_reusing(path, s, spare), sink)
         } else {
-            read_har_path(path, &mut |item| sink(&item))
+            view_har_path(path, sink)
         }
     })
 }
@@ -130,10 +133,10 @@ type ItemSink<'a> = dyn FnMut(HarItem) -> ControlFlow<()> + 'a;
 type ItemView<'a> = dyn FnMut(&HarItem) -> ControlFlow<()> + 'a;
 
 /// Runs `read` on a second thread and shows its items to `sink` on this one, in order. Batches the
-/// sink is done with go back to the reader to be freed there: memory is cheapest to free on the
-/// thread that allocated it.
+/// sink is done with go back to the reader, whose exchanges it fills again (see [`Spare`]): in the
+/// steady state nothing is allocated or freed per entry, and nothing crosses threads to be freed.
 fn read_ahead(
-    read: impl FnOnce(&mut ItemSink<'_>) -> Result<HarSummary, InputError> + Send,
+    read: impl FnOnce(&mut ItemSink<'_>, &mut Spare<'_>) -> Result<HarSummary, InputError> + Send,
     sink: &mut ItemView<'_>,
 ) -> Result<HarSummary, InputError> {
     use std::sync::mpsc;
@@ -142,23 +145,34 @@ fn read_ahead(
         let (done_tx, done_rx) = mpsc::channel::<Vec<HarItem>>();
         let reader = scope.spawn(move || {
             let mut batch = Vec::with_capacity(READ_AHEAD_BATCH);
-            let result = read(&mut |item| {
-                batch.push(item);
-                if batch.len() == READ_AHEAD_BATCH {
-                    // Reuse a finished batch's buffer; its items are dropped here.
-                    let next = match done_rx.try_recv() {
-                        Ok(mut done) => {
-                            done.clear();
-                            done
+            // Exchanges of finished batches, to be filled again (at most a batch's worth is kept).
+            let spares = std::cell::RefCell::new(Vec::<Exchange>::with_capacity(READ_AHEAD_BATCH));
+            let mut spare = || spares.borrow_mut().pop();
+            let result = read(
+                &mut |item| {
+                    batch.push(item);
+                    if batch.len() == READ_AHEAD_BATCH {
+                        // Reuse a finished batch's buffer and keep its exchanges; the rest is dropped here.
+                        let next = match done_rx.try_recv() {
+                            Ok(mut done) => {
+                                let mut spares = spares.borrow_mut();
+                                for item in done.drain(..) {
+                                    if let (HarItem::Entry(x), true) = (item, spares.len() < READ_AHEAD_BATCH) {
+                                        spares.push(x);
+                                    }
+                                }
+                                done
+                            }
+                            Err(_) => Vec::with_capacity(READ_AHEAD_BATCH),
+                        };
+                        if tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                            return ControlFlow::Break(());
                         }
-                        Err(_) => Vec::with_capacity(READ_AHEAD_BATCH),
-                    };
-                    if tx.send(std::mem::replace(&mut batch, next)).is_err() {
-                        return ControlFlow::Break(());
                     }
-                }
-                ControlFlow::Continue(())
-            });
+                    ControlFlow::Continue(())
+                },
+                &mut spare,
+            );
             if !batch.is_empty() {
                 let _ = tx.send(batch);
             }
@@ -191,9 +205,8 @@ pub fn stream_har_reader(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    let run = stream(&name.display().to_string(), options, focus, false, each, |sink| {
-        read_har_reader(reader, name, &mut |item| sink(&item))
-    });
+    let run =
+        stream(&name.display().to_string(), options, focus, false, each, |sink| view_har_reader(reader, name, sink));
     (run.report, run.result.err())
 }
 
@@ -285,7 +298,7 @@ fn with_entries(mut report: HarReport, kept: Vec<Vec<EntryVerdict>>) -> HarRepor
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::har::read_har_slice;
+    use crate::input::har::{read_har_path, read_har_slice, read_har_slice_reusing};
     use std::path::PathBuf;
 
     fn items_of(read: impl FnOnce(&mut ItemSink<'_>) -> Result<HarSummary, InputError>) -> Vec<HarItem> {
@@ -297,7 +310,9 @@ mod tests {
         items
     }
 
-    fn items_ahead(read: impl FnOnce(&mut ItemSink<'_>) -> Result<HarSummary, InputError> + Send) -> Vec<HarItem> {
+    fn items_ahead(
+        read: impl FnOnce(&mut ItemSink<'_>, &mut Spare<'_>) -> Result<HarSummary, InputError> + Send,
+    ) -> Vec<HarItem> {
         let mut items = Vec::new();
         let _ = read_ahead(read, &mut |item| {
             items.push(item.clone());
@@ -324,14 +339,17 @@ mod tests {
         let bytes = many_entries(5 * READ_AHEAD_BATCH + 3);
         let name = PathBuf::from("many.har");
         let direct = items_of(|s| read_har_slice(&bytes, &name, s));
-        let ahead = items_ahead(|t| read_har_slice(&bytes, &name, t));
+        let ahead = items_ahead(|t, spare| read_har_slice_reusing(&bytes, &name, t, spare));
         assert!(direct.len() > 5 * READ_AHEAD_BATCH);
         assert!(direct.iter().any(|i| matches!(i, HarItem::EntryError(_))));
         assert_eq!(direct, ahead);
         let root = env!("CARGO_MANIFEST_DIR");
         for f in std::fs::read_dir(format!("{root}/fixtures/har")).unwrap().flatten() {
             let path = f.path();
-            assert_eq!(items_of(|s| read_har_path(&path, s)), items_ahead(|t| read_har_path(&path, t)));
+            assert_eq!(
+                items_of(|s| read_har_path(&path, s)),
+                items_ahead(|t, spare| read_har_path_reusing(&path, t, spare))
+            );
         }
     }
 
@@ -349,7 +367,7 @@ mod tests {
             }
         };
         // Returns (no deadlock with the reader blocked on a full channel) and reports the read.
-        let _ = read_ahead(|t| read_har_slice(&bytes, &name, t), &mut sink);
+        let _ = read_ahead(|t, spare| read_har_slice_reusing(&bytes, &name, t, spare), &mut sink);
         assert_eq!(seen, 3);
     }
 }

@@ -273,7 +273,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     // Colour only on a terminal that wants it: `anstream` strips the styles for pipes, files and
     // `NO_COLOR`, so redirected output and JSON are plain bytes.
     let stdout = std::io::stdout();
-    let mut out = anstream::AutoStream::auto(stdout.lock());
+    // A JSON report holds no raw escape byte (serde_json writes control characters as `\u001b`), so
+    // it goes out untouched: stripping would scan every byte of a report that can run to gigabytes.
+    let plain = matches!(&cli.command, Command::Har(a) if a.common.format == Format::Json);
+    let choice = if plain { anstream::ColorChoice::AlwaysAnsi } else { anstream::ColorChoice::Auto };
+    let mut out = anstream::AutoStream::new(stdout.lock(), choice);
     match cli.command {
         Command::Har(args) => har::run(&args, &mut out),
         Command::Headers(args) => headers::run(&args, &mut out),

@@ -10,6 +10,7 @@ use super::spill::Spill;
 use crate::analysis::findings::redact_query;
 use crate::analysis::report::{CookieVerdict, EntryVerdict, Finding, HarReport, LimitHit, SetCookieVerdict};
 use crate::model::profile::Browser;
+use crate::model::reason::{Exclusion, Warning};
 
 /// Schema id of the HAR report.
 pub const HAR_SCHEMA: &str = "crossjar.har.v1";
@@ -90,9 +91,9 @@ struct EntryJson<'a> {
     same_site: bool,
     credentials: CredentialsJson,
     cached: bool,
-    set_cookies: Vec<SetCookieJson<'a>>,
-    cookies: Vec<CookieJson<'a>>,
-    cors: Option<CorsJson>,
+    set_cookies: SetCookiesJson<'a>,
+    cookies: CookiesJson<'a>,
+    cors: Option<CorsJson<'a>>,
     /// Limits the entry passes in this profile (absent when none): `response-headers` (the browser
     /// fails a response this large and reads none of its Set-Cookie lines) or `cookie-pairs` (the
     /// captured Cookie header lists more pairs than any browser holds; only `limit` were read).
@@ -107,13 +108,47 @@ enum LimitJson {
     CookiePairs { pairs: usize, limit: usize },
 }
 
+/// Names serialized straight from a slice (no `Vec` per list: the writer runs once per entry, profile
+/// and cookie, and those lists were most of its allocations).
+struct Names<'a, T>(&'a [T], fn(&T) -> &'static str);
+
+impl<T> Serialize for Names<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(self.1))
+    }
+}
+
+/// An entry's `set_cookies`, converted one at a time while serializing.
+struct SetCookiesJson<'a> {
+    list: &'a [SetCookieVerdict],
+    show_values: bool,
+}
+
+impl Serialize for SetCookiesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.list.iter().map(|c| set_cookie(c, self.show_values)))
+    }
+}
+
+/// An entry's `cookies`, converted one at a time while serializing.
+struct CookiesJson<'a> {
+    list: &'a [CookieVerdict],
+    show_values: bool,
+}
+
+impl Serialize for CookiesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.list.iter().map(|c| cookie(c, self.show_values)))
+    }
+}
+
 #[derive(Serialize)]
-struct CorsJson {
+struct CorsJson<'a> {
     ok: bool,
     error: Option<&'static str>,
     preflight: Option<PreflightJson>,
-    errors: Vec<CorsErrorJson>,
-    preflight_reasons: Vec<String>,
+    errors: Vec<CorsErrorJson<'a>>,
+    preflight_reasons: std::borrow::Cow<'a, [String]>,
     preflight_unobserved: bool,
     credentialed: bool,
     set_cookie_stored_despite_failure: bool,
@@ -127,9 +162,9 @@ struct PreflightJson {
 }
 
 #[derive(Serialize)]
-struct CorsErrorJson {
+struct CorsErrorJson<'a> {
     error: &'static str,
-    failed_parameter: String,
+    failed_parameter: &'a str,
 }
 
 #[derive(Serialize)]
@@ -144,8 +179,8 @@ struct SetCookieJson<'a> {
     name: &'a str,
     stored: bool,
     deleted: bool,
-    reasons: Vec<&'static str>,
-    warnings: Vec<&'static str>,
+    reasons: Names<'a, Exclusion>,
+    warnings: Names<'a, Warning>,
     partition: Option<&'a str>,
     attributes: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,8 +194,8 @@ struct CookieJson<'a> {
     name: &'a str,
     domain: &'a str,
     sent: bool,
-    reasons: Vec<&'static str>,
-    warnings: Vec<&'static str>,
+    reasons: Names<'a, Exclusion>,
+    warnings: Names<'a, Warning>,
     recorded: Option<bool>,
     learned: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -224,8 +259,8 @@ fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
             assumed: e.credentials.assumed.as_str(),
         },
         cached: e.cached,
-        set_cookies: e.set_cookies.iter().map(|s| set_cookie(s, show_values)).collect(),
-        cookies: e.cookies.iter().map(|c| cookie(c, show_values)).collect(),
+        set_cookies: SetCookiesJson { list: &e.set_cookies, show_values },
+        cookies: CookiesJson { list: &e.cookies, show_values },
         limits: e
             .limits
             .iter()
@@ -240,12 +275,8 @@ fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
             ok: c.ok,
             error: c.error.map(|e| e.as_str()),
             preflight: c.preflight.map(|(ok, error)| PreflightJson { ok, error: error.map(|e| e.as_str()) }),
-            errors: c
-                .errors
-                .iter()
-                .map(|(e, p)| CorsErrorJson { error: e.as_str(), failed_parameter: p.clone() })
-                .collect(),
-            preflight_reasons: c.preflight_reasons.clone(),
+            errors: c.errors.iter().map(|(e, p)| CorsErrorJson { error: e.as_str(), failed_parameter: p }).collect(),
+            preflight_reasons: std::borrow::Cow::Borrowed(&c.preflight_reasons),
             preflight_unobserved: c.preflight_unobserved,
             credentialed: c.credentialed,
             set_cookie_stored_despite_failure: c.set_cookie_stored_despite_failure,
@@ -259,8 +290,8 @@ fn set_cookie(s: &SetCookieVerdict, show_values: bool) -> SetCookieJson<'_> {
         name: &s.name,
         stored: s.stored,
         deleted: s.deleted,
-        reasons: s.reasons.iter().map(|r| r.as_str()).collect(),
-        warnings: s.warnings.iter().map(|w| w.as_str()).collect(),
+        reasons: Names(&s.reasons, |r| r.as_str()),
+        warnings: Names(&s.warnings, |w| w.as_str()),
         partition: s.partition.as_deref(),
         attributes: &s.attributes,
         value: show_values.then_some(s.value.as_str()),
@@ -274,8 +305,8 @@ fn cookie(c: &CookieVerdict, show_values: bool) -> CookieJson<'_> {
         name: &c.name,
         domain: &c.domain,
         sent: c.sent,
-        reasons: c.reasons.iter().map(|r| r.as_str()).collect(),
-        warnings: c.warnings.iter().map(|w| w.as_str()).collect(),
+        reasons: Names(&c.reasons, |r| r.as_str()),
+        warnings: Names(&c.warnings, |w| w.as_str()),
         recorded: c.recorded,
         learned: c.learned,
         value: show_values.then_some(c.value.as_str()),
@@ -399,35 +430,83 @@ fn pad(depth: usize) -> &'static [u8] {
     &SPACES[..2 * depth]
 }
 
-/// Passes bytes through, adding indentation after every newline.
-struct Indent<'a, W> {
-    out: &'a mut W,
-    pad: &'static [u8],
+/// serde_json's pretty layout (two spaces a level) starting `depth` levels deep: the same bytes as
+/// pretty-printing alone and indenting every line after the first, without scanning the output again.
+struct NestedPretty {
+    depth: usize,
+    /// Whether the innermost open array or object has an element yet.
+    has_value: bool,
 }
 
-impl<W: Write> Write for Indent<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.write_all(buf)?;
-        Ok(buf.len())
-    }
-
-    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
-        while let Some(i) = buf.iter().position(|&b| b == b'\n') {
-            self.out.write_all(&buf[..=i])?;
-            self.out.write_all(self.pad)?;
-            buf = &buf[i + 1..];
+impl NestedPretty {
+    fn indent<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+        const SPACES: &[u8] = &[b' '; 64];
+        let mut left = 2 * self.depth;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            out.write_all(&SPACES[..n])?;
+            left -= n;
         }
-        self.out.write_all(buf)
+        Ok(())
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, opener: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(opener)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, closer: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        out.write_all(closer)
+    }
+
+    fn element<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
+    }
+}
+
+impl serde_json::ser::Formatter for NestedPretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.element(out, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.element(out, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
 /// Writes `value` as pretty JSON nested `depth` levels deep.
 fn write_nested<W: Write>(out: &mut W, value: &impl Serialize, depth: usize) -> io::Result<()> {
-    serde_json::to_writer_pretty(Indent { out, pad: pad(depth) }, value).map_err(io::Error::from)
+    let mut ser = serde_json::Serializer::with_formatter(out, NestedPretty { depth, has_value: false });
+    value.serialize(&mut ser).map_err(io::Error::from)
 }
 
 /// Starts the field `name` of an object whose fields are nested `depth` levels deep.
@@ -592,7 +671,7 @@ struct HeadersRequestJson {
 #[derive(Serialize)]
 struct HeadersVerdictJson<'a> {
     browser: &'static str,
-    cors: Option<CorsJson>,
+    cors: Option<CorsJson<'a>>,
     set_cookies: Vec<HeaderCookieJson<'a>>,
 }
 
@@ -606,7 +685,7 @@ struct HeaderCookieJson<'a> {
     next_reasons: Vec<&'static str>,
 }
 
-fn cors_json(v: &crate::model::cors::CorsVerdict) -> CorsJson {
+fn cors_json(v: &crate::model::cors::CorsVerdict) -> CorsJson<'_> {
     CorsJson {
         ok: v.ok,
         error: v.error().map(|e| e.error.as_str()),
@@ -617,7 +696,7 @@ fn cors_json(v: &crate::model::cors::CorsVerdict) -> CorsJson {
         errors: v
             .errors()
             .iter()
-            .map(|e| CorsErrorJson { error: e.error.as_str(), failed_parameter: e.failed_parameter.clone() })
+            .map(|e| CorsErrorJson { error: e.error.as_str(), failed_parameter: &e.failed_parameter })
             .collect(),
         preflight_reasons: v.preflight_reasons.iter().map(|r| r.to_string()).collect(),
         preflight_unobserved: v.preflight_unobserved,

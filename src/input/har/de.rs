@@ -9,6 +9,7 @@ use super::{HarItem, HarLogInfo, HarSummary, ProblemKind, Software, MAX_PAGES, M
 use crate::evidence::{BlockedCookie, Exchange, Header, Headers, InputError, ListedCookie, Location, Page};
 use crate::model::time::Timestamp;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -48,6 +49,148 @@ pub(super) struct Ctx<'s> {
     pub src: Option<&'s [u8]>,
     /// Incremental newline counting over `src` (entries come in file order).
     pub lines: LineIndex,
+    /// An exchange the sink is done with, to fill again (`None`: start from an empty one).
+    pub spare: &'s mut dyn FnMut() -> Option<Exchange>,
+    /// Storage of exchanges already delivered, reused for the next ones.
+    pub pool: Pool,
+}
+
+/// How many emptied strings, headers and cookies the [`Pool`] keeps at most: enough for the entries
+/// of real captures, and a bound so that one huge entry does not keep its memory for the whole read.
+const POOL_STRINGS: usize = 64;
+const POOL_HEADERS: usize = 1024;
+const POOL_COOKIES: usize = 1024;
+
+/// The strings, headers and listed cookies of exchanges the sink handed back, emptied: the next
+/// entries' text is copied into them instead of into new allocations, so that in the steady state an
+/// entry costs the reader no allocation (only bytes copied out of the input). Text that JSON escapes
+/// forced the parser to unescape arrives owned and is moved in as it is.
+#[derive(Default)]
+pub(super) struct Pool {
+    strings: Vec<String>,
+    headers: Vec<Header>,
+    cookies: Vec<ListedCookie>,
+}
+
+/// Makes `slot` hold `text`, in its own allocation when it has room.
+fn set_text(slot: &mut String, text: Cow<'_, str>) {
+    match text {
+        Cow::Owned(s) => *slot = s,
+        Cow::Borrowed(t) if oversized(slot.capacity(), t.len()) => *slot = t.to_owned(),
+        Cow::Borrowed(t) => {
+            slot.clear();
+            slot.push_str(t);
+        }
+    }
+}
+
+/// Whether an allocation of `capacity` bytes is too large to keep for `len` bytes of text: reused
+/// strings would otherwise all grow to the largest text they ever held, and the read-ahead keeps a
+/// thousand exchanges in flight.
+fn oversized(capacity: usize, len: usize) -> bool {
+    capacity > 4 * len + 64
+}
+
+impl Pool {
+    /// `text` as an owned string, in a pooled allocation when it was borrowed.
+    fn string(&mut self, text: Cow<'_, str>) -> String {
+        match text {
+            Cow::Owned(s) => s,
+            Cow::Borrowed(t) => match self.strings.pop() {
+                Some(mut s) if !oversized(s.capacity(), t.len()) => {
+                    s.push_str(t);
+                    s
+                }
+                _ => t.to_owned(),
+            },
+        }
+    }
+
+    fn put_string(&mut self, mut s: String) {
+        if self.strings.len() < POOL_STRINGS && s.capacity() > 0 {
+            s.clear();
+            self.strings.push(s);
+        }
+    }
+
+    fn put_option(&mut self, slot: &mut Option<String>) {
+        if let Some(s) = slot.take() {
+            self.put_string(s);
+        }
+    }
+
+    fn header(&mut self, name: Cow<'_, str>, value: Cow<'_, str>) -> Header {
+        match self.headers.pop() {
+            Some(mut h) => {
+                set_text(&mut h.name, name);
+                set_text(&mut h.value, value);
+                h
+            }
+            None => Header { name: name.into_owned(), value: value.into_owned() },
+        }
+    }
+
+    /// Empties `list` into the pool (the list keeps its capacity).
+    fn put_headers(&mut self, list: &mut Vec<Header>) {
+        let room = POOL_HEADERS.saturating_sub(self.headers.len());
+        self.headers.extend(list.drain(..).take(room));
+    }
+
+    /// An empty listed cookie, in pooled storage when there is some.
+    fn cookie(&mut self) -> ListedCookie {
+        let Some(mut c) = self.cookies.pop() else { return ListedCookie::default() };
+        c.name.clear();
+        c.value.clear();
+        for slot in [&mut c.domain, &mut c.path, &mut c.same_site] {
+            if let Some(s) = slot.take() {
+                self.put_string(s);
+            }
+        }
+        (c.secure, c.http_only) = (None, None);
+        c
+    }
+
+    fn put_cookies(&mut self, list: &mut Vec<ListedCookie>) {
+        let room = POOL_COOKIES.saturating_sub(self.cookies.len());
+        self.cookies.extend(list.drain(..).take(room));
+    }
+
+    /// An empty exchange for entry `index`, built from `spare`'s storage when there is one.
+    fn exchange(&mut self, spare: Option<Exchange>, index: usize) -> Exchange {
+        let Some(mut x) = spare else { return Exchange { index, ..Exchange::default() } };
+        self.put_headers(&mut x.request_headers.0);
+        self.put_headers(&mut x.response_headers.0);
+        self.put_cookies(&mut x.request_cookies);
+        self.put_cookies(&mut x.response_cookies);
+        x.blocked_cookies.clear();
+        for slot in [
+            &mut x.page_ref,
+            &mut x.redirect_url,
+            &mut x.resource_type,
+            &mut x.initiator_type,
+            &mut x.initiator_url,
+            &mut x.error,
+            &mut x.mime_type,
+        ] {
+            self.put_option(slot);
+        }
+        x.method.clear();
+        x.url.clear();
+        x.http_version.clear();
+        // Every other field starts from its default, whatever fields `Exchange` gains.
+        Exchange {
+            index,
+            method: x.method,
+            url: x.url,
+            http_version: x.http_version,
+            request_headers: x.request_headers,
+            request_cookies: x.request_cookies,
+            response_headers: x.response_headers,
+            response_cookies: x.response_cookies,
+            blocked_cookies: x.blocked_cookies,
+            ..Exchange::default()
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -322,9 +465,11 @@ macro_rules! reject_unit {
 }
 
 /// Any JSON value, with containers skipped (only their kind is kept).
+///
+/// A string borrows from the input when the parser can lend it (a memory map, no escapes in it).
 #[derive(Debug, Clone, PartialEq)]
-enum Scalar {
-    Str(String),
+enum Scalar<'de> {
+    Str(Cow<'de, str>),
     U(u64),
     I(i64),
     F(f64),
@@ -333,7 +478,7 @@ enum Scalar {
     Container(&'static str),
 }
 
-impl Scalar {
+impl<'de> Scalar<'de> {
     fn kind(&self) -> &'static str {
         match self {
             Scalar::Str(_) => "a string",
@@ -347,11 +492,16 @@ impl Scalar {
     /// Text where a string is expected: strings as they are, numbers written out (their meaning is
     /// clear), `null` as absent. Anything else is a problem.
     fn text(self, field: impl fmt::Display) -> Result<Option<String>, Problem> {
+        Ok(self.cow(field)?.map(Cow::into_owned))
+    }
+
+    /// [`Scalar::text`] without a copy: borrowed from the input when it could be.
+    fn cow(self, field: impl fmt::Display) -> Result<Option<Cow<'de, str>>, Problem> {
         match self {
             Scalar::Str(s) => Ok(Some(s)),
-            Scalar::U(n) => Ok(Some(n.to_string())),
-            Scalar::I(n) => Ok(Some(n.to_string())),
-            Scalar::F(n) => Ok(Some(n.to_string())),
+            Scalar::U(n) => Ok(Some(Cow::Owned(n.to_string()))),
+            Scalar::I(n) => Ok(Some(Cow::Owned(n.to_string()))),
+            Scalar::F(n) => Ok(Some(Cow::Owned(n.to_string()))),
             Scalar::Null => Ok(None),
             other => Err(format!("{field}: expected a string, found {}", other.kind())),
         }
@@ -359,7 +509,12 @@ impl Scalar {
 
     /// Like [`Scalar::text`], with an empty string also meaning absent.
     fn nonempty_text(self, field: impl fmt::Display) -> Result<Option<String>, Problem> {
-        Ok(self.text(field)?.filter(|s| !s.is_empty()))
+        Ok(self.nonempty_cow(field)?.map(Cow::into_owned))
+    }
+
+    /// Like [`Scalar::cow`], with an empty string also meaning absent.
+    fn nonempty_cow(self, field: impl fmt::Display) -> Result<Option<Cow<'de, str>>, Problem> {
+        Ok(self.cow(field)?.filter(|s| !s.is_empty()))
     }
 
     /// A cache flag: `true`, or a non-empty string other than `"false"` (Chrome writes `"memory"` or
@@ -374,43 +529,46 @@ impl Scalar {
     }
 }
 
-impl<'de> de::Deserialize<'de> for Scalar {
+impl<'de> de::Deserialize<'de> for Scalar<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Scalar;
+            type Value = Scalar<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Str(s.to_owned()))
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Cow::Borrowed(s)))
             }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Scalar, E> {
-                Ok(Scalar::Str(s))
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Cow::Owned(s.to_owned())))
             }
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Scalar, E> {
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Cow::Owned(s)))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Scalar<'de>, E> {
                 Ok(Scalar::U(n))
             }
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Scalar, E> {
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Scalar<'de>, E> {
                 Ok(Scalar::I(n))
             }
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Scalar, E> {
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Scalar<'de>, E> {
                 Ok(Scalar::F(n))
             }
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Scalar, E> {
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Scalar<'de>, E> {
                 Ok(Scalar::Bool(b))
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+            fn visit_unit<E: de::Error>(self) -> Result<Scalar<'de>, E> {
                 Ok(Scalar::Null)
             }
-            fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+            fn visit_none<E: de::Error>(self) -> Result<Scalar<'de>, E> {
                 Ok(Scalar::Null)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Scalar, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Scalar<'de>, A::Error> {
                 while a.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Scalar::Container("an array"))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Scalar, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Scalar<'de>, A::Error> {
                 while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Scalar::Container("an object"))
             }
@@ -421,12 +579,12 @@ impl<'de> de::Deserialize<'de> for Scalar {
 
 /// An object whose wanted members are all scalars: the `(key, value)` pairs in order, or the kind
 /// found instead of an object.
-type FieldList<T> = Result<Vec<(T, Scalar)>, &'static str>;
+type FieldList<'de, T> = Result<Vec<(T, Scalar<'de>)>, &'static str>;
 
-fn read_fields<'de, T: Key + PartialEq, D: Deserializer<'de>>(d: D) -> Result<FieldList<T>, D::Error> {
+fn read_fields<'de, T: Key + PartialEq, D: Deserializer<'de>>(d: D) -> Result<FieldList<'de, T>, D::Error> {
     struct V<T>(std::marker::PhantomData<T>);
     impl<'de, T: Key + PartialEq> Visitor<'de> for V<T> {
-        type Value = FieldList<T>;
+        type Value = FieldList<'de, T>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an object")
         }
@@ -458,7 +616,7 @@ impl<T> FieldsSeed<T> {
 }
 
 impl<'de, T: Key + PartialEq> DeserializeSeed<'de> for FieldsSeed<T> {
-    type Value = FieldList<T>;
+    type Value = FieldList<'de, T>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         read_fields::<T, D>(d)
     }
@@ -853,16 +1011,24 @@ struct Builder {
     has_url: bool,
     has_method: bool,
     response_http_version: String,
+    /// The read's pool, lent to this entry.
+    pool: Pool,
 }
 
 impl Builder {
     /// Records why the request failed; the first non-empty text found wins (producers that write
     /// several write the same text). A value that is not text is ignored: it is secondary evidence and
     /// the status still says whether a response came.
-    fn error(&mut self, reason: Scalar) {
+    fn error(&mut self, reason: Scalar<'_>) {
         if self.ex.error.is_none() {
-            self.ex.error = reason.nonempty_text("").ok().flatten();
+            self.ex.error = reason.nonempty_cow("").ok().flatten().map(|v| self.pool.string(v));
         }
+    }
+
+    /// `slot` set to `text` (absent text: `None`), in pooled storage.
+    fn set_opt(pool: &mut Pool, slot: &mut Option<String>, text: Option<Cow<'_, str>>) {
+        pool.put_option(slot);
+        *slot = text.map(|t| pool.string(t));
     }
 
     fn note(&mut self, r: Result<(), Problem>) {
@@ -881,35 +1047,41 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
         let ctx = self.0;
         let index = ctx.next_index;
         ctx.open_entry = Some(index);
-        let mut b = Builder { ex: Exchange { index, ..Exchange::default() }, ..Builder::default() };
+        let mut pool = std::mem::take(&mut ctx.pool);
+        let ex = pool.exchange((ctx.spare)(), index);
+        let mut b = Builder { ex, pool, ..Builder::default() };
         let mut first_key = None;
         while let Some(K(key, addr)) = a.next_key::<K<EntryKey>>()? {
             if first_key.is_none() {
                 first_key = Some(addr);
             }
             let r = match key {
-                EntryKey::PageRef => a.next_value::<Scalar>()?.nonempty_text("pageref").map(|v| b.ex.page_ref = v),
+                EntryKey::PageRef => a
+                    .next_value::<Scalar>()?
+                    .nonempty_cow("pageref")
+                    .map(|v| Builder::set_opt(&mut b.pool, &mut b.ex.page_ref, v)),
                 EntryKey::Started => a
                     .next_value::<Scalar>()?
-                    .text("startedDateTime")
+                    .cow("startedDateTime")
                     .map(|v| b.ex.started = v.and_then(|s| Timestamp::parse_rfc3339(&s))),
                 EntryKey::Request => {
                     b.has_request = true;
                     a.next_value_seed(RequestSeed(&mut b))?
                 }
                 EntryKey::Response => a.next_value_seed(ResponseSeed(&mut b))?,
-                EntryKey::ResourceType => {
-                    a.next_value::<Scalar>()?.nonempty_text("_resourceType").map(|v| b.ex.resource_type = v)
-                }
-                EntryKey::Initiator => a.next_value_seed(InitiatorSeed(&mut b.ex))?,
-                EntryKey::InitiatorType => {
-                    a.next_value::<Scalar>()?.nonempty_text("_initiator_type").map(|v| b.ex.initiator_type = v)
-                }
-                EntryKey::FromCache => a.next_value::<Scalar>()?.flag("_fromCache").map(|f| b.ex.from_cache |= f),
-                EntryKey::FetchType => a
+                EntryKey::ResourceType => a
                     .next_value::<Scalar>()?
-                    .text("_fetchType")
-                    .map(|v| b.ex.from_cache |= v.is_some_and(|s| s.to_ascii_lowercase().contains("cache"))),
+                    .nonempty_cow("_resourceType")
+                    .map(|v| Builder::set_opt(&mut b.pool, &mut b.ex.resource_type, v)),
+                EntryKey::Initiator => a.next_value_seed(InitiatorSeed(&mut b))?,
+                EntryKey::InitiatorType => a
+                    .next_value::<Scalar>()?
+                    .nonempty_cow("_initiator_type")
+                    .map(|v| Builder::set_opt(&mut b.pool, &mut b.ex.initiator_type, v)),
+                EntryKey::FromCache => a.next_value::<Scalar>()?.flag("_fromCache").map(|f| b.ex.from_cache |= f),
+                EntryKey::FetchType => {
+                    a.next_value::<Scalar>()?.cow("_fetchType").map(|v| b.ex.from_cache |= mentions_cache(v))
+                }
                 // Why the request failed, wherever the producer put it: the first one found is kept.
                 EntryKey::BlockedCookies => {
                     a.next_value_seed(BlockedSeed { out: &mut b.ex.blocked_cookies, side: None, associated: false })?;
@@ -931,6 +1103,7 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
             b.note(r);
         }
         ctx.open_entry = None;
+        ctx.pool = std::mem::take(&mut b.pool);
         let addr = first_key.flatten();
         if b.problem.is_none() {
             if !b.has_request {
@@ -945,10 +1118,11 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
             return Ok(Err((addr, p)));
         }
         if b.ex.http_version.is_empty() {
-            b.ex.http_version = b.response_http_version;
+            std::mem::swap(&mut b.ex.http_version, &mut b.response_http_version);
         }
+        ctx.pool.put_string(b.response_http_version);
         // The response's media type, for producers that record no resource type.
-        b.ex.mime_type = b.ex.response_headers.get("content-type").map(|v| v.trim().to_string());
+        b.ex.mime_type = b.ex.response_headers.get("content-type").map(|v| ctx.pool.string(Cow::Borrowed(v.trim())));
         Ok(Ok(b.ex))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<EntryOutcome, A::Error> {
@@ -973,6 +1147,12 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
     fn visit_unit<E: de::Error>(self) -> Result<EntryOutcome, E> {
         Ok(Err((None, "expected an object, found null".into())))
     }
+}
+
+/// Whether a producer's cache note (`_fetchType: Memory Cache`, `_fulfilledBy: ServiceWorker cache`)
+/// says cache, in any case.
+fn mentions_cache(text: Option<Cow<'_, str>>) -> bool {
+    text.is_some_and(|s| s.as_bytes().windows(5).any(|w| w.eq_ignore_ascii_case(b"cache")))
 }
 
 /// Counts the elements of an array (`_webSocketMessages`) without keeping them; `null` is 0.
@@ -1019,26 +1199,30 @@ impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
                 let b = self.0;
                 while let Some(K(key, _)) = a.next_key::<K<RequestKey>>()? {
                     let r = match key {
-                        RequestKey::Method => a.next_value::<Scalar>()?.text("request.method").map(|v| {
+                        RequestKey::Method => a.next_value::<Scalar>()?.cow("request.method").map(|v| {
                             b.has_method = v.is_some();
-                            b.ex.method = v.unwrap_or_default();
+                            set_text(&mut b.ex.method, v.unwrap_or(Cow::Borrowed("")));
                         }),
-                        RequestKey::Url => a.next_value::<Scalar>()?.text("request.url").map(|v| {
+                        RequestKey::Url => a.next_value::<Scalar>()?.cow("request.url").map(|v| {
                             b.has_url = v.is_some();
-                            b.ex.url = v.unwrap_or_default();
+                            set_text(&mut b.ex.url, v.unwrap_or(Cow::Borrowed("")));
                         }),
                         RequestKey::HttpVersion => a
                             .next_value::<Scalar>()?
-                            .text("request.httpVersion")
-                            .map(|v| b.ex.http_version = v.unwrap_or_default()),
-                        RequestKey::Headers => a
-                            .next_value_seed(HeadersSeed)?
-                            .map(|h| b.ex.request_headers = h)
-                            .map_err(|p| format!("request.headers{p}")),
-                        RequestKey::Cookies => a
-                            .next_value_seed(CookiesSeed)?
-                            .map(|c| b.ex.request_cookies = c)
-                            .map_err(|p| format!("request.cookies{p}")),
+                            .cow("request.httpVersion")
+                            .map(|v| set_text(&mut b.ex.http_version, v.unwrap_or(Cow::Borrowed("")))),
+                        RequestKey::Headers => {
+                            let out = std::mem::take(&mut b.ex.request_headers.0);
+                            a.next_value_seed(HeadersSeed { pool: &mut b.pool, out })?
+                                .map(|h| b.ex.request_headers = h)
+                                .map_err(|p| format!("request.headers{p}"))
+                        }
+                        RequestKey::Cookies => {
+                            let out = std::mem::take(&mut b.ex.request_cookies);
+                            a.next_value_seed(CookiesSeed { pool: &mut b.pool, out })?
+                                .map(|c| b.ex.request_cookies = c)
+                                .map_err(|p| format!("request.cookies{p}"))
+                        }
                         RequestKey::BlockedCookies | RequestKey::BlockedCookiesCdp => {
                             let out = &mut b.ex.blocked_cookies;
                             a.next_value_seed(BlockedSeed { out, side: Some(false), associated: false })?;
@@ -1068,7 +1252,7 @@ impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
 
 struct ResponseSeed<'b>(&'b mut Builder);
 
-fn status(v: Scalar) -> Result<u16, Problem> {
+fn status(v: Scalar<'_>) -> Result<u16, Problem> {
     let bad = |what: &str| format!("response.status: expected an HTTP status code, found {what}");
     match v {
         Scalar::U(n) => u16::try_from(n).map_err(|_| bad(&format!("{n}"))),
@@ -1100,20 +1284,24 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
                         ResponseKey::Status => status(a.next_value::<Scalar>()?).map(|s| b.ex.status = s),
                         ResponseKey::HttpVersion => a
                             .next_value::<Scalar>()?
-                            .text("response.httpVersion")
-                            .map(|v| b.response_http_version = v.unwrap_or_default()),
-                        ResponseKey::Headers => a
-                            .next_value_seed(HeadersSeed)?
-                            .map(|h| b.ex.response_headers = h)
-                            .map_err(|p| format!("response.headers{p}")),
-                        ResponseKey::Cookies => a
-                            .next_value_seed(CookiesSeed)?
-                            .map(|c| b.ex.response_cookies = c)
-                            .map_err(|p| format!("response.cookies{p}")),
+                            .cow("response.httpVersion")
+                            .map(|v| set_text(&mut b.response_http_version, v.unwrap_or(Cow::Borrowed("")))),
+                        ResponseKey::Headers => {
+                            let out = std::mem::take(&mut b.ex.response_headers.0);
+                            a.next_value_seed(HeadersSeed { pool: &mut b.pool, out })?
+                                .map(|h| b.ex.response_headers = h)
+                                .map_err(|p| format!("response.headers{p}"))
+                        }
+                        ResponseKey::Cookies => {
+                            let out = std::mem::take(&mut b.ex.response_cookies);
+                            a.next_value_seed(CookiesSeed { pool: &mut b.pool, out })?
+                                .map(|c| b.ex.response_cookies = c)
+                                .map_err(|p| format!("response.cookies{p}"))
+                        }
                         ResponseKey::RedirectUrl => a
                             .next_value::<Scalar>()?
-                            .nonempty_text("response.redirectURL")
-                            .map(|v| b.ex.redirect_url = v),
+                            .nonempty_cow("response.redirectURL")
+                            .map(|v| Builder::set_opt(&mut b.pool, &mut b.ex.redirect_url, v)),
                         ResponseKey::BlockedCookies | ResponseKey::BlockedCookiesCdp => {
                             let out = &mut b.ex.blocked_cookies;
                             a.next_value_seed(BlockedSeed { out, side: Some(true), associated: false })?;
@@ -1132,8 +1320,8 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
                         }
                         ResponseKey::FulfilledBy => a
                             .next_value::<Scalar>()?
-                            .text("response._fulfilledBy")
-                            .map(|v| b.ex.from_cache |= v.is_some_and(|s| s.to_ascii_lowercase().contains("cache"))),
+                            .cow("response._fulfilledBy")
+                            .map(|v| b.ex.from_cache |= mentions_cache(v)),
                         ResponseKey::Other => {
                             a.next_value::<IgnoredAny>()?;
                             Ok(())
@@ -1156,31 +1344,38 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
 
 /// `headers`: an array of `{name, value}`; also tolerated: `null` and `{}` (no headers) and an object
 /// mapping names to values. The error is a path suffix (`[3].name: ...`) for the caller to prefix.
-struct HeadersSeed;
+/// The headers are read into `out` (emptied first), with storage from `pool`.
+struct HeadersSeed<'p> {
+    pool: &'p mut Pool,
+    out: Vec<Header>,
+}
 
-fn header(fields: Result<(Option<Scalar>, Option<Scalar>), &'static str>, i: usize) -> Result<Header, Problem> {
+/// The fields of one header object, borrowed from the input when they can be.
+type HeaderFields<'de> = Result<(Option<Scalar<'de>>, Option<Scalar<'de>>), &'static str>;
+
+fn header(pool: &mut Pool, fields: HeaderFields<'_>, i: usize) -> Result<Header, Problem> {
     let (name, value) = fields.map_err(|kind| format!("[{i}]: expected an object {{name, value}}, found {kind}"))?;
     let name = match name {
-        Some(n) => n.text(format_args!("[{i}].name"))?,
+        Some(n) => n.cow(format_args!("[{i}].name"))?,
         None => None,
     };
     let value = match value {
-        Some(v) => v.text(format_args!("[{i}].value"))?,
+        Some(v) => v.cow(format_args!("[{i}].value"))?,
         None => None,
     };
     let name = name.ok_or_else(|| format!("[{i}].name: missing"))?;
-    Ok(Header { name, value: value.unwrap_or_default() })
+    Ok(pool.header(name, value.unwrap_or(Cow::Borrowed(""))))
 }
 
 /// One `{name, value}` header object, read without an intermediate list (headers are the hot path).
 struct HeaderFieldsSeed;
 
 impl<'de> DeserializeSeed<'de> for HeaderFieldsSeed {
-    type Value = Result<(Option<Scalar>, Option<Scalar>), &'static str>;
+    type Value = HeaderFields<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Result<(Option<Scalar>, Option<Scalar>), &'static str>;
+            type Value = HeaderFields<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a header object")
             }
@@ -1205,19 +1400,20 @@ impl<'de> DeserializeSeed<'de> for HeaderFieldsSeed {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for HeadersSeed {
+impl<'de> DeserializeSeed<'de> for HeadersSeed<'_> {
     type Value = Result<Headers, Problem>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct V<'p>(HeadersSeed<'p>);
+        impl<'de> Visitor<'de> for V<'_> {
             type Value = Result<Headers, Problem>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an array of headers")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                let (mut out, mut problem, mut i) = (Vec::new(), None, 0);
+                let HeadersSeed { pool, mut out } = self.0;
+                let (mut problem, mut i) = (None, 0);
                 while let Some(fields) = a.next_element_seed(HeaderFieldsSeed)? {
-                    match header(fields, i) {
+                    match header(pool, fields, i) {
                         Ok(h) => out.push(h),
                         Err(p) => {
                             problem.get_or_insert(p);
@@ -1228,10 +1424,11 @@ impl<'de> DeserializeSeed<'de> for HeadersSeed {
                 Ok(problem.map_or(Ok(Headers(out)), Err))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                let (mut out, mut problem) = (Vec::new(), None);
+                let HeadersSeed { pool, mut out } = self.0;
+                let mut problem = None;
                 while let Some(KeyText(name)) = a.next_key::<KeyText>()? {
-                    match a.next_value::<Scalar>()?.text(format_args!(".{name}")) {
-                        Ok(v) => out.push(Header { name, value: v.unwrap_or_default() }),
+                    match a.next_value::<Scalar>()?.cow(format_args!(".{name}")) {
+                        Ok(v) => out.push(pool.header(Cow::Owned(name), v.unwrap_or(Cow::Borrowed("")))),
                         Err(p) => {
                             problem.get_or_insert(p);
                         }
@@ -1240,7 +1437,7 @@ impl<'de> DeserializeSeed<'de> for HeadersSeed {
                 Ok(problem.map_or(Ok(Headers(out)), Err))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Ok(Headers::default()))
+                Ok(Ok(Headers(self.0.out)))
             }
             fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
                 Ok(Err(": expected an array of {name, value}, found a string".into()))
@@ -1258,7 +1455,9 @@ impl<'de> DeserializeSeed<'de> for HeadersSeed {
                 Ok(Err(": expected an array of {name, value}, found a boolean".into()))
             }
         }
-        d.deserialize_any(V)
+        let HeadersSeed { pool, mut out } = self;
+        pool.put_headers(&mut out);
+        d.deserialize_any(V(HeadersSeed { pool, out }))
     }
 }
 
@@ -1266,47 +1465,109 @@ impl<'de> DeserializeSeed<'de> for HeadersSeed {
 /// listed cookies are secondary evidence and the `Cookie` / `Set-Cookie` headers carry the same facts:
 /// one cookie object where the array belongs (Internet Explorer 11's Network Inspector writes
 /// `"cookies": {"name": ..., "value": ...}`), and an object mapping cookie names to values.
-struct CookiesSeed;
+struct CookiesSeed<'p> {
+    pool: &'p mut Pool,
+    /// Where the cookies go (emptied first).
+    out: Vec<ListedCookie>,
+}
 
 /// One listed cookie from its fields; `at` is the path suffix for messages (`[3]`, or empty for a
 /// lone cookie object).
-fn cookie(fields: FieldList<CookieKey>, at: &dyn fmt::Display) -> Result<ListedCookie, Problem> {
+fn cookie(pool: &mut Pool, fields: FieldList<'_, CookieKey>, at: &dyn fmt::Display) -> Result<ListedCookie, Problem> {
     let fields = fields.map_err(|kind| format!("{at}: expected an object, found {kind}"))?;
-    let mut c = ListedCookie::default();
+    let mut c = pool.cookie();
     for (k, v) in fields {
-        match k {
-            CookieKey::Name => c.name = v.text(format_args!("{at}.name"))?.unwrap_or_default(),
-            CookieKey::Value => c.value = v.text(format_args!("{at}.value"))?.unwrap_or_default(),
-            CookieKey::Domain => c.domain = v.nonempty_text(format_args!("{at}.domain"))?,
-            CookieKey::Path => c.path = v.nonempty_text(format_args!("{at}.path"))?,
-            // Secondary evidence: a wrong type here is dropped, not an entry error.
-            CookieKey::Secure => c.secure = v.flag(format_args!("{at}.secure")).ok(),
-            CookieKey::HttpOnly => c.http_only = v.flag(format_args!("{at}.httpOnly")).ok(),
-            CookieKey::SameSite => c.same_site = v.nonempty_text(format_args!("{at}.sameSite")).ok().flatten(),
-            CookieKey::Other => {}
-        }
+        cookie_field(pool, &mut c, k, v, at)?;
     }
     Ok(c)
 }
 
-impl<'de> DeserializeSeed<'de> for CookiesSeed {
-    type Value = Result<Vec<ListedCookie>, Problem>;
+/// Sets the field `k` of a listed cookie.
+fn cookie_field(
+    pool: &mut Pool,
+    c: &mut ListedCookie,
+    k: CookieKey,
+    v: Scalar<'_>,
+    at: &dyn fmt::Display,
+) -> Result<(), Problem> {
+    match k {
+        CookieKey::Name => set_text(&mut c.name, v.cow(format_args!("{at}.name"))?.unwrap_or(Cow::Borrowed(""))),
+        CookieKey::Value => set_text(&mut c.value, v.cow(format_args!("{at}.value"))?.unwrap_or(Cow::Borrowed(""))),
+        CookieKey::Domain => Builder::set_opt(pool, &mut c.domain, v.nonempty_cow(format_args!("{at}.domain"))?),
+        CookieKey::Path => Builder::set_opt(pool, &mut c.path, v.nonempty_cow(format_args!("{at}.path"))?),
+        // Secondary evidence: a wrong type here is dropped, not an entry error.
+        CookieKey::Secure => c.secure = v.flag(format_args!("{at}.secure")).ok(),
+        CookieKey::HttpOnly => c.http_only = v.flag(format_args!("{at}.httpOnly")).ok(),
+        CookieKey::SameSite => {
+            let v = v.nonempty_cow(format_args!("{at}.sameSite")).ok().flatten();
+            Builder::set_opt(pool, &mut c.same_site, v)
+        }
+        CookieKey::Other => {}
+    }
+    Ok(())
+}
+
+/// One element of a `cookies` array, read straight into pooled storage (no list of fields between).
+struct CookieSeed<'p> {
+    pool: &'p mut Pool,
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for CookieSeed<'_> {
+    type Value = Result<ListedCookie, Problem>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(CookieList)
+        struct V<'p>(CookieSeed<'p>);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Result<Result<ListedCookie, Problem>, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a cookie object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let CookieSeed { pool, index } = self.0;
+                let (mut c, mut problem) = (pool.cookie(), None);
+                while let Some(K(key, _)) = a.next_key::<K<CookieKey>>()? {
+                    if key.is_other() {
+                        a.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    let v = a.next_value::<Scalar>()?;
+                    if problem.is_none() {
+                        problem = cookie_field(pool, &mut c, key, v, &format_args!("[{index}]")).err();
+                    }
+                }
+                Ok(Ok(problem.map_or(Ok(c), Err)))
+            }
+            reject_scalars!();
+            reject_seq!();
+            reject_unit!();
+        }
+        let index = self.index;
+        Ok(d.deserialize_any(V(self))?
+            .unwrap_or_else(|kind| Err(format!("[{index}]: expected an object, found {kind}"))))
     }
 }
 
-struct CookieList;
+impl<'de> DeserializeSeed<'de> for CookiesSeed<'_> {
+    type Value = Result<Vec<ListedCookie>, Problem>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let CookiesSeed { pool, mut out } = self;
+        pool.put_cookies(&mut out);
+        d.deserialize_any(CookieList(CookiesSeed { pool, out }))
+    }
+}
 
-impl<'de> Visitor<'de> for CookieList {
+struct CookieList<'p>(CookiesSeed<'p>);
+
+impl<'de> Visitor<'de> for CookieList<'_> {
     type Value = Result<Vec<ListedCookie>, Problem>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of cookies")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-        let (mut out, mut problem, mut i) = (Vec::new(), None, 0);
-        while let Some(fields) = a.next_element_seed(FieldsSeed::<CookieKey>::new())? {
-            match cookie(fields, &format_args!("[{i}]")) {
+        let CookiesSeed { pool, mut out } = self.0;
+        let (mut problem, mut i) = (None, 0);
+        while let Some(c) = a.next_element_seed(CookieSeed { pool: &mut *pool, index: i })? {
+            match c {
                 Ok(c) => out.push(c),
                 Err(p) => {
                     problem.get_or_insert(p);
@@ -1317,9 +1578,10 @@ impl<'de> Visitor<'de> for CookieList {
         Ok(problem.map_or(Ok(out), Err))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Ok(Vec::new()))
+        Ok(Ok(self.0.out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+        let CookiesSeed { pool, mut out } = self.0;
         let mut members = Vec::new();
         while let Some(KeyText(key)) = a.next_key::<KeyText>()? {
             let value = a.next_value::<Scalar>()?;
@@ -1332,16 +1594,17 @@ impl<'de> Visitor<'de> for CookieList {
                 .map(|(k, v)| (CookieKey::from_name(&k), v))
                 .filter(|(k, _)| !k.is_other())
                 .collect();
-            return Ok(cookie(Ok(fields), &"").map(|c| vec![c]));
+            return Ok(cookie(pool, Ok(fields), &"").map(|c| {
+                out.push(c);
+                out
+            }));
         }
         // Names mapped to values; a member whose value is not text is dropped.
-        Ok(Ok(members
-            .into_iter()
-            .filter_map(|(name, v)| {
-                let value = v.text("").ok()?.unwrap_or_default();
-                Some(ListedCookie { name, value, ..ListedCookie::default() })
-            })
-            .collect()))
+        out.extend(members.into_iter().filter_map(|(name, v)| {
+            let value = v.text("").ok()?.unwrap_or_default();
+            Some(ListedCookie { name, value, ..ListedCookie::default() })
+        }));
+        Ok(Ok(out))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
         Ok(Err(": expected an array, found a string".into()))
@@ -1363,20 +1626,28 @@ impl<'de> Visitor<'de> for CookieList {
 /// `_initiator`: DevTools' object `{type, url?, stack?}` or chrome-har's flattened URL string.
 /// When the object has no `url`, the first call frame's URL (`stack.callFrames[0].url`) stands in.
 /// A malformed `stack` is ignored (it is only a fallback); a malformed `type` or `url` is a problem.
-struct InitiatorSeed<'x>(&'x mut Exchange);
+struct InitiatorSeed<'x>(&'x mut Builder);
 
 impl<'de> DeserializeSeed<'de> for InitiatorSeed<'_> {
     type Value = Result<(), Problem>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        struct V<'x>(&'x mut Exchange);
+        struct V<'x>(&'x mut Builder);
         impl<'de> Visitor<'de> for V<'_> {
             type Value = Result<(), Problem>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an initiator object or URL")
             }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+                if !s.is_empty() {
+                    let b = self.0;
+                    Builder::set_opt(&mut b.pool, &mut b.ex.initiator_url, Some(Cow::Borrowed(s)));
+                }
+                Ok(Ok(()))
+            }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
                 if !s.is_empty() {
-                    self.0.initiator_url = Some(s.to_owned());
+                    let b = self.0;
+                    Builder::set_opt(&mut b.pool, &mut b.ex.initiator_url, Some(Cow::Borrowed(s)));
                 }
                 Ok(Ok(()))
             }
@@ -1384,14 +1655,15 @@ impl<'de> DeserializeSeed<'de> for InitiatorSeed<'_> {
                 Ok(Ok(()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                let ex = self.0;
+                let b = self.0;
                 let (mut url, mut frame_url, mut problem) = (None, None, None);
                 while let Some(K(key, _)) = a.next_key::<K<InitiatorKey>>()? {
                     let r = match key {
-                        InitiatorKey::Type => {
-                            a.next_value::<Scalar>()?.nonempty_text("_initiator.type").map(|v| ex.initiator_type = v)
-                        }
-                        InitiatorKey::Url => a.next_value::<Scalar>()?.nonempty_text("_initiator.url").map(|v| url = v),
+                        InitiatorKey::Type => a
+                            .next_value::<Scalar>()?
+                            .nonempty_cow("_initiator.type")
+                            .map(|v| Builder::set_opt(&mut b.pool, &mut b.ex.initiator_type, v)),
+                        InitiatorKey::Url => a.next_value::<Scalar>()?.nonempty_cow("_initiator.url").map(|v| url = v),
                         InitiatorKey::Stack => {
                             frame_url = a.next_value_seed(StackSeed)?;
                             Ok(())
@@ -1405,8 +1677,8 @@ impl<'de> DeserializeSeed<'de> for InitiatorSeed<'_> {
                         problem.get_or_insert(p);
                     }
                 }
-                if let Some(u) = url.or(frame_url) {
-                    ex.initiator_url = Some(u);
+                if let Some(u) = url.or(frame_url.map(Cow::Owned)) {
+                    Builder::set_opt(&mut b.pool, &mut b.ex.initiator_url, Some(u));
                 }
                 Ok(problem.map_or(Ok(()), Err))
             }
@@ -1622,7 +1894,7 @@ impl<'de> DeserializeSeed<'de> for StringsSeed {
                 while let Some(v) = a.next_element::<Scalar>()? {
                     if let Scalar::Str(s) = v {
                         if !s.is_empty() {
-                            out.push(s);
+                            out.push(s.into_owned());
                         }
                     }
                 }
