@@ -3,7 +3,7 @@
 use crate::model::cors::CorsError;
 use crate::model::cors_security::SecurityIssue;
 use crate::model::profile::Browser;
-use crate::model::reason::{Exclusion, Warning};
+use crate::model::reason::{Exclusions, Warnings};
 use crate::model::request::{CredentialsMode, RequestKind};
 pub use crate::model::shared::SharedStr;
 
@@ -31,9 +31,9 @@ pub struct SetCookieVerdict {
     /// The line deleted the cookie (expiry in the past).
     pub deleted: bool,
     /// Every reason it was not stored.
-    pub reasons: Vec<Exclusion>,
+    pub reasons: Exclusions,
     /// Warnings.
-    pub warnings: Vec<Warning>,
+    pub warnings: Warnings,
     /// The partition it went to (top-level site), if partitioned.
     pub partition: Option<String>,
     /// The cookie's attributes as parsed (for reports), e.g. `Path=/; HttpOnly`.
@@ -57,9 +57,9 @@ pub struct CookieVerdict {
     /// Sent according to the model.
     pub sent: bool,
     /// Every reason it was withheld.
-    pub reasons: Vec<Exclusion>,
+    pub reasons: Exclusions,
     /// Warnings.
-    pub warnings: Vec<Warning>,
+    pub warnings: Warnings,
     /// Whether the capture shows it sent; `None` when the capture cannot tell (sanitized export,
     /// cached entry, no request headers).
     pub recorded: Option<bool>,

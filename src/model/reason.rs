@@ -129,11 +129,129 @@ reasons! {
     }
 }
 
+/// A sorted set of reasons held inline: a decision is made for every cookie of every request in
+/// every profile, and a set that allocates would make that the cost of the replay (Chromium's
+/// `CookieInclusionStatus` is a bit set for the same reason). It reads as a sorted slice.
+#[derive(Clone, Copy)]
+pub struct ReasonSet<T: Copy + Ord + 'static, const N: usize> {
+    len: u8,
+    items: [T; N],
+}
+
+/// Every exclusion reason of one decision.
+pub type Exclusions = ReasonSet<Exclusion, { Exclusion::ALL.len() }>;
+/// Every warning of one decision.
+pub type Warnings = ReasonSet<Warning, { Warning::ALL.len() }>;
+
+/// A value to fill unused slots with: the first of `T`'s values.
+pub trait Filler: Copy + Ord + 'static {
+    /// Any value of the type.
+    const FILL: Self;
+}
+
+impl Filler for Exclusion {
+    const FILL: Self = Exclusion::ALL[0];
+}
+
+impl Filler for Warning {
+    const FILL: Self = Warning::ALL[0];
+}
+
+impl<T: Filler, const N: usize> ReasonSet<T, N> {
+    /// The empty set.
+    pub const fn new() -> Self {
+        ReasonSet { len: 0, items: [T::FILL; N] }
+    }
+
+    /// Adds `item` (kept sorted, once). The capacity is the number of values of `T`, so every
+    /// distinct value fits.
+    pub fn insert(&mut self, item: T) {
+        let len = usize::from(self.len);
+        if let Err(at) = self.items[..len].binary_search(&item) {
+            if len < N {
+                self.items.copy_within(at..len, at + 1);
+                self.items[at] = item;
+                self.len += 1;
+            }
+        }
+    }
+
+    /// Removes `item` if present.
+    pub fn remove(&mut self, item: T) {
+        let len = usize::from(self.len);
+        if let Ok(at) = self.items[..len].binary_search(&item) {
+            self.items.copy_within(at + 1..len, at);
+            self.len -= 1;
+        }
+    }
+
+    /// Empties the set.
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// A set of these items.
+    pub fn of(items: &[T]) -> Self {
+        let mut set = Self::new();
+        for &i in items {
+            set.insert(i);
+        }
+        set
+    }
+}
+
+impl<T: Filler, const N: usize> Default for ReasonSet<T, N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Filler, const N: usize> std::ops::Deref for ReasonSet<T, N> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.items[..usize::from(self.len)]
+    }
+}
+
+impl<T: Filler + fmt::Debug, const N: usize> fmt::Debug for ReasonSet<T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Filler, const N: usize> PartialEq for ReasonSet<T, N> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Filler, const N: usize> Eq for ReasonSet<T, N> {}
+
+impl<T: Filler + std::hash::Hash, const N: usize> std::hash::Hash for ReasonSet<T, N> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state)
+    }
+}
+
+impl<T: Filler, const N: usize> PartialEq<Vec<T>> for ReasonSet<T, N> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        **self == other[..]
+    }
+}
+
+impl<'a, T: Filler, const N: usize> IntoIterator for &'a ReasonSet<T, N> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// The outcome of one decision: all exclusion reasons and all warnings.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct InclusionStatus {
-    exclusions: Vec<Exclusion>,
-    warnings: Vec<Warning>,
+    exclusions: Exclusions,
+    warnings: Warnings,
 }
 
 impl InclusionStatus {
@@ -167,23 +285,29 @@ impl InclusionStatus {
         self.warnings.contains(&warning)
     }
 
+    /// The exclusion reasons as a set (a copy, no allocation).
+    pub fn exclusion_set(&self) -> Exclusions {
+        self.exclusions
+    }
+
+    /// The warnings as a set (a copy, no allocation).
+    pub fn warning_set(&self) -> Warnings {
+        self.warnings
+    }
+
     /// Adds an exclusion reason (kept sorted, once).
     pub fn exclude(&mut self, reason: Exclusion) {
-        if let Err(at) = self.exclusions.binary_search(&reason) {
-            self.exclusions.insert(at, reason);
-        }
+        self.exclusions.insert(reason);
     }
 
     /// Adds a warning (kept sorted, once).
     pub fn warn(&mut self, warning: Warning) {
-        if let Err(at) = self.warnings.binary_search(&warning) {
-            self.warnings.insert(at, warning);
-        }
+        self.warnings.insert(warning);
     }
 
     /// Removes an exclusion reason if present.
     pub fn remove(&mut self, reason: Exclusion) {
-        self.exclusions.retain(|r| *r != reason);
+        self.exclusions.remove(reason);
     }
 }
 
