@@ -3,7 +3,7 @@
 //! No browser's jar holds more than a few thousand cookies (Chromium 3 300 in all and 180 per site,
 //! Firefox 3 000 and 180), so no browser sends a `Cookie` header of more pairs than that. A capture
 //! that shows one was not recorded from a browser as it is (a proxy merged headers, a script built
-//! it). The replay reads the first [`MAX_COOKIE_PAIRS`] pairs as evidence and says so here rather
+//! it). The replay reads the first [`MAX_COOKIE_PAIRS`](crate::analysis::replay::MAX_COOKIE_PAIRS) pairs as evidence and says so here rather
 //! than dropping the rest silently; reading them all would make one entry cost its pairs squared.
 
 use super::{finding, Facts, RuleId};
