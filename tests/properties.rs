@@ -415,3 +415,19 @@ fn the_same_capture_replayed_twice_gives_the_same_report() {
         assert!(a.json == b.json, "{name}: JSON reports differ");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The same-site answers computed once per request (what the replay shares across profiles)
+    /// equal the ones each function computes on its own.
+    #[test]
+    fn same_site_facts_equal_the_separate_answers(s in step()) {
+        use crossjar::model::samesite::{is_third_party, request_context, response_context, same_site_facts};
+        let ctx = context(&s, Timestamp::from_unix_secs(1_780_000_000));
+        let (request, response, third_party) = same_site_facts(&ctx);
+        prop_assert_eq!(request, request_context(&ctx));
+        prop_assert_eq!(response, response_context(&ctx));
+        prop_assert_eq!(third_party, [is_third_party(&ctx, false), is_third_party(&ctx, true)]);
+    }
+}

@@ -11,7 +11,7 @@ use super::cookie::{default_path, domain_match, is_ip_literal, path_match, Store
 use super::profile::{Browser, BrowserProfile, ThirdPartyPolicy};
 use super::reason::{Exclusion, InclusionStatus, Warning};
 use super::request::{CredentialsMode, RequestContext, RequestKind};
-use super::samesite::{is_third_party, request_context, response_context, top_level_site, SameSiteContext};
+use super::samesite::{same_site_facts, top_level_site, SameSiteContext};
 use super::set_cookie::{parse_set_cookie, SameSiteAttr, SetCookie};
 use super::site::{is_loopback_host, is_public_suffix, registrable_domain, Origin, Site};
 use super::time::Timestamp;
@@ -693,12 +693,13 @@ impl RequestFacts {
     /// The facts of `ctx`.
     pub fn of(ctx: &RequestContext) -> Self {
         let host = canonical_host(&ctx.url);
+        let (request_contexts, response_contexts, third_party) = same_site_facts(ctx);
         RequestFacts {
             host_site: registrable_domain(&host).unwrap_or(&host).to_string(),
             host,
-            request_contexts: request_context(ctx),
-            response_contexts: response_context(ctx),
-            third_party: [is_third_party(ctx, false), is_third_party(ctx, true)],
+            request_contexts,
+            response_contexts,
+            third_party,
             top_site: top_level_site(ctx),
         }
     }

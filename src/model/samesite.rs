@@ -138,6 +138,22 @@ pub fn response_context(ctx: &RequestContext) -> ContextPair {
     pair(ctx, true)
 }
 
+/// Every same-site answer about one request, from one computation of its sites: the contexts for
+/// sending ([`request_context`]) and for storing ([`response_context`]), and whether it is
+/// third-party ([`is_third_party`]) without and with the scheme.
+pub fn same_site_facts(ctx: &RequestContext) -> (ContextPair, ContextPair, [bool; 2]) {
+    let sites = Sites::of(ctx);
+    let pair = |for_response| ContextPair {
+        schemeful: compute(ctx, &sites, true, for_response, false),
+        schemeless: compute(ctx, &sites, false, for_response, false),
+        chain_aware: compute(ctx, &sites, true, for_response, true),
+        chain_aware_schemeless: compute(ctx, &sites, false, for_response, true),
+    };
+    // `for_cookies` is absent exactly for a top-level navigation, which is never third-party.
+    let third_party = |schemeful| sites.for_cookies.as_ref().is_some_and(|sfc| !sfc.same_site(&sites.url, schemeful));
+    (pair(false), pair(true), [third_party(false), third_party(true)])
+}
+
 /// Whether the request is made in a third-party context: its URL is cross-site with the site for
 /// cookies (a top-level navigation never is).
 pub fn is_third_party(ctx: &RequestContext, schemeful: bool) -> bool {
