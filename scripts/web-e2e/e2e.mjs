@@ -57,6 +57,9 @@ function startServer(extra = []) {
  *  are on it (nothing to scroll to), the details are folded, and the page stays short. */
 async function firstScreen(context, url, file, expect) {
   const p = await context.newPage();
+  const problems = [];
+  p.on('console', (m) => m.type() === 'error' && problems.push('console: ' + m.text()));
+  p.on('pageerror', (e) => problems.push('page error: ' + e.message));
   try {
     await p.setViewportSize({ width: 1280, height: 800 });
     await p.goto(url);
@@ -90,6 +93,7 @@ async function firstScreen(context, url, file, expect) {
       `${name}: the vendor findings fold under “Third-party vendors”`);
     const shown = await p.locator('main').innerText();
     check(!/\bnull\b|undefined|\[object/.test(shown), `${name}: no rendering slips on the first screen`);
+    check(problems.length === 0, `${name}: no console errors or CSP violations: ${problems.join(' | ')}`);
     await p.screenshot({ path: shot.replace(/(\.png)?$/, `-first-${name.replace(/\W+/g, '-')}.png`) });
     console.log(`web-e2e: ${name}: page ${layout.height} px high; matrix ends at ${Math.round(layout.matrix.bottom)} px, ` +
       `findings at ${layout.findings.slice(0, 3).map((b) => Math.round(b.bottom)).join(', ')} px`);
