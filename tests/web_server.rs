@@ -29,6 +29,8 @@ struct Answer {
     status: u16,
     head: String,
     body: String,
+    /// The sizes of the chunks of a `Transfer-Encoding: chunked` answer (empty for any other).
+    chunks: Vec<usize>,
 }
 
 impl Answer {
@@ -56,24 +58,27 @@ fn send(port: u16, head: &str, body: &[u8]) -> Answer {
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no response head in {text:?}"));
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("status in {head:?}"));
-    let mut answer = Answer { status, head: head.to_string(), body: body.to_string() };
+    let mut answer = Answer { status, head: head.to_string(), body: body.to_string(), chunks: Vec::new() };
     // Reports stream (their length is not known up front), so they come chunked.
     if answer.header("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked")) {
-        answer.body = dechunk(&answer.body);
+        (answer.body, answer.chunks) = dechunk(&answer.body);
     }
     answer
 }
 
-/// The body of a `Transfer-Encoding: chunked` answer (RFC 9112 §7.1), without extensions or trailers.
-fn dechunk(mut raw: &str) -> String {
+/// The body of a `Transfer-Encoding: chunked` answer (RFC 9112 §7.1), without extensions or trailers,
+/// and the size of each chunk.
+fn dechunk(mut raw: &str) -> (String, Vec<usize>) {
     let mut body = String::new();
+    let mut sizes = Vec::new();
     loop {
         let (size, rest) = raw.split_once("\r\n").unwrap_or_else(|| panic!("chunk size line in {raw:?}"));
         let size = usize::from_str_radix(size.trim(), 16).unwrap_or_else(|_| panic!("chunk size {size:?}"));
         if size == 0 {
-            return body;
+            return (body, sizes);
         }
         body.push_str(&rest[..size]);
+        sizes.push(size);
         raw = rest[size..].strip_prefix("\r\n").expect("CRLF after a chunk");
     }
 }
@@ -616,4 +621,49 @@ fn uploads_leave_no_temporary_file_even_when_killed() {
     assert!(during.iter().all(|(_, mode)| mode & 0o077 == 0), "readable by others during the upload: {during:?}");
     assert!(during.is_empty(), "no named file for an upload: {during:?}");
     assert!(after.is_empty(), "left behind after SIGTERM: {after:?}");
+}
+
+/// Reports of pasted ingress YAML and `curl -i` text leave in pieces of at most `REPORT_CHUNK` bytes
+/// (hyper frames each piece the server hands over as one HTTP chunk), so the server never holds a
+/// whole report; one over the page's limit gets the "use the CLI" answer. (Both endpoints used to
+/// build the report as one string and send it with a Content-Length.)
+#[test]
+fn large_pasted_reports_stream_in_bounded_chunks() {
+    use crossjar::cli::serve::REPORT_CHUNK;
+    let port = start(1 << 20);
+    let limited = start_with(ServeConfig { max_report: 256 * 1024, ..ServeConfig::default() });
+
+    let seed = String::from_utf8(fixture("ingress/ingress-nginx/seed.yaml")).unwrap();
+    let routes = 120;
+    let yaml = (0..routes).map(|i| seed.replace("jsbundler", &format!("svc{i}"))).collect::<Vec<_>>().join("\n---\n");
+    let ingress = serde_json::json!({ "yaml": yaml, "from": ["https://kontext.build"] });
+    let mut text = String::from("HTTP/2 200\r\ncontent-type: text/plain\r\n");
+    for i in 0..300 {
+        text.push_str(&format!("set-cookie: c{i}=v; Path=/; SameSite=Lax\r\n"));
+    }
+    text.push_str("\r\n");
+    let headers = serde_json::json!({ "text": text, "url": "https://a.example/x", "from": "https://b.example" });
+
+    for (path, req, cli) in
+        [("/api/ingress", &ingress, "crossjar ingress"), ("/api/headers", &headers, "crossjar headers")]
+    {
+        let a = post(port, path, "application/json", req.to_string().as_bytes());
+        assert_eq!(a.status, 200, "{path}: {}", &a.body[..a.body.len().min(300)]);
+        assert_eq!(a.header("content-length"), None, "{path}: streamed, not sent whole: {}", a.head);
+        assert!(a.body.len() > 4 * REPORT_CHUNK, "{path}: the report ({} bytes) is large for the test", a.body.len());
+        assert!(a.chunks.len() > 4, "{path}: {} chunks", a.chunks.len());
+        assert!(a.chunks.iter().all(|&n| n <= REPORT_CHUNK), "{path}: a chunk over {REPORT_CHUNK}: {:?}", a.chunks);
+        let v = a.json();
+        match path {
+            "/api/ingress" => assert_eq!(v["routes"].as_array().map(Vec::len), Some(routes)),
+            _ => assert_eq!(v["verdicts"][0]["set_cookies"].as_array().map(Vec::len), Some(300)),
+        }
+
+        // Over the page's limit: refused before any of the report goes out, and the answer says why.
+        let a = post(limited, path, "application/json", req.to_string().as_bytes());
+        assert_eq!(a.status, 422, "{path}: {}", &a.body[..a.body.len().min(300)]);
+        let msg = a.json()["error"].as_str().unwrap().to_string();
+        assert!(msg.contains("report truncated") && msg.contains("256 KiB") && msg.contains(cli), "{path}: {msg}");
+        assert!(a.body.len() < 1024, "{path}: only the note, {} bytes", a.body.len());
+    }
 }

@@ -1,6 +1,8 @@
 // End-to-end: start `crossjar serve --port 0`, open the page in headless Chromium, drop the seed HAR
 // and check what a person would see. Run through run.sh (which builds crossjar and skips without
 // Chromium). Environment: CROSSJAR_BIN, CHROMIUM, CROSSJAR_E2E_SCREENSHOT.
+// The first screen (1280×800) after an upload must show the verdict matrix and the first findings
+// (issue #15): checked on the seed HAR, and on the public nytimes capture when ../shared has it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,7 @@ const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const shot = path.resolve(root, process.env.CROSSJAR_E2E_SCREENSHOT || 'target/web-e2e/screenshot.png');
 const ingressShot = shot.replace(/(\.png)?$/, '-ingress.png');
 const fixture = path.join(root, 'fixtures/har/seed-a-default-credentials.har');
+const nytimes = path.join(root, '../shared/samples/har/www.nytimes.com.har');
 
 let checks = 0;
 function check(ok, what) {
@@ -48,6 +51,55 @@ function startServer(extra = []) {
       }
     });
   });
+}
+
+/** The first screen, 1280×800, right after uploading `file`: the verdict matrix and the first findings
+ *  are on it (nothing to scroll to), the details are folded, and the page stays short. */
+async function firstScreen(context, url, file, expect) {
+  const p = await context.newPage();
+  const problems = [];
+  p.on('console', (m) => m.type() === 'error' && problems.push('console: ' + m.text()));
+  p.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  try {
+    await p.setViewportSize({ width: 1280, height: 800 });
+    await p.goto(url);
+    await p.setInputFiles('#har-file', file);
+    await p.waitForSelector('#verdict table.verdict-matrix', { timeout: 120000 });
+    const name = path.basename(file);
+    const layout = await p.evaluate(() => {
+      const box = (e) => e && e.getBoundingClientRect();
+      return {
+        scrollY: window.scrollY,
+        height: document.documentElement.scrollHeight,
+        matrix: box(document.querySelector('#verdict table.verdict-matrix')),
+        findings: Array.from(document.querySelectorAll('#findings > article.finding')).map((e) => box(e)),
+      };
+    });
+    check(layout.scrollY === 0, `${name}: the page is not scrolled`);
+    check(layout.matrix.top >= 0 && layout.matrix.bottom <= 800, `${name}: the verdict matrix is within the first 800 px (${Math.round(layout.matrix.bottom)})`);
+    const first = layout.findings.slice(0, expect.findingsOnScreen);
+    check(first.length === expect.findingsOnScreen, `${name}: ${expect.findingsOnScreen} top findings (${layout.findings.length})`);
+    for (const [i, b] of first.entries()) {
+      check(b.bottom <= 800, `${name}: top finding ${i + 1} is within the first 800 px (${Math.round(b.bottom)})`);
+    }
+    check(layout.height <= expect.maxHeight, `${name}: the page is ${layout.height} px high, at most ${expect.maxHeight} with the details folded`);
+    for (const id of ['details-requests', 'details-story']) {
+      check(!(await p.locator('#' + id).evaluate((d) => d.open)), `${name}: #${id} is folded`);
+    }
+    const rows = await p.locator('#verdict tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.cookie + '@' + tr.dataset.host));
+    check(rows.length > 0 && rows.every(expect.inFocus), `${name}: the verdict rows are the cookies in focus: ${rows.join(', ')}`);
+    check((await p.locator('#findings > article[data-rule="third-party-vendor"]').count()) === 0, `${name}: no vendor finding among the top findings`);
+    check((await p.locator('#findings-vendors article[data-rule="third-party-vendor"]').count()) >= expect.vendors,
+      `${name}: the vendor findings fold under “Third-party vendors”`);
+    const shown = await p.locator('main').innerText();
+    check(!/\bnull\b|undefined|\[object/.test(shown), `${name}: no rendering slips on the first screen`);
+    check(problems.length === 0, `${name}: no console errors or CSP violations: ${problems.join(' | ')}`);
+    await p.screenshot({ path: shot.replace(/(\.png)?$/, `-first-${name.replace(/\W+/g, '-')}.png`) });
+    console.log(`web-e2e: ${name}: page ${layout.height} px high; matrix ends at ${Math.round(layout.matrix.bottom)} px, ` +
+      `findings at ${layout.findings.slice(0, 3).map((b) => Math.round(b.bottom)).join(', ')} px`);
+  } finally {
+    await p.close();
+  }
 }
 
 async function main() {
@@ -96,7 +148,14 @@ async function main() {
       },
       { name: path.basename(fixture), text }
     );
-    await page.waitForSelector('table.matrix', { timeout: 30000 });
+    await page.waitForSelector('table.verdict-matrix', { timeout: 30000 });
+    const verdictRow = page.locator('#verdict tbody tr[data-cookie="route"]');
+    check((await verdictRow.count()) === 1, 'the verdict has a row for route');
+    check((await verdictRow.locator('td[data-browser="chrome"]').innerText()).includes('never stored'), 'the verdict: route never stored in chrome');
+    check(await page.locator('#summary').isHidden(), 'every request folds under Details');
+    // The row's link opens the cookie's requests.
+    await verdictRow.locator('th a').click();
+    check(await page.locator('#summary').isVisible(), 'the verdict row opens every request of its cookie');
 
     const card = page.locator('#summary article').filter({ has: page.locator('h3', { hasText: 'route' }) });
     check((await card.count()) === 1, 'one summary card for route');
@@ -128,14 +187,17 @@ async function main() {
     check(!/null|undefined|\[object/.test(detailText), 'no rendering slips in the detail: ' + detailText);
 
     // The finding, its fix, and the rule's explanation fetched from the server.
-    const finding = page.locator('article[data-rule="credentials-not-included"]');
-    check((await finding.count()) === 1, 'the credentials-not-included finding');
+    const finding = page.locator('#findings > article[data-rule="credentials-not-included"]');
+    check((await finding.count()) === 1, 'the credentials-not-included finding, among the top findings');
+    check(await finding.locator('.fixes').isHidden(), 'a top finding shows one line; its fixes fold');
+    await finding.locator('details.finding-fold > summary').click();
     check((await finding.innerText()).includes("credentials: 'include'"), "the fix mentions credentials: 'include'");
-    await finding.locator('summary').click();
+    await finding.locator('.explain summary').click();
     await finding.locator('.doc h4', { hasText: 'What it detects' }).waitFor({ timeout: 10000 });
     check((await finding.locator('.doc pre code').count()) >= 1, 'the rule example renders as code');
 
     // The timeline tells the journey.
+    await page.locator('#details-story > summary').click();
     const timeline = await page.locator('#timeline').innerText();
     check(/route set but blocked in chrome: CredentialsNotIncluded/.test(timeline), 'the timeline shows route set but blocked, and why');
     const whole = await page.locator('main').innerText();
@@ -254,7 +316,7 @@ async function main() {
       await err.waitFor({ state: 'visible' });
       const msg = await err.innerText();
       check(/^cut\.har:\d+:\d+/.test(msg), 'the error names the file, line and column: ' + msg);
-      await p3.waitForSelector('table.matrix');
+      await p3.waitForSelector('table.verdict-matrix');
       check((await p3.locator('#status').innerText()).startsWith('Partly analysed'), 'the partial report is shown');
       await p3.close();
     }
@@ -272,6 +334,17 @@ async function main() {
       await p2.close();
     } finally {
       small.child.kill();
+    }
+    // The first screen answers the question.
+    await firstScreen(context, url, fixture, {
+      findingsOnScreen: 3, maxHeight: 1400, vendors: 0, inFocus: (r) => r === 'route@jsbundler.coinnation.io',
+    });
+    if (fs.existsSync(nytimes)) {
+      await firstScreen(context, url, nytimes, {
+        findingsOnScreen: 2, maxHeight: 1600, vendors: 10, inFocus: (r) => /@(.+\.)?nytimes\.com$/.test(r),
+      });
+    } else {
+      console.log('web-e2e: ../shared/samples/har/www.nytimes.com.har absent; first screen checked on the seed only');
     }
     console.log(`web-e2e: ok (${checks} checks; screenshots ${path.relative(root, shot)}, ${path.relative(root, ingressShot)})`);
   } finally {

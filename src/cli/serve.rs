@@ -10,6 +10,7 @@ use clap::Args;
 use super::EXIT_INPUT;
 pub use crate::server::{
     ServeConfig, Server, DEFAULT_MAX_REPORT, DEFAULT_MAX_UPLOAD, MAX_HEADERS_BODY, MAX_INGRESS_BODY, PASTED_YAML,
+    REPORT_CHUNK,
 };
 
 /// `crossjar serve` options.

@@ -709,6 +709,20 @@ fn cors_json(v: &crate::model::cors::CorsVerdict) -> CorsJson<'_> {
 /// The `crossjar headers` report as `crossjar.headers.v1` JSON, with its findings (after the
 /// repository's policy).
 pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[Finding]) -> String {
+    let mut out = Vec::new();
+    match write_headers_report(&mut out, r, findings) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}"),
+    }
+}
+
+/// [`headers_report`] written to `out` as it is serialised, so a server can stream it without
+/// holding the whole text.
+pub fn write_headers_report(
+    out: impl Write,
+    r: &crate::analysis::headers::HeadersReport,
+    findings: &[Finding],
+) -> io::Result<()> {
     let doc = HeadersJson {
         schema: HEADERS_SCHEMA,
         input: &r.input,
@@ -743,7 +757,7 @@ pub fn headers_report(r: &crate::analysis::headers::HeadersReport, findings: &[F
             .collect(),
         findings: findings.iter().map(finding).collect(),
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    serde_json::to_writer_pretty(out, &doc).map_err(io::Error::from)
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use tokio::sync::mpsc;
 
 /// Report chunks in flight between the renderer and the socket.
 pub(super) const CHANNEL_CHUNKS: usize = 8;
-/// Report bytes gathered before they are handed to the socket.
-const OUT_CHUNK: usize = 64 * 1024;
+/// Report bytes gathered before they are handed to the socket: no chunk is longer.
+const OUT_CHUNK: usize = super::REPORT_CHUNK;
 
 /// An answer's body: a known text, or report chunks as the renderer writes them.
 pub enum Out {
@@ -171,6 +171,21 @@ impl ChunkWriter {
     }
 }
 
+impl ChunkWriter {
+    /// Appends `data`, handing each full chunk to the socket as it fills: no chunk passes [`OUT_CHUNK`].
+    fn push(&mut self, mut data: &[u8]) -> io::Result<()> {
+        while !data.is_empty() {
+            let take = (OUT_CHUNK - self.buf.len()).min(data.len());
+            self.buf.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.buf.len() >= OUT_CHUNK {
+                self.send()?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Write for ChunkWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         if self.capped {
@@ -179,18 +194,15 @@ impl Write for ChunkWriter {
         // The note must fit under the cap too.
         let room = self.cap.saturating_sub(self.written + self.note.len() as u64);
         if data.len() as u64 > room {
-            self.buf.extend_from_slice(&data[..room as usize]);
-            self.buf.extend_from_slice(self.note.as_bytes());
+            self.push(&data[..room as usize])?;
+            self.push(self.note.as_bytes())?;
             self.written = self.cap;
             self.capped = true;
             self.send()?;
             return Err(io::Error::other("report truncated"));
         }
-        self.buf.extend_from_slice(data);
+        self.push(data)?;
         self.written += data.len() as u64;
-        if self.buf.len() >= OUT_CHUNK {
-            self.send()?;
-        }
         Ok(data.len())
     }
 

@@ -9,9 +9,12 @@
 //!   clients hold only a connection slot (of [`MAX_CONNECTIONS`]), never the page or a worker.
 //! - **memory**: heads are at most [`MAX_HEAD`]; an upload goes, chunk by chunk, to an owner-only
 //!   temporary file that is unlinked as soon as it is open (nothing named on disk, nothing left after
-//!   a kill); report entries go to files of the same kind and leave through a channel of a few chunks.
-//! - **size**: bodies are refused over their limit from the announced `Content-Length`; a report over
-//!   the report limit keeps its first entries and says "report truncated: use the CLI".
+//!   a kill); report entries go to files of the same kind; every report leaves through a channel of a
+//!   few chunks of at most [`REPORT_CHUNK`] bytes, never as one string.
+//! - **size**: bodies are refused over their limit from the announced `Content-Length`; a HAR report
+//!   over the report limit keeps its first entries and says "report truncated: use the CLI"; a
+//!   headers or ingress report is first rendered into a counter that stops at the limit, and one over
+//!   it gets that note instead of the report.
 //! - **work**: at most [`MAX_ANALYSES`] analyses at once, each holding a semaphore permit that is
 //!   released when its worker ends, however it ends.
 //!
@@ -59,6 +62,9 @@ pub const DEFAULT_MAX_UPLOAD: u64 = 1 << 30;
 pub const DEFAULT_MAX_REPORT: u64 = 64 << 20;
 /// The longest request line plus headers accepted (hyper's read buffer); browsers send 1–2 KiB.
 pub const MAX_HEAD: usize = 16 * 1024;
+/// The longest piece of a report the server holds before handing it to the socket (each becomes one
+/// HTTP chunk): a report's memory is a few of these, however long the report.
+pub const REPORT_CHUNK: usize = 64 * 1024;
 /// The largest `POST /api/headers` body: pasted `curl -i` output is small.
 pub const MAX_HEADERS_BODY: u64 = 4 * 1024 * 1024;
 /// The largest `POST /api/ingress` body: pasted manifests (Helm output of a whole cluster included).
@@ -344,19 +350,6 @@ fn busy() -> Response<Out> {
     error(503, &format!("{MAX_ANALYSES} analyses are already running; try again in a moment"))
 }
 
-/// Runs `work` on a worker thread holding `permit`; `None` if it panicked (it should not).
-async fn on_worker<T: Send + 'static>(
-    permit: OwnedSemaphorePermit,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        work()
-    })
-    .await
-    .ok()
-}
-
 /// `POST /api/har`: the upload goes to an unlinked owner-only spill file as it arrives (holding no
 /// worker, so a slow client delays only itself), then one worker analyses it and the report streams
 /// back.
@@ -399,20 +392,7 @@ async fn har(parts: Parts, body: Incoming, ctx: &Arc<Ctx>) -> Response<Out> {
         show_values,
         cap: ctx.config.max_report,
     };
-    let (out_tx, out_rx) = mpsc::channel(body::CHANNEL_CHUNKS);
-    let (status_tx, status_rx) = oneshot::channel();
-    let out = ChunkWriter::new(out_tx, tokio::runtime::Handle::current(), job.cap, idle, TRUNCATED_NOTE);
-    let worker = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        job.run(spill, status_tx, out);
-    });
-    match status_rx.await {
-        Ok(code) => answer(code, JSON, Out::Stream(out_rx)),
-        Err(_) => {
-            let _ = worker.await;
-            error(500, "the analysis stopped unexpectedly")
-        }
-    }
+    on_worker(ctx, permit, move |reply| job.run(spill, reply)).await
 }
 
 /// One HAR upload's analysis, on a worker thread.
@@ -425,21 +405,13 @@ struct HarJob {
 }
 
 impl HarJob {
-    fn run(&self, upload: Spill, status: oneshot::Sender<u16>, mut out: ChunkWriter) {
+    fn run(&self, upload: Spill, reply: Reply) {
         let prepared = upload
             .into_reader()
             .and_then(|r| json::HarJsonStream::new(&self.options.browsers, self.show_values).map(|s| (r, s)));
         let (mut reader, mut stream) = match prepared {
             Ok(p) => p,
-            Err(e) => {
-                let _ = status.send(500);
-                let _ = io::Write::write_all(
-                    &mut out,
-                    web::error_json(&format!("cannot use a temporary file ({e})")).as_bytes(),
-                );
-                let _ = out.finish();
-                return;
-            }
+            Err(e) => return reply.whole(error(500, &format!("cannot use a temporary file ({e})"))),
         };
         // Entries are kept up to a quarter of the cap (the last one may pass it): the rest of the answer
         // (summary, findings, the note) fits in the other three.
@@ -478,17 +450,23 @@ impl HarJob {
         } else {
             (200, None)
         };
-        let _ = status.send(code);
-        let written = match message {
-            None => stream.finish(&mut out, &report),
-            Some(m) if code == 422 && report.entries > 0 => (|| {
-                let m = serde_json::Value::String(crate::output::escape::text(&m).into_owned());
-                io::Write::write_all(&mut out, format!("{{\"error\": {m}, \"report\": ").as_bytes())?;
-                stream.finish(&mut out, &report)?;
-                io::Write::write_all(&mut out, b"}")
-            })(),
-            Some(m) => io::Write::write_all(&mut out, web::error_json(&crate::output::escape::text(&m)).as_bytes()),
+        let Some(message) = message else {
+            let mut out = reply.stream(code);
+            if stream.finish(&mut out, &report).is_ok() {
+                let _ = out.finish();
+            }
+            return;
         };
+        if code != 422 || report.entries == 0 {
+            return reply.whole(error(code, &crate::output::escape::text(&message)));
+        }
+        let mut out = reply.stream(code);
+        let written = (|| {
+            let start = web::error_with_report_start(&crate::output::escape::text(&message));
+            io::Write::write_all(&mut out, start.as_bytes())?;
+            stream.finish(&mut out, &report)?;
+            io::Write::write_all(&mut out, b"}")
+        })();
         if written.is_ok() {
             let _ = out.finish();
         }
@@ -546,18 +524,114 @@ async fn json_body<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&bytes).map_err(|e| error(400, &format!("request body:{}:{}: {e}", e.line(), e.column())))
 }
 
-/// A rendered report within the cap, or the "use the CLI" answer.
-fn capped(code: u16, rendered: String, cap: u64) -> Response<Out> {
-    if rendered.len() as u64 > cap {
-        return error(
-            422,
-            &format!(
-                "report truncated: it is {} bytes, over the page's limit of {cap} bytes; use the CLI for the whole report",
-                rendered.len()
-            ),
-        );
+/// How a worker answers: a whole (small) answer, or a status and then a report streamed through a
+/// [`ChunkWriter`], so no report is ever held whole in memory.
+struct Reply {
+    answer: oneshot::Sender<Response<Out>>,
+    out_tx: mpsc::Sender<hyper::body::Bytes>,
+    out_rx: mpsc::Receiver<hyper::body::Bytes>,
+    runtime: tokio::runtime::Handle,
+    cap: u64,
+    idle: Duration,
+}
+
+impl Reply {
+    fn whole(self, r: Response<Out>) {
+        let _ = self.answer.send(r);
     }
-    json_answer(code, rendered)
+
+    /// Answers `code` at once; the body is what is then written to the returned writer.
+    fn stream(self, code: u16) -> ChunkWriter {
+        let _ = self.answer.send(answer(code, JSON, Out::Stream(self.out_rx)));
+        ChunkWriter::new(self.out_tx, self.runtime, self.cap, self.idle, TRUNCATED_NOTE)
+    }
+
+    /// Sends the report `render` writes with `code`, wrapped as `{"error": message, "report": …}`
+    /// when there is a message. `render` runs twice: first into a counter that keeps nothing and stops
+    /// at the cap, to choose between the report and the "use the CLI" answer before the status goes
+    /// out; then into the answer, chunk by chunk. Memory stays a few chunks whatever the report's size.
+    fn report(
+        self,
+        code: u16,
+        message: Option<&str>,
+        cli: &str,
+        render: impl Fn(&mut dyn io::Write) -> io::Result<()>,
+    ) {
+        let prefix = message.map(web::error_with_report_start);
+        let suffix: &[u8] = if prefix.is_some() { b"}" } else { b"" };
+        let write_all = |out: &mut dyn io::Write| {
+            out.write_all(prefix.as_deref().unwrap_or("").as_bytes())?;
+            render(out)?;
+            out.write_all(suffix)
+        };
+        // The chunk writer keeps room for its own note under the cap: a report that fits here is sent whole.
+        let fits = self.cap.saturating_sub(TRUNCATED_NOTE.len() as u64);
+        let mut counter = Counter { counted: 0, limit: fits };
+        match write_all(&mut counter) {
+            Ok(()) => {}
+            Err(_) if counter.counted > fits => {
+                let cap = human_size(self.cap);
+                return self.whole(error(
+                    422,
+                    &format!(
+                        "report truncated: it is over the page's limit of {cap}; use the CLI for the whole report ({cli})"
+                    ),
+                ));
+            }
+            Err(e) => return self.whole(error(500, &format!("cannot render the report ({e})"))),
+        }
+        let mut out = self.stream(code);
+        if write_all(&mut out).is_ok() {
+            let _ = out.finish();
+        }
+    }
+}
+
+/// A writer that only counts, and fails once past `limit` (so an oversized report costs no more than
+/// the limit's worth of rendering to find out).
+struct Counter {
+    counted: u64,
+    limit: u64,
+}
+
+impl io::Write for Counter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.counted += data.len() as u64;
+        if self.counted > self.limit {
+            return Err(io::Error::other("over the report limit"));
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `job` on a worker thread holding `permit`; the job answers through its [`Reply`].
+async fn on_worker(ctx: &Ctx, permit: OwnedSemaphorePermit, job: impl FnOnce(Reply) + Send + 'static) -> Response<Out> {
+    let (out_tx, out_rx) = mpsc::channel(body::CHANNEL_CHUNKS);
+    let (answer_tx, answer_rx) = oneshot::channel();
+    let reply = Reply {
+        answer: answer_tx,
+        out_tx,
+        out_rx,
+        runtime: tokio::runtime::Handle::current(),
+        cap: ctx.config.max_report,
+        idle: ctx.config.io_timeout,
+    };
+    let worker = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        job(reply)
+    });
+    match answer_rx.await {
+        Ok(r) => r,
+        // The job ended without answering: it panicked (it should not).
+        Err(_) => {
+            let _ = worker.await;
+            error(500, "the analysis stopped unexpectedly")
+        }
+    }
 }
 
 /// The `POST /api/headers` body: the pasted text and the request it answered.
@@ -587,13 +661,10 @@ async fn headers(parts: Parts, body: Incoming, ctx: &Arc<Ctx>) -> Response<Out> 
             Err(r) => return r,
         };
     let Ok(permit) = Arc::clone(&ctx.analyses).try_acquire_owned() else { return busy() };
-    let cap = ctx.config.max_report;
-    on_worker(permit, move || headers_answer(parsed, cap))
-        .await
-        .unwrap_or_else(|| error(500, "the analysis stopped unexpectedly"))
+    on_worker(ctx, permit, move |reply| headers_answer(parsed, reply)).await
 }
 
-fn headers_answer(parsed: HeadersBody, cap: u64) -> Response<Out> {
+fn headers_answer(parsed: HeadersBody, reply: Reply) {
     let browsers: Vec<Browser> = Browser::ALL
         .iter()
         .copied()
@@ -603,13 +674,13 @@ fn headers_answer(parsed: HeadersBody, cap: u64) -> Response<Out> {
         })
         .collect();
     if browsers.is_empty() {
-        return error(
+        return reply.whole(error(
             400,
             &format!(
                 "unknown browser `{}`: use chrome, chrome-3pc-blocked, firefox, safari or all",
                 crate::output::escape::text(clip(parsed.browser.as_deref().unwrap_or_default()))
             ),
-        );
+        ));
     }
     let params = HeadersParams {
         url: parsed.url,
@@ -622,13 +693,14 @@ fn headers_answer(parsed: HeadersBody, cap: u64) -> Response<Out> {
     };
     match analyse_headers_text("pasted text", &parsed.text, &params, &browsers) {
         Ok(out) => {
-            let rendered = json::headers_report(&out.report, &crate::analysis::headers::findings(&out.report));
-            match out.problems.first() {
-                None => capped(200, rendered, cap),
-                Some(p) => capped(422, web::error_with_report_json(p, &rendered), cap),
-            }
+            let findings = crate::analysis::headers::findings(&out.report);
+            let (code, message) = match out.problems.first() {
+                None => (200, None),
+                Some(p) => (422, Some(p.as_str())),
+            };
+            reply.report(code, message, "crossjar headers", |w| json::write_headers_report(w, &out.report, &findings));
         }
-        Err(e) => error(if e.problems.is_empty() { 400 } else { 422 }, &e.message),
+        Err(e) => reply.whole(error(if e.problems.is_empty() { 400 } else { 422 }, &e.message)),
     }
 }
 
@@ -672,17 +744,14 @@ async fn ingress(parts: Parts, body: Incoming, ctx: &Arc<Ctx>) -> Response<Out> 
             Err(r) => return r,
         };
     let Ok(permit) = Arc::clone(&ctx.analyses).try_acquire_owned() else { return busy() };
-    let cap = ctx.config.max_report;
-    on_worker(permit, move || ingress_answer(parsed, cap))
-        .await
-        .unwrap_or_else(|| error(500, "the analysis stopped unexpectedly"))
+    on_worker(ctx, permit, move |reply| ingress_answer(parsed, reply)).await
 }
 
-fn ingress_answer(parsed: IngressBody, cap: u64) -> Response<Out> {
+fn ingress_answer(parsed: IngressBody, reply: Reply) {
     let browser_list = parsed.browsers.map(OneOrMany::into_vec).unwrap_or_default();
     let browsers = match Browser::parse_list(browser_list.iter().map(String::as_str)) {
         Ok(b) => b,
-        Err(e) => return error(400, &e),
+        Err(e) => return reply.whole(error(400, &e)),
     };
     let params = IngressParams {
         from: parsed.from.map(OneOrMany::into_vec).unwrap_or_default(),
@@ -691,20 +760,15 @@ fn ingress_answer(parsed: IngressBody, cap: u64) -> Response<Out> {
     };
     let out = match analyse_ingress_text(PASTED_YAML, &parsed.yaml, &params, &browsers) {
         Ok(o) => o,
-        Err(e) => return error(400, &e.message),
+        Err(e) => return reply.whole(error(400, &e.message)),
     };
-    let mut rendered = Vec::new();
-    if let Err(e) = ingress_json::write(&mut rendered, &out.analysis, &out.frontends) {
-        return error(500, &format!("cannot render the report ({e})"));
-    }
-    let rendered = String::from_utf8_lossy(&rendered).into_owned();
-    if out.analysis.errors.is_empty() {
-        capped(200, rendered, cap)
-    } else {
-        // Every broken document, one a line; the report still covers the documents that were read.
-        let message = out.analysis.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
-        capped(422, web::error_with_report_json(&message, &rendered), cap)
-    }
+    // Every broken document, one a line; the report still covers the documents that were read.
+    let message = (!out.analysis.errors.is_empty())
+        .then(|| out.analysis.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+    let code = if message.is_some() { 422 } else { 200 };
+    reply.report(code, message.as_deref(), "crossjar ingress", |w| {
+        ingress_json::write(w, &out.analysis, &out.frontends)
+    });
 }
 
 #[cfg(test)]

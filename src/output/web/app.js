@@ -120,6 +120,11 @@
       if (ev.key === 'Enter' && state.file) analyseFile();
     });
     $('har-again').addEventListener('click', () => state.file && analyseFile());
+    // Links into the details (a finding's entry, a cookie's requests) open what folds their target.
+    $('har-results').addEventListener('click', (ev) => {
+      const a = ev.target.closest && ev.target.closest('a[href^="#"]');
+      if (a) reveal(a.getAttribute('href').slice(1));
+    });
     $('timeline-filter').addEventListener('change', () => {
       state.timelineLimit = 200;
       renderTimeline();
@@ -134,6 +139,27 @@
         state.maxUpload = typeof j.max_upload === 'number' ? j.max_upload : null;
       })
       .catch(() => {});
+  }
+
+  /** Opens what hides the element `id` (its folded sections, a third-party card not yet drawn, a
+   *  timeline entry the filter leaves out), so a link to it lands on it. */
+  function reveal(id) {
+    if (/^cookie-\d+$/.test(id) && !document.getElementById(id)) {
+      const others = $('details-others');
+      if (others && others.fill) others.fill();
+    }
+    if (/^entry-\d+$/.test(id) && !document.getElementById(id) && state.report) {
+      $('timeline-filter').value = 'all';
+      const index = Number(id.slice(6));
+      const position = state.entries.findIndex((slot) => slot.base.index === index);
+      state.timelineLimit = Math.max(state.timelineLimit, position + 1);
+      renderTimeline();
+    }
+    const target = document.getElementById(id);
+    if (!target) return;
+    for (let d = target.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) d.open = true;
+    const fold = target.querySelector(':scope > details.matrix-fold');
+    if (fold) fold.open = true;
   }
 
   function chooseFile(f) {
@@ -159,6 +185,7 @@
     params.set('name', f.name);
     const cookies = $('har-cookie').value.trim();
     if (cookies) params.set('cookie', cookies);
+    const named = cookies.split(',').map((c) => c.trim()).filter(Boolean);
     const seq = ++state.seq;
     setStatus(`Analysing ${f.name} (${fmtBytes(f.size)}) in the local crossjar process…`);
     document.body.setAttribute('aria-busy', 'true');
@@ -183,17 +210,18 @@
     if (!resp.ok) {
       showError((data && data.error) || `The server answered HTTP ${resp.status}.`);
       if (data && data.report) {
-        render(data.report);
+        render(data.report, named);
         setStatus(`Partly analysed: the ${data.report.entries_read} entries before the problem are shown.`);
       } else {
         setStatus('');
         state.report = null;
         $('har-results').hidden = true;
+        $('panel-har').classList.remove('has-report');
       }
       return;
     }
     const t0 = performance.now();
-    render(data);
+    render(data, named);
     const ms = Math.round(performance.now() - t0);
     setStatus(
       `${data.input}: ${data.entries_read} entries, ${data.summary.length} cookie(s) summarised, ` +
@@ -308,16 +336,117 @@
 
   // ---------------------------------------------------------------- rendering
 
-  function render(report) {
+  /** The first screen answers the question (the verdict for the cookies in focus, the top findings);
+   *  every request, the story and the third-party vendors fold below it. */
+  function render(report, named) {
     state.report = report;
     state.entries = indexEntries(report);
     state.browsers = report.runs.map((r) => r.browser);
     state.timelineLimit = 200;
-    renderSummary();
+    splitFocus(report, named || []);
+    renderVerdict();
     renderFindings();
+    renderSummary();
     renderTimelineFilter();
     renderTimeline();
+    $('panel-har').classList.add('has-report');
     $('har-results').hidden = false;
+  }
+
+  /** Summary rows (with their index in the report) in focus — the cookies named under “Focus on
+   *  cookies”, else the site's own — and the rest (third-party vendors' cookies), as the CLI splits them. */
+  function splitFocus(report, named) {
+    const rows = report.summary.map((s, i) => ({ s, i }));
+    const isFocus = named.length ? (r) => named.includes(r.s.cookie) : (r) => r.s.own !== false;
+    // Worst first: a cookie never stored or never sent in some browser, then one sent only sometimes.
+    state.focus = rows.filter(isFocus).sort((a, b) => badness(b.s) - badness(a.s));
+    state.others = rows.filter((r) => !isFocus(r));
+  }
+
+  /** What a summary row's counts say, in the CLI summary's words (`words`) and in short (`text`,
+   *  with the count that decides it; `more` is the other count). */
+  function countVerdict(c) {
+    const stored = `stored ${c.stored}/${c.set}`;
+    const sent = `sent ${c.sent}/${c.requests}`;
+    if (c.set > 0 && c.stored === 0 && c.sent === 0) {
+      return { cls: 'bad', text: `✗ never stored (0/${c.set})`, more: sent, words: 'never stored', rank: 3 };
+    }
+    if (c.requests === 0) return { cls: 'none', text: '— no request', more: stored, words: 'no request to its host', rank: 0 };
+    if (c.sent === 0) return { cls: 'bad', text: `✗ never sent (0/${c.requests})`, more: stored, words: 'never sent', rank: 3 };
+    if (c.sent === c.requests) return { cls: 'ok', text: `✓ ${sent}`, more: stored, words: 'sent on every request', rank: 1 };
+    return { cls: 'warn', text: `~ ${sent}`, more: stored, words: 'sent on some requests', rank: 2 };
+  }
+
+  function badness(s) {
+    return Math.max(0, ...s.browsers.map((b) => countVerdict(b).rank));
+  }
+
+  const VERDICT_ROWS = 6;
+
+  /** The verdict matrix: one row per cookie in focus, one column per browser. */
+  function renderVerdict() {
+    const box = $('verdict');
+    box.replaceChildren();
+    const report = state.report;
+    if (!report.summary.length) {
+      box.append(
+        el('p', { class: 'muted' }, report.sanitized
+          ? 'No cookies: this capture has no Cookie or Set-Cookie headers (a sanitized export). Export it again “with sensitive data”.'
+          : 'No cookie worth a summary: none is a session-affinity cookie, and none is sent on some requests and withheld on others. Name one under “Focus on cookies” to see it anyway.')
+      );
+      return;
+    }
+    if (state.focus.length) {
+      const tbody = el('tbody');
+      const table = el('table', { class: 'matrix verdict-matrix' },
+        el('caption', { class: 'muted' }, 'Stored = Set-Cookie lines stored of those seen; sent = requests that carried the cookie of the requests to its host'),
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Cookie'), state.browsers.map((b) => el('th', { scope: 'col' }, b)))),
+        tbody
+      );
+      const addRows = (from, to) => state.focus.slice(from, to).forEach((r) => tbody.append(verdictRow(r)));
+      addRows(0, VERDICT_ROWS);
+      box.append(el('div', { class: 'matrix-wrap' }, table));
+      if (state.focus.length > VERDICT_ROWS) {
+        const more = el('button', { type: 'button', class: 'more-rows' }, `Show all ${state.focus.length} cookies in focus`);
+        more.addEventListener('click', () => {
+          addRows(VERDICT_ROWS, state.focus.length);
+          more.remove();
+        });
+        box.append(more);
+      }
+    } else {
+      box.append(el('p', { class: 'muted' }, 'No cookie of the site itself is worth a summary.'));
+    }
+    if (state.others.length) {
+      const hosts = new Set(state.others.map((r) => r.s.host));
+      const line = el('p', { class: 'muted vendor-line' },
+        `… and ${state.others.length} cookie(s) on ${hosts.size} third-party host(s): `,
+        el('a', { href: '#details-others' }, 'their requests'), ' are under Details, their findings under “Third-party vendors”, one per site.');
+      box.append(line);
+    }
+  }
+
+  function verdictRow({ s, i }) {
+    const tr = el('tr', { 'data-cookie': s.cookie, 'data-host': s.host },
+      el('th', { scope: 'row' },
+        el('a', { href: '#cookie-' + i }, el('code', {}, s.cookie), ' on ', s.host),
+        s.affinity ? el('span', { class: 'req-meta' }, ' · session affinity') : null
+      )
+    );
+    for (const b of state.browsers) {
+      const c = s.browsers.find((x) => x.browser === b);
+      const td = el('td', { 'data-browser': b });
+      if (c) {
+        const v = countVerdict(c);
+        td.title = `${b}: ${v.words}; Set-Cookie stored ${c.stored} of ${c.set}; sent on ${c.sent} of ${c.requests} request(s) to the host`;
+        td.setAttribute('data-verdict', v.words);
+        td.append(el('span', { class: 'tok ' + v.cls }, v.text), ' ', el('span', { class: 'counts-inline' }, v.more));
+      } else {
+        td.append(el('span', { class: 'tok none' }, '— not run'));
+      }
+      tr.append(td);
+    }
+    return tr;
   }
 
   const MATRIX_ROWS = 60;
@@ -335,12 +464,26 @@
       );
       return;
     }
-    report.summary.forEach((s, i) => box.append(cookieCard(s, i)));
+    state.focus.forEach(({ s, i }, k) => box.append(cookieCard(s, i, k < OPEN_CARDS)));
+    $('requests-count').textContent = `(${report.summary.length} cookie(s), ${state.entries.length} request(s))`;
+    if (!state.others.length) return;
+    const hosts = new Set(state.others.map((r) => r.s.host));
+    const others = el('details', { class: 'section-fold', id: 'details-others' },
+      el('summary', {}, `Third-party cookies: ${state.others.length} on ${hosts.size} host(s)`));
+    let rendered = false;
+    const fill = () => {
+      if (rendered) return;
+      rendered = true;
+      for (const { s, i } of state.others) others.append(cookieCard(s, i, false));
+    };
+    others.addEventListener('toggle', () => others.open && fill());
+    others.fill = fill;
+    box.append(others);
   }
 
-  function cookieCard(s, cardIndex) {
+  function cookieCard(s, cardIndex, open) {
     const id = `cookie-${cardIndex}`;
-    const card = el('article', { class: 'card', 'aria-labelledby': id + '-h' });
+    const card = el('article', { class: 'card', id, 'aria-labelledby': id + '-h' });
     card.append(
       el('div', { class: 'card-head' },
         el('h3', { id: id + '-h' }, el('code', {}, s.cookie), ' on ', s.host),
@@ -376,7 +519,7 @@
     };
     addRows(0, MATRIX_ROWS);
     // The first few cookies open; the rest fold, so a capture with dozens of cookies stays scannable.
-    const fold = el('details', { class: 'matrix-fold', open: cardIndex < OPEN_CARDS },
+    const fold = el('details', { class: 'matrix-fold', open },
       el('summary', {}, `${rows.length} request(s) × ${state.browsers.length} browser(s)`),
       el('div', { class: 'matrix-wrap' }, table));
     card.append(fold);
@@ -475,6 +618,11 @@
     info: { cls: 'info', symbol: 'ℹ', label: 'info' },
   };
 
+  const TOP_FINDINGS = 3;
+
+  /** The top findings (the report lists the site's own first, worst first), each one line that opens
+   *  to its browsers, fixes and rule; the rest of the site's own, and the third-party vendors (one
+   *  finding per vendor site), fold below them. */
   function renderFindings() {
     const box = $('findings');
     box.replaceChildren();
@@ -483,32 +631,64 @@
       box.append(el('p', { class: 'muted' }, 'No findings.'));
       return;
     }
-    findings.forEach((f, i) => {
-      const sev = SEVERITY[f.severity] || SEVERITY.info;
-      const explain = el('details', { class: 'explain' }, el('summary', {}, `Why, and how to fix it — rule ${f.rule}`));
-      const doc = el('div', { class: 'doc' }, el('p', { class: 'muted' }, 'Loading…'));
-      explain.append(doc);
-      let loaded = false;
-      explain.addEventListener('toggle', () => {
-        if (!explain.open || loaded) return;
-        loaded = true;
-        loadRule(f.rule, doc);
-      });
-      box.append(
-        el('article', { class: `card finding sev-${f.severity}`, 'data-rule': f.rule, 'aria-labelledby': `finding-${i}` },
-          el('div', { class: 'card-head' },
-            el('span', { class: 'tok ' + sev.cls }, `${sev.symbol} ${sev.label}`),
-            el('h3', { id: `finding-${i}` }, el('code', {}, f.rule)),
-            f.entry !== null && f.entry !== undefined ? el('a', { href: '#entry-' + f.entry }, `entry #${f.entry}`) : null
-          ),
-          el('p', {}, inline(f.message)),
-          f.browsers.length ? el('p', { class: 'muted' }, 'Browsers: ' + f.browsers.join(', ')) : null,
+    const vendors = findings.filter((f) => f.rule === 'third-party-vendor');
+    const own = findings.filter((f) => f.rule !== 'third-party-vendor');
+    own.slice(0, TOP_FINDINGS).forEach((f, i) => box.append(findingCard(f, i)));
+    if (own.length > TOP_FINDINGS) {
+      const rest = own.slice(TOP_FINDINGS);
+      const fold = el('details', { class: 'section-fold', id: 'findings-more' },
+        el('summary', {}, `${rest.length} more finding(s) `, el('span', { class: 'muted' }, severityCounts(rest))));
+      rest.forEach((f, k) => fold.append(findingCard(f, TOP_FINDINGS + k)));
+      box.append(fold);
+    }
+    if (vendors.length) {
+      const fold = el('details', { class: 'section-fold', id: 'findings-vendors' },
+        el('summary', {}, `Third-party vendors: ${vendors.length} site(s) `,
+          el('span', { class: 'muted' }, '(cookies set by partners’ servers; ask the vendor)')));
+      vendors.forEach((f, k) => fold.append(findingCard(f, own.length + k)));
+      box.append(fold);
+    }
+  }
+
+  /** `2 errors, 1 warning` for a list of findings. */
+  function severityCounts(list) {
+    const n = { error: 0, warning: 0, info: 0 };
+    for (const f of list) n[f.severity] = (n[f.severity] || 0) + 1;
+    return '(' + Object.entries(n).filter(([, c]) => c).map(([k, c]) => `${c} ${k}${c === 1 || k === 'info' ? '' : 's'}`).join(', ') + ')';
+  }
+
+  /** One finding: its severity, rule and message on one line; browsers, fixes and the rule's page open below. */
+  function findingCard(f, i) {
+    const sev = SEVERITY[f.severity] || SEVERITY.info;
+    const explain = el('details', { class: 'explain' }, el('summary', {}, `Why, and how to fix it — rule ${f.rule}`));
+    const doc = el('div', { class: 'doc' }, el('p', { class: 'muted' }, 'Loading…'));
+    explain.append(doc);
+    let loaded = false;
+    explain.addEventListener('toggle', () => {
+      if (!explain.open || loaded) return;
+      loaded = true;
+      loadRule(f.rule, doc);
+    });
+    const hasEntry = f.entry !== null && f.entry !== undefined;
+    return el('article', { class: `card finding sev-${f.severity}`, 'data-rule': f.rule, 'aria-labelledby': `finding-${i}` },
+      el('details', { class: 'finding-fold' },
+        el('summary', {},
+          el('span', { class: 'finding-line' },
+            el('span', { class: 'tok ' + sev.cls }, `${sev.symbol} ${sev.label}`), ' ',
+            el('h3', { id: `finding-${i}` }, el('code', {}, f.rule)), ' ',
+            el('span', { class: 'finding-msg' }, inline(f.message))
+          )
+        ),
+        el('div', { class: 'finding-body' },
+          f.browsers.length ? el('p', { class: 'muted' }, 'Browsers: ' + f.browsers.join(', '),
+            hasEntry ? [' · first at ', el('a', { href: '#entry-' + f.entry }, `entry #${f.entry}`)] : null) : null,
+          !f.browsers.length && hasEntry ? el('p', { class: 'muted' }, 'First at ', el('a', { href: '#entry-' + f.entry }, `entry #${f.entry}`)) : null,
           f.fixes.length ? el('p', {}, el('strong', {}, 'Fix')) : null,
           f.fixes.length ? el('ul', { class: 'fixes' }, f.fixes.map((x) => el('li', {}, el('code', {}, x)))) : null,
           explain
         )
-      );
-    });
+      )
+    );
   }
 
   const ruleCache = new Map();
@@ -610,7 +790,11 @@
   function renderTimelineFilter() {
     const sel = $('timeline-filter');
     const keep = sel.value;
+    // Like the CLI's story, the default follows the cookies in focus (when a third-party vendor's
+    // cookies would otherwise bury them).
+    const focusFirst = state.focus.length && state.others.length;
     sel.replaceChildren(
+      focusFirst ? el('option', { value: 'focus' }, 'requests where a cookie in focus was set, sent or withheld') : null,
       el('option', { value: 'events' }, 'requests where a cookie was set, sent or withheld'),
       el('option', { value: 'all' }, 'every request')
     );
@@ -627,7 +811,7 @@
     }
     const events = [];
     for (const { name, host } of names.values()) {
-      if (only && (only.cookie !== name || !hostRelated(host.replace(/^\./, ''), only.host))) continue;
+      if (only && !only.some((o) => o.cookie === name && hostRelated(host.replace(/^\./, ''), o.host))) continue;
       const groups = new Map();
       for (const b of state.browsers) {
         const e = slot.per[b];
@@ -650,7 +834,9 @@
     let only = null;
     if (filter.startsWith('cookie:')) {
       const s = state.report.summary[Number(filter.slice(7))];
-      if (s) only = { cookie: s.cookie, host: s.host };
+      if (s) only = [{ cookie: s.cookie, host: s.host }];
+    } else if (filter === 'focus') {
+      only = state.focus.map(({ s }) => ({ cookie: s.cookie, host: s.host }));
     }
     let shown = 0;
     let matching = 0;
@@ -685,6 +871,7 @@
       list.append(li);
     }
     if (!matching) list.append(el('li', { class: 'muted' }, 'No request matches.'));
+    $('story-count').textContent = `(${matching} of ${state.entries.length} request(s) shown by this filter)`;
     const more = $('timeline-more');
     more.hidden = shown >= matching;
     more.textContent = `Show more requests (${matching - shown} not shown)`;

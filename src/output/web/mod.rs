@@ -38,10 +38,11 @@ pub fn error_json(message: &str) -> String {
     serde_json::json!({ "error": message }).to_string()
 }
 
-/// `{"error": message, "report": report}`: an input that broke part-way; `report` (already JSON)
-/// covers what was read before the break, so the page can still show it.
-pub fn error_with_report_json(message: &str, report_json: &str) -> String {
-    format!("{{\"error\": {}, \"report\": {report_json}}}", serde_json::Value::String(message.to_string()))
+/// The start of `{"error": message, "report": …}` (the report and a closing `}` follow, streamed):
+/// an input that broke part-way, or a report cut at the size limit; the report covers what was read,
+/// so the page can still show it.
+pub fn error_with_report_start(message: &str) -> String {
+    format!("{{\"error\": {}, \"report\": ", serde_json::Value::String(message.to_string()))
 }
 
 #[cfg(test)]
@@ -78,7 +79,9 @@ mod tests {
     fn error_bodies_are_json() {
         let v: serde_json::Value = serde_json::from_str(&error_json("a \"b\"\n")).unwrap();
         assert_eq!(v["error"], "a \"b\"\n");
-        let v: serde_json::Value = serde_json::from_str(&error_with_report_json("x", "{\"n\": 1}")).unwrap();
+        let whole = error_with_report_start("x\"") + "{\"n\": 1}}";
+        let v: serde_json::Value = serde_json::from_str(&whole).unwrap();
+        assert_eq!(v["error"], "x\"");
         assert_eq!(v["report"]["n"], 1);
     }
 }
