@@ -4,6 +4,7 @@
 //! before the Public Suffix List (the `psl` crate, compiled in, private section included, as
 //! Chromium's `SchemefulSite` uses it) is asked for the registrable domain.
 
+use std::borrow::Cow;
 use std::fmt;
 use url::{Host, Url};
 
@@ -113,10 +114,11 @@ impl Origin {
     pub fn site(&self) -> Site {
         match &self.inner {
             OriginKind::Tuple { scheme, host, .. } => {
+                // The common schemes need no copy: a site is computed several times per request.
                 let scheme = match scheme.as_str() {
-                    "ws" => "http".to_string(),
-                    "wss" => "https".to_string(),
-                    s => s.to_string(),
+                    "ws" | "http" => Cow::Borrowed("http"),
+                    "wss" | "https" => Cow::Borrowed("https"),
+                    s => Cow::Owned(s.to_string()),
                 };
                 let domain = match host {
                     Host::Domain(d) => registrable_domain(d).unwrap_or(d).to_string(),
@@ -173,7 +175,7 @@ pub struct Site {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum SiteKind {
-    Tuple { scheme: String, domain: String },
+    Tuple { scheme: Cow<'static, str>, domain: String },
     Opaque,
 }
 
