@@ -52,7 +52,7 @@ fn the_recording_browser_s_cookie_header_wins_and_no_error_contradicts_it() {
             for c in &e.cookies {
                 if c.recorded == Some(true) {
                     total += 1;
-                    sent_at.entry((c.name.to_string(), e.host.clone())).or_default().push(e.index);
+                    sent_at.entry((c.name.to_string(), e.host.to_string())).or_default().push(e.index);
                     assert!(
                         c.sent,
                         "{name}: entry {}: `{}` is in the recording browser's Cookie header",

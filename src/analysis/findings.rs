@@ -201,8 +201,8 @@ impl PairTally {
             if hit.first.is_none() {
                 let mode = e.credentials.mode.map_or("unknown", |m| m.as_str());
                 hit.first = Some((
-                    e.method.clone(),
-                    e.url.clone(),
+                    e.method.to_string(),
+                    e.url.to_string(),
                     e.kind,
                     format!("{mode}, {}", e.credentials.basis.as_str()),
                 ));
@@ -242,7 +242,7 @@ impl Accumulator {
         let Some(first) = verdicts.first() else { return };
         self.stamp += 1;
         let stamp = self.stamp;
-        let h = first.host.clone();
+        let h = first.host.to_string();
         let browsers = self.browsers.len();
         if !self.hosts.contains_key(&h) {
             self.hosts.insert(h.clone(), HostTally { served: vec![0; browsers], ..HostTally::default() });
@@ -309,8 +309,8 @@ impl Accumulator {
                     pair.disagreement[b].get_or_insert_with(|| {
                         Box::new(Disagreement {
                             index: e.index,
-                            method: e.method.clone(),
-                            url: e.url.clone(),
+                            method: e.method.to_string(),
+                            url: e.url.to_string(),
                             recorded: c.sent,
                             sent: c.model_sent,
                             learned: c.learned,
@@ -339,7 +339,7 @@ impl Accumulator {
         }
         if first.kind == RequestKind::Preflight && !self.preflight_hosts.contains(&h) {
             self.preflight_hosts.insert(h.clone());
-            self.preflights.push((h.clone(), first.index, first.url.clone()));
+            self.preflights.push((h.clone(), first.index, first.url.to_string()));
         }
         if let Some(e) = verdicts.get(self.cors_run) {
             self.cors_findings(e, &h);

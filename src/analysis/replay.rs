@@ -663,8 +663,8 @@ impl Replay {
         }
 
         // The same for every profile: computed once, cloned into each run's verdict.
-        let top_site = top_level.as_ref().map(|_| top_level_site(&base).to_string());
-        let initiator_text = initiator.as_ref().map(Origin::serialize);
+        let top_site = top_level.as_ref().map(|_| SharedStr::from(top_level_site(&base).to_string()));
+        let initiator_text = initiator.as_ref().map(|o| SharedStr::from(o.serialize()));
         // Same-site or not, with and without the scheme: at most two answers for every profile.
         // What every profile's jar computes the same: once per request.
         let facts = RequestFacts::of(&base);
@@ -679,6 +679,9 @@ impl Replay {
         let mixed_page = initiator.as_ref().filter(|o| !o.is_opaque()).or(top_level.as_ref());
         let destination = destination_of(x, kind);
         let mut verdicts = Vec::with_capacity(self.jars.len());
+        // The entry's texts, shared by every profile's verdict.
+        let (entry_method, entry_url, entry_host) =
+            (SharedStr::from(x.method.as_str()), SharedStr::from(x.url.as_str()), SharedStr::from(host.as_str()));
         // The blocked-cookie reasons the exporter wrote (the recording browser's own), by name, the
         // first of each: one look-up per line or cookie.
         let mut blocked_lines: HashMap<&str, &crate::evidence::BlockedCookie> = HashMap::new();
@@ -840,9 +843,9 @@ impl Replay {
             }
             verdicts.push(EntryVerdict {
                 index: x.index,
-                method: x.method.clone(),
-                url: x.url.clone(),
-                host: host.clone(),
+                method: entry_method.clone(),
+                url: entry_url.clone(),
+                host: entry_host.clone(),
                 status: x.status,
                 kind,
                 kind_basis,

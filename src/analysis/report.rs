@@ -83,11 +83,11 @@ pub struct EntryVerdict {
     /// Position in `log.entries`.
     pub index: usize,
     /// Method as captured.
-    pub method: String,
+    pub method: SharedStr,
     /// URL as captured (query values are redacted by the output layer unless asked).
-    pub url: String,
+    pub url: SharedStr,
     /// The URL's host, lower case (what findings and the summary group by).
-    pub host: String,
+    pub host: SharedStr,
     /// Response status (0 for failed requests).
     pub status: u16,
     /// Inferred kind.
@@ -95,9 +95,9 @@ pub struct EntryVerdict {
     /// How the kind was established.
     pub kind_basis: Basis,
     /// Initiator origin, serialised.
-    pub initiator: Option<String>,
+    pub initiator: Option<SharedStr>,
     /// Top-level site (scheme://registrable-domain).
-    pub top_level_site: Option<String>,
+    pub top_level_site: Option<SharedStr>,
     /// How the top-level site was established: `recorded` (a navigation or page in the capture),
     /// `inferred` (fetch metadata, `Referer`, the page title), `unknown` (the nearest navigation,
     /// a guess).

@@ -243,7 +243,7 @@ fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
     EntryJson {
         index: e.index,
         method: &e.method,
-        url: if show_values { e.url.clone() } else { redact_query(&e.url) },
+        url: if show_values { e.url.to_string() } else { redact_query(&e.url) },
         status: e.status,
         kind: e.kind.as_str(),
         kind_basis: e.kind_basis.as_str(),

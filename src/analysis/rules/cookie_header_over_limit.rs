@@ -37,6 +37,6 @@ pub(super) fn check(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         ],
     );
     f.entry = Some(e.index);
-    f.host = Some(e.host.clone());
+    f.host = Some(e.host.to_string());
     out.push(f);
 }

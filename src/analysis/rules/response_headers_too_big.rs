@@ -68,7 +68,7 @@ pub(super) fn check(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         vec![FIX.into()],
     );
     f.entry = Some(e.index);
-    f.host = Some(e.host.clone());
+    f.host = Some(e.host.to_string());
     f.browsers = failing;
     out.push(f);
 }
