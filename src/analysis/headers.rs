@@ -142,6 +142,8 @@ pub fn analyse(
     let final_headers = resp.last().map(|r| r.1.clone()).unwrap_or_default();
     let cors_responses: Vec<CorsResponse> = resp.iter().map(|(s, h, _)| CorsResponse::new(*s, h.clone())).collect();
     let mut verdicts = Vec::new();
+    // The final response's size, against each browser's header limit below.
+    let final_bytes = final_headers.byte_size();
     for &browser in browsers {
         let cors = (mode_of(request.kind) != RequestMode::Navigate && mode_of(request.kind) != RequestMode::WebSocket)
             .then(|| cors::evaluate(&cors_req, preflight.as_ref(), &cors_responses, browser))
@@ -157,7 +159,7 @@ pub fn analyse(
         let mut cookies = Vec::new();
         // A response larger than the browser accepts fails before any Set-Cookie is read
         // (`response-headers-too-big` says so).
-        let too_big = final_headers.byte_size() > jar.profile().response_header_limit;
+        let too_big = final_bytes > jar.profile().response_header_limit;
         for line in final_headers.set_cookie_lines().into_iter().filter(|_| !too_big) {
             let outcome = if sent_at_all { Some(jar.set_from_response(line, &ctx)) } else { None };
             let Some(outcome) = outcome else { continue };

@@ -11,6 +11,7 @@ use super::{finding, Facts, RuleId};
 use crate::analysis::findings::redact_query;
 use crate::analysis::headers::HeadersReport;
 use crate::analysis::report::{Finding, LimitHit};
+use crate::model::profile::Browser;
 
 const RULE: RuleId = RuleId::ResponseHeadersTooBig;
 
@@ -25,6 +26,19 @@ pub(crate) fn size(bytes: u64) -> String {
     }
 }
 
+/// Each limit the failing profiles have, with their names: `["256 KiB in chrome, safari", …]`.
+fn limits_passed(failing: &[Browser]) -> Vec<String> {
+    let mut limits: Vec<(u64, Vec<&str>)> = Vec::new();
+    for b in failing {
+        let limit = b.profile().response_header_limit;
+        match limits.iter_mut().find(|(l, _)| *l == limit) {
+            Some((_, names)) => names.push(b.as_str()),
+            None => limits.push((limit, vec![b.as_str()])),
+        }
+    }
+    limits.iter().map(|(l, names)| format!("{} in {}", size(*l), names.join(", "))).collect()
+}
+
 /// One finding for a response some profile fails for its size: a HAR entry, or the final response
 /// given to `crossjar headers`.
 pub(super) fn check(facts: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -33,22 +47,16 @@ pub(super) fn check(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     }
     let Facts::HarEntry { verdicts, browsers } = facts else { return };
     let mut failing = Vec::new();
-    // Each limit passed, with the profiles that have it.
-    let mut limits: Vec<(u64, Vec<&str>)> = Vec::new();
     let mut hit = None;
     for (v, b) in verdicts.iter().zip(browsers.iter()) {
         for l in &v.limits {
-            if let LimitHit::ResponseHeaders { bytes, limit, set_cookie_lines } = *l {
+            if let LimitHit::ResponseHeaders { bytes, set_cookie_lines, .. } = *l {
                 failing.push(*b);
-                match limits.iter_mut().find(|(l, _)| *l == limit) {
-                    Some((_, names)) => names.push(b.as_str()),
-                    None => limits.push((limit, vec![b.as_str()])),
-                }
                 hit = Some((v, bytes, set_cookie_lines));
             }
         }
     }
-    let limits: Vec<String> = limits.iter().map(|(l, names)| format!("{} in {}", size(*l), names.join(", "))).collect();
+    let limits = limits_passed(&failing);
     let Some((e, bytes, lines)) = hit else { return };
     let cookies = match lines {
         0 => String::new(),
@@ -77,23 +85,13 @@ pub(super) fn check(facts: &Facts<'_>, out: &mut Vec<Finding>) {
 fn check_headers(report: &HeadersReport, out: &mut Vec<Finding>) {
     let Some(last) = report.answers.iter().rfind(|a| !a.preflight) else { return };
     let bytes = last.headers.byte_size();
-    let mut limits: Vec<(u64, Vec<&str>)> = Vec::new();
-    let mut failing = Vec::new();
-    for v in &report.verdicts {
-        let limit = v.browser.profile().response_header_limit;
-        if bytes > limit {
-            failing.push(v.browser);
-            match limits.iter_mut().find(|(l, _)| *l == limit) {
-                Some((_, names)) => names.push(v.browser.as_str()),
-                None => limits.push((limit, vec![v.browser.as_str()])),
-            }
-        }
-    }
+    let failing: Vec<Browser> =
+        report.verdicts.iter().map(|v| v.browser).filter(|b| bytes > b.profile().response_header_limit).collect();
     if failing.is_empty() {
         return;
     }
     let lines = last.headers.set_cookie_lines().len();
-    let limits: Vec<String> = limits.iter().map(|(l, names)| format!("{} in {}", size(*l), names.join(", "))).collect();
+    let limits = limits_passed(&failing);
     let mut f = finding(
         RULE,
         format!(

@@ -383,17 +383,20 @@
 
   const VERDICT_ROWS = 6;
 
+  /** What the verdict and the summary say when no cookie is in the summary. */
+  function noSummaryNote(report) {
+    return el('p', { class: 'muted' }, report.sanitized
+      ? 'No cookies: this capture has no Cookie or Set-Cookie headers (a sanitized export). Export it again “with sensitive data”.'
+      : 'No cookie worth a summary: none is a session-affinity cookie, and none is sent on some requests and withheld on others. Name one under “Focus on cookies” to see it anyway.');
+  }
+
   /** The verdict matrix: one row per cookie in focus, one column per browser. */
   function renderVerdict() {
     const box = $('verdict');
     box.replaceChildren();
     const report = state.report;
     if (!report.summary.length) {
-      box.append(
-        el('p', { class: 'muted' }, report.sanitized
-          ? 'No cookies: this capture has no Cookie or Set-Cookie headers (a sanitized export). Export it again “with sensitive data”.'
-          : 'No cookie worth a summary: none is a session-affinity cookie, and none is sent on some requests and withheld on others. Name one under “Focus on cookies” to see it anyway.')
-      );
+      box.append(noSummaryNote(report));
       return;
     }
     if (state.focus.length) {
@@ -457,11 +460,7 @@
     box.replaceChildren();
     const report = state.report;
     if (!report.summary.length) {
-      box.append(
-        el('p', { class: 'muted' }, report.sanitized
-          ? 'No cookies: this capture has no Cookie or Set-Cookie headers (a sanitized export). Export it again “with sensitive data”.'
-          : 'No cookie worth a summary: none is a session-affinity cookie, and none is sent on some requests and withheld on others. Name one under “Focus on cookies” to see it anyway.')
-      );
+      box.append(noSummaryNote(report));
       return;
     }
     state.focus.forEach(({ s, i }, k) => box.append(cookieCard(s, i, k < OPEN_CARDS)));
