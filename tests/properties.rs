@@ -152,7 +152,7 @@ proptest! {
     #[test]
     fn path_match_laws(p in request_path(), extra in "[a-z0-9]{1,3}") {
         prop_assert!(path_match(&p, &p), "reflexive");
-        prop_assert!(path_match(&p, &default_path(&p)), "{p} vs its default path {}", default_path(&p));
+        prop_assert!(path_match(&p, default_path(&p)), "{p} vs its default path {}", default_path(&p));
         prop_assert!(path_match(&p, "/"), "every path is under /");
         // A cookie path longer than the request path never matches.
         let longer = format!("{p}{extra}");
@@ -161,7 +161,7 @@ proptest! {
         prop_assert!(!path_match(&longer, &p) || p.ends_with('/'));
         // The default path is a prefix of the path and is itself absolute.
         let dp = default_path(&p);
-        prop_assert!(dp.starts_with('/') && p.starts_with(&dp));
+        prop_assert!(dp.starts_with('/') && p.starts_with(dp));
     }
 }
 

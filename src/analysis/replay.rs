@@ -17,7 +17,7 @@ use crate::evidence::{Exchange, ListedCookie, Page};
 use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
 use crate::model::cors_security::{check_observed, ObservedResponse};
 use crate::model::http::Headers;
-use crate::model::jar::{CookieJar, RequestFacts};
+use crate::model::jar::{CookieJar, ParsedSetCookie, RequestFacts};
 use crate::model::mixed_content::{self, Destination, MixedContent};
 use crate::model::profile::Browser;
 use crate::model::reason::Exclusion;
@@ -674,7 +674,10 @@ impl Replay {
         // The CORS verdict differs between profiles only by Local Network Access, and a line's
         // attributes not at all: computed once, cloned into each verdict.
         let mut cors_verdicts: [Option<CorsSummary>; 2] = [None, None];
-        let mut attributes: Vec<Option<String>> = vec![None; set_cookie_lines.len()];
+        // Each line parsed once for every profile (and for `set_in_capture` below); its attributes
+        // written once, when a verdict first needs them.
+        let parsed_lines: Vec<ParsedSetCookie> = set_cookie_lines.iter().map(|l| ParsedSetCookie::parse(l)).collect();
+        let mut attributes: Vec<Option<SharedStr>> = vec![None; set_cookie_lines.len()];
         // Mixed content is judged against the document that made the request (else the top level).
         let mixed_page = initiator.as_ref().filter(|o| !o.is_opaque()).or(top_level.as_ref());
         let destination = destination_of(x, kind);
@@ -791,20 +794,22 @@ impl Replay {
                         set_cookie_lines: set_cookie_lines.len(),
                     });
                 }
-                let lines = if too_big { &[][..] } else { &set_cookie_lines[..] };
+                let lines = if too_big { &[][..] } else { &parsed_lines[..] };
                 for (line, attributes) in lines.iter().zip(attributes.iter_mut()) {
-                    let outcome = jar.set_from_response_with(line, &base, &facts);
+                    let outcome = jar.set_parsed_from_response(line, &base, &facts);
+                    let cookie = line.cookie.as_ref().ok().filter(|_| outcome.read);
                     let mut verdict = SetCookieVerdict {
-                        name: outcome.name.clone(),
+                        name: if outcome.read { line.name.clone() } else { SharedStr::default() },
                         stored: outcome.stored,
                         deleted: outcome.deleted,
                         reasons: outcome.status.exclusion_set(),
                         warnings: outcome.status.warning_set(),
                         partition: outcome.partition.as_ref().map(|s| s.to_string()),
-                        attributes: attributes
-                            .get_or_insert_with(|| outcome.cookie.as_ref().map(attributes_of).unwrap_or_default())
-                            .clone(),
-                        value: outcome.cookie.as_ref().map(|c| c.value.clone()).unwrap_or_default(),
+                        attributes: match cookie {
+                            Some(c) => attributes.get_or_insert_with(|| attributes_of(c).into()).clone(),
+                            None => SharedStr::default(),
+                        },
+                        value: if cookie.is_some() { line.value.clone() } else { SharedStr::default() },
                         basis: if credentials.basis == Basis::Unknown
                             && hinges_on_credentials(outcome.stored, outcome.status.exclusions())
                         {
@@ -877,8 +882,8 @@ impl Replay {
         }
         // Lines no browser read (the response was too large for all) set nothing.
         let read_by_some = self.jars.iter().any(|j| response_bytes <= j.profile().response_header_limit);
-        for line in set_cookie_lines.iter().filter(|_| read_by_some) {
-            if let Ok(c) = crate::model::set_cookie::parse_set_cookie(line) {
+        for (line, parsed) in set_cookie_lines.iter().zip(&parsed_lines).filter(|_| read_by_some) {
+            if let Ok(c) = &parsed.cookie {
                 self.set_in_capture.insert(&site, &c.name);
                 self.last_lines.insert((site.clone(), c.name.clone()), line.to_string());
             }

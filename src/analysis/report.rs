@@ -25,7 +25,7 @@ pub struct Credentials {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SetCookieVerdict {
     /// Cookie name.
-    pub name: String,
+    pub name: SharedStr,
     /// Stored by the model's jar.
     pub stored: bool,
     /// The line deleted the cookie (expiry in the past).
@@ -37,9 +37,9 @@ pub struct SetCookieVerdict {
     /// The partition it went to (top-level site), if partitioned.
     pub partition: Option<String>,
     /// The cookie's attributes as parsed (for reports), e.g. `Path=/; HttpOnly`.
-    pub attributes: String,
+    pub attributes: SharedStr,
     /// The value (reports show it only with `--show-values`).
-    pub value: String,
+    pub value: SharedStr,
     /// `recorded` when the recording browser itself named this cookie blocked (its reasons are in
     /// `browser_reasons`), else `predicted` (the model's verdict on the captured line).
     pub basis: Basis,

@@ -87,13 +87,13 @@ pub fn path_match(request_path: &str, cookie_path: &str) -> bool {
 
 /// The default-path of a request path (RFC 6265bis §5.1.4): up to, not including, the right-most `/`;
 /// `/` when the path is empty, relative or has a single `/`.
-pub fn default_path(request_path: &str) -> String {
+pub fn default_path(request_path: &str) -> &str {
     if !request_path.starts_with('/') {
-        return "/".to_string();
+        return "/";
     }
     match request_path.rfind('/') {
-        Some(0) | None => "/".to_string(),
-        Some(i) => request_path[..i].to_string(),
+        Some(0) | None => "/",
+        Some(i) => &request_path[..i],
     }
 }
 

@@ -5,6 +5,7 @@
 //! include credentials is reported as `CredentialsNotIncluded` *and* with whatever else would have
 //! stopped it, because the fix needs all of them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::cookie::{default_path, domain_match, is_ip_literal, path_match, StoredCookie};
@@ -13,6 +14,7 @@ use super::reason::{Exclusion, InclusionStatus, Warning};
 use super::request::{CredentialsMode, RequestContext, RequestKind};
 use super::samesite::{same_site_facts, top_level_site, SameSiteContext};
 use super::set_cookie::{parse_set_cookie, SameSiteAttr, SetCookie};
+use super::shared::SharedStr;
 use super::site::{is_loopback_host, is_public_suffix, registrable_domain, Origin, Site};
 use super::time::Timestamp;
 use url::{Host, Url};
@@ -32,6 +34,46 @@ pub struct SetOutcome {
     pub partition: Option<Site>,
     /// The parsed line, when it parsed.
     pub cookie: Option<SetCookie>,
+}
+
+/// A `Set-Cookie` line parsed once for every profile's jar that reads it: the parse does not depend
+/// on the browser, and a replay offers each line to four jars.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedSetCookie {
+    /// The parsed line, or why it did not parse (`DisallowedCharacter`, `NoCookieContent`, …).
+    pub cookie: Result<SetCookie, Exclusion>,
+    /// The cookie's name, shared by every jar that stores it (empty when the line did not parse).
+    pub name: SharedStr,
+    /// The cookie's value, shared likewise.
+    pub value: SharedStr,
+}
+
+impl ParsedSetCookie {
+    /// Parses `line` (see [`parse_set_cookie`]).
+    pub fn parse(line: &str) -> Self {
+        let cookie = parse_set_cookie(line);
+        let (name, value) = match &cookie {
+            Ok(c) => (SharedStr::from(c.name.as_str()), SharedStr::from(c.value.as_str())),
+            Err(_) => (SharedStr::default(), SharedStr::default()),
+        };
+        ParsedSetCookie { cookie, name, value }
+    }
+}
+
+/// A jar's decision on a [`ParsedSetCookie`]: [`SetOutcome`] without the copies of the line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetDecision {
+    /// Whether the jar read the line at all: `false` when the request's scheme carries no cookies
+    /// (the outcome then names no cookie).
+    pub read: bool,
+    /// Every exclusion reason and warning.
+    pub status: InclusionStatus,
+    /// Whether the cookie is now in the jar.
+    pub stored: bool,
+    /// Whether the line deleted a cookie (or would have, had it been accepted): expiry in the past.
+    pub deleted: bool,
+    /// The partition (top-level site) it was stored in, if partitioned.
+    pub partition: Option<Site>,
 }
 
 /// One cookie's verdict for one request.
@@ -199,6 +241,17 @@ impl CookieJar {
         self.set(line, ctx, facts, Api::Http)
     }
 
+    /// [`CookieJar::set_from_response_with`] for a line parsed once for every profile
+    /// ([`ParsedSetCookie::parse`]): the decision alone, without copies of the line.
+    pub fn set_parsed_from_response(
+        &mut self,
+        line: &ParsedSetCookie,
+        ctx: &RequestContext,
+        facts: &RequestFacts,
+    ) -> SetDecision {
+        self.decide(line, ctx, facts, Api::Http)
+    }
+
     /// `document.cookie = line` in a document at `document_url` under the top-level origin `top_level`
     /// (`None`: the document is itself top level).
     pub fn set_from_script(
@@ -245,6 +298,21 @@ impl CookieJar {
     }
 
     fn set(&mut self, line: &str, ctx: &RequestContext, facts: &RequestFacts, api: Api) -> SetOutcome {
+        let line = ParsedSetCookie::parse(line);
+        let decision = self.decide(&line, ctx, facts, api);
+        let cookie = if decision.read { line.cookie.ok() } else { None };
+        SetOutcome {
+            name: cookie.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+            status: decision.status,
+            stored: decision.stored,
+            deleted: decision.deleted,
+            partition: decision.partition,
+            cookie,
+        }
+    }
+
+    /// Decides one parsed line (RFC 6265bis §5.7), storing the cookie when every rule admits it.
+    fn decide(&mut self, line: &ParsedSetCookie, ctx: &RequestContext, facts: &RequestFacts, api: Api) -> SetDecision {
         let profile = self.profile.clone();
         let profile = &profile;
         let mut status = InclusionStatus::new();
@@ -255,23 +323,22 @@ impl CookieJar {
                 Exclusion::CredentialsNotIncluded
             });
         }
-        let fail = |status: InclusionStatus, name: String, cookie: Option<SetCookie>| SetOutcome {
-            name,
+        let fail = |read: bool, status: InclusionStatus| SetDecision {
+            read,
             status,
             stored: false,
             deleted: false,
             partition: None,
-            cookie,
         };
         if !matches!(ctx.url.scheme(), "http" | "https" | "ws" | "wss") {
             status.exclude(Exclusion::SchemeNotSupported);
-            return fail(status, String::new(), None);
+            return fail(false, status);
         }
-        let parsed = match parse_set_cookie(line) {
+        let parsed = match &line.cookie {
             Ok(c) => c,
             Err(reason) => {
-                status.exclude(reason);
-                return fail(status, String::new(), None);
+                status.exclude(*reason);
+                return fail(true, status);
             }
         };
         if parsed.ignored.iter().any(|i| i.why == super::set_cookie::IgnoredWhy::ValueTooLong) {
@@ -281,12 +348,12 @@ impl CookieJar {
             status.warn(Warning::InvalidSameSiteValue);
         }
         let secure_origin = self.is_secure_url(&ctx.url);
-        let host = facts.host.clone();
+        let host = facts.host.as_str();
         let now = ctx.time;
 
         // Domain (§5.7 steps 7–10).
         let mut host_only = true;
-        let mut domain = host.clone();
+        let mut domain = Cow::Borrowed(host);
         if let Some(d) = parsed.domain.as_deref() {
             if d.is_empty() {
                 // `Domain=.`: Chromium rejects it (cookie_store_unittest.h, InvalidDomainTest).
@@ -297,7 +364,7 @@ impl CookieJar {
                 match canonical_domain_attribute(d) {
                     None => status.exclude(Exclusion::InvalidDomain),
                     Some(canon) => {
-                        if is_ip_literal(&host) || is_ip_literal(&canon) {
+                        if is_ip_literal(host) || is_ip_literal(&canon) {
                             // An IP host accepts only its own address, and the cookie stays host-only.
                             if canon != host {
                                 status.exclude(Exclusion::InvalidDomain);
@@ -306,11 +373,11 @@ impl CookieJar {
                             if canon != host {
                                 status.exclude(Exclusion::InvalidDomain);
                             }
-                        } else if !domain_match(&host, &canon) {
+                        } else if !domain_match(host, &canon) {
                             status.exclude(Exclusion::InvalidDomain);
                         } else {
                             host_only = false;
-                            domain = canon;
+                            domain = Cow::Owned(canon);
                         }
                     }
                 }
@@ -319,7 +386,7 @@ impl CookieJar {
 
         // Path (§5.7 step 11).
         let path = match parsed.path.as_deref() {
-            Some(p) if p.starts_with('/') => p.to_string(),
+            Some(p) if p.starts_with('/') => p,
             _ => default_path(ctx.url.path()),
         };
 
@@ -376,7 +443,7 @@ impl CookieJar {
         }
 
         // Prefixes (§5.7 steps 20–22; __Http- and __Host-Http- from the layered-cookies draft).
-        if !prefix_ok(&parsed, secure_origin, api, profile) {
+        if !prefix_ok(parsed, secure_origin, api, profile) {
             status.exclude(Exclusion::InvalidPrefix);
         }
 
@@ -426,13 +493,13 @@ impl CookieJar {
             let shadows_secure = self
                 .sites
                 .iter()
-                .filter(|(key, _)| key.ends_with(domain.as_str()) || domain.ends_with(key.as_str()))
+                .filter(|(key, _)| key.ends_with(&*domain) || domain.ends_with(key.as_str()))
                 .flat_map(|(_, bucket)| bucket)
                 .any(|c| {
                     c.name == parsed.name
                         && c.secure
                         && (domain_match(&c.domain, &domain) || domain_match(&domain, &c.domain))
-                        && path_match(&path, &c.path)
+                        && path_match(path, &c.path)
                 });
             if shadows_secure {
                 status.exclude(Exclusion::OverwriteSecure);
@@ -440,39 +507,40 @@ impl CookieJar {
         }
 
         // Overwrite (§5.7 step 23).
-        let key = site_key(&domain).to_string();
-        let existing = self.sites.get(&key).and_then(|bucket| {
+        let key = site_key(&domain);
+        let existing = self.sites.get(key).and_then(|bucket| {
             bucket.iter().position(|c| {
                 c.name == parsed.name
-                    && c.domain == domain
+                    && c.domain == *domain
                     && c.host_only == host_only
                     && c.path == path
                     && c.partition == partition
             })
         });
         if let (Some(i), Api::Script) = (existing, api) {
-            if self.sites[&key][i].http_only {
+            if self.sites[key][i].http_only {
                 status.exclude(Exclusion::HttpOnlyFromScript);
             }
         }
 
-        let name = parsed.name.clone();
         if !status.is_included() {
-            return SetOutcome { name, status, stored: false, deleted: deleting, partition, cookie: Some(parsed) };
+            return SetDecision { read: true, status, stored: false, deleted: deleting, partition };
         }
         if deleting {
-            if let (Some(i), Some(bucket)) = (existing, self.sites.get_mut(&key)) {
+            if let (Some(i), Some(bucket)) = (existing, self.sites.get_mut(key)) {
                 bucket.remove(i);
                 self.total -= 1;
                 if bucket.is_empty() {
-                    self.sites.remove(&key);
+                    self.sites.remove(key);
                 }
             }
             status.warn(Warning::Deleted);
-            return SetOutcome { name, status, stored: false, deleted: true, partition, cookie: Some(parsed) };
+            return SetDecision { read: true, status, stored: false, deleted: true, partition };
         }
-        let site_key_owned = key.clone();
-        let bucket = self.sites.entry(key).or_default();
+        if !self.sites.contains_key(key) {
+            self.sites.insert(key.to_string(), Vec::new());
+        }
+        let bucket = self.sites.get_mut(key).expect("the bucket was just made");
         let creation = existing.map_or(now, |i| bucket[i].creation);
         let sequence = match existing {
             Some(i) => bucket[i].sequence,
@@ -482,9 +550,9 @@ impl CookieJar {
             }
         };
         let cookie = StoredCookie {
-            name: parsed.name.as_str().into(),
-            value: parsed.value.as_str().into(),
-            domain: domain.into(),
+            name: line.name.clone(),
+            value: line.value.clone(),
+            domain: SharedStr::from(&*domain),
             path: path.into(),
             host_only,
             secure: parsed.secure,
@@ -502,10 +570,10 @@ impl CookieJar {
             None => {
                 bucket.push(cookie);
                 self.total += 1;
-                self.enforce_limits(&site_key_owned, now);
+                self.enforce_limits(key, now);
             }
         }
-        SetOutcome { name, status, stored: true, deleted: false, partition, cookie: Some(parsed) }
+        SetDecision { read: true, status, stored: true, deleted: false, partition }
     }
 
     fn retrieve_with(&self, ctx: &RequestContext, facts: &RequestFacts, api: Api) -> Retrieval<'_> {
@@ -524,14 +592,27 @@ impl CookieJar {
             // Only cookieable schemes carry cookies (Chromium CookieMonster's cookieable schemes).
             return out;
         }
-        let mut candidates: Vec<(&str, &StoredCookie)> = host_suffixes(host)
-            .filter_map(|s| self.sites.get_key_value(s))
-            .flat_map(|(key, bucket)| bucket.iter().map(move |c| (key.as_str(), c)))
-            .collect();
-        // Several buckets (a cookie on a public-suffix host): back to jar order.
-        candidates.sort_by_key(|(_, c)| c.sequence);
+        // Nearly always one bucket, the host's site, already in jar order: read in place. Several
+        // (a cookie on a public-suffix host) are merged back into jar order.
+        let mut buckets = host_suffixes(host).filter_map(|s| self.sites.get_key_value(s));
+        let (first, second) = (buckets.next(), buckets.next());
+        let single = if second.is_none() { first } else { None };
+        let mut merged: Vec<(&str, &StoredCookie)> = Vec::new();
+        if second.is_some() {
+            merged = first
+                .into_iter()
+                .chain(second)
+                .chain(buckets)
+                .flat_map(|(key, bucket)| bucket.iter().map(move |c| (key.as_str(), c)))
+                .collect();
+            merged.sort_by_key(|(_, c)| c.sequence);
+        }
         // Most related cookies go out: one allocation instead of growing push by push.
-        out.included.reserve(candidates.len());
+        out.included.reserve(single.map_or(merged.len(), |(_, bucket)| bucket.len()));
+        let candidates = single
+            .into_iter()
+            .flat_map(|(key, bucket)| bucket.iter().map(move |c| (key.as_str(), c)))
+            .chain(merged.iter().copied());
         for (key, cookie) in candidates {
             if cookie.is_expired(ctx.time) {
                 continue;

@@ -178,7 +178,7 @@ fn run_helpers(doc: &Value, suite: &mut Suite, file: &str) {
             id: format!("defaultPathTests#{input}"),
             input: format!("default_path({input:?})"),
             expected: want,
-            actual: default_path(&input),
+            actual: default_path(&input).to_string(),
         });
     }
     for (input, want) in rows_of("isIPTests") {

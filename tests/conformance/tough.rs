@@ -199,7 +199,7 @@ fn run_matching(doc: &Value, suite: &mut Suite, file: &str) {
                             id,
                             input: format!("defaultPath({a:?}) [{describe}]"),
                             expected: want.to_string(),
-                            actual: default_path(a),
+                            actual: default_path(a).to_string(),
                         });
                     }
                     _ => suite.skip(
