@@ -171,7 +171,7 @@ fn diff_data_keeps_http2_cookie_crumbs() {
             .collect();
         // Compared without printing: the values are real-looking cookies.
         assert!(
-            e.request_headers.cookie_header() == Some(crumbs.join("; ")),
+            e.request_headers.cookie_header().as_deref() == Some(crumbs.join("; ").as_str()),
             "entry {}: joined crumbs differ",
             e.index
         );

@@ -7,6 +7,7 @@
 //! for credentials.
 
 use crate::evidence::Exchange;
+use crate::model::http::{ascii_lowercase, ascii_uppercase};
 use crate::model::profile::Browser;
 use crate::model::request::{CredentialsMode, RequestKind};
 use crate::model::site::Origin;
@@ -67,9 +68,9 @@ pub fn request_kind_with_basis(x: &Exchange) -> (RequestKind, Basis) {
 
 fn kind_of(x: &Exchange) -> RequestKind {
     let h = &x.request_headers;
-    let dest = h.get("sec-fetch-dest").map(str::to_ascii_lowercase);
-    let mode = h.get("sec-fetch-mode").map(str::to_ascii_lowercase);
-    let method = x.method.to_ascii_uppercase();
+    let dest = h.get("sec-fetch-dest").map(ascii_lowercase);
+    let mode = h.get("sec-fetch-mode").map(ascii_lowercase);
+    let method = ascii_uppercase(&x.method);
     if method == "OPTIONS" && h.contains("access-control-request-method") {
         return RequestKind::Preflight;
     }
@@ -80,7 +81,7 @@ fn kind_of(x: &Exchange) -> RequestKind {
         return RequestKind::WebSocket;
     }
     if let Some(t) = x.resource_type.as_deref() {
-        match t.to_ascii_lowercase().as_str() {
+        match &*ascii_lowercase(t) {
             "document" => {
                 return match dest.as_deref() {
                     Some("iframe") | Some("frame") | Some("embed") | Some("object") => RequestKind::Iframe,
@@ -109,14 +110,14 @@ fn kind_of(x: &Exchange) -> RequestKind {
         return RequestKind::Preflight;
     }
     // No fetch metadata and no producer type (old captures, proxies): judge by the response.
-    let mime = x.mime_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    let mime = ascii_lowercase(x.mime_type.as_deref().unwrap_or(""));
     if mime.starts_with("text/html") && method == "GET" && !h.contains("origin") {
         return RequestKind::Navigation;
     }
     if h.contains("origin") && method != "GET" && method != "HEAD" {
         return RequestKind::Fetch;
     }
-    let path = x.url.split(['?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    let path = ascii_lowercase(x.url.split(['?', '#']).next().unwrap_or(""));
     const SUBRESOURCE_MIME: [&str; 6] = ["image/", "text/css", "javascript", "font/", "video/", "audio/"];
     const SUBRESOURCE_EXT: [&str; 12] =
         [".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".woff", ".woff2", ".mp4"];

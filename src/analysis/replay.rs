@@ -51,14 +51,13 @@ pub struct Replay {
     recorder: Option<Recorder>,
     /// Whether a User-Agent has been looked at for the recorder yet.
     recorder_settled: bool,
-    /// Per (site, name): what the requests prove about a cookie the capture never set.
-    learned_facts: HashMap<(String, String), LearnedFacts>,
-    /// Per (site, name): the last `Set-Cookie` line the capture shows for it.
-    last_lines: HashMap<(String, String), String>,
+    /// Per site and name: what the requests prove about a cookie the capture never set.
+    learned_facts: BySiteAndName<LearnedFacts>,
     /// Entries that list cookies in `request.cookies` / `response.cookies`.
     listed_cookies: usize,
-    /// Per site (registrable domain or host): cookie names some `Set-Cookie` in the capture set.
-    set_in_capture: NamesBySite,
+    /// Per site (registrable domain or host) and cookie name: the last `Set-Cookie` line in the
+    /// capture that set it.
+    set_in_capture: BySiteAndName<String>,
     /// Per site: cookie names learned from requests because the capture never set them.
     learned: NamesBySite,
     first_time: Option<Timestamp>,
@@ -80,6 +79,33 @@ pub struct Replay {
 /// cookie, browser and entry).
 #[derive(Default)]
 struct NamesBySite(HashMap<String, HashSet<String>>);
+
+/// Values per site and cookie name, looked up by borrowed text (no key is built to look one up).
+#[derive(Debug)]
+struct BySiteAndName<V>(HashMap<String, HashMap<String, V>>);
+
+impl<V> Default for BySiteAndName<V> {
+    fn default() -> Self {
+        BySiteAndName(HashMap::new())
+    }
+}
+
+impl<V> BySiteAndName<V> {
+    fn get(&self, site: &str, name: &str) -> Option<&V> {
+        self.0.get(site)?.get(name)
+    }
+
+    fn get_or_insert_with(&mut self, site: &str, name: &str, new: impl FnOnce() -> V) -> &mut V {
+        if !self.0.contains_key(site) {
+            self.0.insert(site.to_string(), HashMap::new());
+        }
+        let names = self.0.get_mut(site).expect("the site was just added");
+        if !names.contains_key(name) {
+            names.insert(name.to_string(), new());
+        }
+        names.get_mut(name).expect("the name was just added")
+    }
+}
 
 impl NamesBySite {
     fn contains(&self, site: &str, name: &str) -> bool {
@@ -241,7 +267,7 @@ const OBSERVATIONS_PER_ORIGIN: usize = 64;
 
 /// Splits a `Cookie` header into (name, value) pairs; a pair without `=` is a nameless cookie.
 pub fn cookie_pairs(header: &str) -> Vec<(String, String)> {
-    cookie_pairs_bounded(header, usize::MAX).0
+    cookie_pairs_bounded(header, usize::MAX).0.into_iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
 }
 
 /// Kinds of skipped entries told apart; more are counted together.
@@ -277,15 +303,15 @@ fn skip_kind(why: &str) -> String {
 pub const MAX_COOKIE_PAIRS: usize = 3300;
 
 /// The first `limit` pairs of a `Cookie` header, and how many pairs it holds in all.
-fn cookie_pairs_bounded(header: &str, limit: usize) -> (Vec<(String, String)>, usize) {
+fn cookie_pairs_bounded(header: &str, limit: usize) -> (Vec<(&str, &str)>, usize) {
     let mut pairs = Vec::new();
     let mut total = 0;
     for p in header.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         total += 1;
         if pairs.len() < limit {
             pairs.push(match p.find('=') {
-                Some(i) => (p[..i].trim().to_string(), p[i + 1..].trim().to_string()),
-                None => (String::new(), p.to_string()),
+                Some(i) => (p[..i].trim(), p[i + 1..].trim()),
+                None => ("", p),
             });
         }
     }
@@ -308,10 +334,9 @@ impl Replay {
             pending_redirects: HashMap::new(),
             recorder: None,
             recorder_settled: false,
-            learned_facts: HashMap::new(),
-            last_lines: HashMap::new(),
+            learned_facts: BySiteAndName::default(),
             listed_cookies: 0,
-            set_in_capture: NamesBySite::default(),
+            set_in_capture: BySiteAndName::default(),
             learned: NamesBySite::default(),
             first_time: None,
             last_time: Timestamp(0),
@@ -363,8 +388,8 @@ impl Replay {
     fn restore(&mut self, jar: usize, site: &str, name: &str, value: &str, base: &RequestContext) {
         let ctx = RequestContext::new(RequestKind::Navigation, "GET", base.url.clone(), None, base.time);
         let stored = self
-            .last_lines
-            .get(&(site.to_string(), name.to_string()))
+            .set_in_capture
+            .get(site, name)
             .is_some_and(|line| self.jars[jar].set_from_response(line, &ctx).stored);
         if !stored {
             self.jars[jar].set_from_response(&learned_set_cookie(name, value, None), &ctx);
@@ -383,12 +408,11 @@ impl Replay {
         base: &RequestContext,
         schemeful_context: SameSiteContext,
     ) {
-        let key = (site.to_string(), name.to_string());
         let secure_url = matches!(base.url.scheme(), "https" | "wss");
         let proves_none =
             self.recorder.is_some_and(|r| r.chrome_at_least(85)) && schemeful_context == SameSiteContext::CrossSite;
-        let fresh = !self.learned_facts.contains_key(&key);
-        let facts = self.learned_facts.entry(key).or_insert_with(|| LearnedFacts::new(host, base.url.path(), listed));
+        let fresh = self.learned_facts.get(site, name).is_none();
+        let facts = self.learned_facts.get_or_insert_with(site, name, || LearnedFacts::new(host, base.url.path(), listed));
         let before = facts.clone();
         facts.saw(host, base.url.path(), secure_url, proves_none);
         if !fresh && *facts == before {
@@ -564,7 +588,7 @@ impl Replay {
         let site = registrable_domain(&host).unwrap_or(&host).to_string();
         // The names the captured Cookie header carried, for the per-cookie `recorded` flag.
         let recorded_names: Option<HashSet<&str>> =
-            recorded_pairs.as_ref().map(|pairs| pairs.iter().map(|(n, _)| n.as_str()).collect());
+            recorded_pairs.as_ref().map(|pairs| pairs.iter().map(|(n, _)| *n).collect());
 
         // Credentials mode and its basis.
         let mut base = RequestContext::new(kind, &x.method, url.clone(), initiator.clone(), time)
@@ -648,7 +672,7 @@ impl Replay {
         if let Some(pairs) = &recorded_pairs {
             let context = request_context(&base);
             for (name, value) in pairs {
-                if self.set_in_capture.contains(&site, name) {
+                if self.set_in_capture.get(&site, name).is_some() {
                     if let Some(r) = recorder {
                         if !self.jars[r].holds(&host, name) {
                             self.restore(r, &site, name, value, &base);
@@ -657,7 +681,7 @@ impl Replay {
                     }
                     continue;
                 }
-                let listed = listed_by_name.get(name.as_str()).copied();
+                let listed = listed_by_name.get(name).copied();
                 self.learn(&site, &host, name, value, listed, &base, context.schemeful);
             }
         }
@@ -744,7 +768,7 @@ impl Replay {
                         verdict.basis = Basis::Unknown;
                     }
                     if learned {
-                        if let Some(facts) = self.learned_facts.get(&(site.clone(), c.name.to_string())) {
+                        if let Some(facts) = self.learned_facts.get(&site, &c.name) {
                             let context = contexts.for_profile(schemeful);
                             if facts.unknown_for(&host, url.path(), secure_url, context, !same_site) {
                                 verdict.basis = Basis::Unknown;
@@ -770,16 +794,16 @@ impl Replay {
                 if let (true, Some(pairs)) = (is_recorder, &recorded_pairs) {
                     let held: HashSet<SharedStr> = cookies.iter().map(|c| c.name.clone()).collect();
                     for (name, value) in pairs {
-                        if !held.contains(name.as_str()) {
+                        if !held.contains(*name) {
                             cookies.push(CookieVerdict {
-                                name: name.as_str().into(),
+                                name: (*name).into(),
                                 domain: host.as_str().into(),
                                 sent: true,
                                 reasons: Default::default(),
                                 warnings: Default::default(),
                                 recorded: Some(true),
                                 learned: true,
-                                value: value.as_str().into(),
+                                value: (*value).into(),
                                 path: "/".into(),
                                 basis: Basis::Recorded,
                                 model_sent: false,
@@ -884,8 +908,9 @@ impl Replay {
         let read_by_some = self.jars.iter().any(|j| response_bytes <= j.profile().response_header_limit);
         for (line, parsed) in set_cookie_lines.iter().zip(&parsed_lines).filter(|_| read_by_some) {
             if let Ok(c) = &parsed.cookie {
-                self.set_in_capture.insert(&site, &c.name);
-                self.last_lines.insert((site.clone(), c.name.clone()), line.to_string());
+                let last = self.set_in_capture.get_or_insert_with(&site, &c.name, String::new);
+                last.clear();
+                last.push_str(line);
             }
         }
         if (300..400).contains(&x.status) {

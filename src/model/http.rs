@@ -13,6 +13,25 @@
 //! headers (`Vary`, `Access-Control-*`) combine into one comma-separated list. The captured text itself
 //! is kept unchanged in [`Header::value`].
 
+/// `s` in ASCII lower case, copied only when it has an upper-case letter (captured header values,
+/// methods and types nearly always arrive in their usual case already).
+pub fn ascii_lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// `s` in ASCII upper case, copied only when it has a lower-case letter.
+pub fn ascii_uppercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_lowercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_uppercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// One header as captured: name and value exactly as written (case, order and duplicates kept).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
@@ -75,12 +94,20 @@ impl Headers {
 
     /// The request's `Cookie` header, with HTTP/2 cookie crumbs (several `cookie` entries) joined by
     /// `; ` as RFC 9113 §8.2.3 says. `None` when no `Cookie` header was captured.
-    pub fn cookie_header(&self) -> Option<String> {
-        let crumbs: Vec<&str> = self.get_all("cookie").collect();
-        if crumbs.is_empty() {
-            None
-        } else {
-            Some(crumbs.join("; "))
+    pub fn cookie_header(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let mut crumbs = self.get_all("cookie");
+        let first = crumbs.next()?;
+        // One crumb (nearly every capture): the captured text itself, no copy.
+        match crumbs.next() {
+            None => Some(std::borrow::Cow::Borrowed(first)),
+            Some(second) => {
+                let mut joined = format!("{first}; {second}");
+                for crumb in crumbs {
+                    joined.push_str("; ");
+                    joined.push_str(crumb);
+                }
+                Some(std::borrow::Cow::Owned(joined))
+            }
         }
     }
 }

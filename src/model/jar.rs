@@ -618,7 +618,7 @@ impl CookieJar {
                 continue;
             }
             // Every cookie in a bucket has the bucket's key as its site.
-            let related = cookie.domain == host || domain_match(host, &cookie.domain) || key == host_site;
+            let related = key == host_site || cookie.domain == host || domain_match(host, &cookie.domain);
             if !related {
                 continue;
             }
