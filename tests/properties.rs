@@ -5,7 +5,7 @@
 
 use crossjar::model::cookie::StoredCookie;
 use crossjar::model::cookie::{default_path, domain_match, path_match};
-use crossjar::model::jar::{CookieJar, Retrieval, SetOutcome};
+use crossjar::model::jar::{CookieJar, ParsedSetCookie, RequestFacts, Retrieval, SetOutcome};
 use crossjar::model::profile::Browser;
 use crossjar::model::reason::InclusionStatus;
 use crossjar::model::request::{CredentialsMode, RequestContext, RequestKind};
@@ -303,6 +303,70 @@ proptest! {
             prop_assert_eq!(replay(*b, &steps), replay(*b, &steps));
         }
     }
+
+    /// The replay's fast paths (buffers reused across retrievals, each line parsed once for every
+    /// profile) decide exactly what the plain API does.
+    #[test]
+    fn reused_buffers_and_lines_parsed_once_decide_the_same(steps in prop::collection::vec(step(), 1..8)) {
+        for b in Browser::ALL {
+            let mut jar = CookieJar::new(*b);
+            let mut time = Timestamp::from_unix_secs(1_780_000_000);
+            let mut spare: Retrieval<'static> = Retrieval::default();
+            let fast: Vec<(Kept, Vec<SetOutcome>)> = steps
+                .iter()
+                .map(|s| {
+                    time = time.plus_secs(i64::from(s.advance_secs));
+                    let ctx = context(s, time);
+                    let facts = RequestFacts::of(&ctx);
+                    let r = jar.retrieve_reusing(&ctx, &facts, std::mem::take(&mut spare));
+                    let kept = Kept {
+                        included: r.included.iter().map(|a| Access { cookie: a.cookie.clone(), status: a.status }).collect(),
+                        excluded: r.excluded.iter().map(|a| Access { cookie: a.cookie.clone(), status: a.status }).collect(),
+                    };
+                    spare = r.recycle();
+                    let outs = s
+                        .set_cookies
+                        .iter()
+                        .map(|l| {
+                            let line = ParsedSetCookie::parse(l);
+                            let d = jar.set_parsed_from_response(&line, &ctx, &facts);
+                            let cookie = if d.read { line.cookie.ok() } else { None };
+                            SetOutcome {
+                                name: cookie.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+                                status: d.status,
+                                stored: d.stored,
+                                deleted: d.deleted,
+                                partition: d.partition,
+                                cookie,
+                            }
+                        })
+                        .collect();
+                    (kept, outs)
+                })
+                .collect();
+            prop_assert_eq!(fast, replay(*b, &steps));
+        }
+    }
+}
+
+/// A recycled retrieval keeps its lists' room (the replay's reason to recycle at all).
+#[test]
+fn a_recycled_retrieval_keeps_its_room() {
+    let mut jar = CookieJar::new(Browser::Chrome);
+    let ctx = RequestContext::new(
+        RequestKind::Navigation,
+        "GET",
+        Url::parse("https://a.example/").unwrap(),
+        None,
+        Timestamp::from_unix_secs(1_780_000_000),
+    );
+    for i in 0..10 {
+        jar.set_from_response(&format!("c{i}=1"), &ctx);
+    }
+    let first = jar.retrieve(&ctx);
+    assert_eq!(first.included.len(), 10);
+    let spare: Retrieval<'static> = first.recycle();
+    assert!(spare.included.is_empty() && spare.included.capacity() >= 10, "{}", spare.included.capacity());
 }
 
 /// Distinct cookies (name, path) set on `https://example.com/a/b/c` and read back from there.

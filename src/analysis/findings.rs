@@ -5,7 +5,8 @@
 //! for its distinct cookies and hosts, not for its entries. [`analyse`] runs the same fold over a
 //! report that kept its entries, so both paths give the same findings.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use crate::model::fast_hash::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::affinity::affinity_cookie;
 use super::infer::Basis;
@@ -217,14 +218,14 @@ impl Accumulator {
         Accumulator {
             browsers: browsers.to_vec(),
             focus: focus.clone(),
-            hosts: HashMap::new(),
+            hosts: HashMap::default(),
             stamp: 0,
             first_pairs: Vec::new(),
             preflights: Vec::new(),
-            preflight_hosts: HashSet::new(),
+            preflight_hosts: HashSet::default(),
             cors_run: browsers.iter().position(|b| *b == Browser::Chrome).unwrap_or(0),
             cors: Vec::new(),
-            cors_reported: HashSet::new(),
+            cors_reported: HashSet::default(),
             failures: Vec::new(),
             unit_findings: Vec::new(),
             mixed: Vec::new(),
@@ -483,7 +484,7 @@ impl Accumulator {
             })
             .collect();
         judged.sort_by(|a, b| (a.1.name.as_str(), a.0).cmp(&(b.1.name.as_str(), b.0)));
-        let mut disagreements_told = HashSet::new();
+        let mut disagreements_told = HashSet::default();
         for (h, pair) in &judged {
             pair_findings(
                 h,

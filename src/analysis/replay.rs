@@ -4,7 +4,7 @@
 //! replay as they happened. Cookies that requests carry but no response in the capture set are learned
 //! as pre-existing, with whatever attributes the capture lists for them.
 
-use std::collections::{HashMap, HashSet};
+use crate::model::fast_hash::{HashMap, HashSet};
 
 use url::Url;
 
@@ -17,12 +17,12 @@ use crate::evidence::{Exchange, ListedCookie, Page};
 use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
 use crate::model::cors_security::{check_observed, ObservedResponse};
 use crate::model::http::Headers;
-use crate::model::jar::{CookieJar, ParsedSetCookie, RequestFacts};
+use crate::model::jar::{CookieJar, ParsedSetCookie, RequestFacts, Retrieval};
 use crate::model::mixed_content::{self, Destination, MixedContent};
 use crate::model::profile::Browser;
 use crate::model::reason::Exclusion;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
-use crate::model::samesite::{request_context, top_level_site, SameSiteContext};
+use crate::model::samesite::{request_context, SameSiteContext};
 use crate::model::site::{registrable_domain, Origin};
 use crate::model::time::Timestamp;
 
@@ -51,6 +51,10 @@ pub struct Replay {
     recorder: Option<Recorder>,
     /// Whether a User-Agent has been looked at for the recorder yet.
     recorder_settled: bool,
+    /// The author headers and responses of the last CORS check, refilled by the next one.
+    spare_cors: (Headers, Vec<CorsResponse>),
+    /// An emptied retrieval whose lists the next one fills (no allocation per profile and entry).
+    spare_retrieval: Retrieval<'static>,
     /// Per site and name: what the requests prove about a cookie the capture never set.
     learned_facts: BySiteAndName<LearnedFacts>,
     /// Entries that list cookies in `request.cookies` / `response.cookies`.
@@ -86,7 +90,7 @@ struct BySiteAndName<V>(HashMap<String, HashMap<String, V>>);
 
 impl<V> Default for BySiteAndName<V> {
     fn default() -> Self {
-        BySiteAndName(HashMap::new())
+        BySiteAndName(HashMap::default())
     }
 }
 
@@ -97,7 +101,7 @@ impl<V> BySiteAndName<V> {
 
     fn get_or_insert_with(&mut self, site: &str, name: &str, new: impl FnOnce() -> V) -> &mut V {
         if !self.0.contains_key(site) {
-            self.0.insert(site.to_string(), HashMap::new());
+            self.0.insert(site.to_string(), HashMap::default());
         }
         let names = self.0.get_mut(site).expect("the site was just added");
         if !names.contains_key(name) {
@@ -118,7 +122,7 @@ impl NamesBySite {
             Some(names) if names.contains(name) => false,
             Some(names) => names.insert(name.to_string()),
             None => {
-                self.0.insert(site.to_string(), HashSet::from([name.to_string()]));
+                self.0.insert(site.to_string(), std::iter::once(name.to_string()).collect());
                 true
             }
         }
@@ -328,13 +332,15 @@ impl Replay {
         Replay {
             jars: options.browsers.iter().map(|b| CookieJar::new(*b)).collect(),
             runs: options.browsers.iter().map(|b| BrowserRun { browser: *b, entries: Vec::new() }).collect(),
-            page_top: HashMap::new(),
-            page_titles: HashMap::new(),
+            page_top: HashMap::default(),
+            page_titles: HashMap::default(),
             last_navigation: None,
-            pending_redirects: HashMap::new(),
+            pending_redirects: HashMap::default(),
             recorder: None,
             recorder_settled: false,
             learned_facts: BySiteAndName::default(),
+            spare_retrieval: Retrieval::default(),
+            spare_cors: Default::default(),
             listed_cookies: 0,
             set_in_capture: BySiteAndName::default(),
             learned: NamesBySite::default(),
@@ -346,8 +352,8 @@ impl Replay {
             cookie_headers: 0,
             set_cookie_headers: 0,
             creator: None,
-            pending_preflights: HashMap::new(),
-            cors_observations: HashMap::new(),
+            pending_preflights: HashMap::default(),
+            cors_observations: HashMap::default(),
         }
     }
 
@@ -387,10 +393,8 @@ impl Replay {
     /// could not be refused for its context; failing that, the bare pair.
     fn restore(&mut self, jar: usize, site: &str, name: &str, value: &str, base: &RequestContext) {
         let ctx = RequestContext::new(RequestKind::Navigation, "GET", base.url.clone(), None, base.time);
-        let stored = self
-            .set_in_capture
-            .get(site, name)
-            .is_some_and(|line| self.jars[jar].set_from_response(line, &ctx).stored);
+        let stored =
+            self.set_in_capture.get(site, name).is_some_and(|line| self.jars[jar].set_from_response(line, &ctx).stored);
         if !stored {
             self.jars[jar].set_from_response(&learned_set_cookie(name, value, None), &ctx);
         }
@@ -412,7 +416,8 @@ impl Replay {
         let proves_none =
             self.recorder.is_some_and(|r| r.chrome_at_least(85)) && schemeful_context == SameSiteContext::CrossSite;
         let fresh = self.learned_facts.get(site, name).is_none();
-        let facts = self.learned_facts.get_or_insert_with(site, name, || LearnedFacts::new(host, base.url.path(), listed));
+        let facts =
+            self.learned_facts.get_or_insert_with(site, name, || LearnedFacts::new(host, base.url.path(), listed));
         let before = facts.clone();
         facts.saw(host, base.url.path(), secure_url, proves_none);
         if !fresh && *facts == before {
@@ -660,10 +665,10 @@ impl Replay {
         // evidence proves), and put back into the recording browser's jar those it evidently kept.
         let recorder = self.recorder_index();
         // Names the recording browser's jar had lost (the model refused or evicted them) and got back.
-        let mut restored: HashSet<&str> = HashSet::new();
+        let mut restored: HashSet<&str> = HashSet::default();
         // The cookies the capture lists for the request, by name (the first of each): one look-up
         // per pair rather than a scan.
-        let mut listed_by_name: HashMap<&str, &_> = HashMap::new();
+        let mut listed_by_name: HashMap<&str, &_> = HashMap::default();
         if recorded_pairs.is_some() {
             for c in x.request_cookies.iter().rev() {
                 listed_by_name.insert(c.name.as_str(), c);
@@ -687,11 +692,11 @@ impl Replay {
         }
 
         // The same for every profile: computed once, cloned into each run's verdict.
-        let top_site = top_level.as_ref().map(|_| SharedStr::from(top_level_site(&base).to_string()));
-        let initiator_text = initiator.as_ref().map(|o| SharedStr::from(o.serialize()));
         // Same-site or not, with and without the scheme: at most two answers for every profile.
         // What every profile's jar computes the same: once per request.
         let facts = RequestFacts::of(&base);
+        let top_site = top_level.as_ref().map(|_| SharedStr::from(facts.top_site().to_string()));
+        let initiator_text = initiator.as_ref().map(|o| SharedStr::from(o.serialize()));
         let third_party = [facts.third_party(false), facts.third_party(true)];
         let contexts = *facts.request_contexts();
         let secure_url = matches!(url.scheme(), "https" | "wss");
@@ -711,10 +716,10 @@ impl Replay {
             (SharedStr::from(x.method.as_str()), SharedStr::from(x.url.as_str()), SharedStr::from(host.as_str()));
         // The blocked-cookie reasons the exporter wrote (the recording browser's own), by name, the
         // first of each: one look-up per line or cookie.
-        let mut blocked_lines: HashMap<&str, &crate::evidence::BlockedCookie> = HashMap::new();
+        let mut blocked_lines: HashMap<&str, &crate::evidence::BlockedCookie> = HashMap::default();
         let mut blocked_sends: Vec<&str> = Vec::new();
         if recorder.is_some() {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for b in x.blocked_cookies.iter().rev().filter(|b| b.on_response) {
                 blocked_lines.insert(b.name.as_str(), b);
             }
@@ -742,7 +747,7 @@ impl Replay {
                 limits.push(LimitHit::CookiePairs { pairs: cookie_pairs_total, limit: MAX_COOKIE_PAIRS });
             }
             if !x.from_cache {
-                let retrieval = jar.retrieve_using(&base, &facts);
+                let retrieval = jar.retrieve_reusing(&base, &facts, std::mem::take(&mut self.spare_retrieval));
                 cookies.reserve_exact(retrieval.included.len() + retrieval.excluded.len());
                 for (access, sent) in
                     retrieval.included.iter().map(|a| (a, true)).chain(retrieval.excluded.iter().map(|a| (a, false)))
@@ -789,6 +794,7 @@ impl Replay {
                     }
                     cookies.push(verdict);
                 }
+                self.spare_retrieval = retrieval.recycle();
                 // A cookie the recording browser sent that its jar here does not hold at all (a learned
                 // one restored above is held): still its word.
                 if let (true, Some(pairs)) = (is_recorder, &recorded_pairs) {
@@ -857,7 +863,7 @@ impl Replay {
                 }
                 if is_recorder && !blocked_sends.is_empty() {
                     let blocked: HashSet<&str> = blocked_sends.iter().copied().collect();
-                    let mut done: HashSet<SharedStr> = HashSet::new();
+                    let mut done: HashSet<SharedStr> = HashSet::default();
                     // The first not-yet-recorded cookie of each blocked name, as a scan per name did.
                     for c in cookies.iter_mut() {
                         if c.basis != Basis::Recorded
@@ -928,6 +934,9 @@ impl Replay {
                 self.pending_redirects.insert(t.to_string(), Hop { chain: next, kind, kind_basis, initiator });
             }
         }
+        if let Some((req, _, responses)) = cors_input {
+            self.spare_cors = (req.headers, responses);
+        }
         verdicts
     }
 
@@ -966,7 +975,10 @@ impl Replay {
         };
         let mut req =
             CorsRequest::new(origin, url.clone(), &x.method).with_credentials(credentials).with_mode(RequestMode::Cors);
-        req.headers = author_headers(&x.request_headers);
+        // The lists of the entry before, refilled (see `spare_cors`).
+        let (mut author, mut responses) = std::mem::take(&mut self.spare_cors);
+        author_headers_into(&x.request_headers, &mut author);
+        req.headers = author;
         // A request stopped by its failed preflight may show only provisional headers (no `Origin`):
         // then the preflight for the same URL is its preflight.
         let preflight = self.pending_preflights.remove(&(url.to_string(), origin_header.to_string())).or_else(|| {
@@ -974,8 +986,15 @@ impl Replay {
                 self.pending_preflights.keys().find(|(u, _)| origin_header.is_empty() && *u == url.as_str()).cloned();
             key.and_then(|k| self.pending_preflights.remove(&k))
         });
-        let responses =
-            if x.status == 0 { Vec::new() } else { vec![CorsResponse::new(x.status, x.response_headers.clone())] };
+        responses.truncate(1);
+        match responses.first_mut() {
+            _ if x.status == 0 => responses.clear(),
+            Some(r) => {
+                r.status = x.status;
+                r.headers.clone_from(&x.response_headers);
+            }
+            None => responses.push(CorsResponse::new(x.status, x.response_headers.clone())),
+        }
         Some((req, preflight, responses))
     }
 
@@ -1098,7 +1117,7 @@ fn is_credentials_reason(r: Exclusion) -> bool {
 /// The request headers a page's script could have set: captured headers minus those the browser adds
 /// itself (forbidden names, `Sec-*`, HTTP/2 pseudo-headers, and the ones Chromium and Firefox add on
 /// their own), so a preflight is predicted only for what the page asked for.
-fn author_headers(captured: &Headers) -> Headers {
+fn author_headers_into(captured: &Headers, out: &mut Headers) {
     const BROWSER_ADDED: [&str; 9] = [
         "user-agent",
         "priority",
@@ -1110,19 +1129,21 @@ fn author_headers(captured: &Headers) -> Headers {
         "accept-language",
         "if-none-match",
     ];
-    Headers(
-        captured
-            .0
-            .iter()
-            .filter(|h| {
-                let n = h.name.to_ascii_lowercase();
-                !n.starts_with(':')
-                    && !cors::is_forbidden_request_header(&h.name, &h.value)
-                    && !BROWSER_ADDED.contains(&n.as_str())
-            })
-            .cloned()
-            .collect(),
-    )
+    let authored = captured.0.iter().filter(|h| {
+        !h.name.starts_with(':')
+            && !cors::is_forbidden_request_header(&h.name, &h.value)
+            && !BROWSER_ADDED.iter().any(|b| b.eq_ignore_ascii_case(&h.name))
+    });
+    // Refilled in place: the list and its strings keep their room from the entry before.
+    let mut kept = 0;
+    for h in authored {
+        match out.0.get_mut(kept) {
+            Some(slot) => slot.clone_from(h),
+            None => out.0.push(h.clone()),
+        }
+        kept += 1;
+    }
+    out.0.truncate(kept);
 }
 
 /// The CORS summary of a verdict; for a request the capture shows failed, never "ok": the failure is
@@ -1207,7 +1228,7 @@ mod tests {
 
     #[test]
     fn pending_maps_stay_bounded() {
-        let mut pending: HashMap<String, usize> = HashMap::new();
+        let mut pending: HashMap<String, usize> = HashMap::default();
         for i in 0..PENDING_LIMIT * 3 {
             make_room(&mut pending);
             pending.insert(format!("https://a.example/{i}"), i);

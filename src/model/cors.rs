@@ -477,11 +477,11 @@ pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
         "upgrade",
         "via",
     ];
-    let lower = name.to_ascii_lowercase();
-    if FORBIDDEN.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-") {
+    let has_prefix = |prefix: &str| name.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix));
+    if FORBIDDEN.iter().any(|f| f.eq_ignore_ascii_case(name)) || has_prefix("proxy-") || has_prefix("sec-") {
         return true;
     }
-    if matches!(lower.as_str(), "x-http-method" | "x-http-method-override" | "x-method-override") {
+    if ["x-http-method", "x-http-method-override", "x-method-override"].iter().any(|m| m.eq_ignore_ascii_case(name)) {
         return value
             .split(',')
             .map(|m| m.trim_matches(is_http_ws))
@@ -549,7 +549,7 @@ pub fn is_cors_safelisted_request_header(name: &str, value: &str) -> bool {
     if value.len() > 128 {
         return false;
     }
-    match name.to_ascii_lowercase().as_str() {
+    match &*crate::model::http::ascii_lowercase(name) {
         "accept" => !value.bytes().any(is_cors_unsafe_byte),
         "accept-language" | "content-language" => {
             value.bytes().all(|b| b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b))
@@ -570,21 +570,22 @@ pub fn is_cors_safelisted_request_header(name: &str, value: &str) -> bool {
 /// `Access-Control-Request-Headers` lists them. Forbidden headers are ignored; when the safelisted
 /// values together exceed 1024 bytes, every header counts as unsafe.
 pub fn cors_unsafe_request_header_names(headers: &Headers) -> Vec<String> {
-    let mut unsafe_names = Vec::new();
-    let mut potentially_unsafe = Vec::new();
+    // Names are lower-cased only once they are known to be listed (usually none or one).
+    let mut unsafe_names: Vec<&str> = Vec::new();
+    let mut potentially_unsafe: Vec<&str> = Vec::new();
     let mut safelist_size = 0usize;
     for h in headers.0.iter().filter(|h| !is_forbidden_request_header(&h.name, &h.value)) {
-        let lower = h.name.to_ascii_lowercase();
         if is_cors_safelisted_request_header(&h.name, &h.value) {
             safelist_size += h.value.trim_matches(is_http_ws).len();
-            potentially_unsafe.push(lower);
+            potentially_unsafe.push(&h.name);
         } else {
-            unsafe_names.push(lower);
+            unsafe_names.push(&h.name);
         }
     }
     if safelist_size > 1024 {
         unsafe_names.extend(potentially_unsafe);
     }
+    let mut unsafe_names: Vec<String> = unsafe_names.into_iter().map(str::to_ascii_lowercase).collect();
     unsafe_names.sort();
     unsafe_names.dedup();
     unsafe_names

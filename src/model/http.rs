@@ -33,13 +33,26 @@ pub fn ascii_uppercase(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// One header as captured: name and value exactly as written (case, order and duplicates kept).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Header {
     /// The header name as captured (`Set-Cookie`, `set-cookie`, `:authority`).
     pub name: String,
     /// The value as captured. HAR producers sometimes fold several header lines into one value
     /// separated by `\n`; the [`Headers`] look-ups unfold them.
     pub value: String,
+}
+
+/// `clone_from` reuses the strings' room (the derived one would allocate anew), so a list of
+/// headers refilled entry after entry allocates nothing once it has grown.
+impl Clone for Header {
+    fn clone(&self) -> Self {
+        Header { name: self.name.clone(), value: self.value.clone() }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.name.clone_from(&source.name);
+        self.value.clone_from(&source.value);
+    }
 }
 
 impl Header {
@@ -60,8 +73,19 @@ impl Header {
 }
 
 /// A list of headers with case-insensitive look-ups that keep every duplicate.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Headers(pub Vec<Header>);
+
+/// `clone_from` reuses the list's and its headers' room (see [`Header`]'s).
+impl Clone for Headers {
+    fn clone(&self) -> Self {
+        Headers(self.0.clone())
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.0.clone_from(&source.0);
+    }
+}
 
 impl Headers {
     /// Every value of `name` (case-insensitive), in order, with `\n`-folded values unfolded into one
@@ -72,12 +96,24 @@ impl Headers {
 
     /// The first value of `name` (case-insensitive); of a `\n`-folded value, its first line.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().filter(|h| h.name.eq_ignore_ascii_case(name)).flat_map(Header::lines).next()
+        // A plain loop: the look-up runs a dozen times per entry, and the iterator chain of
+        // `get_all` costs several times as much.
+        for h in &self.0 {
+            if h.name.len() == name.len() && h.name.eq_ignore_ascii_case(name) {
+                if !h.value.contains('\n') {
+                    return Some(h.value.strip_suffix('\r').unwrap_or(&h.value));
+                }
+                if let Some(line) = h.lines().next() {
+                    return Some(line);
+                }
+            }
+        }
+        None
     }
 
     /// Whether a header named `name` is present.
     pub fn contains(&self, name: &str) -> bool {
-        self.0.iter().any(|h| h.name.eq_ignore_ascii_case(name))
+        self.0.iter().any(|h| h.name.len() == name.len() && h.name.eq_ignore_ascii_case(name))
     }
 
     /// The size of these headers as header lines on the wire (`name: value` and a line break per

@@ -9,6 +9,7 @@ pub mod cookie;
 pub mod cookie_date;
 pub mod cors;
 pub mod cors_security;
+pub mod fast_hash;
 pub mod http;
 pub mod jar;
 pub mod mixed_content;

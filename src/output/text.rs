@@ -1,6 +1,7 @@
 //! The human report: summary first, then findings with their fixes, then the story per request.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::model::fast_hash::HashMap;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
@@ -147,7 +148,7 @@ struct StoryLine {
 impl Story {
     /// An empty story for these profiles, in the order verdicts will come.
     pub fn new(browsers: &[Browser]) -> Self {
-        Story { browsers: browsers.to_vec(), by_name: HashMap::new(), entries_seen: 0 }
+        Story { browsers: browsers.to_vec(), by_name: HashMap::default(), entries_seen: 0 }
     }
 
     /// Takes one entry: one verdict per browser, in the order given to [`Story::new`].
