@@ -10,7 +10,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::analysis::findings::{Accumulator, Focus};
-use crate::analysis::replay::{Replay, ReplayOptions};
+use crate::analysis::replay::{Prepared, Replay, ReplayOptions};
 use crate::analysis::report::{EntryVerdict, HarReport};
 use crate::evidence::Exchange;
 use crate::evidence::InputError;
@@ -26,8 +26,8 @@ fn sink_into<'a>(
     findings: &'a mut Accumulator,
     mut entry_errors: Option<&'a mut Vec<InputError>>,
     each: &'a mut EntrySink<'a>,
-) -> impl FnMut(&HarItem) -> ControlFlow<()> + 'a {
-    move |item: &HarItem| {
+) -> impl FnMut(&HarItem, Option<&mut Prepared>) -> ControlFlow<()> + 'a {
+    move |item: &HarItem, prepared: Option<&mut Prepared>| {
         match item {
             HarItem::Log(info) => {
                 replay
@@ -37,7 +37,10 @@ fn sink_into<'a>(
                 }
             }
             HarItem::Entry(x) => {
-                let verdicts = replay.replay(x);
+                let verdicts = match prepared {
+                    Some(p) => replay.replay_prepared(x, p),
+                    None => replay.replay(x),
+                };
                 if !verdicts.is_empty() {
                     findings.add(&verdicts);
                     each(verdicts);
@@ -97,7 +100,7 @@ fn stream_all(
         } else if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= READ_AHEAD_BYTES) {
             read_ahead(|s, spare| read_har_path_reusing(path, s, spare), sink)
         } else {
-            view_har_path(path, sink)
+            view_har_path(path, &mut |item| sink(item, None))
         }
     })
 }
@@ -129,45 +132,66 @@ const READ_AHEAD_BATCHES: usize = 16;
 
 /// What the reader hands over.
 type ItemSink<'a> = dyn FnMut(HarItem) -> ControlFlow<()> + 'a;
-/// What the replay looks at.
-type ItemView<'a> = dyn FnMut(&HarItem) -> ControlFlow<()> + 'a;
+/// What the replay looks at: an item, with its [`Prepared`] facts when the reader's thread computed
+/// them.
+type ItemView<'a> = dyn FnMut(&HarItem, Option<&mut Prepared>) -> ControlFlow<()> + 'a;
 
-/// Runs `read` on a second thread and shows its items to `sink` on this one, in order. Batches the
-/// sink is done with go back to the reader, whose exchanges it fills again (see [`Spare`]): in the
-/// steady state nothing is allocated or freed per entry, and nothing crosses threads to be freed.
+/// Runs `read` on a second thread and shows its items to `sink` on this one, in order, each entry
+/// with its [`Prepared`] facts, which that thread computes too. Batches the sink is done with go
+/// back to the reader, whose exchanges and prepared facts it fills again (see [`Spare`]): in the
+/// steady state little is allocated per entry, and nothing crosses threads to be freed.
 fn read_ahead(
     read: impl FnOnce(&mut ItemSink<'_>, &mut Spare<'_>) -> Result<HarSummary, InputError> + Send,
     sink: &mut ItemView<'_>,
 ) -> Result<HarSummary, InputError> {
     use std::sync::mpsc;
+    type Batch = Vec<(HarItem, Prepared)>;
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Vec<HarItem>>(READ_AHEAD_BATCHES);
-        let (done_tx, done_rx) = mpsc::channel::<Vec<HarItem>>();
+        let (tx, rx) = mpsc::sync_channel::<Batch>(READ_AHEAD_BATCHES);
+        let (done_tx, done_rx) = mpsc::channel::<Batch>();
         let reader = scope.spawn(move || {
-            let mut batch = Vec::with_capacity(READ_AHEAD_BATCH);
-            // Exchanges of finished batches, to be filled again (at most a batch's worth is kept).
+            let mut batch: Batch = Vec::with_capacity(READ_AHEAD_BATCH);
+            // Exchanges and prepared facts of finished batches, to be filled again (at most a
+            // batch's worth is kept).
             let spares = std::cell::RefCell::new(Vec::<Exchange>::with_capacity(READ_AHEAD_BATCH));
+            let mut spare_prepared: Vec<Prepared> = Vec::with_capacity(READ_AHEAD_BATCH);
             let mut spare = || spares.borrow_mut().pop();
+            // Batches sent and not yet handed back.
+            let mut in_flight = 0usize;
             let result = read(
                 &mut |item| {
-                    batch.push(item);
+                    let mut prepared = spare_prepared.pop().unwrap_or_default();
+                    if let HarItem::Entry(x) = &item {
+                        prepared.refill(x);
+                    }
+                    batch.push((item, prepared));
                     if batch.len() == READ_AHEAD_BATCH {
                         // Reuse a finished batch's buffer and keep its exchanges; the rest is dropped here.
-                        let next = match done_rx.try_recv() {
-                            Ok(mut done) => {
+                        // When the replay is behind, the send below would wait anyway: wait for a
+                        // finished batch instead, so the reader refills exchanges rather than
+                        // allocating new ones (fails only once the replay has stopped).
+                        let done =
+                            if in_flight >= READ_AHEAD_BATCHES { done_rx.recv().ok() } else { done_rx.try_recv().ok() };
+                        let next = match done {
+                            Some(mut done) => {
+                                in_flight -= 1;
                                 let mut spares = spares.borrow_mut();
-                                for item in done.drain(..) {
+                                for (item, prepared) in done.drain(..) {
                                     if let (HarItem::Entry(x), true) = (item, spares.len() < READ_AHEAD_BATCH) {
                                         spares.push(x);
+                                    }
+                                    if spare_prepared.len() < READ_AHEAD_BATCH {
+                                        spare_prepared.push(prepared);
                                     }
                                 }
                                 done
                             }
-                            Err(_) => Vec::with_capacity(READ_AHEAD_BATCH),
+                            None => Vec::with_capacity(READ_AHEAD_BATCH),
                         };
                         if tx.send(std::mem::replace(&mut batch, next)).is_err() {
                             return ControlFlow::Break(());
                         }
+                        in_flight += 1;
                     }
                     ControlFlow::Continue(())
                 },
@@ -184,9 +208,9 @@ fn read_ahead(
             result
         });
         // Dropping the receiver (a sink that stops) makes the reader's next send fail, which stops it.
-        'items: for batch in rx {
-            for item in &batch {
-                if sink(item).is_break() {
+        'items: for mut batch in rx {
+            for (item, prepared) in &mut batch {
+                if sink(item, Some(prepared)).is_break() {
                     break 'items;
                 }
             }
@@ -205,8 +229,9 @@ pub fn stream_har_reader(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    let run =
-        stream(&name.display().to_string(), options, focus, false, each, |sink| view_har_reader(reader, name, sink));
+    let run = stream(&name.display().to_string(), options, focus, false, each, |sink| {
+        view_har_reader(reader, name, &mut |item| sink(item, None))
+    });
     (run.report, run.result.err())
 }
 
@@ -314,7 +339,7 @@ mod tests {
         read: impl FnOnce(&mut ItemSink<'_>, &mut Spare<'_>) -> Result<HarSummary, InputError> + Send,
     ) -> Vec<HarItem> {
         let mut items = Vec::new();
-        let _ = read_ahead(read, &mut |item| {
+        let _ = read_ahead(read, &mut |item, _| {
             items.push(item.clone());
             ControlFlow::Continue(())
         });
@@ -353,12 +378,35 @@ mod tests {
         }
     }
 
+    /// The reader's thread computes each entry's [`Prepared`] facts; the verdicts are those of a
+    /// replay that computes them itself.
+    #[test]
+    fn facts_prepared_on_the_reader_thread_give_the_same_verdicts() {
+        let bytes = many_entries(5 * READ_AHEAD_BATCH + 3);
+        let name = PathBuf::from("many.har");
+        let (options, focus) = (ReplayOptions::default(), Focus::default());
+        let verdicts = |threaded: bool| {
+            let mut kept = Vec::new();
+            let run = stream("many.har", &options, &focus, false, &mut |v| kept.push(v), |sink| {
+                if threaded {
+                    read_ahead(|t, spare| read_har_slice_reusing(&bytes, &name, t, spare), sink)
+                } else {
+                    read_har_slice(&bytes, &name, &mut |item| sink(&item, None))
+                }
+            });
+            (run.report.entries, kept)
+        };
+        let (threaded, alone) = (verdicts(true), verdicts(false));
+        assert!(threaded.0 > 5 * READ_AHEAD_BATCH && threaded.1.iter().any(|v| !v[0].set_cookies.is_empty()));
+        assert_eq!(threaded, alone);
+    }
+
     #[test]
     fn a_sink_that_stops_stops_the_reader() {
         let bytes = many_entries(40 * READ_AHEAD_BATCH);
         let name = PathBuf::from("many.har");
         let mut seen = 0;
-        let mut sink = |_: &HarItem| {
+        let mut sink = |_: &HarItem, _: Option<&mut Prepared>| {
             seen += 1;
             if seen == 3 {
                 ControlFlow::Break(())

@@ -22,7 +22,7 @@ use crate::model::mixed_content::{self, Destination, MixedContent};
 use crate::model::profile::Browser;
 use crate::model::reason::Exclusion;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
-use crate::model::samesite::{request_context, SameSiteContext};
+use crate::model::samesite::SameSiteContext;
 use crate::model::site::{registrable_domain, Origin};
 use crate::model::time::Timestamp;
 
@@ -326,6 +326,52 @@ fn host_of(url: &Url) -> String {
     url.host_str().unwrap_or("").to_ascii_lowercase()
 }
 
+/// What the replay reads from an exchange before it looks at any state of its own: the URL, the
+/// request's kind and initiator as the exchange shows them, and each `Set-Cookie` line parsed.
+/// Pure, so the pipeline computes it on the reader's thread while the replay works on earlier
+/// entries (two cores: reading and replaying overlap further), and refills it entry after entry.
+#[derive(Debug)]
+pub struct Prepared {
+    url: Result<Url, url::ParseError>,
+    kind: RequestKind,
+    kind_basis: Basis,
+    initiator: Option<Origin>,
+    /// One per [`Headers::set_cookie_lines`] line, in order.
+    set_cookies: Vec<ParsedSetCookie>,
+}
+
+impl Default for Prepared {
+    fn default() -> Self {
+        Prepared {
+            url: Err(url::ParseError::EmptyHost),
+            kind: RequestKind::Unknown,
+            kind_basis: Basis::Unknown,
+            initiator: None,
+            set_cookies: Vec::new(),
+        }
+    }
+}
+
+impl Prepared {
+    /// The prepared facts of `x`.
+    pub fn of(x: &Exchange) -> Self {
+        let mut p = Prepared::default();
+        p.refill(x);
+        p
+    }
+
+    /// Makes these the prepared facts of `x`, reusing the line list's room.
+    pub fn refill(&mut self, x: &Exchange) {
+        self.url = Url::parse(&x.url);
+        (self.kind, self.kind_basis) = infer::request_kind_with_basis(x);
+        self.initiator = infer::initiator(x, self.kind);
+        self.set_cookies.clear();
+        self.set_cookies.extend(
+            x.response_headers.get_all("set-cookie").filter(|l| !l.trim().is_empty()).map(ParsedSetCookie::parse),
+        );
+    }
+}
+
 impl Replay {
     /// A replay for the given profiles.
     pub fn new(options: &ReplayOptions) -> Self {
@@ -523,8 +569,16 @@ impl Replay {
     /// order (none when the entry is skipped), without keeping them: streaming callers fold them into
     /// findings and outputs and drop them, so memory does not grow with the capture.
     pub fn replay(&mut self, x: &Exchange) -> Vec<EntryVerdict> {
+        self.replay_prepared(x, &mut Prepared::of(x))
+    }
+
+    /// [`Replay::replay`] with what depends on the exchange alone computed beforehand (by
+    /// [`Prepared::refill`] on another thread, while this one replays earlier entries). Takes what it
+    /// keeps out of `prepared`; the rest may be refilled for a later entry.
+    pub fn replay_prepared(&mut self, x: &Exchange, prepared: &mut Prepared) -> Vec<EntryVerdict> {
         self.entries += 1;
-        let url = match Url::parse(&x.url) {
+        let parsed = std::mem::replace(&mut prepared.url, Err(url::ParseError::EmptyHost));
+        let url = match parsed {
             Ok(u) if u.host().is_some() => u,
             Ok(_) => {
                 self.note_skipped(x.index, format!("URL has no host: {}", x.url));
@@ -546,7 +600,7 @@ impl Replay {
         // A redirect hop is the same request as the one that started the chain: it keeps that one's
         // kind and initiator (a hop over http: carries no fetch metadata).
         let hop = self.pending_redirects.remove(url.as_str());
-        let (mut kind, mut kind_basis) = infer::request_kind_with_basis(x);
+        let (mut kind, mut kind_basis) = (prepared.kind, prepared.kind_basis);
         if let Some(h) = &hop {
             (kind, kind_basis) = (h.kind, h.kind_basis);
         } else if kind == RequestKind::Navigation && !x.request_headers.contains("sec-fetch-mode") {
@@ -560,6 +614,7 @@ impl Replay {
         }
         let initiator = match &hop {
             Some(h) => h.initiator.clone(),
+            None if kind == prepared.kind => prepared.initiator.take(),
             None => infer::initiator(x, kind),
         };
         let (top_level, top_level_basis) = self.top_level_for(x, kind, kind_basis, &url, initiator.as_ref());
@@ -674,8 +729,11 @@ impl Replay {
                 listed_by_name.insert(c.name.as_str(), c);
             }
         }
+        // What every profile's jar computes the same: once per request (it depends on the request
+        // alone, not on what the jars hold).
+        let facts = RequestFacts::of(&base);
         if let Some(pairs) = &recorded_pairs {
-            let context = request_context(&base);
+            let context = *facts.request_contexts();
             for (name, value) in pairs {
                 if self.set_in_capture.get(&site, name).is_some() {
                     if let Some(r) = recorder {
@@ -693,8 +751,6 @@ impl Replay {
 
         // The same for every profile: computed once, cloned into each run's verdict.
         // Same-site or not, with and without the scheme: at most two answers for every profile.
-        // What every profile's jar computes the same: once per request.
-        let facts = RequestFacts::of(&base);
         let top_site = top_level.as_ref().map(|_| SharedStr::from(facts.top_site().to_string()));
         let initiator_text = initiator.as_ref().map(|o| SharedStr::from(o.serialize()));
         let third_party = [facts.third_party(false), facts.third_party(true)];
@@ -702,10 +758,14 @@ impl Replay {
         let secure_url = matches!(url.scheme(), "https" | "wss");
         // The CORS verdict differs between profiles only by Local Network Access, and a line's
         // attributes not at all: computed once, cloned into each verdict.
-        let mut cors_verdicts: [Option<CorsSummary>; 2] = [None, None];
+        let mut cors_verdicts: [Option<std::sync::Arc<CorsSummary>>; 2] = [None, None];
         // Each line parsed once for every profile (and for `set_in_capture` below); its attributes
         // written once, when a verdict first needs them.
-        let parsed_lines: Vec<ParsedSetCookie> = set_cookie_lines.iter().map(|l| ParsedSetCookie::parse(l)).collect();
+        if prepared.set_cookies.len() != set_cookie_lines.len() {
+            // Prepared for another exchange: the lines are parsed again.
+            prepared.set_cookies = set_cookie_lines.iter().map(|l| ParsedSetCookie::parse(l)).collect();
+        }
+        let parsed_lines = &prepared.set_cookies;
         let mut attributes: Vec<Option<SharedStr>> = vec![None; set_cookie_lines.len()];
         // Mixed content is judged against the document that made the request (else the top level).
         let mixed_page = initiator.as_ref().filter(|o| !o.is_opaque()).or(top_level.as_ref());
@@ -899,11 +959,11 @@ impl Replay {
                 cors: cors_input.as_ref().map(|(req, pre, resp)| {
                     // A response the browser failed for its size never reached the page.
                     if too_big {
-                        return cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser), true);
+                        return cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser), true).into();
                     }
                     cors_verdicts[usize::from(cors::has_local_network_access(browser))]
                         .get_or_insert_with(|| {
-                            cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser), failure.is_some())
+                            cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser), failure.is_some()).into()
                         })
                         .clone()
                 }),
@@ -912,7 +972,7 @@ impl Replay {
         }
         // Lines no browser read (the response was too large for all) set nothing.
         let read_by_some = self.jars.iter().any(|j| response_bytes <= j.profile().response_header_limit);
-        for (line, parsed) in set_cookie_lines.iter().zip(&parsed_lines).filter(|_| read_by_some) {
+        for (line, parsed) in set_cookie_lines.iter().zip(parsed_lines).filter(|_| read_by_some) {
             if let Ok(c) = &parsed.cookie {
                 let last = self.set_in_capture.get_or_insert_with(&site, &c.name, String::new);
                 last.clear();

@@ -118,8 +118,9 @@ pub struct EntryVerdict {
     pub cookies: Vec<CookieVerdict>,
     /// The entry was served from a cache (no cookies went out, `Set-Cookie` not processed).
     pub cached: bool,
-    /// The CORS verdict, for CORS-mode requests (fetch/XHR and `crossorigin` loads).
-    pub cors: Option<CorsSummary>,
+    /// The CORS verdict, for CORS-mode requests (fetch/XHR and `crossorigin` loads). Shared: the
+    /// profiles' verdicts on one request usually hold the same one.
+    pub cors: Option<std::sync::Arc<CorsSummary>>,
     /// Limits the entry passes in this profile: a browser's own (it then fails the request), or a
     /// budget past which the capture's evidence is not read (always said, never silently dropped).
     pub limits: Vec<LimitHit>,

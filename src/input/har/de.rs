@@ -130,10 +130,12 @@ impl Pool {
         }
     }
 
-    /// Empties `list` into the pool (the list keeps its capacity).
+    /// Empties `list` into the pool (the list keeps its capacity), last header first, so the pool
+    /// hands them out again in the list's order: the next entry's headers are mostly the same names
+    /// in the same order, and each then finds a string of about its size (no growing).
     fn put_headers(&mut self, list: &mut Vec<Header>) {
         let room = POOL_HEADERS.saturating_sub(self.headers.len());
-        self.headers.extend(list.drain(..).take(room));
+        self.headers.extend(list.drain(..).rev().take(room));
     }
 
     /// An empty listed cookie, in pooled storage when there is some.
@@ -158,8 +160,9 @@ impl Pool {
     /// An empty exchange for entry `index`, built from `spare`'s storage when there is one.
     fn exchange(&mut self, spare: Option<Exchange>, index: usize) -> Exchange {
         let Some(mut x) = spare else { return Exchange { index, ..Exchange::default() } };
-        self.put_headers(&mut x.request_headers.0);
+        // Request headers are read first: they go on top of the pool.
         self.put_headers(&mut x.response_headers.0);
+        self.put_headers(&mut x.request_headers.0);
         self.put_cookies(&mut x.request_cookies);
         self.put_cookies(&mut x.response_cookies);
         x.blocked_cookies.clear();
