@@ -367,7 +367,10 @@ impl Prepared {
         self.initiator = infer::initiator(x, self.kind);
         self.set_cookies.clear();
         self.set_cookies.extend(
-            x.response_headers.get_all("set-cookie").filter(|l| !l.trim().is_empty()).map(ParsedSetCookie::parse),
+            x.response_headers
+                .get_all("set-cookie")
+                .filter(|l| !l.trim().is_empty())
+                .map(ParsedSetCookie::parse_unshared),
         );
     }
 }
@@ -577,7 +580,9 @@ impl Replay {
     /// keeps out of `prepared`; the rest may be refilled for a later entry.
     pub fn replay_prepared(&mut self, x: &Exchange, prepared: &mut Prepared) -> Vec<EntryVerdict> {
         self.entries += 1;
-        let parsed = std::mem::replace(&mut prepared.url, Err(url::ParseError::EmptyHost));
+        // Copied, not taken: what the reader's thread allocated is freed there (no allocation
+        // crosses threads to be freed).
+        let parsed = prepared.url.clone();
         let url = match parsed {
             Ok(u) if u.host().is_some() => u,
             Ok(_) => {
@@ -614,7 +619,7 @@ impl Replay {
         }
         let initiator = match &hop {
             Some(h) => h.initiator.clone(),
-            None if kind == prepared.kind => prepared.initiator.take(),
+            None if kind == prepared.kind => prepared.initiator.clone(),
             None => infer::initiator(x, kind),
         };
         let (top_level, top_level_basis) = self.top_level_for(x, kind, kind_basis, &url, initiator.as_ref());
@@ -764,6 +769,9 @@ impl Replay {
         if prepared.set_cookies.len() != set_cookie_lines.len() {
             // Prepared for another exchange: the lines are parsed again.
             prepared.set_cookies = set_cookie_lines.iter().map(|l| ParsedSetCookie::parse(l)).collect();
+        }
+        for line in &mut prepared.set_cookies {
+            line.share();
         }
         let parsed_lines = &prepared.set_cookies;
         let mut attributes: Vec<Option<SharedStr>> = vec![None; set_cookie_lines.len()];
@@ -996,6 +1004,9 @@ impl Replay {
         }
         if let Some((req, _, responses)) = cors_input {
             self.spare_cors = (req.headers, responses);
+        }
+        for line in &mut prepared.set_cookies {
+            line.unshare();
         }
         verdicts
     }

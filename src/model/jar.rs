@@ -58,6 +58,27 @@ impl ParsedSetCookie {
         };
         ParsedSetCookie { cookie, name, value }
     }
+
+    /// Parses `line` without making the shared name and value yet (see [`ParsedSetCookie::share`]):
+    /// a line parsed on one thread and stored by jars on another keeps each reference count on the
+    /// thread that uses it.
+    pub fn parse_unshared(line: &str) -> Self {
+        ParsedSetCookie { cookie: parse_set_cookie(line), name: SharedStr::default(), value: SharedStr::default() }
+    }
+
+    /// Makes the shared name and value from the parsed line.
+    pub fn share(&mut self) {
+        if let Ok(c) = &self.cookie {
+            self.name = SharedStr::from(c.name.as_str());
+            self.value = SharedStr::from(c.value.as_str());
+        }
+    }
+
+    /// Lets go of the shared name and value (the jars keep their own references).
+    pub fn unshare(&mut self) {
+        self.name = SharedStr::default();
+        self.value = SharedStr::default();
+    }
 }
 
 /// A jar's decision on a [`ParsedSetCookie`]: [`SetOutcome`] without the copies of the line.
