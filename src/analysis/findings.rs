@@ -243,12 +243,12 @@ impl Accumulator {
         let Some(first) = verdicts.first() else { return };
         self.stamp += 1;
         let stamp = self.stamp;
-        let h = first.host.to_string();
+        let h: &str = &first.host;
         let browsers = self.browsers.len();
-        if !self.hosts.contains_key(&h) {
-            self.hosts.insert(h.clone(), HostTally { served: vec![0; browsers], ..HostTally::default() });
+        if !self.hosts.contains_key(h) {
+            self.hosts.insert(h.to_string(), HostTally { served: vec![0; browsers], ..HostTally::default() });
         }
-        let Some(tally) = self.hosts.get_mut(&h) else { return };
+        let Some(tally) = self.hosts.get_mut(h) else { return };
         self.first_pairs.clear();
         for (b, (e, browser)) in verdicts.iter().zip(self.browsers.iter().copied()).enumerate() {
             // Preflights never carry cookies (their own finding says so): they are not counted.
@@ -336,14 +336,17 @@ impl Accumulator {
             _ => false,
         };
         if own_kind && self.top_sites.len() < 64 {
-            self.top_sites.insert(site_of_host(&h).to_string());
+            let site = site_of_host(h);
+            if !self.top_sites.contains(site) {
+                self.top_sites.insert(site.to_string());
+            }
         }
-        if first.kind == RequestKind::Preflight && !self.preflight_hosts.contains(&h) {
-            self.preflight_hosts.insert(h.clone());
-            self.preflights.push((h.clone(), first.index, first.url.to_string()));
+        if first.kind == RequestKind::Preflight && !self.preflight_hosts.contains(h) {
+            self.preflight_hosts.insert(h.to_string());
+            self.preflights.push((h.to_string(), first.index, first.url.to_string()));
         }
         if let Some(e) = verdicts.get(self.cors_run) {
-            self.cors_findings(e, &h);
+            self.cors_findings(e, h);
         }
         let blocked: Vec<Browser> = verdicts
             .iter()
@@ -352,7 +355,7 @@ impl Accumulator {
             .map(|(_, b)| *b)
             .collect();
         if !blocked.is_empty() && self.mixed.len() < FAILURE_GROUPS && !self.mixed.iter().any(|(mh, _, _)| *mh == h) {
-            self.mixed.push((h.clone(), first.clone_without_cookies(), blocked));
+            self.mixed.push((h.to_string(), first.clone_without_cookies(), blocked));
         }
         let mut found = Vec::new();
         super::rules::run_units(&super::rules::Facts::HarEntry { verdicts, browsers: &self.browsers }, &mut found);
@@ -365,7 +368,7 @@ impl Accumulator {
             }
         }
         if let Some(failure) = &first.failure {
-            let key = (h.clone(), failure.clone());
+            let key = (h.to_string(), failure.clone());
             let groups = self.failures.len();
             match self.failures.iter_mut().find(|f| f.0 == key) {
                 Some(f) => f.2 += 1,
