@@ -250,12 +250,12 @@ struct Access {
     status: InclusionStatus,
 }
 
-impl From<Retrieval<'_>> for Kept {
-    fn from(r: Retrieval<'_>) -> Self {
-        let copy = |v: Vec<crossjar::model::jar::CookieAccess<'_>>| {
-            v.into_iter().map(|a| Access { cookie: a.cookie.clone(), status: a.status }).collect()
+impl Kept {
+    fn of(r: &Retrieval<'_>) -> Self {
+        let copy = |v: &[crossjar::model::jar::CookieAccess<'_>]| {
+            v.iter().map(|a| Access { cookie: a.cookie.clone(), status: a.status }).collect()
         };
-        Kept { included: copy(r.included), excluded: copy(r.excluded) }
+        Kept { included: copy(&r.included), excluded: copy(&r.excluded) }
     }
 }
 
@@ -268,7 +268,7 @@ fn replay(browser: Browser, steps: &[Step]) -> Vec<(Kept, Vec<SetOutcome>)> {
         .map(|s| {
             time = time.plus_secs(i64::from(s.advance_secs));
             let ctx = context(s, time);
-            let r = Kept::from(jar.retrieve(&ctx));
+            let r = Kept::of(&jar.retrieve(&ctx));
             let outs = s.set_cookies.iter().map(|l| jar.set_from_response(l, &ctx)).collect();
             (r, outs)
         })
@@ -319,26 +319,15 @@ proptest! {
                     let ctx = context(s, time);
                     let facts = RequestFacts::of(&ctx);
                     let r = jar.retrieve_reusing(&ctx, &facts, std::mem::take(&mut spare));
-                    let kept = Kept {
-                        included: r.included.iter().map(|a| Access { cookie: a.cookie.clone(), status: a.status }).collect(),
-                        excluded: r.excluded.iter().map(|a| Access { cookie: a.cookie.clone(), status: a.status }).collect(),
-                    };
+                    let kept = Kept::of(&r);
                     spare = r.recycle();
                     let outs = s
                         .set_cookies
                         .iter()
                         .map(|l| {
                             let line = ParsedSetCookie::parse(l);
-                            let d = jar.set_parsed_from_response(&line, &ctx, &facts);
-                            let cookie = if d.read { line.cookie.ok() } else { None };
-                            SetOutcome {
-                                name: cookie.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
-                                status: d.status,
-                                stored: d.stored,
-                                deleted: d.deleted,
-                                partition: d.partition,
-                                cookie,
-                            }
+                            let decision = jar.set_parsed_from_response(&line, &ctx, &facts);
+                            SetOutcome::of(line, decision)
                         })
                         .collect();
                     (kept, outs)

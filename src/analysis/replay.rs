@@ -366,12 +366,7 @@ impl Prepared {
         (self.kind, self.kind_basis) = infer::request_kind_with_basis(x);
         self.initiator = infer::initiator(x, self.kind);
         self.set_cookies.clear();
-        self.set_cookies.extend(
-            x.response_headers
-                .get_all("set-cookie")
-                .filter(|l| !l.trim().is_empty())
-                .map(ParsedSetCookie::parse_unshared),
-        );
+        self.set_cookies.extend(x.response_headers.set_cookie_line_iter().map(ParsedSetCookie::parse_unshared));
     }
 }
 
@@ -576,8 +571,9 @@ impl Replay {
     }
 
     /// [`Replay::replay`] with what depends on the exchange alone computed beforehand (by
-    /// [`Prepared::refill`] on another thread, while this one replays earlier entries). Takes what it
-    /// keeps out of `prepared`; the rest may be refilled for a later entry.
+    /// [`Prepared::refill`] of the same exchange, on another thread while this one replays earlier
+    /// entries). Copies what it keeps, so `prepared` can be refilled for a later entry on the thread
+    /// that allocated it.
     pub fn replay_prepared(&mut self, x: &Exchange, prepared: &mut Prepared) -> Vec<EntryVerdict> {
         self.entries += 1;
         // Copied, not taken: what the reader's thread allocated is freed there (no allocation
@@ -755,9 +751,9 @@ impl Replay {
         }
 
         // The same for every profile: computed once, cloned into each run's verdict.
-        // Same-site or not, with and without the scheme: at most two answers for every profile.
         let top_site = top_level.as_ref().map(|_| SharedStr::from(facts.top_site().to_string()));
         let initiator_text = initiator.as_ref().map(|o| SharedStr::from(o.serialize()));
+        // Same-site or not, with and without the scheme: at most two answers for every profile.
         let third_party = [facts.third_party(false), facts.third_party(true)];
         let contexts = *facts.request_contexts();
         let secure_url = matches!(url.scheme(), "https" | "wss");
@@ -768,7 +764,7 @@ impl Replay {
         // written once, when a verdict first needs them.
         if prepared.set_cookies.len() != set_cookie_lines.len() {
             // Prepared for another exchange: the lines are parsed again.
-            prepared.set_cookies = set_cookie_lines.iter().map(|l| ParsedSetCookie::parse(l)).collect();
+            prepared.set_cookies = set_cookie_lines.iter().map(|l| ParsedSetCookie::parse_unshared(l)).collect();
         }
         for line in &mut prepared.set_cookies {
             line.share();

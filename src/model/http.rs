@@ -125,7 +125,12 @@ impl Headers {
 
     /// Every `Set-Cookie` line, with `\n`-folded values unfolded and empty lines dropped.
     pub fn set_cookie_lines(&self) -> Vec<&str> {
-        self.get_all("set-cookie").filter(|l| !l.trim().is_empty()).collect()
+        self.set_cookie_line_iter().collect()
+    }
+
+    /// [`Headers::set_cookie_lines`] without collecting them.
+    pub fn set_cookie_line_iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.get_all("set-cookie").filter(|l| !l.trim().is_empty())
     }
 
     /// The request's `Cookie` header, with HTTP/2 cookie crumbs (several `cookie` entries) joined by

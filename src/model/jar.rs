@@ -97,6 +97,22 @@ pub struct SetDecision {
     pub partition: Option<Site>,
 }
 
+impl SetOutcome {
+    /// The outcome of a parsed line from the jar's decision on it (the line names no cookie when
+    /// the jar did not read it).
+    pub fn of(line: ParsedSetCookie, decision: SetDecision) -> Self {
+        let cookie = if decision.read { line.cookie.ok() } else { None };
+        SetOutcome {
+            name: cookie.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+            status: decision.status,
+            stored: decision.stored,
+            deleted: decision.deleted,
+            partition: decision.partition,
+            cookie,
+        }
+    }
+}
+
 /// One cookie's verdict for one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CookieAccess<'a> {
@@ -339,15 +355,7 @@ impl CookieJar {
     fn set(&mut self, line: &str, ctx: &RequestContext, facts: &RequestFacts, api: Api) -> SetOutcome {
         let line = ParsedSetCookie::parse(line);
         let decision = self.decide(&line, ctx, facts, api);
-        let cookie = if decision.read { line.cookie.ok() } else { None };
-        SetOutcome {
-            name: cookie.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
-            status: decision.status,
-            stored: decision.stored,
-            deleted: decision.deleted,
-            partition: decision.partition,
-            cookie,
-        }
+        SetOutcome::of(line, decision)
     }
 
     /// Decides one parsed line (RFC 6265bis §5.7), storing the cookie when every rule admits it.
