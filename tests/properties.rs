@@ -484,3 +484,45 @@ proptest! {
         prop_assert_eq!(third_party, [is_third_party(&ctx, false), is_third_party(&ctx, true)]);
     }
 }
+
+/// URLs whose origins differ in every part an origin has: scheme (tuple, `blob:`, opaque ones),
+/// host kind (name, IDN, IPv4, IPv6, trailing dot) and port (default, explicit default, other).
+const ORIGIN_URLS: &[&str] = &[
+    "https://kontext.build/",
+    "https://KONTEXT.build:443/a?b",
+    "https://kontext.build:8443/",
+    "http://kontext.build/",
+    "http://kontext.build:443/",
+    "ws://kontext.build/socket",
+    "wss://kontext.build/socket",
+    "ftp://kontext.build/file",
+    "https://jsbundler.coinnation.io/",
+    "https://kontext.build./",
+    "https://bücher.example/",
+    "https://xn--bcher-kva.example/",
+    "http://127.0.0.1:8080/",
+    "http://0x7f.1:8080/",
+    "http://[::1]/",
+    "http://[0:0::1]:80/",
+    "blob:https://kontext.build/1234",
+    "blob:null/1234",
+    "data:text/plain,hi",
+    "file:///etc/hosts",
+    "about:blank",
+    "custom://kontext.build/",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The origin and site read straight off a URL (what the hot path uses) equal the ones built
+    /// through the URL's origin.
+    #[test]
+    fn origins_and_sites_read_off_a_url_equal_the_built_ones(a in select(ORIGIN_URLS), b in select(ORIGIN_URLS)) {
+        use crossjar::model::site::Site;
+        let (a, b) = (Url::parse(a).unwrap(), Url::parse(b).unwrap());
+        let origin = Origin::of_url(&a);
+        prop_assert_eq!(origin.is_origin_of(&b), origin == Origin::of_url(&b));
+        prop_assert_eq!(Site::of_url(&b), Origin::of_url(&b).site());
+    }
+}

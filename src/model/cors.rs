@@ -610,7 +610,7 @@ pub fn preflight_reasons(method: &str, headers: &Headers, use_cors_preflight: bo
 /// (A fresh preflight-cache entry would skip it; captures show whether one was sent.)
 pub fn needs_preflight(req: &CorsRequest) -> bool {
     req.mode == RequestMode::Cors
-        && Origin::of_url(&req.url) != req.origin
+        && !req.origin.is_origin_of(&req.url)
         && !preflight_reasons(&req.method, &req.headers, req.use_cors_preflight).is_empty()
 }
 
@@ -802,7 +802,7 @@ pub fn evaluate(
     browser: Browser,
 ) -> CorsVerdict {
     let method = normalize_method(&req.method);
-    let first_cross = Origin::of_url(&req.url) != req.origin || req.origin.is_opaque();
+    let first_cross = !req.origin.is_origin_of(&req.url) || req.origin.is_opaque();
     let mut v = CorsVerdict {
         cors_applies: false,
         needs_preflight: false,

@@ -201,8 +201,7 @@ impl RequestContext {
     /// tainted to `null`).
     pub fn is_same_origin_with_initiator(&self) -> bool {
         let Some(init) = &self.initiator else { return true };
-        let target = self.url_origin();
-        !init.is_opaque() && *init == target && self.redirect_chain.iter().all(|u| Origin::of_url(u) == *init)
+        !init.is_opaque() && init.is_origin_of(&self.url) && self.redirect_chain.iter().all(|u| init.is_origin_of(u))
     }
 
     /// Fetch's *includeCredentials*: whether cookies go out with this request and `Set-Cookie` on its

@@ -70,11 +70,19 @@ struct Sites {
 
 impl Sites {
     fn of(ctx: &RequestContext) -> Self {
+        let url = Site::of_url(&ctx.url);
+        // `site_of(&ctx.site_for_cookies())` without copying the origin it names.
+        let for_cookies = match (&ctx.top_level, &ctx.initiator) {
+            _ if ctx.is_top_level_navigation() => None,
+            _ if ctx.cross_site_ancestor => Some(site_of(&Origin::opaque())),
+            (Some(o), _) | (None, Some(o)) => Some(site_of(o)),
+            (None, None) => Some(url.clone()),
+        };
         Sites {
-            url: site_of(&ctx.url_origin()),
-            for_cookies: (!ctx.is_top_level_navigation()).then(|| site_of(&ctx.site_for_cookies())),
+            url,
+            for_cookies,
             initiator: ctx.initiator.as_ref().map(site_of),
-            chain: ctx.redirect_chain.iter().map(|u| site_of(&Origin::of_url(u))).collect(),
+            chain: ctx.redirect_chain.iter().map(Site::of_url).collect(),
         }
     }
 }
@@ -166,11 +174,11 @@ pub fn is_third_party(ctx: &RequestContext, schemeful: bool) -> bool {
 /// The top-level site: the partition key of CHIPS cookies and of Firefox's third-party jars.
 pub fn top_level_site(ctx: &RequestContext) -> Site {
     if ctx.is_top_level_navigation() {
-        return site_of(&ctx.url_origin());
+        return Site::of_url(&ctx.url);
     }
     match (&ctx.top_level, &ctx.initiator) {
         (Some(t), _) => site_of(t),
         (None, Some(i)) => site_of(i),
-        (None, None) => site_of(&ctx.url_origin()),
+        (None, None) => Site::of_url(&ctx.url),
     }
 }

@@ -61,6 +61,18 @@ impl Origin {
         }
     }
 
+    /// Whether `url`'s origin is this one: `Origin::of_url(url) == *self` without building the URL's
+    /// origin (the replay asks it several times per request).
+    pub fn is_origin_of(&self, url: &Url) -> bool {
+        match (&self.inner, tuple_parts(url)) {
+            (OriginKind::Tuple { scheme, host, port }, Some((s, h, p))) => {
+                scheme == s && *port == p && host_ref(host) == h
+            }
+            (_, Some(_)) => false,
+            (_, None) => *self == Origin::of_url(url),
+        }
+    }
+
     /// An opaque origin (`null`): sandboxed frames, `data:` documents, after cross-origin redirects.
     pub fn opaque() -> Origin {
         Origin { inner: OriginKind::Opaque }
@@ -113,19 +125,7 @@ impl Origin {
     /// The site of this origin: scheme plus registrable domain (or the host when it has none).
     pub fn site(&self) -> Site {
         match &self.inner {
-            OriginKind::Tuple { scheme, host, .. } => {
-                // The common schemes need no copy: a site is computed several times per request.
-                let scheme = match scheme.as_str() {
-                    "ws" | "http" => Cow::Borrowed("http"),
-                    "wss" | "https" => Cow::Borrowed("https"),
-                    s => Cow::Owned(s.to_string()),
-                };
-                let domain = match host {
-                    Host::Domain(d) => registrable_domain(d).unwrap_or(d).to_string(),
-                    other => other.to_string(),
-                };
-                Site { inner: SiteKind::Tuple { scheme, domain } }
-            }
+            OriginKind::Tuple { scheme, host, .. } => Site::of_tuple(scheme, host_ref(host)),
             OriginKind::Opaque => Site { inner: SiteKind::Opaque },
         }
     }
@@ -180,6 +180,29 @@ enum SiteKind {
 }
 
 impl Site {
+    /// The site of `url`'s origin: `Origin::of_url(url).site()` without building the origin.
+    pub fn of_url(url: &Url) -> Site {
+        match tuple_parts(url) {
+            Some((scheme, host, _)) => Site::of_tuple(scheme, host),
+            None => Origin::of_url(url).site(),
+        }
+    }
+
+    /// The site of a tuple origin's scheme and host.
+    fn of_tuple(scheme: &str, host: Host<&str>) -> Site {
+        // The common schemes need no copy: a site is computed several times per request.
+        let scheme = match scheme {
+            "ws" | "http" => Cow::Borrowed("http"),
+            "wss" | "https" => Cow::Borrowed("https"),
+            s => Cow::Owned(s.to_string()),
+        };
+        let domain = match host {
+            Host::Domain(d) => registrable_domain(d).unwrap_or(d).to_string(),
+            other => other.to_string(),
+        };
+        Site { inner: SiteKind::Tuple { scheme, domain } }
+    }
+
     /// The site's scheme (`http`/`https`; `ws`/`wss` are folded into them).
     pub fn scheme(&self) -> Option<&str> {
         match &self.inner {
@@ -219,6 +242,25 @@ impl fmt::Display for Site {
             SiteKind::Tuple { scheme, domain } => write!(f, "{scheme}://{domain}"),
             SiteKind::Opaque => f.write_str("null"),
         }
+    }
+}
+
+/// A borrowed view of an owned host.
+fn host_ref(host: &Host<String>) -> Host<&str> {
+    match host {
+        Host::Domain(d) => Host::Domain(d),
+        Host::Ipv4(ip) => Host::Ipv4(*ip),
+        Host::Ipv6(ip) => Host::Ipv6(*ip),
+    }
+}
+
+/// The scheme, host and port of `url`'s tuple origin when the URL itself holds them (the schemes
+/// whose origin is the URL's own tuple); `None` for `blob:` (whose origin is its inner URL's) and
+/// the schemes with opaque origins.
+fn tuple_parts(url: &Url) -> Option<(&str, Host<&str>, u16)> {
+    match url.scheme() {
+        "http" | "https" | "ws" | "wss" | "ftp" => Some((url.scheme(), url.host()?, url.port_or_known_default()?)),
+        _ => None,
     }
 }
 
