@@ -168,7 +168,16 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // The jar.
 
-const HOSTS: &[&str] = &["example.com", "www.example.com", "api.example.com", "example.org", "127.0.0.1", "github.io"];
+const HOSTS: &[&str] = &[
+    "example.com",
+    "www.example.com",
+    "api.example.com",
+    "example.org",
+    "127.0.0.1",
+    "github.io",
+    "user.github.io",
+    "a.user.github.io",
+];
 const PATHS: &[&str] = &["/", "/a", "/a/", "/a/b", "/ab", "/a/b/c"];
 const KINDS: &[RequestKind] = &[
     RequestKind::Navigation,
@@ -301,6 +310,42 @@ proptest! {
     fn the_same_sequence_replayed_twice_gives_the_same_verdicts(steps in prop::collection::vec(step(), 1..8)) {
         for b in Browser::ALL {
             prop_assert_eq!(replay(*b, &steps), replay(*b, &steps));
+        }
+    }
+
+    /// A retrieval weighs every unexpired cookie in the jar that the request's host could relate to
+    /// (its domain is the host or a parent of it, or in the host's site), however the jar files them.
+    #[test]
+    fn a_retrieval_weighs_every_related_cookie(steps in prop::collection::vec(step(), 1..8)) {
+        use crossjar::model::site::registrable_domain;
+        for b in Browser::ALL {
+            let mut jar = CookieJar::new(*b);
+            let mut time = Timestamp::from_unix_secs(1_780_000_000);
+            for s in &steps {
+                time = time.plus_secs(i64::from(s.advance_secs));
+                let ctx = context(s, time);
+                let host = s.host.get(HOSTS).to_string();
+                let site = registrable_domain(&host).unwrap_or(&host).to_string();
+                let mut expected: Vec<String> = jar
+                    .cookies()
+                    .filter(|c| !c.is_expired(time))
+                    .filter(|c| {
+                        registrable_domain(&c.domain).unwrap_or(&c.domain) == site
+                            || c.domain == host
+                            || domain_match(&host, &c.domain)
+                    })
+                    .map(|c| format!("{c:?}"))
+                    .collect();
+                let r = jar.retrieve(&ctx);
+                let mut weighed: Vec<String> =
+                    r.included.iter().chain(&r.excluded).map(|a| format!("{:?}", a.cookie)).collect();
+                expected.sort();
+                weighed.sort();
+                prop_assert_eq!(weighed, expected, "{}: {}", b, host);
+                for l in &s.set_cookies {
+                    jar.set_from_response(l, &ctx);
+                }
+            }
         }
     }
 

@@ -338,6 +338,8 @@ pub struct Prepared {
     initiator: Option<Origin>,
     /// One per [`Headers::set_cookie_lines`] line, in order.
     set_cookies: Vec<ParsedSetCookie>,
+    /// The response headers' size ([`Headers::byte_size`]), for the browsers' header limits.
+    response_bytes: u64,
 }
 
 impl Default for Prepared {
@@ -348,6 +350,7 @@ impl Default for Prepared {
             kind_basis: Basis::Unknown,
             initiator: None,
             set_cookies: Vec::new(),
+            response_bytes: 0,
         }
     }
 }
@@ -367,6 +370,7 @@ impl Prepared {
         self.initiator = infer::initiator(x, self.kind);
         self.set_cookies.clear();
         self.set_cookies.extend(x.response_headers.set_cookie_line_iter().map(ParsedSetCookie::parse_unshared));
+        self.response_bytes = x.response_headers.byte_size();
     }
 }
 
@@ -643,8 +647,7 @@ impl Replay {
             cookie_pairs_total = total;
             pairs
         });
-        // Header bytes, for the browsers' response-header limits.
-        let response_bytes = x.response_headers.byte_size();
+        let mut response_bytes = prepared.response_bytes;
         let host = host_of(&url);
         let site = registrable_domain(&host).unwrap_or(&host).to_string();
         // The names the captured Cookie header carried, for the per-cookie `recorded` flag.
@@ -765,6 +768,7 @@ impl Replay {
         if prepared.set_cookies.len() != set_cookie_lines.len() {
             // Prepared for another exchange: the lines are parsed again.
             prepared.set_cookies = set_cookie_lines.iter().map(|l| ParsedSetCookie::parse_unshared(l)).collect();
+            response_bytes = x.response_headers.byte_size();
         }
         for line in &mut prepared.set_cookies {
             line.share();
