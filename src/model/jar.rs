@@ -650,9 +650,9 @@ impl CookieJar {
             return out;
         }
         // Nearly always one bucket, the host's site, already in jar order: read in place. Several
-        // (a cookie on a public-suffix host) are merged back into jar order.
-        // A bucket's key is its cookies' registrable domain (or the domain, when it has none), so
-        // no key lies between the host and its site: the look-ups start at the site.
+        // (a cookie on a public-suffix host) are merged back into jar order. A bucket's key is its
+        // cookies' registrable domain (or the domain, when it has none), so no key lies between the
+        // host and its site: the look-ups start at the site.
         let mut buckets = host_suffixes(host_site).filter_map(|s| self.sites.get_key_value(s));
         let (first, second) = (buckets.next(), buckets.next());
         let single = if second.is_none() { first } else { None };

@@ -178,17 +178,20 @@ impl RequestContext {
     /// navigation, else the top-level document (or the initiator when the top level is unknown), or
     /// opaque when a cross-site ancestor frame intervenes.
     pub fn site_for_cookies(&self) -> Origin {
+        self.site_for_cookies_if_not_url().cloned().unwrap_or_else(|| self.url_origin())
+    }
+
+    /// [`RequestContext::site_for_cookies`] by reference, `None` when it is the URL's own origin
+    /// (same-site computations take its site without copying the origin).
+    pub fn site_for_cookies_if_not_url(&self) -> Option<&Origin> {
+        static OPAQUE: Origin = Origin::opaque();
         if self.is_top_level_navigation() {
-            return self.url_origin();
+            return None;
         }
         if self.cross_site_ancestor {
-            return Origin::opaque();
+            return Some(&OPAQUE);
         }
-        match (&self.top_level, &self.initiator) {
-            (Some(t), _) => t.clone(),
-            (None, Some(i)) => i.clone(),
-            (None, None) => self.url_origin(),
-        }
+        self.top_level.as_ref().or(self.initiator.as_ref())
     }
 
     /// Whether the method is "safe" for SameSite=Lax (GET, HEAD, OPTIONS, TRACE).

@@ -71,13 +71,8 @@ struct Sites {
 impl Sites {
     fn of(ctx: &RequestContext) -> Self {
         let url = Site::of_url(&ctx.url);
-        // `site_of(&ctx.site_for_cookies())` without copying the origin it names.
-        let for_cookies = match (&ctx.top_level, &ctx.initiator) {
-            _ if ctx.is_top_level_navigation() => None,
-            _ if ctx.cross_site_ancestor => Some(site_of(&Origin::opaque())),
-            (Some(o), _) | (None, Some(o)) => Some(site_of(o)),
-            (None, None) => Some(url.clone()),
-        };
+        let for_cookies = (!ctx.is_top_level_navigation())
+            .then(|| ctx.site_for_cookies_if_not_url().map_or_else(|| url.clone(), site_of));
         Sites {
             url,
             for_cookies,

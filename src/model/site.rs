@@ -74,7 +74,7 @@ impl Origin {
     }
 
     /// An opaque origin (`null`): sandboxed frames, `data:` documents, after cross-origin redirects.
-    pub fn opaque() -> Origin {
+    pub const fn opaque() -> Origin {
         Origin { inner: OriginKind::Opaque }
     }
 
