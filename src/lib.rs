@@ -106,7 +106,8 @@ pub use evidence::InputError;
 pub use model::profile::Browser;
 pub use model::site::Origin;
 pub use pipeline::{
-    analyse_har_path, analyse_har_reader, diff_har_paths, run_har_path, stream_har_path, stream_har_reader, HarRun,
+    analyse_har_path, analyse_har_reader, diff_har_paths, run_har_path, stream_har_path, stream_har_path_by_ref,
+    stream_har_reader, stream_har_reader_by_ref, EntrySink, EntryView, HarRun,
 };
 pub use pipeline_headers::{
     analyse_headers, analyse_headers_text, HeadersError, HeadersErrorKind, HeadersOutcome, HeadersParams,

@@ -21,11 +21,19 @@ use crate::input::har::{
 /// Receives one entry's verdicts, one per profile in [`ReplayOptions::browsers`] order.
 pub type EntrySink<'a> = dyn FnMut(Vec<EntryVerdict>) + 'a;
 
+/// Looks at one entry's verdicts, one per profile in [`ReplayOptions::browsers`] order; their room
+/// is reused for the next entry's.
+pub type EntryView<'a> = dyn FnMut(&[EntryVerdict]) + 'a;
+
+/// What the stream hands verdicts to: a caller that keeps them takes them out of the list (an
+/// [`EntrySink`]); what is left is handed back to the replay to be filled again ([`Replay::recycle`]).
+type Handed<'a> = dyn FnMut(&mut Vec<EntryVerdict>) + 'a;
+
 fn sink_into<'a>(
     replay: &'a mut Replay,
     findings: &'a mut Accumulator,
     mut entry_errors: Option<&'a mut Vec<InputError>>,
-    each: &'a mut EntrySink<'a>,
+    each: &'a mut Handed<'a>,
 ) -> impl FnMut(&HarItem, Option<&mut Prepared>) -> ControlFlow<()> + 'a {
     move |item: &HarItem, prepared: Option<&mut Prepared>| {
         match item {
@@ -37,13 +45,14 @@ fn sink_into<'a>(
                 }
             }
             HarItem::Entry(x) => {
-                let verdicts = match prepared {
+                let mut verdicts = match prepared {
                     Some(p) => replay.replay_prepared(x, p),
                     None => replay.replay(x),
                 };
                 if !verdicts.is_empty() {
                     findings.add(&verdicts);
-                    each(verdicts);
+                    each(&mut verdicts);
+                    replay.recycle(verdicts);
                 }
             }
             HarItem::EntryError(e) => {
@@ -80,20 +89,14 @@ pub const MAX_ENTRY_ERRORS_KEPT: usize = 1000;
 /// hands back everything the reader found too ([`HarRun`]).
 pub fn run_har_path(path: &Path, options: &ReplayOptions, focus: &Focus) -> HarRun {
     let mut kept = Vec::new();
-    let mut run = stream_all(path, options, focus, true, &mut |v| kept.push(v));
+    let mut run = stream_all(path, options, focus, true, &mut |v| kept.push(std::mem::take(v)));
     run.report = with_entries(run.report, kept);
     run
 }
 
 /// `keep_errors`: collect the entry errors too (the streaming paths do not, so memory does not grow
 /// with a file full of broken entries beyond the replay's own list of skipped entries).
-fn stream_all(
-    path: &Path,
-    options: &ReplayOptions,
-    focus: &Focus,
-    keep_errors: bool,
-    each: &mut EntrySink<'_>,
-) -> HarRun {
+fn stream_all(path: &Path, options: &ReplayOptions, focus: &Focus, keep_errors: bool, each: &mut Handed<'_>) -> HarRun {
     stream(&path.display().to_string(), options, focus, keep_errors, each, |sink| {
         if path.as_os_str() == "-" {
             read_ahead(|s, spare| read_har_reader_reusing(std::io::stdin(), path, s, spare), sink)
@@ -117,7 +120,19 @@ pub fn stream_har_path(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
-    let run = stream_all(path, options, focus, false, each);
+    let run = stream_all(path, options, focus, false, &mut |v| each(std::mem::take(v)));
+    (run.report, run.result.err())
+}
+
+/// [`stream_har_path`] for a caller that only looks at each entry's verdicts ([`EntryView`]): the
+/// replay writes the next entry's verdicts into the same lists (the CLI's text and JSON reports).
+pub fn stream_har_path_by_ref(
+    path: &Path,
+    options: &ReplayOptions,
+    focus: &Focus,
+    each: &mut EntryView<'_>,
+) -> (HarReport, Option<InputError>) {
+    let run = stream_all(path, options, focus, false, &mut |v| each(v));
     (run.report, run.result.err())
 }
 
@@ -229,6 +244,27 @@ pub fn stream_har_reader(
     focus: &Focus,
     each: &mut EntrySink<'_>,
 ) -> (HarReport, Option<InputError>) {
+    stream_reader(reader, name, options, focus, &mut |v| each(std::mem::take(v)))
+}
+
+/// [`stream_har_path_by_ref`] from a reader; `name` is used in messages.
+pub fn stream_har_reader_by_ref(
+    reader: impl Read,
+    name: &Path,
+    options: &ReplayOptions,
+    focus: &Focus,
+    each: &mut EntryView<'_>,
+) -> (HarReport, Option<InputError>) {
+    stream_reader(reader, name, options, focus, &mut |v| each(v))
+}
+
+fn stream_reader(
+    reader: impl Read,
+    name: &Path,
+    options: &ReplayOptions,
+    focus: &Focus,
+    each: &mut Handed<'_>,
+) -> (HarReport, Option<InputError>) {
     let run = stream(&name.display().to_string(), options, focus, false, each, |sink| {
         view_har_reader(reader, name, &mut |item| sink(item, None))
     });
@@ -241,7 +277,7 @@ fn stream(
     options: &ReplayOptions,
     focus: &Focus,
     keep_errors: bool,
-    each: &mut EntrySink<'_>,
+    each: &mut Handed<'_>,
     read: impl FnOnce(&mut ItemView<'_>) -> Result<HarSummary, InputError>,
 ) -> HarRun {
     let mut replay = Replay::new(options);
@@ -289,8 +325,8 @@ pub fn diff_har_paths(
     use crate::analysis::diff::{diff, focused_names};
     // The diff compares summaries and findings: entry verdicts are not kept.
     let run = |focus: &Focus| {
-        let (b, e1) = stream_har_path(before, options, focus, &mut |_| {});
-        let (a, e2) = stream_har_path(after, options, focus, &mut |_| {});
+        let (b, e1) = stream_har_path_by_ref(before, options, focus, &mut |_| {});
+        let (a, e2) = stream_har_path_by_ref(after, options, focus, &mut |_| {});
         (b, a, [e1, e2].into_iter().flatten().collect::<Vec<_>>())
     };
     let (mut b, mut a, mut errors) = run(focus);
@@ -387,7 +423,7 @@ mod tests {
         let (options, focus) = (ReplayOptions::default(), Focus::default());
         let verdicts = |threaded: bool| {
             let mut kept = Vec::new();
-            let run = stream("many.har", &options, &focus, false, &mut |v| kept.push(v), |sink| {
+            let run = stream("many.har", &options, &focus, false, &mut |v| kept.push(std::mem::take(v)), |sink| {
                 if threaded {
                     read_ahead(|t, spare| read_har_slice_reusing(&bytes, &name, t, spare), sink)
                 } else {
@@ -399,6 +435,40 @@ mod tests {
         let (threaded, alone) = (verdicts(true), verdicts(false));
         assert!(threaded.0 > 5 * READ_AHEAD_BATCH && threaded.1.iter().any(|v| !v[0].set_cookies.is_empty()));
         assert_eq!(threaded, alone);
+    }
+
+    /// Verdicts shown by reference are written into the lists of the entry before (the replay takes
+    /// them back): they must be exactly the verdicts handed over one by one, on captures whose entries
+    /// hold different numbers of cookies, lines and limits.
+    #[test]
+    fn verdicts_written_into_recycled_lists_equal_fresh_ones() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let (options, focus) = (ReplayOptions::default(), Focus::default());
+        // Every capture among the fixtures, and the public samples where they are present.
+        let mut files = Vec::new();
+        let mut dirs =
+            vec![PathBuf::from(format!("{root}/fixtures")), PathBuf::from(format!("{root}/../shared/samples"))];
+        while let Some(dir) = dirs.pop() {
+            for p in std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()) {
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "har") {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        let mut compared = 0;
+        for path in &files {
+            let mut owned = Vec::new();
+            let (report, _) = stream_har_path(path, &options, &focus, &mut |v| owned.push(v));
+            let mut shown = Vec::new();
+            let (again, _) = stream_har_path_by_ref(path, &options, &focus, &mut |v| shown.push(v.to_vec()));
+            assert_eq!(owned, shown, "{}", path.display());
+            assert_eq!(report.findings, again.findings, "{}", path.display());
+            compared += owned.len();
+        }
+        assert!(compared > 100, "{compared}");
     }
 
     #[test]

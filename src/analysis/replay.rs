@@ -39,6 +39,9 @@ impl Default for ReplayOptions {
     }
 }
 
+/// A verdict's lists, emptied and kept for the next entry's verdict (see [`Replay::recycle`]).
+type VerdictLists = (Vec<CookieVerdict>, Vec<SetCookieVerdict>, Vec<LimitHit>);
+
 /// Replays exchanges one at a time; call [`Replay::finish`] for the report.
 pub struct Replay {
     jars: Vec<CookieJar>,
@@ -55,6 +58,11 @@ pub struct Replay {
     spare_cors: (Headers, Vec<CorsResponse>),
     /// An emptied retrieval whose lists the next one fills (no allocation per profile and entry).
     spare_retrieval: Retrieval<'static>,
+    /// The last entry's verdicts, handed back by a caller that only looked at them
+    /// ([`Replay::recycle`]): the next entry's are written into their lists.
+    spare_verdicts: Vec<EntryVerdict>,
+    /// The emptied lists of the verdicts handed back, one triple per profile (last profile first).
+    spare_lists: Vec<VerdictLists>,
     /// Per site and name: what the requests prove about a cookie the capture never set.
     learned_facts: BySiteAndName<LearnedFacts>,
     /// Entries that list cookies in `request.cookies` / `response.cookies`.
@@ -388,6 +396,8 @@ impl Replay {
             recorder_settled: false,
             learned_facts: BySiteAndName::default(),
             spare_retrieval: Retrieval::default(),
+            spare_verdicts: Vec::new(),
+            spare_lists: Vec::new(),
             spare_cors: Default::default(),
             listed_cookies: 0,
             set_in_capture: BySiteAndName::default(),
@@ -567,9 +577,20 @@ impl Replay {
         }
     }
 
+    /// Takes back verdicts the caller only looked at: the next entry's verdicts are written into
+    /// their lists, so a streaming replay allocates no lists per entry and profile (a caller that
+    /// keeps verdicts simply does not hand them back).
+    pub fn recycle(&mut self, mut verdicts: Vec<EntryVerdict>) {
+        self.spare_lists.clear();
+        // Reversed: the next entry pops each profile's own lists, the likeliest to fit.
+        self.spare_lists.extend(verdicts.drain(..).rev().map(|v| (v.cookies, v.set_cookies, v.limits)));
+        self.spare_verdicts = verdicts;
+    }
+
     /// Replays one exchange and hands back its verdicts, one per profile in [`ReplayOptions::browsers`]
     /// order (none when the entry is skipped), without keeping them: streaming callers fold them into
-    /// findings and outputs and drop them, so memory does not grow with the capture.
+    /// findings and outputs and drop them (or hand them back, see [`Replay::recycle`]), so memory does
+    /// not grow with the capture.
     pub fn replay(&mut self, x: &Exchange) -> Vec<EntryVerdict> {
         self.replay_prepared(x, &mut Prepared::of(x))
     }
@@ -778,7 +799,9 @@ impl Replay {
         // Mixed content is judged against the document that made the request (else the top level).
         let mixed_page = initiator.as_ref().filter(|o| !o.is_opaque()).or(top_level.as_ref());
         let destination = destination_of(x, kind);
-        let mut verdicts = Vec::with_capacity(self.jars.len());
+        // The list and the verdicts' lists handed back (see `recycle`), to be filled again.
+        let mut verdicts = std::mem::take(&mut self.spare_verdicts);
+        verdicts.reserve_exact(self.jars.len());
         // The entry's texts, shared by every profile's verdict.
         let (entry_method, entry_url, entry_host) =
             (SharedStr::from(x.method.as_str()), SharedStr::from(x.url.as_str()), SharedStr::from(host.as_str()));
@@ -808,9 +831,10 @@ impl Replay {
             let too_big = response_bytes > profile.response_header_limit;
             let header_limit = profile.response_header_limit;
             let is_recorder = recorder == Some(j);
-            let mut cookies = Vec::new();
-            let mut set_cookies = Vec::new();
-            let mut limits = Vec::new();
+            let (mut cookies, mut set_cookies, mut limits) = self.spare_lists.pop().unwrap_or_default();
+            cookies.clear();
+            set_cookies.clear();
+            limits.clear();
             if cookie_pairs_total > MAX_COOKIE_PAIRS {
                 limits.push(LimitHit::CookiePairs { pairs: cookie_pairs_total, limit: MAX_COOKIE_PAIRS });
             }

@@ -13,7 +13,7 @@ use crate::analysis::replay::ReplayOptions;
 use crate::analysis::report::HarReport;
 use crate::output::diagnostic::{self, Diagnostic};
 use crate::output::{json, text};
-use crate::pipeline::stream_har_path;
+use crate::pipeline::stream_har_path_by_ref;
 
 /// What one file contributes to the command's output and exit code.
 struct FileResult {
@@ -78,22 +78,22 @@ fn analyse_one(
     let mut spill = None;
     let mut spill_error = None;
     let (mut report, err) = match args.common.format {
-        Format::Text => stream_har_path(path, options, focus, &mut |v| story.add(&v)),
+        Format::Text => stream_har_path_by_ref(path, options, focus, &mut |v| story.add(v)),
         Format::Json => match json::HarJsonStream::new(&options.browsers, show_values) {
             Ok(stream) => {
                 let stream = spill.insert(stream);
-                stream_har_path(path, options, focus, &mut |v| {
+                stream_har_path_by_ref(path, options, focus, &mut |v| {
                     if spill_error.is_none() {
-                        spill_error = stream.entry(&v).err();
+                        spill_error = stream.entry(v).err();
                     }
                 })
             }
             Err(e) => {
                 spill_error = Some(e);
-                stream_har_path(path, options, focus, &mut |_| {})
+                stream_har_path_by_ref(path, options, focus, &mut |_| {})
             }
         },
-        _ => stream_har_path(path, options, focus, &mut |_| {}),
+        _ => stream_har_path_by_ref(path, options, focus, &mut |_| {}),
     };
     super::policy::apply_findings(policy, &report.input, &mut report.findings);
     // What the exit code and the CI formats need, taken before the report goes to its renderer.

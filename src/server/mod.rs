@@ -52,7 +52,7 @@ use crate::analysis::rules::rule;
 use crate::model::profile::Browser;
 use crate::output::json;
 use crate::output::{ingress_json, web};
-use crate::pipeline::stream_har_reader;
+use crate::pipeline::stream_har_reader_by_ref;
 use crate::pipeline_headers::{analyse_headers_text, HeadersParams};
 use crate::pipeline_ingress::{analyse_ingress_text, IngressParams};
 
@@ -420,13 +420,13 @@ impl HarJob {
         let mut truncated = false;
         let mut spill_failed = None;
         let (report, err) =
-            stream_har_reader(&mut reader, Path::new(&self.name), &self.options, &self.focus, &mut |verdicts| {
+            stream_har_reader_by_ref(&mut reader, Path::new(&self.name), &self.options, &self.focus, &mut |verdicts| {
                 if truncated || spill_failed.is_some() {
                     return;
                 }
                 match stream.spilled_bytes() {
                     Ok(n) if n > entry_budget => truncated = true,
-                    Ok(_) => match stream.entry(&verdicts) {
+                    Ok(_) => match stream.entry(verdicts) {
                         Ok(()) => kept += 1,
                         Err(e) => spill_failed = Some(e),
                     },
