@@ -583,7 +583,13 @@ impl Replay {
     pub fn recycle(&mut self, mut verdicts: Vec<EntryVerdict>) {
         self.spare_lists.clear();
         // Reversed: the next entry pops each profile's own lists, the likeliest to fit.
-        self.spare_lists.extend(verdicts.drain(..).rev().map(|v| (v.cookies, v.set_cookies, v.limits)));
+        self.spare_lists.extend(verdicts.drain(..).rev().map(|v| {
+            let (mut cookies, mut set_cookies, mut limits) = (v.cookies, v.set_cookies, v.limits);
+            cookies.clear();
+            set_cookies.clear();
+            limits.clear();
+            (cookies, set_cookies, limits)
+        }));
         self.spare_verdicts = verdicts;
     }
 
@@ -831,10 +837,8 @@ impl Replay {
             let too_big = response_bytes > profile.response_header_limit;
             let header_limit = profile.response_header_limit;
             let is_recorder = recorder == Some(j);
+            // Empty, as `recycle` keeps them.
             let (mut cookies, mut set_cookies, mut limits) = self.spare_lists.pop().unwrap_or_default();
-            cookies.clear();
-            set_cookies.clear();
-            limits.clear();
             if cookie_pairs_total > MAX_COOKIE_PAIRS {
                 limits.push(LimitHit::CookiePairs { pairs: cookie_pairs_total, limit: MAX_COOKIE_PAIRS });
             }
