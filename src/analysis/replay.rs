@@ -56,6 +56,8 @@ pub struct Replay {
     recorder_settled: bool,
     /// The author headers and responses of the last CORS check, refilled by the next one.
     spare_cors: (Headers, Vec<CorsResponse>),
+    /// The last entry's shared texts, given again to the next entry that has the same.
+    recent: RecentTexts,
     /// An emptied retrieval whose lists the next one fills (no allocation per profile and entry).
     spare_retrieval: Retrieval<'static>,
     /// The last entry's verdicts, handed back by a caller that only looked at them
@@ -350,6 +352,37 @@ pub struct Prepared {
     response_bytes: u64,
 }
 
+/// The texts consecutive entries mostly share (a page's requests go to few hosts, under one top
+/// level): each is given again while it stays the same, so an entry shares them rather than
+/// allocating its own.
+#[derive(Debug, Default)]
+struct RecentTexts {
+    method: RecentText,
+    host: RecentText,
+    top_site: RecentText,
+    initiator: RecentText,
+}
+
+/// One text of [`RecentTexts`], and room to write the next one to compare.
+#[derive(Debug, Default)]
+struct RecentText {
+    text: SharedStr,
+    scratch: String,
+}
+
+impl RecentText {
+    /// `text` shared: the last one when equal, else a new one that is kept.
+    fn again(&mut self, text: impl std::fmt::Display) -> SharedStr {
+        use std::fmt::Write;
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{text}");
+        if self.text.as_str() != self.scratch {
+            self.text = SharedStr::from(self.scratch.as_str());
+        }
+        self.text.clone()
+    }
+}
+
 impl Default for Prepared {
     fn default() -> Self {
         Prepared {
@@ -399,6 +432,7 @@ impl Replay {
             spare_verdicts: Vec::new(),
             spare_lists: Vec::new(),
             spare_cors: Default::default(),
+            recent: RecentTexts::default(),
             listed_cookies: 0,
             set_in_capture: BySiteAndName::default(),
             learned: NamesBySite::default(),
@@ -558,7 +592,7 @@ impl Replay {
         }
         let nav = self.last_navigation.as_ref();
         match (initiator, nav) {
-            (Some(i), Some(n)) if i.site().same_site(&n.site(), true) => (Some(n.clone()), Basis::Inferred),
+            (Some(i), Some(n)) if i.is_same_site_with(n, true) => (Some(n.clone()), Basis::Inferred),
             // The capture does not hold the request's page: the document that made it is the best
             // evidence of the top level (it is the top level for the page's own subresources).
             (Some(i), None) => (Some(i.clone()), Basis::Inferred),
@@ -731,13 +765,14 @@ impl Replay {
         let mut cors_input = self.cors_input(x, kind, &url, initiator.as_ref(), mode.unwrap_or(base.credentials));
         // A failed request whose mode is unknown: if only a credentialed request fails the CORS check
         // the capture shows, the failure itself says the page asked for credentials.
-        if let (Some((req, pre, resp)), None, true) = (cors_input.as_mut(), mode, failure.is_some()) {
+        if let (Some((req, Some(pre), resp)), None, true) = (cors_input.as_mut(), mode, failure.is_some()) {
             let browser = self.jars.first().map_or(Browser::Chrome, |j| j.browser());
-            let with = CorsRequest { credentials: CredentialsMode::Include, ..req.clone() };
-            if pre.is_some()
-                && !cors::evaluate(&with, pre.as_ref(), resp, browser).ok
-                && cors::evaluate(req, pre.as_ref(), resp, browser).ok
-            {
+            // The request as it is and with credentials: one request, its mode switched in place.
+            let without = req.credentials;
+            req.credentials = CredentialsMode::Include;
+            let fails_with = !cors::evaluate(req, Some(&*pre), resp, browser).ok;
+            req.credentials = without;
+            if fails_with && cors::evaluate(req, Some(&*pre), resp, browser).ok {
                 req.credentials = CredentialsMode::Include;
                 (mode, basis) = (Some(CredentialsMode::Include), Basis::Inferred);
             }
@@ -781,8 +816,8 @@ impl Replay {
         }
 
         // The same for every profile: computed once, cloned into each run's verdict.
-        let top_site = top_level.as_ref().map(|_| SharedStr::from(facts.top_site().to_string()));
-        let initiator_text = initiator.as_ref().map(|o| SharedStr::from(o.serialize()));
+        let top_site = top_level.as_ref().map(|_| self.recent.top_site.again(facts.top_site()));
+        let initiator_text = initiator.as_ref().map(|o| self.recent.initiator.again(o));
         // Same-site or not, with and without the scheme: at most two answers for every profile.
         let third_party = [facts.third_party(false), facts.third_party(true)];
         let contexts = *facts.request_contexts();
@@ -810,7 +845,7 @@ impl Replay {
         verdicts.reserve_exact(self.jars.len());
         // The entry's texts, shared by every profile's verdict.
         let (entry_method, entry_url, entry_host) =
-            (SharedStr::from(x.method.as_str()), SharedStr::from(x.url.as_str()), SharedStr::from(host.as_str()));
+            (self.recent.method.again(&x.method), SharedStr::from(x.url.as_str()), self.recent.host.again(&host));
         // The blocked-cookie reasons the exporter wrote (the recording browser's own), by name, the
         // first of each: one look-up per line or cookie.
         let mut blocked_lines: HashMap<&str, &crate::evidence::BlockedCookie> = HashMap::default();
@@ -1080,11 +1115,19 @@ impl Replay {
         req.headers = author;
         // A request stopped by its failed preflight may show only provisional headers (no `Origin`):
         // then the preflight for the same URL is its preflight.
-        let preflight = self.pending_preflights.remove(&(url.to_string(), origin_header.to_string())).or_else(|| {
-            let key =
-                self.pending_preflights.keys().find(|(u, _)| origin_header.is_empty() && *u == url.as_str()).cloned();
-            key.and_then(|k| self.pending_preflights.remove(&k))
-        });
+        let preflight = if self.pending_preflights.is_empty() {
+            // Most requests have none waiting: no keys are built.
+            None
+        } else {
+            self.pending_preflights.remove(&(url.to_string(), origin_header.to_string())).or_else(|| {
+                let key = self
+                    .pending_preflights
+                    .keys()
+                    .find(|(u, _)| origin_header.is_empty() && *u == url.as_str())
+                    .cloned();
+                key.and_then(|k| self.pending_preflights.remove(&k))
+            })
+        };
         responses.truncate(1);
         match responses.first_mut() {
             _ if x.status == 0 => responses.clear(),
@@ -1102,12 +1145,13 @@ impl Replay {
         if !x.response_headers.contains("access-control-allow-origin") {
             return;
         }
-        let target = Origin::of_url(url);
-        let key = target.serialize();
-        let (_, seen) = self.cors_observations.entry(key).or_insert_with(|| (target, Vec::new()));
-        if seen.len() >= OBSERVATIONS_PER_ORIGIN {
-            return;
-        }
+        // Looked up by the URL's own text: most responses come from origins already full.
+        let key = Origin::serialization_of_url(url);
+        let seen = match self.cors_observations.get_mut(key.as_ref()) {
+            Some((_, seen)) if seen.len() >= OBSERVATIONS_PER_ORIGIN => return,
+            Some((_, seen)) => seen,
+            None => &mut self.cors_observations.entry(key.into_owned()).or_insert((Origin::of_url(url), Vec::new())).1,
+        };
         let keep = ["access-control-allow-origin", "access-control-allow-credentials", "vary"];
         let headers = Headers(
             x.response_headers
@@ -1186,7 +1230,7 @@ fn destination_of(x: &Exchange, kind: RequestKind) -> Destination {
     if let Some(d) = x.request_headers.get("sec-fetch-dest") {
         return Destination::from_sec_fetch_dest(d);
     }
-    let mime = x.mime_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    let mime = crate::model::http::ascii_lowercase(x.mime_type.as_deref().unwrap_or(""));
     match kind {
         RequestKind::Navigation => Destination::Document,
         RequestKind::Iframe => Destination::Iframe,

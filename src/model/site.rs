@@ -16,8 +16,17 @@ pub struct Origin {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum OriginKind {
-    Tuple { scheme: String, host: Host<String>, port: u16 },
+    /// Shared: the replay copies an origin several times per request (initiator, top level, page),
+    /// and a copy is then a count, not two strings.
+    Tuple(std::sync::Arc<TupleOrigin>),
     Opaque,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct TupleOrigin {
+    scheme: String,
+    host: Host<String>,
+    port: u16,
 }
 
 /// Why an origin or URL could not be read.
@@ -56,18 +65,32 @@ impl Origin {
     /// The origin of a URL (`http`, `https`, `ws`, `wss`, `ftp` have tuple origins; others are opaque).
     pub fn of_url(url: &Url) -> Origin {
         match url.origin() {
-            url::Origin::Tuple(scheme, host, port) => Origin { inner: OriginKind::Tuple { scheme, host, port } },
+            url::Origin::Tuple(scheme, host, port) => {
+                Origin { inner: OriginKind::Tuple(std::sync::Arc::new(TupleOrigin { scheme, host, port })) }
+            }
             url::Origin::Opaque(_) => Origin::opaque(),
         }
+    }
+
+    /// `Origin::of_url(url).serialize()`, borrowed from the URL where it can be: for `http`, `https`,
+    /// `ws` and `wss` without credentials the URL's text up to its port already is the origin (the
+    /// URL parser lower-cases and encodes the host and drops a default port).
+    pub fn serialization_of_url(url: &Url) -> Cow<'_, str> {
+        if matches!(url.scheme(), "http" | "https" | "ws" | "wss")
+            && url.has_host()
+            && url.username().is_empty()
+            && url.password().is_none()
+        {
+            return Cow::Borrowed(&url[..url::Position::AfterPort]);
+        }
+        Cow::Owned(Origin::of_url(url).serialize())
     }
 
     /// Whether `url`'s origin is this one: `Origin::of_url(url) == *self` without building the URL's
     /// origin (the replay asks it several times per request).
     pub fn is_origin_of(&self, url: &Url) -> bool {
         match (&self.inner, tuple_parts(url)) {
-            (OriginKind::Tuple { scheme, host, port }, Some((s, h, p))) => {
-                scheme == s && *port == p && host_ref(host) == h
-            }
+            (OriginKind::Tuple(t), Some((s, h, p))) => t.scheme == s && t.port == p && host_ref(&t.host) == h,
             (_, Some(_)) => false,
             (_, None) => *self == Origin::of_url(url),
         }
@@ -86,7 +109,7 @@ impl Origin {
     /// The scheme, lower case (`None` for an opaque origin).
     pub fn scheme(&self) -> Option<&str> {
         match &self.inner {
-            OriginKind::Tuple { scheme, .. } => Some(scheme),
+            OriginKind::Tuple(t) => Some(&t.scheme),
             OriginKind::Opaque => None,
         }
     }
@@ -94,7 +117,7 @@ impl Origin {
     /// The canonical host (`None` for an opaque origin).
     pub fn host(&self) -> Option<&Host<String>> {
         match &self.inner {
-            OriginKind::Tuple { host, .. } => Some(host),
+            OriginKind::Tuple(t) => Some(&t.host),
             OriginKind::Opaque => None,
         }
     }
@@ -102,31 +125,32 @@ impl Origin {
     /// The port, with the scheme's default filled in.
     pub fn port(&self) -> Option<u16> {
         match &self.inner {
-            OriginKind::Tuple { port, .. } => Some(*port),
+            OriginKind::Tuple(t) => Some(t.port),
             OriginKind::Opaque => None,
         }
     }
 
     /// The ASCII serialisation browsers put in `Origin` and compare with `Access-Control-Allow-Origin`.
     pub fn serialize(&self) -> String {
-        match &self.inner {
-            OriginKind::Tuple { scheme, host, port } => {
-                let default = default_port(scheme);
-                if default == Some(*port) {
-                    format!("{scheme}://{host}")
-                } else {
-                    format!("{scheme}://{host}:{port}")
-                }
-            }
-            OriginKind::Opaque => "null".to_string(),
-        }
+        self.to_string()
     }
 
     /// The site of this origin: scheme plus registrable domain (or the host when it has none).
     pub fn site(&self) -> Site {
         match &self.inner {
-            OriginKind::Tuple { scheme, host, .. } => Site::of_tuple(scheme, host_ref(host)),
+            OriginKind::Tuple(t) => Site::of_tuple(&t.scheme, host_ref(&t.host)),
             OriginKind::Opaque => Site { inner: SiteKind::Opaque },
+        }
+    }
+
+    /// `self.site().same_site(&other.site(), schemeful)`, without building the sites.
+    pub fn is_same_site_with(&self, other: &Origin, schemeful: bool) -> bool {
+        match (&self.inner, &other.inner) {
+            (OriginKind::Tuple(a), OriginKind::Tuple(b)) => {
+                (!schemeful || site_scheme(&a.scheme) == site_scheme(&b.scheme))
+                    && site_domain(host_ref(&a.host)) == site_domain(host_ref(&b.host))
+            }
+            _ => false,
         }
     }
 
@@ -134,15 +158,20 @@ impl Origin {
     /// cookies: `https`/`wss`, or loopback (`localhost`, `127.0.0.0/8`, `[::1]`).
     pub fn is_potentially_trustworthy(&self) -> bool {
         match &self.inner {
-            OriginKind::Tuple { scheme, host, .. } => scheme == "https" || scheme == "wss" || is_loopback_host(host),
+            OriginKind::Tuple(t) => t.scheme == "https" || t.scheme == "wss" || is_loopback_host(&t.host),
             OriginKind::Opaque => false,
         }
     }
 }
 
 impl fmt::Display for Origin {
+    /// The serialisation ([`Origin::serialize`]), written without a copy.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.serialize())
+        match &self.inner {
+            OriginKind::Tuple(t) if default_port(&t.scheme) == Some(t.port) => write!(f, "{}://{}", t.scheme, t.host),
+            OriginKind::Tuple(t) => write!(f, "{}://{}:{}", t.scheme, t.host, t.port),
+            OriginKind::Opaque => f.write_str("null"),
+        }
     }
 }
 
@@ -191,16 +220,12 @@ impl Site {
     /// The site of a tuple origin's scheme and host.
     fn of_tuple(scheme: &str, host: Host<&str>) -> Site {
         // The common schemes need no copy: a site is computed several times per request.
-        let scheme = match scheme {
-            "ws" | "http" => Cow::Borrowed("http"),
-            "wss" | "https" => Cow::Borrowed("https"),
+        let scheme = match site_scheme(scheme) {
+            "http" => Cow::Borrowed("http"),
+            "https" => Cow::Borrowed("https"),
             s => Cow::Owned(s.to_string()),
         };
-        let domain = match host {
-            Host::Domain(d) => registrable_domain(d).unwrap_or(d).to_string(),
-            other => other.to_string(),
-        };
-        Site { inner: SiteKind::Tuple { scheme, domain } }
+        Site { inner: SiteKind::Tuple { scheme, domain: site_domain(host).into_owned() } }
     }
 
     /// The site's scheme (`http`/`https`; `ws`/`wss` are folded into them).
@@ -242,6 +267,23 @@ impl fmt::Display for Site {
             SiteKind::Tuple { scheme, domain } => write!(f, "{scheme}://{domain}"),
             SiteKind::Opaque => f.write_str("null"),
         }
+    }
+}
+
+/// A site's scheme: `ws`/`wss` are folded into `http`/`https`.
+fn site_scheme(scheme: &str) -> &str {
+    match scheme {
+        "ws" => "http",
+        "wss" => "https",
+        s => s,
+    }
+}
+
+/// A site's domain: the host's registrable domain, or the host when it has none.
+fn site_domain(host: Host<&str>) -> Cow<'_, str> {
+    match host {
+        Host::Domain(d) => Cow::Borrowed(registrable_domain(d).unwrap_or(d)),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
@@ -305,6 +347,32 @@ mod tests {
         Origin::parse(s).unwrap().site()
     }
 
+    /// The borrowed serialization is the origin's own, for every kind of URL the replay meets.
+    #[test]
+    fn serialization_of_url_is_the_origins_serialization() {
+        for u in [
+            "https://Kontext.Build/app?x=1",
+            "https://kontext.build:443/",
+            "http://kontext.build:80/a",
+            "http://kontext.build:8080/a",
+            "wss://jsbundler.coinnation.io/ws",
+            "ws://[::1]:9000/",
+            "https://user:pw@api.example/",
+            "https://user@api.example/",
+            "https://bücher.example/",
+            "http://0x7f.1/",
+            "ftp://files.example/",
+            "file:///etc/hosts",
+            "data:text/html,hi",
+            "blob:https://app.example/1234",
+        ] {
+            let url = Url::parse(u).unwrap();
+            assert_eq!(Origin::serialization_of_url(&url), Origin::of_url(&url).serialize(), "{u}");
+        }
+        let url = Url::parse("https://Kontext.Build:443/app").unwrap();
+        assert!(matches!(Origin::serialization_of_url(&url), Cow::Borrowed("https://kontext.build")));
+    }
+
     #[test]
     fn registrable_domains_use_private_section_and_keep_trailing_dot() {
         assert_eq!(registrable_domain("jsbundler.coinnation.io"), Some("coinnation.io"));
@@ -329,6 +397,41 @@ mod tests {
         assert!(!a.same_site(&d, true), "Chrome: http and https are cross-site");
         assert!(a.same_site(&d, false), "Firefox/Safari: same-site");
         assert!(!Site { inner: SiteKind::Opaque }.same_site(&Site { inner: SiteKind::Opaque }, true));
+    }
+
+    /// Comparing origins' sites directly answers what building both sites answers.
+    #[test]
+    fn same_site_origins_agree_with_their_sites() {
+        let origins: Vec<Origin> = [
+            "https://kontext.build",
+            "https://app.kontext.build:8443",
+            "http://kontext.build",
+            "wss://kontext.build",
+            "ws://kontext.build",
+            "https://jsbundler.coinnation.io",
+            "https://user.github.io",
+            "https://other.github.io",
+            "https://github.io",
+            "http://127.0.0.1:3000",
+            "http://127.0.0.1:4000",
+            "http://[::1]:3000",
+            "ftp://kontext.build",
+            "null",
+        ]
+        .iter()
+        .map(|o| Origin::parse(o).unwrap())
+        .collect();
+        let mut same = 0;
+        for a in &origins {
+            for b in &origins {
+                for schemeful in [true, false] {
+                    let expected = a.site().same_site(&b.site(), schemeful);
+                    assert_eq!(a.is_same_site_with(b, schemeful), expected, "{a} {b} {schemeful}");
+                    same += usize::from(expected);
+                }
+            }
+        }
+        assert!(same > origins.len(), "the table must hold same-site pairs beyond each origin with itself");
     }
 
     #[test]
