@@ -152,15 +152,38 @@ type ItemSink<'a> = dyn FnMut(HarItem) -> ControlFlow<()> + 'a;
 type ItemView<'a> = dyn FnMut(&HarItem, Option<&mut Prepared>) -> ControlFlow<()> + 'a;
 
 /// Runs `read` on a second thread and shows its items to `sink` on this one, in order, each entry
-/// with its [`Prepared`] facts, which that thread computes too. Batches the sink is done with go
-/// back to the reader, whose exchanges and prepared facts it fills again (see [`Spare`]): in the
-/// steady state little is allocated per entry, and nothing crosses threads to be freed.
+/// with its [`Prepared`] facts. Batches the sink is done with go back to the reader, whose
+/// exchanges and prepared facts it fills again (see [`Spare`]): in the steady state little is
+/// allocated per entry, and nothing crosses threads to be freed.
+///
+/// Whichever thread has time prepares: the reader's while the replay is behind (half the batches
+/// or more wait for it), this one's while the reader is (bodies are most of a capture's bytes, and
+/// skipping them is the reader's work), so the load balances itself across the two cores.
 fn read_ahead(
     read: impl FnOnce(&mut ItemSink<'_>, &mut Spare<'_>) -> Result<HarSummary, InputError> + Send,
     sink: &mut ItemView<'_>,
 ) -> Result<HarSummary, InputError> {
+    read_ahead_preparing(read, sink, Preparer::Balanced)
+}
+
+/// Which thread prepares an entry's facts: [`read_ahead`] balances; tests pin each thread in turn.
+#[derive(Clone, Copy, Debug)]
+enum Preparer {
+    Balanced,
+    #[cfg(test)]
+    Reader,
+    #[cfg(test)]
+    Replay,
+}
+
+fn read_ahead_preparing(
+    read: impl FnOnce(&mut ItemSink<'_>, &mut Spare<'_>) -> Result<HarSummary, InputError> + Send,
+    sink: &mut ItemView<'_>,
+    preparer: Preparer,
+) -> Result<HarSummary, InputError> {
     use std::sync::mpsc;
-    type Batch = Vec<(HarItem, Prepared)>;
+    /// Each item with the prepared facts to fill, and whether the reader filled them.
+    type Batch = Vec<(HarItem, Prepared, bool)>;
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Batch>(READ_AHEAD_BATCHES);
         let (done_tx, done_rx) = mpsc::channel::<Batch>();
@@ -176,10 +199,22 @@ fn read_ahead(
             let result = read(
                 &mut |item| {
                     let mut prepared = spare_prepared.pop().unwrap_or_default();
-                    if let HarItem::Entry(x) = &item {
-                        prepared.refill(x);
-                    }
-                    batch.push((item, prepared));
+                    let reader_prepares = match preparer {
+                        // The replay is behind: half the batches or more wait for it.
+                        Preparer::Balanced => in_flight >= READ_AHEAD_BATCHES / 2,
+                        #[cfg(test)]
+                        Preparer::Reader => true,
+                        #[cfg(test)]
+                        Preparer::Replay => false,
+                    };
+                    let ready = match &item {
+                        HarItem::Entry(x) if reader_prepares => {
+                            prepared.refill(x);
+                            true
+                        }
+                        _ => false,
+                    };
+                    batch.push((item, prepared, ready));
                     if batch.len() == READ_AHEAD_BATCH {
                         // Reuse a finished batch's buffer and keep its exchanges; the rest is dropped here.
                         // When the replay is behind, the send below would wait anyway: wait for a
@@ -191,7 +226,7 @@ fn read_ahead(
                             Some(mut done) => {
                                 in_flight -= 1;
                                 let mut spares = spares.borrow_mut();
-                                for (item, prepared) in done.drain(..) {
+                                for (item, prepared, _) in done.drain(..) {
                                     if let (HarItem::Entry(x), true) = (item, spares.len() < READ_AHEAD_BATCH) {
                                         spares.push(x);
                                     }
@@ -223,8 +258,17 @@ fn read_ahead(
             result
         });
         // Dropping the receiver (a sink that stops) makes the reader's next send fail, which stops it.
+        // The facts of entries the reader left unprepared, filled here.
+        let mut own = Prepared::default();
         'items: for mut batch in rx {
-            for (item, prepared) in &mut batch {
+            for (item, prepared, ready) in &mut batch {
+                let prepared = match item {
+                    HarItem::Entry(x) if !*ready => {
+                        own.refill(x);
+                        &mut own
+                    }
+                    _ => prepared,
+                };
                 if sink(item, Some(prepared)).is_break() {
                     break 'items;
                 }
@@ -414,27 +458,33 @@ mod tests {
         }
     }
 
-    /// The reader's thread computes each entry's [`Prepared`] facts; the verdicts are those of a
-    /// replay that computes them itself.
+    /// Whichever thread computes an entry's [`Prepared`] facts (the reader's, the replay's, or each
+    /// in turn as the load shifts), the verdicts are those of a replay that computes them itself.
     #[test]
-    fn facts_prepared_on_the_reader_thread_give_the_same_verdicts() {
+    fn facts_prepared_on_either_thread_give_the_same_verdicts() {
         let bytes = many_entries(5 * READ_AHEAD_BATCH + 3);
         let name = PathBuf::from("many.har");
         let (options, focus) = (ReplayOptions::default(), Focus::default());
-        let verdicts = |threaded: bool| {
-            let mut kept = Vec::new();
-            let run = stream("many.har", &options, &focus, false, &mut |v| kept.push(std::mem::take(v)), |sink| {
-                if threaded {
-                    read_ahead(|t, spare| read_har_slice_reusing(&bytes, &name, t, spare), sink)
-                } else {
-                    read_har_slice(&bytes, &name, &mut |item| sink(&item, None))
-                }
-            });
-            (run.report.entries, kept)
-        };
-        let (threaded, alone) = (verdicts(true), verdicts(false));
-        assert!(threaded.0 > 5 * READ_AHEAD_BATCH && threaded.1.iter().any(|v| !v[0].set_cookies.is_empty()));
-        assert_eq!(threaded, alone);
+        let verdicts =
+            |threaded: Option<Preparer>| {
+                let mut kept = Vec::new();
+                let run = stream("many.har", &options, &focus, false, &mut |v| kept.push(std::mem::take(v)), |sink| {
+                    match threaded {
+                        Some(preparer) => read_ahead_preparing(
+                            |t, spare| read_har_slice_reusing(&bytes, &name, t, spare),
+                            sink,
+                            preparer,
+                        ),
+                        None => read_har_slice(&bytes, &name, &mut |item| sink(&item, None)),
+                    }
+                });
+                (run.report.entries, kept)
+            };
+        let alone = verdicts(None);
+        assert!(alone.0 > 5 * READ_AHEAD_BATCH && alone.1.iter().any(|v| !v[0].set_cookies.is_empty()));
+        for preparer in [Preparer::Reader, Preparer::Replay, Preparer::Balanced] {
+            assert_eq!(verdicts(Some(preparer)), alone, "{preparer:?}");
+        }
     }
 
     /// Verdicts shown by reference are written into the lists of the entry before (the replay takes

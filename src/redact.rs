@@ -125,6 +125,9 @@ pub fn header_value<'a>(name: &str, value: &'a str) -> Cow<'a, str> {
 
 /// A JWT: three base64url parts, the first a JSON header (`eyJ`).
 fn is_jwt(s: &str) -> bool {
+    if !s.starts_with("eyJ") {
+        return false;
+    }
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 3
         && parts[0].starts_with("eyJ")
@@ -156,7 +159,12 @@ fn is_token_run(s: &str) -> bool {
 
 /// Whether a path segment looks like a token: a JWT, or a token-like run between `-`, `_`, `.`, `~`.
 pub fn looks_like_token(segment: &str) -> bool {
-    let decoded = segment.replace("%3D", "=").replace("%3d", "=");
+    // Most segments hold no escape: they are read as they are, without a copy.
+    let decoded = if segment.contains("%3") {
+        std::borrow::Cow::Owned(segment.replace("%3D", "=").replace("%3d", "="))
+    } else {
+        std::borrow::Cow::Borrowed(segment)
+    };
     is_jwt(&decoded) || is_token_run(&decoded) || decoded.split(['-', '_', '.', '~']).any(is_token_run)
 }
 
@@ -197,8 +205,7 @@ pub fn url(u: &str) -> String {
         }
         None => rest,
     };
-    let segments: Vec<&str> = path.split('/').collect();
-    for (i, seg) in segments.iter().enumerate() {
+    for (i, seg) in path.split('/').enumerate() {
         if i > 0 {
             out.push('/');
         }
@@ -206,15 +213,20 @@ pub fn url(u: &str) -> String {
     }
     if let Some(q) = query {
         out.push('?');
-        let pairs: Vec<String> = q
-            .split('&')
-            .map(|kv| match kv.split_once('=') {
-                Some((k, v)) if !v.is_empty() => format!("{k}={HIDDEN}"),
-                _ if looks_like_token(kv) => HIDDEN.to_string(),
-                _ => kv.to_string(),
-            })
-            .collect();
-        out.push_str(&pairs.join("&"));
+        for (i, kv) in q.split('&').enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            match kv.split_once('=') {
+                Some((k, v)) if !v.is_empty() => {
+                    out.push_str(k);
+                    out.push('=');
+                    out.push_str(HIDDEN);
+                }
+                _ if looks_like_token(kv) => out.push_str(HIDDEN),
+                _ => out.push_str(kv),
+            }
+        }
     }
     if fragment {
         out.push('#');
@@ -282,6 +294,10 @@ mod tests {
         assert_eq!(url(plain), plain);
         assert_eq!(url("blob:https://a.example/uuid?token=x"), "blob:https://a.example/uuid?token=…");
         assert_eq!(url("data:text/html,secret"), "data:…");
+        // Empty values and bare keys stay; a bare token does not; `%3D` is read as `=`.
+        assert_eq!(url(&format!("https://a.example/p?a=&b&c=1&&{JWT}")), "https://a.example/p?a=&b&c=…&&…");
+        assert_eq!(url("https://a.example/k/dGhpcyBpcyBhIHNlY3JldCB0b2tlbg%3D%3D"), "https://a.example/k/…");
+        assert_eq!(url("https://a.example/k/eyJnot-a-jwt"), "https://a.example/k/eyJnot-a-jwt");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! The wire types live here, apart from the analysis types, so a refactor inside cannot break the
 //! contract by accident.
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
@@ -68,7 +69,7 @@ struct EntriesJson<'a> {
 
 impl Serialize for EntriesJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.entries.iter().map(|e| entry(e, self.show_values)))
+        s.collect_seq(self.entries.iter().map(|e| entry(e, self.show_values, entry_url(e, self.show_values))))
     }
 }
 
@@ -76,7 +77,7 @@ impl Serialize for EntriesJson<'_> {
 struct EntryJson<'a> {
     index: usize,
     method: &'a str,
-    url: String,
+    url: Cow<'a, str>,
     status: u16,
     kind: &'static str,
     kind_basis: &'static str,
@@ -239,11 +240,21 @@ pub(crate) struct FindingJson<'a> {
     evidence: &'static str,
 }
 
-fn entry(e: &EntryVerdict, show_values: bool) -> EntryJson<'_> {
+/// The URL as an entry shows it: as captured with `--show-values`, else redacted.
+fn entry_url(e: &EntryVerdict, show_values: bool) -> Cow<'_, str> {
+    if show_values {
+        Cow::Borrowed(&e.url)
+    } else {
+        Cow::Owned(redact_query(&e.url))
+    }
+}
+
+/// `url` is [`entry_url`]'s (computed once for the profiles' verdicts on one entry).
+fn entry<'a>(e: &'a EntryVerdict, show_values: bool, url: Cow<'a, str>) -> EntryJson<'a> {
     EntryJson {
         index: e.index,
         method: &e.method,
-        url: if show_values { e.url.to_string() } else { redact_query(&e.url) },
+        url,
         status: e.status,
         kind: e.kind.as_str(),
         kind_basis: e.kind_basis.as_str(),
@@ -342,7 +353,7 @@ pub fn write_har_report(out: impl Write, report: &HarReport, show_values: bool) 
     write_document(out, report, |run, out| {
         let entries = &report.runs[run].entries;
         for (i, e) in entries.iter().enumerate() {
-            write_entry_element(out, i == 0, e, show_values)?;
+            write_entry_element(out, i == 0, e, show_values, &entry_url(e, show_values))?;
         }
         Ok(!entries.is_empty())
     })
@@ -438,13 +449,21 @@ struct NestedPretty {
     has_value: bool,
 }
 
+/// A comma, a line break and indentation for 31 levels: a separator and the next line's indent are
+/// one write (a report's lines are nearly half indentation, and it runs to millions of lines).
+const BREAK: &[u8] = b",\n                                                              ";
+
 impl NestedPretty {
-    fn indent<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
-        const SPACES: &[u8] = &[b' '; 64];
+    /// A line break (after a comma unless `first`) and the indentation of the current depth.
+    fn new_line<W: ?Sized + Write>(&self, out: &mut W, first: bool) -> io::Result<()> {
+        let start = usize::from(first);
         let mut left = 2 * self.depth;
+        let n = left.min(BREAK.len() - 2);
+        out.write_all(&BREAK[start..2 + n])?;
+        left -= n;
         while left > 0 {
-            let n = left.min(SPACES.len());
-            out.write_all(&SPACES[..n])?;
+            let n = left.min(BREAK.len() - 2);
+            out.write_all(&BREAK[2..2 + n])?;
             left -= n;
         }
         Ok(())
@@ -459,15 +478,13 @@ impl NestedPretty {
     fn close<W: ?Sized + Write>(&mut self, out: &mut W, closer: &[u8]) -> io::Result<()> {
         self.depth -= 1;
         if self.has_value {
-            out.write_all(b"\n")?;
-            self.indent(out)?;
+            self.new_line(out, true)?;
         }
         out.write_all(closer)
     }
 
     fn element<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(out)
+        self.new_line(out, first)
     }
 }
 
@@ -524,10 +541,17 @@ fn write_field(out: &mut impl Write, first: bool, name: &str, value: &impl Seria
 }
 
 /// One element of a run's `entries`: separator, indentation, the entry.
-fn write_entry_element(out: &mut impl Write, first: bool, e: &EntryVerdict, show_values: bool) -> io::Result<()> {
+/// `url` is the entry's [`entry_url`].
+fn write_entry_element(
+    out: &mut impl Write,
+    first: bool,
+    e: &EntryVerdict,
+    show_values: bool,
+    url: &str,
+) -> io::Result<()> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
     out.write_all(pad(ENTRY_DEPTH))?;
-    write_nested(out, &entry(e, show_values), ENTRY_DEPTH)
+    write_nested(out, &entry(e, show_values, Cow::Borrowed(url)), ENTRY_DEPTH)
 }
 
 /// Writes the document; `entries(run, out)` writes the elements of run `run`'s `entries` (each with
@@ -613,8 +637,14 @@ impl HarJsonStream {
             ));
         }
         let first = self.entries == 0;
+        // The profiles' verdicts on one entry name the same URL: it is redacted once.
+        let mut url: Option<(&str, Cow<'_, str>)> = None;
         for (spill, v) in self.spills.iter_mut().zip(verdicts) {
-            write_entry_element(spill.writer(), first, v, self.show_values)?;
+            let shown = match &url {
+                Some((captured, shown)) if *captured == v.url.as_str() => shown,
+                _ => &url.insert((v.url.as_str(), entry_url(v, self.show_values))).1,
+            };
+            write_entry_element(spill.writer(), first, v, self.show_values, shown)?;
         }
         self.entries += 1;
         Ok(())
@@ -779,6 +809,22 @@ mod tests {
             } else if path.extension().is_some_and(|e| e == "har") {
                 out.push(path);
             }
+        }
+    }
+
+    #[test]
+    fn nested_layout_is_serde_jsons_pretty_layout_indented() {
+        // Deeper than one `BREAK` indents (31 levels), with empty and non-empty containers.
+        let mut value = serde_json::json!({"a": [], "b": {}, "c": [1, "x"]});
+        for i in 0..40 {
+            value = serde_json::json!({ format!("k{i}"): [value, i] });
+        }
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        for depth in [0, 1, ENTRY_DEPTH, 33] {
+            let mut out = Vec::new();
+            write_nested(&mut out, &value, depth).unwrap();
+            let indent = " ".repeat(2 * depth);
+            assert_eq!(String::from_utf8(out).unwrap(), pretty.replace('\n', &format!("\n{indent}")), "depth {depth}");
         }
     }
 
