@@ -130,7 +130,6 @@ fn is_jwt(s: &str) -> bool {
     }
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 3
-        && parts[0].starts_with("eyJ")
         && parts[..2].iter().all(|p| p.len() >= 4)
         && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
@@ -161,9 +160,9 @@ fn is_token_run(s: &str) -> bool {
 pub fn looks_like_token(segment: &str) -> bool {
     // Most segments hold no escape: they are read as they are, without a copy.
     let decoded = if segment.contains("%3") {
-        std::borrow::Cow::Owned(segment.replace("%3D", "=").replace("%3d", "="))
+        Cow::Owned(segment.replace("%3D", "=").replace("%3d", "="))
     } else {
-        std::borrow::Cow::Borrowed(segment)
+        Cow::Borrowed(segment)
     };
     is_jwt(&decoded) || is_token_run(&decoded) || decoded.split(['-', '_', '.', '~']).any(is_token_run)
 }

@@ -456,17 +456,17 @@ const BREAK: &[u8] = b",\n                                                      
 impl NestedPretty {
     /// A line break (after a comma unless `first`) and the indentation of the current depth.
     fn new_line<W: ?Sized + Write>(&self, out: &mut W, first: bool) -> io::Result<()> {
-        let start = usize::from(first);
-        let mut left = 2 * self.depth;
-        let n = left.min(BREAK.len() - 2);
-        out.write_all(&BREAK[start..2 + n])?;
-        left -= n;
-        while left > 0 {
+        // The first write starts at the comma or the line break; any further one is spaces only.
+        let (mut from, mut left) = (usize::from(first), 2 * self.depth);
+        loop {
             let n = left.min(BREAK.len() - 2);
-            out.write_all(&BREAK[2..2 + n])?;
+            out.write_all(&BREAK[from..2 + n])?;
             left -= n;
+            if left == 0 {
+                return Ok(());
+            }
+            from = 2;
         }
-        Ok(())
     }
 
     fn open<W: ?Sized + Write>(&mut self, out: &mut W, opener: &[u8]) -> io::Result<()> {
