@@ -184,6 +184,10 @@ impl HostTally {
 impl PairTally {
     /// Records a withheld or refused cookie under the rules its reasons belong to.
     fn note(&mut self, reasons: &[Exclusion], store: bool, e: &EntryVerdict, browser: Browser, certain: bool) {
+        // Most cookies go out and most lines are stored: nothing to look up.
+        if reasons.is_empty() {
+            return;
+        }
         for (rule_id, members) in GROUPS {
             if !reasons.iter().any(|r| members.contains(r)) {
                 continue;

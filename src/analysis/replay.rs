@@ -361,6 +361,40 @@ struct RecentTexts {
     host: RecentText,
     top_site: RecentText,
     initiator: RecentText,
+    attributes: RecentAttributes,
+}
+
+/// The attributes (as a verdict shows them) of recent `Set-Cookie` lines, by the lines' attribute
+/// text, which alone decides them ([`crate::model::set_cookie::attribute_text`]): a site sets few
+/// distinct cookies, each again and again, so most lines need no formatting.
+#[derive(Debug, Default)]
+struct RecentAttributes {
+    slots: Vec<(String, SharedStr)>,
+    /// The slot the next new text replaces once all are taken.
+    next: usize,
+}
+
+impl RecentAttributes {
+    const SLOTS: usize = 16;
+
+    /// The attributes of `cookie`, parsed from `line`.
+    fn of(&mut self, line: &str, cookie: &crate::model::set_cookie::SetCookie) -> SharedStr {
+        let key = crate::model::set_cookie::attribute_text(line);
+        if let Some((_, attributes)) = self.slots.iter().find(|(k, _)| k == key) {
+            return attributes.clone();
+        }
+        let attributes = SharedStr::from(attributes_of(cookie).as_str());
+        if self.slots.len() < Self::SLOTS {
+            self.slots.push((key.to_string(), attributes.clone()));
+        } else {
+            let slot = &mut self.slots[self.next];
+            slot.0.clear();
+            slot.0.push_str(key);
+            slot.1 = attributes.clone();
+            self.next = (self.next + 1) % Self::SLOTS;
+        }
+        attributes
+    }
 }
 
 /// One text of [`RecentTexts`], and room to write the next one to compare.
@@ -822,8 +856,9 @@ impl Replay {
         let third_party = [facts.third_party(false), facts.third_party(true)];
         let contexts = *facts.request_contexts();
         let secure_url = matches!(url.scheme(), "https" | "wss");
-        // The CORS verdict differs between profiles only by Local Network Access, and a line's
-        // attributes not at all: computed once, cloned into each verdict.
+        // The CORS verdict differs between profiles only by Local Network Access (and only for a
+        // request that shows both address spaces), and a line's attributes not at all: computed
+        // once, cloned into each verdict.
         let mut cors_verdicts: [Option<std::sync::Arc<CorsSummary>>; 2] = [None, None];
         // Each line parsed once for every profile (and for `set_in_capture` below); its attributes
         // written once, when a verdict first needs them.
@@ -956,7 +991,7 @@ impl Replay {
                     });
                 }
                 let lines = if too_big { &[][..] } else { &parsed_lines[..] };
-                for (line, attributes) in lines.iter().zip(attributes.iter_mut()) {
+                for ((line, attributes), text) in lines.iter().zip(attributes.iter_mut()).zip(&set_cookie_lines) {
                     let outcome = jar.set_parsed_from_response(line, &base, &facts);
                     let cookie = line.cookie.as_ref().ok().filter(|_| outcome.read);
                     let mut verdict = SetCookieVerdict {
@@ -967,7 +1002,7 @@ impl Replay {
                         warnings: outcome.status.warning_set(),
                         partition: outcome.partition.as_ref().map(|s| s.to_string()),
                         attributes: match cookie {
-                            Some(c) => attributes.get_or_insert_with(|| attributes_of(c).into()).clone(),
+                            Some(c) => attributes.get_or_insert_with(|| self.recent.attributes.of(text, c)).clone(),
                             None => SharedStr::default(),
                         },
                         value: if cookie.is_some() { line.value.clone() } else { SharedStr::default() },
@@ -1032,7 +1067,7 @@ impl Replay {
                     if too_big {
                         return cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser), true).into();
                     }
-                    cors_verdicts[usize::from(cors::has_local_network_access(browser))]
+                    cors_verdicts[usize::from(cors::local_network_gate_applies(req, browser))]
                         .get_or_insert_with(|| {
                             cors_summary(cors::evaluate(req, pre.as_ref(), resp, browser), failure.is_some()).into()
                         })
@@ -1379,5 +1414,37 @@ mod tests {
         assert_eq!(pending.len(), PENDING_LIMIT);
         // The newest one is always there to be paired.
         assert!(pending.contains_key(&format!("https://a.example/{}", PENDING_LIMIT * 3 - 1)));
+    }
+
+    #[test]
+    fn recent_attributes_are_the_lines_own() {
+        use crate::model::set_cookie::parse_set_cookie;
+        // More distinct attribute texts than slots, seen again after their slots were reused, with
+        // names and values that change, and texts that differ only past a terminator or by case.
+        let attributes = [
+            "Path=/; Secure",
+            "path=/; secure",
+            "Path=/a; HttpOnly; SameSite=None; Secure",
+            "Domain=.example.com; Max-Age=60",
+            "Expires=Wed, 21 Oct 2026 07:28:00 GMT; Partitioned; Secure",
+            "",
+            "Path=/\nDomain=evil.example",
+            "Path=/\0; Secure",
+            "SameSite=Bogus; Max-Age=x",
+        ];
+        let mut recent = RecentAttributes::default();
+        for round in 0..3 {
+            for i in 0..(RecentAttributes::SLOTS + 5) {
+                let extra = format!("; Path=/p{}", i % (RecentAttributes::SLOTS + 3));
+                for a in &attributes {
+                    for pair in [format!("n{round}=v{i}"), format!("=v{i}"), "x".to_string()] {
+                        let line = format!("{pair}; {a}{extra}");
+                        let Ok(cookie) = parse_set_cookie(&line) else { continue };
+                        assert_eq!(recent.of(&line, &cookie).as_str(), attributes_of(&cookie), "{line:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(recent.slots.len(), RecentAttributes::SLOTS);
     }
 }

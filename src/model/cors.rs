@@ -439,11 +439,13 @@ impl CorsVerdict {
 /// Fetch's method normalisation: `delete`, `get`, `head`, `options`, `post`, `put` are upper-cased
 /// (case-insensitively); every other method is kept as written (and compared case-sensitively).
 pub fn normalize_method(method: &str) -> String {
+    normalized_method(method).to_string()
+}
+
+/// [`normalize_method`] without a copy: the upper-cased name, or `method` itself.
+fn normalized_method(method: &str) -> &str {
     const NORMALISED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-    match NORMALISED.iter().find(|m| m.eq_ignore_ascii_case(method)) {
-        Some(m) => (*m).to_string(),
-        None => method.to_string(),
-    }
+    NORMALISED.iter().find(|m| m.eq_ignore_ascii_case(method)).copied().unwrap_or(method)
 }
 
 /// CORS-safelisted methods: `GET`, `HEAD`, `POST` (case-sensitive, after normalisation).
@@ -594,10 +596,10 @@ pub fn cors_unsafe_request_header_names(headers: &Headers) -> Vec<String> {
 /// Every reason a CORS-mode cross-origin request with this method and these author headers is
 /// preflighted (method, then each unsafe header name, then the upload/stream flag). Empty: no preflight.
 pub fn preflight_reasons(method: &str, headers: &Headers, use_cors_preflight: bool) -> Vec<PreflightReason> {
-    let method = normalize_method(method);
+    let method = normalized_method(method);
     let mut reasons = Vec::new();
-    if !is_cors_safelisted_method(&method) {
-        reasons.push(PreflightReason::Method(method));
+    if !is_cors_safelisted_method(method) {
+        reasons.push(PreflightReason::Method(method.to_string()));
     }
     reasons.extend(cors_unsafe_request_header_names(headers).into_iter().map(PreflightReason::Header));
     if use_cors_preflight {
@@ -760,11 +762,18 @@ pub fn has_local_network_access(browser: Browser) -> bool {
     matches!(browser, Browser::Chrome | Browser::Chrome3pcBlocked)
 }
 
+/// Whether [`local_network_check`] judges `req` for `browser` at all: the browser runs the gate and
+/// the request shows both address spaces. When it does not, [`evaluate`] gives every browser the
+/// same verdict, so callers can evaluate once per answer of this.
+pub fn local_network_gate_applies(req: &CorsRequest, browser: Browser) -> bool {
+    has_local_network_access(browser) && req.local_network.initiator.is_some() && req.local_network.target.is_some()
+}
+
 /// Chrome's Local Network Access gate (Chrome only; Firefox and Safari do not ship it): a request to a
 /// less public address space than its initiator's needs a secure context and the user's permission,
 /// and a declared `targetAddressSpace` must match. `None` when it passes or the capture does not tell.
 pub fn local_network_check(req: &CorsRequest, browser: Browser) -> Option<CorsErrorStatus> {
-    if !has_local_network_access(browser) {
+    if !local_network_gate_applies(req, browser) {
         return None;
     }
     let ln = req.local_network;
@@ -801,7 +810,7 @@ pub fn evaluate(
     responses: &[CorsResponse],
     browser: Browser,
 ) -> CorsVerdict {
-    let method = normalize_method(&req.method);
+    let method = normalized_method(&req.method);
     let first_cross = !req.origin.is_origin_of(&req.url) || req.origin.is_opaque();
     let mut v = CorsVerdict {
         cors_applies: false,
@@ -841,13 +850,21 @@ pub fn evaluate(
     let serialized = req.origin.serialize();
     if req.mode == RequestMode::Cors && first_cross {
         v.cors_applies = true;
-        v.preflight_reasons = preflight_reasons(&method, &req.headers, req.use_cors_preflight);
+        v.preflight_reasons = preflight_reasons(method, &req.headers, req.use_cors_preflight);
         v.needs_preflight = !v.preflight_reasons.is_empty();
         if v.needs_preflight {
             match preflight {
                 Some(p) => {
-                    let unsafe_headers = cors_unsafe_request_header_names(&req.headers);
-                    let errors = preflight_check(&serialized, req.credentials, &method, &unsafe_headers, p);
+                    // The header names among the reasons are the unsafe ones, in their order.
+                    let unsafe_headers: Vec<String> = v
+                        .preflight_reasons
+                        .iter()
+                        .filter_map(|r| match r {
+                            PreflightReason::Header(name) => Some(name.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    let errors = preflight_check(&serialized, req.credentials, method, &unsafe_headers, p);
                     let mut result = CheckResult::from_errors(errors, serialized.clone(), &req.url);
                     result.max_age = parse_max_age(&p.headers);
                     let failed = !result.ok;
@@ -864,7 +881,8 @@ pub fn evaluate(
         }
     }
     // Walk the hops.
-    let mut url = req.url.clone();
+    // Borrowed until a redirect moves on.
+    let mut url = std::borrow::Cow::Borrowed(&req.url);
     let mut tainted = false;
     let mut cors = v.cors_applies;
     let mut opaque = req.mode == RequestMode::NoCors && first_cross;
@@ -916,7 +934,7 @@ pub fn evaluate(
                     v.credentialed = false;
                 }
             }
-            url = next;
+            url = std::borrow::Cow::Owned(next);
         }
     }
     v.cors_applies = cors;

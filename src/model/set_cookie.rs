@@ -130,22 +130,37 @@ fn trim_wsp(s: &str) -> &str {
     s.trim_matches(|c| c == ' ' || c == '\t')
 }
 
+/// The line up to its end: browsers end it at NUL, CR or LF (Chromium ParsedCookie's terminator
+/// set; WPT `terminating_ctl` vectors); RFC 6265bis -22 would void it instead.
+fn terminated(line: &str) -> &str {
+    match line.find(['\0', '\r', '\n']) {
+        Some(i) => &line[..i],
+        None => line,
+    }
+}
+
+/// The name-value pair and the attributes' text: before and after the first `;`.
+fn split_pair(line: &str) -> (&str, &str) {
+    match line.find(';') {
+        Some(i) => (&line[..i], &line[i + 1..]),
+        None => (line, ""),
+    }
+}
+
+/// The text a line's attributes are parsed from, and which alone decides them: two lines with the
+/// same attribute text that both parse have equal attributes, whatever their names and values.
+pub fn attribute_text(line: &str) -> &str {
+    split_pair(terminated(line)).1
+}
+
 /// Parses one `Set-Cookie` header value. On failure returns the DevTools reason
 /// (`DisallowedCharacter`, `NameValuePairExceedsMaxSize`, `NoCookieContent`).
 pub fn parse_set_cookie(line: &str) -> Result<SetCookie, Exclusion> {
-    // Browsers end the line at NUL, CR or LF (Chromium ParsedCookie's terminator set; WPT
-    // `terminating_ctl` vectors); RFC 6265bis -22 would void it instead.
-    let line = match line.find(['\0', '\r', '\n']) {
-        Some(i) => &line[..i],
-        None => line,
-    };
+    let line = terminated(line);
     if line.bytes().any(is_ctl) {
         return Err(Exclusion::DisallowedCharacter);
     }
-    let (pair, attributes) = match line.find(';') {
-        Some(i) => (&line[..i], &line[i + 1..]),
-        None => (line, ""),
-    };
+    let (pair, attributes) = split_pair(line);
     let (name, value) = match pair.find('=') {
         Some(i) => (trim_wsp(&pair[..i]), trim_wsp(&pair[i + 1..])),
         None => ("", trim_wsp(pair)),

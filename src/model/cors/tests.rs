@@ -429,6 +429,39 @@ fn local_network_access() {
 }
 
 #[test]
+fn browsers_the_local_network_gate_skips_get_one_verdict() {
+    // Every combination of the address spaces (none, one or both shown), declared targets and
+    // permissions, on a secure and an insecure page: where the gate does not judge the request for a
+    // browser, that browser's verdict is the one every such browser gets (callers evaluate it once).
+    let spaces = [None, Some(AddressSpace::Loopback), Some(AddressSpace::Local), Some(AddressSpace::Public)];
+    let mut judged = 0;
+    for origin in ["https://kontext.build", "http://kontext.build"] {
+        let triples: Vec<_> =
+            spaces.iter().flat_map(|i| spaces.iter().flat_map(|t| spaces.iter().map(|d| (*i, *t, *d)))).collect();
+        for (initiator, target, declared) in triples {
+            for permission_granted in [None, Some(true), Some(false)] {
+                let mut r = req("GET");
+                r.origin = Origin::parse(origin).unwrap();
+                r.local_network = LocalNetwork { initiator, target, declared_target: declared, permission_granted };
+                let response = CorsResponse::new(200, hdrs(&[("Access-Control-Allow-Origin", origin)]));
+                let ungated: Vec<CorsVerdict> = Browser::ALL
+                    .iter()
+                    .filter(|b| !local_network_gate_applies(&r, **b))
+                    .map(|b| evaluate(&r, None, std::slice::from_ref(&response), *b))
+                    .collect();
+                assert!(ungated.windows(2).all(|w| w[0] == w[1]), "{:?}", r.local_network);
+                for b in Browser::ALL.iter().filter(|b| !local_network_gate_applies(&r, **b)) {
+                    assert!(local_network_check(&r, *b).is_none());
+                }
+                judged += usize::from(local_network_check(&r, Browser::Chrome).is_some());
+            }
+        }
+    }
+    // The gate did judge some of them: the split is not vacuous.
+    assert!(judged > 0);
+}
+
+#[test]
 fn parse_only_errors_are_documented_as_such() {
     for e in [
         CorsError::InvalidResponse,
