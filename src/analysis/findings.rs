@@ -239,8 +239,7 @@ impl Accumulator {
 
     /// Folds in one entry: `verdicts[i]` is the verdict of the `i`-th browser given to [`Accumulator::new`].
     pub fn add(&mut self, verdicts: &[EntryVerdict]) {
-        let refs: Vec<&EntryVerdict> = verdicts.iter().collect();
-        self.add_refs(&refs);
+        super::report::with_refs(verdicts, |refs| self.add_refs(refs));
     }
 
     fn add_refs(&mut self, verdicts: &[&EntryVerdict]) {

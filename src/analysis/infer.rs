@@ -132,10 +132,21 @@ fn origin_of(s: &str) -> Option<Origin> {
     if t.is_empty() || t == "null" {
         return None;
     }
-    let url = Url::parse(t).ok()?;
-    let o = Origin::of_url(&url);
-    (!o.is_opaque()).then_some(o)
+    RECENT_ORIGINS.with(|recent| {
+        recent
+            .borrow_mut()
+            .get_or_compute(t, || Url::parse(t).ok().map(|url| Origin::of_url(&url)).filter(|o| !o.is_opaque()))
+    })
 }
+
+thread_local! {
+    /// The origins of the `Origin`, `Referer` and initiator texts read last on this thread: a page's
+    /// requests repeat them, so most cost a comparison and a count rather than a URL parse.
+    static RECENT_ORIGINS: std::cell::RefCell<crate::model::recent::Recent<Option<Origin>>> =
+        const { std::cell::RefCell::new(crate::model::recent::Recent::new(RECENT_ORIGIN_SLOTS)) };
+}
+
+const RECENT_ORIGIN_SLOTS: usize = 4;
 
 /// The origin that started the request: the `Origin` header, else the `Referer`, else a recorded
 /// parser initiator. `None` for browser-initiated navigations (`Sec-Fetch-Site: none`) and when nothing
@@ -223,6 +234,28 @@ pub fn user_agent_browser(ua: &str) -> Option<Recorder> {
 mod tests {
     use super::*;
     use crate::model::http::{Header, Headers};
+
+    /// The recent-origins cache answers what a parse answers: more texts than slots, met again after
+    /// their slots were reused, with opaque and unparsable ones among them.
+    #[test]
+    fn recent_origins_are_the_texts_own() {
+        let texts: Vec<String> = (0..RECENT_ORIGIN_SLOTS + 2)
+            .map(|i| format!("https://p{i}.example/page?q={i}"))
+            .chain(
+                ["null", "", " https://a.example:8443/x ", "data:text/html,hi", "not a url", "http://[::1]/"]
+                    .map(String::from),
+            )
+            .collect();
+        for round in 0..3 {
+            for t in texts.iter().skip(round) {
+                let direct = match t.trim() {
+                    "" | "null" => None,
+                    trimmed => Url::parse(trimmed).ok().map(|u| Origin::of_url(&u)).filter(|o| !o.is_opaque()),
+                };
+                assert_eq!(origin_of(t), direct, "{t:?}");
+            }
+        }
+    }
 
     fn exchange(method: &str, headers: &[(&str, &str)]) -> Exchange {
         Exchange {

@@ -332,8 +332,27 @@ fn cookie_pairs_bounded(header: &str, limit: usize) -> (Vec<(&str, &str)>, usize
     (pairs, total)
 }
 
-fn host_of(url: &Url) -> String {
-    url.host_str().unwrap_or("").to_ascii_lowercase()
+/// The names of a captured Cookie header's pairs, looked up by a scan while they are few (no
+/// allocation: nearly every header) and through a set when many.
+struct PairNames<'a> {
+    pairs: &'a [(&'a str, &'a str)],
+    set: Option<HashSet<&'a str>>,
+}
+
+impl<'a> PairNames<'a> {
+    const SCANNED: usize = 16;
+
+    fn new(pairs: &'a [(&'a str, &'a str)]) -> Self {
+        let set = (pairs.len() > Self::SCANNED).then(|| pairs.iter().map(|(n, _)| *n).collect());
+        PairNames { pairs, set }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        match &self.set {
+            Some(set) => set.contains(name),
+            None => self.pairs.iter().any(|(n, _)| *n == name),
+        }
+    }
 }
 
 /// What the replay reads from an exchange before it looks at any state of its own: the URL, the
@@ -367,11 +386,13 @@ struct RecentTexts {
 /// The attributes (as a verdict shows them) of recent `Set-Cookie` lines, by the lines' attribute
 /// text, which alone decides them ([`crate::model::set_cookie::attribute_text`]): a site sets few
 /// distinct cookies, each again and again, so most lines need no formatting.
-#[derive(Debug, Default)]
-struct RecentAttributes {
-    slots: Vec<(String, SharedStr)>,
-    /// The slot the next new text replaces once all are taken.
-    next: usize,
+#[derive(Debug)]
+struct RecentAttributes(crate::model::recent::Recent<SharedStr>);
+
+impl Default for RecentAttributes {
+    fn default() -> Self {
+        RecentAttributes(crate::model::recent::Recent::new(Self::SLOTS))
+    }
 }
 
 impl RecentAttributes {
@@ -380,20 +401,7 @@ impl RecentAttributes {
     /// The attributes of `cookie`, parsed from `line`.
     fn of(&mut self, line: &str, cookie: &crate::model::set_cookie::SetCookie) -> SharedStr {
         let key = crate::model::set_cookie::attribute_text(line);
-        if let Some((_, attributes)) = self.slots.iter().find(|(k, _)| k == key) {
-            return attributes.clone();
-        }
-        let attributes = SharedStr::from(attributes_of(cookie).as_str());
-        if self.slots.len() < Self::SLOTS {
-            self.slots.push((key.to_string(), attributes.clone()));
-        } else {
-            let slot = &mut self.slots[self.next];
-            slot.0.clear();
-            slot.0.push_str(key);
-            slot.1 = attributes.clone();
-            self.next = (self.next + 1) % Self::SLOTS;
-        }
-        attributes
+        self.0.get_or_compute(key, || SharedStr::from(attributes_of(cookie).as_str()))
     }
 }
 
@@ -743,11 +751,12 @@ impl Replay {
             pairs
         });
         let mut response_bytes = prepared.response_bytes;
-        let host = host_of(&url);
-        let site = registrable_domain(&host).unwrap_or(&host).to_string();
+        // Borrowed from the URL (its host is lower case but for an opaque host of another scheme).
+        let host = crate::model::http::ascii_lowercase(url.host_str().unwrap_or(""));
+        let host: &str = &host;
+        let site = registrable_domain(host).unwrap_or(host);
         // The names the captured Cookie header carried, for the per-cookie `recorded` flag.
-        let recorded_names: Option<HashSet<&str>> =
-            recorded_pairs.as_ref().map(|pairs| pairs.iter().map(|(n, _)| *n).collect());
+        let recorded_names = recorded_pairs.as_deref().map(PairNames::new);
 
         // Credentials mode and its basis.
         let mut base = RequestContext::new(kind, &x.method, url.clone(), initiator.clone(), time)
@@ -755,7 +764,7 @@ impl Replay {
             .with_redirect_chain(chain.clone());
         let h = &x.request_headers;
         let storage_access = h.contains("sec-fetch-storage-access");
-        let fetch_mode = h.get("sec-fetch-mode").map(str::to_ascii_lowercase);
+        let fetch_mode = h.get("sec-fetch-mode").map(crate::model::http::ascii_lowercase);
         let (mode, basis) = match infer::fixed_credentials(kind) {
             Some(m) => (Some(m), Basis::Recorded),
             None if base.is_same_origin_with_initiator() && initiator.is_some() => {
@@ -787,7 +796,7 @@ impl Replay {
                     .retrieve(&probe)
                     .included
                     .iter()
-                    .any(|a| !self.learned.contains(&site, &a.cookie.name));
+                    .any(|a| !self.learned.contains(site, &a.cookie.name));
                 if would_carry || chromium_without_storage_access(x) {
                     (Some(CredentialsMode::SameOrigin), Basis::Inferred)
                 } else {
@@ -835,17 +844,17 @@ impl Replay {
         if let Some(pairs) = &recorded_pairs {
             let context = *facts.request_contexts();
             for (name, value) in pairs {
-                if self.set_in_capture.get(&site, name).is_some() {
+                if self.set_in_capture.get(site, name).is_some() {
                     if let Some(r) = recorder {
-                        if !self.jars[r].holds(&host, name) {
-                            self.restore(r, &site, name, value, &base);
+                        if !self.jars[r].holds(host, name) {
+                            self.restore(r, site, name, value, &base);
                             restored.insert(name);
                         }
                     }
                     continue;
                 }
                 let listed = listed_by_name.get(name).copied();
-                self.learn(&site, &host, name, value, listed, &base, context.schemeful);
+                self.learn(site, host, name, value, listed, &base, context.schemeful);
             }
         }
 
@@ -880,7 +889,7 @@ impl Replay {
         verdicts.reserve_exact(self.jars.len());
         // The entry's texts, shared by every profile's verdict.
         let (entry_method, entry_url, entry_host) =
-            (self.recent.method.again(&x.method), SharedStr::from(x.url.as_str()), self.recent.host.again(&host));
+            (self.recent.method.again(&x.method), SharedStr::from(x.url.as_str()), self.recent.host.again(host));
         // The blocked-cookie reasons the exporter wrote (the recording browser's own), by name, the
         // first of each: one look-up per line or cookie.
         let mut blocked_lines: HashMap<&str, &crate::evidence::BlockedCookie> = HashMap::default();
@@ -897,7 +906,7 @@ impl Replay {
             }
         }
         // The names learned on this site, looked up once rather than per cookie and profile.
-        let learned_here = self.learned.0.get(site.as_str());
+        let learned_here = self.learned.0.get(site);
         for (j, jar) in self.jars.iter_mut().enumerate() {
             let browser = jar.browser();
             let profile = jar.profile();
@@ -939,9 +948,9 @@ impl Replay {
                         verdict.basis = Basis::Unknown;
                     }
                     if learned {
-                        if let Some(facts) = self.learned_facts.get(&site, &c.name) {
+                        if let Some(facts) = self.learned_facts.get(site, &c.name) {
                             let context = contexts.for_profile(schemeful);
-                            if facts.unknown_for(&host, url.path(), secure_url, context, !same_site) {
+                            if facts.unknown_for(host, url.path(), secure_url, context, !same_site) {
                                 verdict.basis = Basis::Unknown;
                             }
                         }
@@ -964,12 +973,19 @@ impl Replay {
                 // A cookie the recording browser sent that its jar here does not hold at all (a learned
                 // one restored above is held): still its word.
                 if let (true, Some(pairs)) = (is_recorder, &recorded_pairs) {
-                    let held: HashSet<SharedStr> = cookies.iter().map(|c| c.name.clone()).collect();
+                    // The cookies the jar holds, before any is added here: scanned while few.
+                    let held_count = cookies.len();
+                    let held: Option<HashSet<SharedStr>> =
+                        (held_count > PairNames::SCANNED).then(|| cookies.iter().map(|c| c.name.clone()).collect());
                     for (name, value) in pairs {
-                        if !held.contains(*name) {
+                        let is_held = match &held {
+                            Some(set) => set.contains(*name),
+                            None => cookies[..held_count].iter().any(|c| c.name == *name),
+                        };
+                        if !is_held {
                             cookies.push(CookieVerdict {
                                 name: (*name).into(),
-                                domain: host.as_str().into(),
+                                domain: host.into(),
                                 sent: true,
                                 reasons: Default::default(),
                                 warnings: Default::default(),
@@ -1020,7 +1036,7 @@ impl Replay {
                             verdict.basis = Basis::Recorded;
                             verdict.browser_reasons = b.reasons.clone();
                             if verdict.stored {
-                                jar.forget(&host, &verdict.name);
+                                jar.forget(host, &verdict.name);
                                 verdict.stored = false;
                             }
                         }
@@ -1080,7 +1096,7 @@ impl Replay {
         let read_by_some = self.jars.iter().any(|j| response_bytes <= j.profile().response_header_limit);
         for (line, parsed) in set_cookie_lines.iter().zip(parsed_lines).filter(|_| read_by_some) {
             if let Ok(c) = &parsed.cookie {
-                let last = self.set_in_capture.get_or_insert_with(&site, &c.name, String::new);
+                let last = self.set_in_capture.get_or_insert_with(site, &c.name, String::new);
                 last.clear();
                 last.push_str(line);
             }
@@ -1417,6 +1433,19 @@ mod tests {
     }
 
     #[test]
+    fn pair_names_answer_alike_scanned_or_hashed() {
+        for n in [0, 1, PairNames::SCANNED, PairNames::SCANNED + 1, 40] {
+            let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+            let pairs: Vec<(&str, &str)> = names.iter().map(|s| (s.as_str(), "v")).collect();
+            let set = PairNames::new(&pairs);
+            assert_eq!(set.set.is_some(), n > PairNames::SCANNED);
+            for i in 0..n + 2 {
+                assert_eq!(set.contains(&format!("c{i}")), i < n, "{n} pairs, c{i}");
+            }
+        }
+    }
+
+    #[test]
     fn recent_attributes_are_the_lines_own() {
         use crate::model::set_cookie::parse_set_cookie;
         // More distinct attribute texts than slots, seen again after their slots were reused, with
@@ -1445,6 +1474,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(recent.slots.len(), RecentAttributes::SLOTS);
+        assert_eq!(recent.0.len(), RecentAttributes::SLOTS);
     }
 }

@@ -77,6 +77,20 @@ pub struct CookieVerdict {
     pub model_sent: bool,
 }
 
+/// Calls `f` with `verdicts` as a list of references, kept on the stack for up to eight profiles:
+/// the findings and the story take an entry's verdicts so, once per entry, without an allocation.
+pub(crate) fn with_refs<R>(verdicts: &[EntryVerdict], f: impl FnOnce(&[&EntryVerdict]) -> R) -> R {
+    const ON_STACK: usize = 8;
+    match verdicts.len() {
+        0 => f(&[]),
+        n if n <= ON_STACK => {
+            let refs: [&EntryVerdict; ON_STACK] = std::array::from_fn(|i| &verdicts[i.min(n - 1)]);
+            f(&refs[..n])
+        }
+        _ => f(&verdicts.iter().collect::<Vec<_>>()),
+    }
+}
+
 /// One entry of the capture, as one browser profile would have handled it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryVerdict {
@@ -309,4 +323,25 @@ pub struct HarReport {
     pub grouped: bool,
     /// CORS security issues seen in the captured answers, per host (with the first entry showing it).
     pub security: Vec<(String, usize, SecurityIssue)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_refs_lends_every_verdict_in_order() {
+        for n in [0, 1, 4, 8, 9, 20] {
+            let x = crate::evidence::Exchange {
+                method: "GET".into(),
+                url: "https://a.example/".into(),
+                status: 200,
+                ..Default::default()
+            };
+            let one = super::super::replay::Replay::new(&Default::default()).replay(&x).remove(0);
+            let verdicts: Vec<EntryVerdict> = (0..n).map(|index| EntryVerdict { index, ..one.clone() }).collect();
+            let seen = with_refs(&verdicts, |refs| refs.iter().map(|v| v.index).collect::<Vec<_>>());
+            assert_eq!(seen, (0..n).collect::<Vec<_>>());
+        }
+    }
 }

@@ -78,7 +78,7 @@ fn analyse_one(
     let mut spill = None;
     let mut spill_error = None;
     let (mut report, err) = match args.common.format {
-        Format::Text => stream_har_path_by_ref(path, options, focus, &mut |v| story.add(v)),
+        Format::Text => stream_har_path_by_ref(path, options, focus, &mut |v| story.add_entry(v)),
         Format::Json => match json::HarJsonStream::new(&options.browsers, show_values) {
             Ok(stream) => {
                 let stream = spill.insert(stream);

@@ -637,7 +637,7 @@ impl CookieJar {
     ) -> Retrieval<'a> {
         let profile = self.profile();
         let host = facts.host.as_str();
-        let host_site = facts.host_site.as_str();
+        let host_site: &str = &facts.host_site;
         let secure_url = self.is_secure_url(&ctx.url);
         let contexts = &facts.request_contexts;
         let context =
@@ -822,7 +822,8 @@ fn script_context(document_url: &Url, top_level: Option<&Origin>, time: Timestam
 #[derive(Clone, Debug)]
 pub struct RequestFacts {
     host: String,
-    host_site: String,
+    /// Shared with the request's other sites ([`super::site::shared_site_domain`]).
+    host_site: std::sync::Arc<str>,
     request_contexts: super::samesite::ContextPair,
     response_contexts: super::samesite::ContextPair,
     /// Indexed by schemefulness: `[schemeless, schemeful]`.
@@ -836,7 +837,7 @@ impl RequestFacts {
         let host = canonical_host(&ctx.url);
         let (request_contexts, response_contexts, third_party) = same_site_facts(ctx);
         RequestFacts {
-            host_site: registrable_domain(&host).unwrap_or(&host).to_string(),
+            host_site: super::site::shared_site_domain(&host),
             host,
             request_contexts,
             response_contexts,

@@ -66,7 +66,7 @@ pub enum Destination {
 impl Destination {
     /// Maps a `Sec-Fetch-Dest` value (case-insensitive); unknown values are [`Destination::Other`].
     pub fn from_sec_fetch_dest(s: &str) -> Destination {
-        match s.trim().to_ascii_lowercase().as_str() {
+        match crate::model::http::ascii_lowercase(s.trim()).as_ref() {
             "document" => Destination::Document,
             "iframe" | "frame" | "embed" | "object" | "fencedframe" => Destination::Iframe,
             "script" | "worker" | "sharedworker" | "serviceworker" | "audioworklet" | "paintworklet" => {

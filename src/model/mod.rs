@@ -15,6 +15,7 @@ pub mod jar;
 pub mod mixed_content;
 pub mod profile;
 pub mod reason;
+pub mod recent;
 pub mod request;
 pub mod samesite;
 pub mod set_cookie;

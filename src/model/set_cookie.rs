@@ -187,7 +187,17 @@ pub fn parse_set_cookie(line: &str) -> Result<SetCookie, Exclusion> {
             ignore(&mut cookie, IgnoredWhy::ValueTooLong);
             continue;
         }
-        match attr_name.to_ascii_lowercase().as_str() {
+        // Lower-cased on the stack: a name longer than the buffer is none of the known ones.
+        let mut lower = [0u8; 16];
+        let name = match lower.get_mut(..attr_name.len()) {
+            Some(buf) => {
+                buf.copy_from_slice(attr_name.as_bytes());
+                buf.make_ascii_lowercase();
+                std::str::from_utf8(buf).unwrap_or_default()
+            }
+            None => "",
+        };
+        match name {
             "expires" => match parse_cookie_date(attr_value) {
                 Some(t) => cookie.expires = Some(t),
                 None => ignore(&mut cookie, IgnoredWhy::InvalidDate),
@@ -212,14 +222,16 @@ pub fn parse_set_cookie(line: &str) -> Result<SetCookie, Exclusion> {
             "secure" => cookie.secure = true,
             "httponly" => cookie.http_only = true,
             "samesite" => {
-                cookie.same_site = match attr_value.to_ascii_lowercase().as_str() {
-                    "none" => SameSiteAttr::None,
-                    "lax" => SameSiteAttr::Lax,
-                    "strict" => SameSiteAttr::Strict,
-                    _ => {
-                        ignore(&mut cookie, IgnoredWhy::InvalidSameSite);
-                        SameSiteAttr::Invalid(attr_value.to_string())
-                    }
+                let is = |known: &str| attr_value.eq_ignore_ascii_case(known);
+                cookie.same_site = if is("none") {
+                    SameSiteAttr::None
+                } else if is("lax") {
+                    SameSiteAttr::Lax
+                } else if is("strict") {
+                    SameSiteAttr::Strict
+                } else {
+                    ignore(&mut cookie, IgnoredWhy::InvalidSameSite);
+                    SameSiteAttr::Invalid(attr_value.to_string())
                 }
             }
             "partitioned" => cookie.partitioned = true,
@@ -310,6 +322,20 @@ pub fn http_date(t: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Attribute names match case-insensitively, and a name longer than any known one (even one that
+    /// starts with a known name) is unknown.
+    #[test]
+    fn attribute_names_match_in_any_case_and_only_whole() {
+        let c = parse_set_cookie("a=b; SECURE; hTtPoNlY; PATH=/x; sAmEsItE=NONE; Max-AGE=5; PARTITIONED").unwrap();
+        assert!(c.secure && c.http_only && c.partitioned);
+        assert_eq!((c.path.as_deref(), c.max_age, &c.same_site), (Some("/x"), Some(5), &SameSiteAttr::None));
+        let c = parse_set_cookie("a=b; securesecuresecure; Path/=x; samesite=laxx; expires_and_more=1").unwrap();
+        assert!(!c.secure && c.path.is_none());
+        assert_eq!(c.same_site, SameSiteAttr::Invalid("laxx".into()));
+        let unknown = c.ignored.iter().filter(|i| i.why == IgnoredWhy::UnknownAttribute).count();
+        assert_eq!(unknown, 3, "{:?}", c.ignored);
+    }
 
     /// Fuzz finding (set_cookie target): a nameless cookie whose value holds `=`, and the domains the
     /// parser keeps after dropping one dot, must survive `Display` and a second parse.

@@ -204,7 +204,11 @@ pub struct Site {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum SiteKind {
-    Tuple { scheme: Cow<'static, str>, domain: String },
+    /// The domain shared with every site of the same host built lately ([`shared_site_domain`]).
+    Tuple {
+        scheme: Cow<'static, str>,
+        domain: std::sync::Arc<str>,
+    },
     Opaque,
 }
 
@@ -225,7 +229,11 @@ impl Site {
             "https" => Cow::Borrowed("https"),
             s => Cow::Owned(s.to_string()),
         };
-        Site { inner: SiteKind::Tuple { scheme, domain: site_domain(host).into_owned() } }
+        let domain = match host {
+            Host::Domain(d) => shared_site_domain(d),
+            other => std::sync::Arc::from(site_domain(other).as_ref()),
+        };
+        Site { inner: SiteKind::Tuple { scheme, domain } }
     }
 
     /// The site's scheme (`http`/`https`; `ws`/`wss` are folded into them).
@@ -277,6 +285,23 @@ fn site_scheme(scheme: &str) -> &str {
         "wss" => "https",
         s => s,
     }
+}
+
+thread_local! {
+    /// The site domains of the host names whose sites were built last on this thread, shared: a
+    /// request's sites are built several times (its URL's, its initiator's, its top level's), and a
+    /// capture's requests go to few hosts, so a site mostly costs a count rather than a
+    /// public-suffix look-up and a string.
+    static RECENT_SITE_DOMAINS: std::cell::RefCell<super::recent::Recent<std::sync::Arc<str>>> =
+        const { std::cell::RefCell::new(super::recent::Recent::new(RECENT_SITE_DOMAIN_SLOTS)) };
+}
+
+const RECENT_SITE_DOMAIN_SLOTS: usize = 8;
+
+/// `site_domain(Host::Domain(name))`, shared with the sites of the same name built lately.
+pub(crate) fn shared_site_domain(name: &str) -> std::sync::Arc<str> {
+    RECENT_SITE_DOMAINS
+        .with(|recent| recent.borrow_mut().get_or_compute(name, || registrable_domain(name).unwrap_or(name).into()))
 }
 
 /// A site's domain: the host's registrable domain, or the host when it has none.
@@ -345,6 +370,26 @@ mod tests {
 
     fn site(s: &str) -> Site {
         Origin::parse(s).unwrap().site()
+    }
+
+    /// Sites built through the recent-domains cache hold the host's own site domain: more hosts than
+    /// slots, each met again after its slot was reused, IP hosts and public suffixes among them.
+    #[test]
+    fn shared_site_domains_are_the_hosts_own() {
+        let hosts: Vec<String> = (0..RECENT_SITE_DOMAIN_SLOTS + 3)
+            .map(|i| format!("h{i}.shop{}.example.co.uk", i % 3))
+            .chain(["github.io", "user.github.io", "localhost", "127.0.0.1", "[::1]", "example.com."].map(String::from))
+            .collect();
+        for round in 0..3 {
+            for host in hosts.iter().skip(round) {
+                let url = Url::parse(&format!("https://{host}/")).unwrap();
+                let expected = site_domain(host_ref(&url.host().unwrap().to_owned())).into_owned();
+                assert_eq!(Site::of_url(&url).domain(), Some(expected.as_str()), "{host}");
+                if let Some(Host::Domain(d)) = url.host() {
+                    assert_eq!(&*shared_site_domain(d), registrable_domain(d).unwrap_or(d), "{host}");
+                }
+            }
+        }
     }
 
     /// The borrowed serialization is the origin's own, for every kind of URL the replay meets.

@@ -154,6 +154,15 @@ impl Story {
     /// Takes one entry: one verdict per browser, in the order given to [`Story::new`].
     pub fn add<'a>(&mut self, verdicts: impl IntoIterator<Item = &'a EntryVerdict>) {
         let verdicts: Vec<&EntryVerdict> = verdicts.into_iter().collect();
+        self.add_refs(&verdicts);
+    }
+
+    /// [`Story::add`] of one entry's verdicts as the replay hands them, without collecting them.
+    pub fn add_entry(&mut self, verdicts: &[EntryVerdict]) {
+        crate::analysis::report::with_refs(verdicts, |refs| self.add_refs(refs));
+    }
+
+    fn add_refs(&mut self, verdicts: &[&EntryVerdict]) {
         self.entries_seen += 1;
         let stamp = self.entries_seen;
         // Every response line, and every cookie some profile's jar holds for the request (one

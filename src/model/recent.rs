@@ -1,0 +1,76 @@
+//! A few answers computed last, by the text they were computed from.
+//!
+//! A capture's requests repeat their texts (a page's `Referer`, the hosts it loads from, the cookies
+//! a site sets): remembering the last few answers makes most of them a comparison and a count
+//! rather than a parse and an allocation. Bounded, and a cache only: an answer is always the one
+//! its computation gives.
+
+/// The answers for the last `slots` distinct texts; a new text replaces the oldest.
+#[derive(Debug)]
+pub struct Recent<V> {
+    /// (text, its answer).
+    entries: Vec<(String, V)>,
+    slots: usize,
+    /// The entry the next new text replaces once all slots are taken.
+    next: usize,
+}
+
+impl<V: Clone> Recent<V> {
+    /// An empty memory of `slots` answers.
+    pub const fn new(slots: usize) -> Self {
+        Recent { entries: Vec::new(), slots, next: 0 }
+    }
+
+    /// The answer for `text`: the remembered one, else `compute()`'s, then remembered.
+    pub fn get_or_compute(&mut self, text: &str, compute: impl FnOnce() -> V) -> V {
+        if let Some((_, answer)) = self.entries.iter().find(|(t, _)| t == text) {
+            return answer.clone();
+        }
+        let answer = compute();
+        if self.entries.len() < self.slots {
+            self.entries.push((text.to_string(), answer.clone()));
+        } else if let Some(entry) = self.entries.get_mut(self.next) {
+            entry.0.clear();
+            entry.0.push_str(text);
+            entry.1 = answer.clone();
+            self.next = (self.next + 1) % self.slots;
+        }
+        answer
+    }
+
+    /// How many answers are remembered.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_computed_once_while_remembered_and_again_after() {
+        let mut recent = Recent::new(2);
+        let mut computed = Vec::new();
+        for text in ["a", "b", "a", "c", "a", "b"] {
+            let answer = recent.get_or_compute(text, || {
+                computed.push(text);
+                text.to_uppercase()
+            });
+            assert_eq!(answer, text.to_uppercase());
+        }
+        // "c" replaced "a" (the oldest), "a" then replaced "b", and "b" replaced "c".
+        assert_eq!(computed, ["a", "b", "c", "a", "b"]);
+        assert_eq!(recent.len(), 2);
+        assert!(Recent::<u8>::new(0).is_empty());
+        // No slots: nothing is remembered, every answer is computed.
+        let mut none = Recent::new(0);
+        assert_eq!(none.get_or_compute("x", || 1), 1);
+        assert!(none.is_empty());
+    }
+}
