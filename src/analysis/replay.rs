@@ -58,6 +58,8 @@ pub struct Replay {
     spare_cors: (Headers, Vec<CorsResponse>),
     /// The last entry's shared texts, given again to the next entry that has the same.
     recent: RecentTexts,
+    /// The origins of the `Origin` headers of the last CORS requests, parsed once while they repeat.
+    origin_headers: crate::model::recent::Recent<Option<Origin>>,
     /// An emptied retrieval whose lists the next one fills (no allocation per profile and entry).
     spare_retrieval: Retrieval<'static>,
     /// The last entry's verdicts, handed back by a caller that only looked at them
@@ -488,6 +490,7 @@ impl Replay {
             creator: None,
             pending_preflights: HashMap::default(),
             cors_observations: HashMap::default(),
+            origin_headers: crate::model::recent::Recent::new(4),
         }
     }
 
@@ -1139,10 +1142,12 @@ impl Replay {
         if kind == RequestKind::Preflight {
             let key = (url.to_string(), origin_header.to_string());
             make_room(&mut self.pending_preflights);
-            self.pending_preflights.insert(key, CorsResponse::new(x.status, x.response_headers.clone()));
+            // The CORS headers only: the preflight check reads no other.
+            let cors_headers = x.response_headers.0.iter().filter(|h| is_access_control_header(&h.name)).cloned();
+            self.pending_preflights.insert(key, CorsResponse::new(x.status, Headers(cors_headers.collect())));
             return None;
         }
-        let mode = x.request_headers.get("sec-fetch-mode").map(str::to_ascii_lowercase);
+        let mode = x.request_headers.get("sec-fetch-mode").map(crate::model::http::ascii_lowercase);
         let cors_mode = match kind {
             RequestKind::Fetch | RequestKind::Xhr => {
                 mode.as_deref() != Some("no-cors") && mode.as_deref() != Some("same-origin")
@@ -1156,7 +1161,7 @@ impl Replay {
         let origin = match origin_header {
             "null" => Origin::opaque(),
             "" => initiator?.clone(),
-            o => Origin::parse(o).ok()?,
+            o => self.origin_headers.get_or_compute(o, || Origin::parse(o).ok())?,
         };
         let mut req =
             CorsRequest::new(origin, url.clone(), &x.method).with_credentials(credentials).with_mode(RequestMode::Cors);
@@ -1340,6 +1345,13 @@ fn author_headers_into(captured: &Headers, out: &mut Headers) {
     out.0.truncate(kept);
 }
 
+/// Whether a response header is one of the `Access-Control-*` headers, the only ones a preflight
+/// check reads.
+fn is_access_control_header(name: &str) -> bool {
+    const PREFIX: &str = "access-control-";
+    name.get(..PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
+}
+
 /// The CORS summary of a verdict; for a request the capture shows failed, never "ok": the failure is
 /// recorded, and its cause is the model's finding if it has one (a failed preflight), else unknown.
 fn cors_summary(v: cors::CorsVerdict, failed: bool) -> CorsSummary {
@@ -1430,6 +1442,16 @@ mod tests {
         assert_eq!(pending.len(), PENDING_LIMIT);
         // The newest one is always there to be paired.
         assert!(pending.contains_key(&format!("https://a.example/{}", PENDING_LIMIT * 3 - 1)));
+    }
+
+    #[test]
+    fn preflights_keep_the_access_control_headers_in_any_case() {
+        for name in ["access-control-allow-origin", "Access-Control-Max-Age", "ACCESS-CONTROL-ALLOW-HEADERS"] {
+            assert!(is_access_control_header(name), "{name}");
+        }
+        for name in ["vary", "access-control", "x-access-control-allow-origin", "content-type", "accès-control-x", ""] {
+            assert!(!is_access_control_header(name), "{name}");
+        }
     }
 
     #[test]

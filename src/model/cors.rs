@@ -40,6 +40,7 @@ use super::http::Headers;
 use super::profile::Browser;
 use super::request::CredentialsMode;
 use super::site::Origin;
+use std::borrow::Cow;
 use std::fmt;
 use url::Url;
 
@@ -616,12 +617,21 @@ pub fn needs_preflight(req: &CorsRequest) -> bool {
         && !preflight_reasons(&req.method, &req.headers, req.use_cors_preflight).is_empty()
 }
 
-fn combined(headers: &Headers, name: &str) -> Option<String> {
-    let values: Vec<&str> = headers.get_all(name).map(|v| v.trim_matches(is_http_ws)).collect();
-    if values.is_empty() {
-        None
-    } else {
-        Some(values.join(", "))
+/// The header's values combined with `, `, as Fetch combines repeated lines: the one value itself
+/// (nearly always), a joined copy only for several.
+fn combined<'h>(headers: &'h Headers, name: &'h str) -> Option<Cow<'h, str>> {
+    let mut values = headers.get_all(name).map(|v| v.trim_matches(is_http_ws));
+    let first = values.next()?;
+    match values.next() {
+        None => Some(Cow::Borrowed(first)),
+        Some(second) => {
+            let mut joined = format!("{first}, {second}");
+            for v in values {
+                joined.push_str(", ");
+                joined.push_str(v);
+            }
+            Some(Cow::Owned(joined))
+        }
     }
 }
 
@@ -650,13 +660,14 @@ pub fn cors_check(origin: &str, credentials: CredentialsMode, headers: &Headers)
             } else {
                 CorsError::AllowOriginMismatch
             };
-            errors.push(CorsErrorStatus::new(error, acao));
+            errors.push(CorsErrorStatus::new(error, acao.into_owned()));
         }
     }
     if include {
         let acac = combined(headers, "access-control-allow-credentials");
         if acac.as_deref() != Some("true") {
-            errors.push(CorsErrorStatus::new(CorsError::InvalidAllowCredentials, acac.unwrap_or_default()));
+            errors
+                .push(CorsErrorStatus::new(CorsError::InvalidAllowCredentials, acac.unwrap_or_default().into_owned()));
         }
     }
     errors
@@ -664,16 +675,21 @@ pub fn cors_check(origin: &str, credentials: CredentialsMode, headers: &Headers)
 
 /// Parses `Access-Control-Allow-Methods` / `-Headers`: a comma list of tokens (empty items skipped);
 /// `Err` with the whole value when an item is not a token. `Ok(None)`: header absent.
-fn parse_token_list(headers: &Headers, name: &str) -> Result<Option<Vec<String>>, String> {
+fn parse_token_list<'h>(headers: &'h Headers, name: &'h str) -> Result<Option<TokenList<'h>>, String> {
     let Some(value) = combined(headers, name) else { return Ok(None) };
-    let mut items = Vec::new();
-    for item in value.split(',').map(|i| i.trim_matches(is_http_ws)).filter(|i| !i.is_empty()) {
-        if !is_token(item) {
-            return Err(value);
-        }
-        items.push(item.to_string());
+    if value.split(',').map(|i| i.trim_matches(is_http_ws)).any(|i| !i.is_empty() && !is_token(i)) {
+        return Err(value.into_owned());
     }
-    Ok(Some(items))
+    Ok(Some(TokenList(value)))
+}
+
+/// A parsed token list ([`parse_token_list`]): its items, read from the combined value in place.
+struct TokenList<'h>(Cow<'h, str>);
+
+impl TokenList<'_> {
+    fn items(&self) -> impl Iterator<Item = &str> {
+        self.0.split(',').map(|i| i.trim_matches(is_http_ws)).filter(|i| !i.is_empty())
+    }
 }
 
 /// Parses `Access-Control-Max-Age` (delta-seconds); `None` when absent or invalid (then the 5-second
@@ -731,9 +747,9 @@ pub fn preflight_check(
     match parse_token_list(&response.headers, "access-control-allow-methods") {
         Err(v) => errors.push(CorsErrorStatus::new(CorsError::InvalidAllowMethodsPreflightResponse, v)),
         Ok(methods) => {
-            let methods = methods.unwrap_or_default();
-            let listed = methods.iter().any(|m| m == method);
-            let wildcard = !include && methods.iter().any(|m| m == "*");
+            let methods = methods.unwrap_or(TokenList(Cow::Borrowed("")));
+            let listed = methods.items().any(|m| m == method);
+            let wildcard = !include && methods.items().any(|m| m == "*");
             if !listed && !is_cors_safelisted_method(method) && !wildcard {
                 errors.push(CorsErrorStatus::new(CorsError::MethodDisallowedByPreflightResponse, method));
             }
@@ -742,10 +758,10 @@ pub fn preflight_check(
     match parse_token_list(&response.headers, "access-control-allow-headers") {
         Err(v) => errors.push(CorsErrorStatus::new(CorsError::InvalidAllowHeadersPreflightResponse, v)),
         Ok(names) => {
-            let names = names.unwrap_or_default();
-            let wildcard = !include && names.iter().any(|n| n == "*");
+            let names = names.unwrap_or(TokenList(Cow::Borrowed("")));
+            let wildcard = !include && names.items().any(|n| n == "*");
             for h in unsafe_headers {
-                let listed = names.iter().any(|n| n.eq_ignore_ascii_case(h));
+                let listed = names.items().any(|n| n.eq_ignore_ascii_case(h));
                 let covered = listed || (wildcard && h != "authorization");
                 if !covered {
                     errors.push(CorsErrorStatus::new(CorsError::HeaderDisallowedByPreflightResponse, h.clone()));

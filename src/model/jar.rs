@@ -395,7 +395,7 @@ impl CookieJar {
             status.warn(Warning::InvalidSameSiteValue);
         }
         let secure_origin = self.is_secure_url(&ctx.url);
-        let host = facts.host.as_str();
+        let host: &str = &facts.host;
         let now = ctx.time;
 
         // Domain (§5.7 steps 7–10).
@@ -636,7 +636,7 @@ impl CookieJar {
         mut out: Retrieval<'a>,
     ) -> Retrieval<'a> {
         let profile = self.profile();
-        let host = facts.host.as_str();
+        let host: &str = &facts.host;
         let host_site: &str = &facts.host_site;
         let secure_url = self.is_secure_url(&ctx.url);
         let contexts = &facts.request_contexts;
@@ -821,7 +821,8 @@ fn script_context(document_url: &Url, top_level: Option<&Origin>, time: Timestam
 /// (`CookieJar::retrieve` and `set_from_response` compute them themselves).
 #[derive(Clone, Debug)]
 pub struct RequestFacts {
-    host: String,
+    /// Shared with the requests to the same host lately ([`canonical_host`]).
+    host: std::sync::Arc<str>,
     /// Shared with the request's other sites ([`super::site::shared_site_domain`]).
     host_site: std::sync::Arc<str>,
     request_contexts: super::samesite::ContextPair,
@@ -863,12 +864,19 @@ impl RequestFacts {
 }
 
 /// The URL's host as the jar compares it: lower case, IPv6 in brackets.
-fn canonical_host(url: &Url) -> String {
+/// Shared with the requests to the same host name lately: a capture's requests go to few hosts.
+fn canonical_host(url: &Url) -> std::sync::Arc<str> {
+    thread_local! {
+        static RECENT_HOSTS: std::cell::RefCell<super::recent::Recent<std::sync::Arc<str>>> =
+            const { std::cell::RefCell::new(super::recent::Recent::new(8)) };
+    }
     match url.host() {
-        Some(Host::Domain(d)) => d.to_ascii_lowercase(),
-        Some(Host::Ipv4(ip)) => ip.to_string(),
-        Some(Host::Ipv6(ip)) => format!("[{ip}]"),
-        None => String::new(),
+        Some(Host::Domain(d)) => {
+            RECENT_HOSTS.with(|recent| recent.borrow_mut().get_or_compute(d, || d.to_ascii_lowercase().into()))
+        }
+        Some(Host::Ipv4(ip)) => ip.to_string().into(),
+        Some(Host::Ipv6(ip)) => format!("[{ip}]").into(),
+        None => "".into(),
     }
 }
 
