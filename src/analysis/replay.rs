@@ -1449,7 +1449,8 @@ mod tests {
         for name in ["access-control-allow-origin", "Access-Control-Max-Age", "ACCESS-CONTROL-ALLOW-HEADERS"] {
             assert!(is_access_control_header(name), "{name}");
         }
-        for name in ["vary", "access-control", "x-access-control-allow-origin", "content-type", "accès-control-x", ""] {
+        for name in ["vary", "access-control", "x-access-control-allow-origin", "content-type", "accès-control-x", ""]
+        {
             assert!(!is_access_control_header(name), "{name}");
         }
     }
