@@ -23,7 +23,7 @@ use crate::model::profile::Browser;
 use crate::model::reason::Exclusion;
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
 use crate::model::samesite::SameSiteContext;
-use crate::model::site::{registrable_domain, Origin};
+use crate::model::site::Origin;
 use crate::model::time::Timestamp;
 
 /// What to replay and for whom.
@@ -757,7 +757,9 @@ impl Replay {
         // Borrowed from the URL (its host is lower case but for an opaque host of another scheme).
         let host = crate::model::http::ascii_lowercase(url.host_str().unwrap_or(""));
         let host: &str = &host;
-        let site = registrable_domain(host).unwrap_or(host);
+        // The jar's facts ask the same cache for the same host: one public-suffix look-up per host.
+        let site = crate::model::site::shared_site_domain(host);
+        let site: &str = &site;
         // The names the captured Cookie header carried, for the per-cookie `recorded` flag.
         let recorded_names = recorded_pairs.as_deref().map(PairNames::new);
 
@@ -1348,8 +1350,7 @@ fn author_headers_into(captured: &Headers, out: &mut Headers) {
 /// Whether a response header is one of the `Access-Control-*` headers, the only ones a preflight
 /// check reads.
 fn is_access_control_header(name: &str) -> bool {
-    const PREFIX: &str = "access-control-";
-    name.get(..PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
+    crate::model::http::starts_with_ignore_case(name, "access-control-")
 }
 
 /// The CORS summary of a verdict; for a request the capture shows failed, never "ok": the failure is

@@ -338,7 +338,7 @@ mod tests {
                 status: 200,
                 ..Default::default()
             };
-            let one = super::super::replay::Replay::new(&Default::default()).replay(&x).remove(0);
+            let one = crate::analysis::replay::Replay::new(&Default::default()).replay(&x).remove(0);
             let verdicts: Vec<EntryVerdict> = (0..n).map(|index| EntryVerdict { index, ..one.clone() }).collect();
             let seen = with_refs(&verdicts, |refs| refs.iter().map(|v| v.index).collect::<Vec<_>>());
             assert_eq!(seen, (0..n).collect::<Vec<_>>());

@@ -898,7 +898,7 @@ pub fn evaluate(
     }
     // Walk the hops.
     // Borrowed until a redirect moves on.
-    let mut url = std::borrow::Cow::Borrowed(&req.url);
+    let mut url = Cow::Borrowed(&req.url);
     let mut tainted = false;
     let mut cors = v.cors_applies;
     let mut opaque = req.mode == RequestMode::NoCors && first_cross;
@@ -950,7 +950,7 @@ pub fn evaluate(
                     v.credentialed = false;
                 }
             }
-            url = std::borrow::Cow::Owned(next);
+            url = Cow::Owned(next);
         }
     }
     v.cors_applies = cors;

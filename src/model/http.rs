@@ -23,6 +23,12 @@ pub fn ascii_lowercase(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether `s` starts with `prefix`, ASCII letters compared case-insensitively (cookie-name prefixes,
+/// header-name families).
+pub fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
 /// `s` in ASCII upper case, copied only when it has a lower-case letter.
 pub fn ascii_uppercase(s: &str) -> std::borrow::Cow<'_, str> {
     if s.bytes().any(|b| b.is_ascii_lowercase()) {

@@ -9,6 +9,7 @@ use super::fast_hash::{HashMap, HashSet};
 use std::borrow::Cow;
 
 use super::cookie::{default_path, domain_match, is_ip_literal, path_match, StoredCookie};
+use super::http::starts_with_ignore_case;
 use super::profile::{Browser, BrowserProfile, ThirdPartyPolicy};
 use super::reason::{Exclusion, InclusionStatus, Warning};
 use super::request::{CredentialsMode, RequestContext, RequestKind};
@@ -888,10 +889,6 @@ fn canonical_domain_attribute(d: &str) -> Option<String> {
         Host::Ipv4(ip) => Some(ip.to_string()),
         Host::Ipv6(ip) => Some(format!("[{ip}]")),
     }
-}
-
-fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
-    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 /// Cookie-name prefix rules; prefixes match case-insensitively (RFC 6265bis §5.4).
