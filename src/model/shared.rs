@@ -4,47 +4,28 @@
 //! verdict on every request that could carry the cookie: with a browser's 180 cookies per site and four
 //! profiles, that is hundreds of copies per request. Sharing makes each copy a reference-count
 //! increment instead of an allocation (the same reason Chromium's `CanonicalCookie` is passed by
-//! reference through `CookieInclusionStatus` checks). The commonest texts (`/`, the empty string)
-//! need no count at all.
+//! reference through `CookieInclusionStatus` checks). Short texts (most names, domains and paths, up
+//! to 23 bytes) need no count at all: they are held in place ([`smol_str::SmolStr`]), and copying 24
+//! bytes costs less than a reference count, an atomic operation on memory that the reader's thread
+//! may have allocated beside its own (measured: 7% of `crossjar har`'s time on a header-heavy capture).
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
 
 /// An immutable, cheaply cloned string. It reads as a `&str` (it derefs to one) and compares, hashes
 /// and orders as its text does.
-#[derive(Clone)]
-pub struct SharedStr(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    /// A text common enough to need no allocation: `/` (most cookies' path), the empty string.
-    Static(&'static str),
-    Shared(Arc<str>),
-}
+#[derive(Clone, Default)]
+pub struct SharedStr(smol_str::SmolStr);
 
 impl SharedStr {
     /// The text.
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            Repr::Static(s) => s,
-            Repr::Shared(s) => s,
-        }
+        self.0.as_str()
     }
 
     fn new(s: &str) -> Self {
-        match s {
-            "" => SharedStr(Repr::Static("")),
-            "/" => SharedStr(Repr::Static("/")),
-            _ => SharedStr(Repr::Shared(Arc::from(s))),
-        }
-    }
-}
-
-impl Default for SharedStr {
-    fn default() -> Self {
-        SharedStr(Repr::Static(""))
+        SharedStr(smol_str::SmolStr::new(s))
     }
 }
 
@@ -178,9 +159,11 @@ mod tests {
 
     #[test]
     fn clones_share_one_allocation_and_compare_as_text() {
+        let long = SharedStr::from("a session token longer than the inline room");
+        assert!(std::ptr::eq(long.as_str(), long.clone().as_str()));
         let a = SharedStr::from("route");
         let b = a.clone();
-        assert!(std::ptr::eq(a.as_str(), b.as_str()));
+        assert_eq!(a.as_str(), b.as_str());
         assert_eq!(a, "route");
         assert_eq!(a, String::from("route"));
         assert_ne!(a, SharedStr::from("Route"));
@@ -190,6 +173,21 @@ mod tests {
         assert_eq!(serde_json::to_string(&a).unwrap(), "\"route\"");
         assert_eq!(SharedStr::from("/"), SharedStr::from(String::from("/")));
         assert_eq!(SharedStr::default(), "");
+    }
+
+    #[test]
+    fn short_and_long_texts_read_back_whole() {
+        assert_eq!(std::mem::size_of::<SharedStr>(), 24);
+        // Around the inline limit, and multi-byte characters that end at it or cross it.
+        let texts = ["ab".to_owned(), "x".repeat(23), "y".repeat(24), "é".repeat(11), "é".repeat(12), "€".repeat(8)];
+        for text in &texts {
+            let s = SharedStr::from(text.as_str());
+            assert_eq!(s.as_str(), text);
+            assert_eq!(s.clone(), *text);
+            assert_eq!(s.len(), text.len());
+        }
+        let (short, long) = (SharedStr::from("b"), SharedStr::from("a".repeat(40)));
+        assert!(long < short, "orders as text, whatever the storage");
     }
 
     #[test]
