@@ -4,6 +4,9 @@
 //! inside an entry never aborts the parse: it becomes a problem recorded for that entry while the
 //! parser stays in step. Only broken JSON (or a file that is not a HAR at all) stops the whole read.
 //! Bodies and every field we do not need are skipped with [`IgnoredAny`], which does not recurse.
+//!
+//! A document in memory is first read by [`fast`], which takes the usual entries in one pass and
+//! hands everything else to these visitors.
 
 use super::{HarItem, HarLogInfo, HarSummary, ProblemKind, Software, MAX_PAGES, MAX_PROBLEM_KINDS};
 use crate::evidence::{BlockedCookie, Exchange, Header, Headers, InputError, ListedCookie, Location, Page};
@@ -13,6 +16,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::ControlFlow;
 use std::path::Path;
+
+#[path = "fast.rs"]
+pub(super) mod fast;
 
 /// Why the visitors stopped the parse on purpose (the serde error itself only carries a marker).
 #[derive(Debug)]
@@ -53,6 +59,9 @@ pub(super) struct Ctx<'s> {
     pub spare: &'s mut dyn FnMut() -> Option<Exchange>,
     /// Storage of exchanges already delivered, reused for the next ones.
     pub pool: Pool,
+    /// Entries already delivered by a one-pass read that handed the document back
+    /// ([`fast::Outcome::Restart`]): skipped, not delivered again.
+    pub skip_entries: usize,
 }
 
 /// How many emptied strings, headers and cookies the [`Pool`] keeps at most: enough for the entries
@@ -779,19 +788,9 @@ impl<'de> Visitor<'de> for LogVisitor<'_, '_> {
             let key = LogKey::from_name(&name);
             note_key(&mut seen, &mut count, Some(name));
             match key {
-                LogKey::Version => match a.next_value::<Scalar>()?.text("log.version") {
-                    Ok(v) => ctx.info.version = v,
-                    Err(p) => ctx.log_problems.push(p, None),
-                },
-                LogKey::Creator => {
-                    let f = a.next_value_seed(FieldsSeed::<SoftwareKey>::new())?;
-                    ctx.info.creator = software(f, "log.creator", &mut ctx.log_problems);
+                LogKey::Version | LogKey::Creator | LogKey::Browser | LogKey::Pages => {
+                    a.next_value_seed(LogMember { ctx: &mut *ctx, key })?
                 }
-                LogKey::Browser => {
-                    let f = a.next_value_seed(FieldsSeed::<SoftwareKey>::new())?;
-                    ctx.info.browser = software(f, "log.browser", &mut ctx.log_problems);
-                }
-                LogKey::Pages => a.next_value_seed(PagesSeed(&mut *ctx))?,
                 LogKey::Entries => {
                     found_entries = true;
                     if !ctx.log_emitted {
@@ -833,6 +832,38 @@ impl<'de> Visitor<'de> for LogVisitor<'_, '_> {
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Err(fault(self.0, Fault::NotHar("not a HAR: \"log\" is null, expected an object".into())))
+    }
+}
+
+/// One member of `log` other than `entries` (the one-pass read hands them here too).
+struct LogMember<'c, 's> {
+    ctx: &'c mut Ctx<'s>,
+    key: LogKey,
+}
+
+impl<'de> DeserializeSeed<'de> for LogMember<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let ctx = self.ctx;
+        match self.key {
+            LogKey::Version => match <Scalar as de::Deserialize>::deserialize(d)?.text("log.version") {
+                Ok(v) => ctx.info.version = v,
+                Err(p) => ctx.log_problems.push(p, None),
+            },
+            LogKey::Creator => {
+                let f = FieldsSeed::<SoftwareKey>::new().deserialize(d)?;
+                ctx.info.creator = software(f, "log.creator", &mut ctx.log_problems);
+            }
+            LogKey::Browser => {
+                let f = FieldsSeed::<SoftwareKey>::new().deserialize(d)?;
+                ctx.info.browser = software(f, "log.browser", &mut ctx.log_problems);
+            }
+            LogKey::Pages => PagesSeed(ctx).deserialize(d)?,
+            LogKey::Entries | LogKey::Other => {
+                <IgnoredAny as de::Deserialize>::deserialize(d)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -948,20 +979,16 @@ impl<'de> Visitor<'de> for EntriesVisitor<'_, '_> {
         ctx.in_entries = true;
         loop {
             let index = ctx.next_index;
+            if index < ctx.skip_entries {
+                // Delivered by the one-pass read before it handed the document back.
+                if a.next_element::<IgnoredAny>()?.is_none() {
+                    break;
+                }
+                ctx.next_index += 1;
+                continue;
+            }
             let Some(outcome) = a.next_element_seed(EntrySeed(&mut *ctx))? else { break };
-            ctx.next_index += 1;
-            let item = match outcome {
-                Ok(ex) => {
-                    ctx.summary.count(&ex);
-                    HarItem::Entry(ex)
-                }
-                Err((key_addr, problem)) => {
-                    ctx.summary.entry_errors += 1;
-                    ctx.entry_problems.push(problem.clone(), Some(index));
-                    HarItem::EntryError(ctx.entry_error(index, key_addr, problem))
-                }
-            };
-            if (ctx.sink)(item).is_break() {
+            if deliver(ctx, index, outcome).is_break() {
                 return Err(fault(ctx, Fault::Stopped));
             }
         }
@@ -994,6 +1021,35 @@ impl<'de> Visitor<'de> for EntriesVisitor<'_, '_> {
 /// One entry: the exchange, or the address of its first key (slice mode) and the first problem.
 type EntryOutcome = Result<Exchange, (Option<usize>, Problem)>;
 
+/// Counts entry `index` and hands it (or its error) to the sink.
+fn deliver(ctx: &mut Ctx<'_>, index: usize, outcome: EntryOutcome) -> ControlFlow<()> {
+    ctx.next_index += 1;
+    let item = match outcome {
+        Ok(ex) => {
+            ctx.summary.count(&ex);
+            HarItem::Entry(ex)
+        }
+        Err((key_addr, problem)) => {
+            ctx.summary.entry_errors += 1;
+            ctx.entry_problems.push(problem.clone(), Some(index));
+            HarItem::EntryError(ctx.entry_error(index, key_addr, problem))
+        }
+    };
+    (ctx.sink)(item)
+}
+
+/// The exchange of an entry read without problems: the response's HTTP version where the request
+/// has none, and the response's media type.
+fn finish_exchange(mut b: Builder, pool: &mut Pool) -> Exchange {
+    if b.ex.http_version.is_empty() {
+        std::mem::swap(&mut b.ex.http_version, &mut b.response_http_version);
+    }
+    pool.put_string(b.response_http_version);
+    // The response's media type, for producers that record no resource type.
+    b.ex.mime_type = b.ex.response_headers.get("content-type").map(|v| pool.string(Cow::Borrowed(v.trim())));
+    b.ex
+}
+
 struct EntrySeed<'c, 's>(&'c mut Ctx<'s>);
 
 impl<'de> DeserializeSeed<'de> for EntrySeed<'_, '_> {
@@ -1023,8 +1079,13 @@ impl Builder {
     /// several write the same text). A value that is not text is ignored: it is secondary evidence and
     /// the status still says whether a response came.
     fn error(&mut self, reason: Scalar<'_>) {
+        self.error_text(reason.nonempty_cow("").ok().flatten());
+    }
+
+    /// [`Builder::error`] for text already read (`None`: absent).
+    fn error_text(&mut self, reason: Option<Cow<'_, str>>) {
         if self.ex.error.is_none() {
-            self.ex.error = reason.nonempty_cow("").ok().flatten().map(|v| self.pool.string(v));
+            self.ex.error = reason.filter(|r| !r.is_empty()).map(|v| self.pool.string(v));
         }
     }
 
@@ -1120,13 +1181,7 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
         if let Some(p) = b.problem {
             return Ok(Err((addr, p)));
         }
-        if b.ex.http_version.is_empty() {
-            std::mem::swap(&mut b.ex.http_version, &mut b.response_http_version);
-        }
-        ctx.pool.put_string(b.response_http_version);
-        // The response's media type, for producers that record no resource type.
-        b.ex.mime_type = b.ex.response_headers.get("content-type").map(|v| ctx.pool.string(Cow::Borrowed(v.trim())));
-        Ok(Ok(b.ex))
+        Ok(Ok(finish_exchange(b, &mut ctx.pool)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<EntryOutcome, A::Error> {
         while a.next_element::<IgnoredAny>()?.is_some() {}

@@ -289,7 +289,7 @@ pub fn read_har_reader_reusing(
     // A partial BOM prefix was consumed: put it back in front.
     let prefix = if bom { &[][..] } else { &head[..got] };
     let de = serde_json::Deserializer::from_reader(prefix.chain(buf));
-    run(de, name, None, bom, sink, spare)
+    run(de, name, None, None, bom, sink, spare)
 }
 
 /// Reads a HAR held in memory (a memory map, a test string, a fuzz input).
@@ -313,13 +313,16 @@ pub fn read_har_slice_reusing(
         Some(rest) => (rest, true),
         None => (bytes, false),
     };
-    run(serde_json::Deserializer::from_slice(body), name, Some(bytes), bom, sink, spare)
+    run(serde_json::Deserializer::from_slice(body), name, Some(bytes), Some(body), bom, sink, spare)
 }
 
+/// Reads with the visitors from `de`; a document in memory (`body`, after any BOM) is first read in
+/// one pass ([`de::fast`]), which hands it to the visitors when it is not of the usual shape.
 fn run<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
     name: &Path,
     src: Option<&[u8]>,
+    body: Option<&[u8]>,
     bom: bool,
     sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>,
     spare: &mut Spare<'_>,
@@ -341,8 +344,26 @@ fn run<'de, R: serde_json::de::Read<'de>>(
         lines: LineIndex::default(),
         spare,
         pool: de::Pool::default(),
+        skip_entries: 0,
     };
-    let result = RootSeed(&mut ctx).deserialize(&mut de).and_then(|()| de.end());
+    let one_pass = match body {
+        Some(body) if de::fast::enabled() => de::fast::read(body, &mut ctx),
+        _ => de::fast::Outcome::Restart { delivered: 0 },
+    };
+    let result = match one_pass {
+        de::fast::Outcome::Done => Ok(()),
+        de::fast::Outcome::Stopped => Err(stopped(&mut ctx)),
+        de::fast::Outcome::Restart { delivered } => {
+            // The visitors read the document from the start; what the one-pass read learned of the
+            // log is theirs to find again, its delivered entries (and their counts) stand.
+            ctx.info = HarLogInfo::default();
+            ctx.log_problems = de::ProblemTally::default();
+            (ctx.root_started, ctx.in_entries, ctx.open_entry, ctx.fault) = (false, false, None, None);
+            ctx.next_index = 0;
+            ctx.skip_entries = delivered;
+            RootSeed(&mut ctx).deserialize(&mut de).and_then(|()| de.end())
+        }
+    };
     let mut summary = std::mem::take(&mut ctx.summary);
     match result {
         Ok(()) => {
@@ -378,6 +399,12 @@ fn run<'de, R: serde_json::de::Read<'de>>(
         .collect();
     summary.entry_error_kinds = ctx.entry_problems.into_kinds();
     Ok(summary)
+}
+
+/// The error a sink's stop is carried by (as when the visitors stop for it).
+fn stopped(ctx: &mut Ctx<'_>) -> serde_json::Error {
+    ctx.fault = Some(Fault::Stopped);
+    <serde_json::Error as serde::de::Error>::custom("stopped")
 }
 
 fn whole_file(name: &Path, message: String) -> InputError {
