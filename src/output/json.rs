@@ -612,48 +612,123 @@ fn write_document<W: Write>(
 /// Writes `crossjar.har.v1` while the replay runs: each entry's verdicts are serialized as they come
 /// into one temporary file per browser, and the document is assembled at the end. Memory stays the
 /// same however long the capture; the same bytes as [`write_har_report`] come out.
+///
+/// The serialized text is written to the files by a thread of its own, a chunk at a time: the
+/// replay's thread only formats (writing the files was a tenth of its time on body-heavy captures).
 pub struct HarJsonStream {
     browsers: Vec<Browser>,
-    /// One per browser, holding its `entries` elements as they will appear in the document.
-    spills: Vec<Spill>,
+    /// One per browser: its `entries` elements not yet handed to the writer.
+    pending: Vec<Vec<u8>>,
+    /// Hands full chunks (browser, text) to the writer; `None` once it has finished.
+    chunks: Option<std::sync::mpsc::SyncSender<(usize, Vec<u8>)>>,
+    /// Emptied chunks the writer hands back, to be filled again.
+    emptied: std::sync::mpsc::Receiver<Vec<u8>>,
+    /// The writer: gives the files back, or the first error writing them.
+    writer: Option<std::thread::JoinHandle<io::Result<Vec<Spill>>>>,
+    /// Bytes of entry elements serialized so far, over all browsers.
+    serialized: u64,
     show_values: bool,
     /// Entries written so far (to each spill).
     entries: usize,
 }
 
+/// How much of one browser's text is handed to the writer at once.
+const SPILL_CHUNK: usize = 256 * 1024;
+/// Chunks waiting for the writer at most (the memory a slow disk can cost).
+const SPILL_CHUNKS_WAITING: usize = 4;
+
 impl HarJsonStream {
     /// A writer for runs of `browsers`, in that order. Fails if no temporary file can be created.
     pub fn new(browsers: &[Browser], show_values: bool) -> io::Result<Self> {
-        let spills = browsers.iter().map(|_| Spill::new()).collect::<io::Result<_>>()?;
-        Ok(HarJsonStream { browsers: browsers.to_vec(), spills, show_values, entries: 0 })
+        let mut spills = browsers.iter().map(|_| Spill::new()).collect::<io::Result<Vec<_>>>()?;
+        let (chunks, to_write) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>)>(SPILL_CHUNKS_WAITING);
+        let (give_back, emptied) = std::sync::mpsc::sync_channel::<Vec<u8>>(SPILL_CHUNKS_WAITING + browsers.len());
+        let writer = std::thread::Builder::new().name("crossjar-json-spill".into()).spawn(move || {
+            let mut failed = None;
+            for (run, mut chunk) in to_write {
+                if failed.is_none() {
+                    failed = spills[run].writer().write_all(&chunk).err();
+                }
+                chunk.clear();
+                let _ = give_back.try_send(chunk);
+            }
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(spills),
+            }
+        })?;
+        Ok(HarJsonStream {
+            browsers: browsers.to_vec(),
+            pending: browsers.iter().map(|_| Vec::with_capacity(SPILL_CHUNK)).collect(),
+            chunks: Some(chunks),
+            emptied,
+            writer: Some(writer),
+            serialized: 0,
+            show_values,
+            entries: 0,
+        })
     }
 
     /// One entry: `verdicts[i]` is browser `i`'s verdict (same order as `browsers` given to `new`).
     pub fn entry(&mut self, verdicts: &[EntryVerdict]) -> io::Result<()> {
-        if verdicts.len() != self.spills.len() {
+        if verdicts.len() != self.pending.len() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("{} verdicts for {} browsers", verdicts.len(), self.spills.len()),
+                format!("{} verdicts for {} browsers", verdicts.len(), self.pending.len()),
             ));
         }
         let first = self.entries == 0;
         // The profiles' verdicts on one entry name the same URL: it is redacted once.
         let mut url: Option<(&str, Cow<'_, str>)> = None;
-        for (spill, v) in self.spills.iter_mut().zip(verdicts) {
+        for (run, v) in verdicts.iter().enumerate() {
             let shown = match &url {
                 Some((captured, shown)) if *captured == v.url.as_str() => shown,
                 _ => &url.insert((v.url.as_str(), entry_url(v, self.show_values))).1,
             };
-            write_entry_element(spill.writer(), first, v, self.show_values, shown)?;
+            let text = &mut self.pending[run];
+            let before = text.len();
+            write_entry_element(text, first, v, self.show_values, shown)?;
+            self.serialized += (text.len() - before) as u64;
+            if text.len() >= SPILL_CHUNK {
+                let next = self.emptied.try_recv().unwrap_or_else(|_| Vec::with_capacity(SPILL_CHUNK));
+                let full = std::mem::replace(text, next);
+                self.hand_over(run, full)?;
+            }
         }
         self.entries += 1;
         Ok(())
     }
 
+    /// Gives a chunk of run `run`'s text to the writer.
+    fn hand_over(&mut self, run: usize, chunk: Vec<u8>) -> io::Result<()> {
+        let sent = self.chunks.as_ref().is_some_and(|c| c.send((run, chunk)).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The writer stopped: its error says why.
+            Err(self.finish_writing().err().unwrap_or_else(|| io::Error::other("the spill writer stopped")))
+        }
+    }
+
+    /// Hands the rest to the writer and waits for it: the files, holding every element written.
+    fn finish_writing(&mut self) -> io::Result<Vec<Spill>> {
+        for run in 0..self.pending.len() {
+            let rest = std::mem::take(&mut self.pending[run]);
+            if !rest.is_empty() {
+                if let Some(c) = &self.chunks {
+                    let _ = c.send((run, rest));
+                }
+            }
+        }
+        self.chunks = None;
+        let writer = self.writer.take().ok_or_else(|| io::Error::other("the spill writer already finished"))?;
+        writer.join().map_err(|_| io::Error::other("the spill writer panicked"))?
+    }
+
     /// Bytes of entry elements written so far, over all browsers (about the size the document's
     /// `entries` arrays will have).
     pub fn spilled_bytes(&mut self) -> io::Result<u64> {
-        self.spills.iter_mut().map(Spill::written).sum()
+        Ok(self.serialized)
     }
 
     /// Writes the whole document to `out`. `report` supplies everything but the entries: its `runs`
@@ -666,9 +741,10 @@ impl HarJsonStream {
                 "the report's browsers are not the ones the entries were written for",
             ));
         }
+        let mut spills = self.finish_writing()?;
         let any = self.entries > 0;
         write_document(out, report, |run, out| {
-            self.spills[run].copy_to(out)?;
+            spills[run].copy_to(out)?;
             Ok(any)
         })
     }

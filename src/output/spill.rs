@@ -62,11 +62,6 @@ impl Spill {
         &mut self.file
     }
 
-    /// Bytes written so far (flushes the buffer to find out).
-    pub fn written(&mut self) -> io::Result<u64> {
-        self.file.stream_position()
-    }
-
     /// Everything written, to read back from the start (the file stays unlinked, or goes on drop).
     pub fn into_reader(mut self) -> io::Result<SpillReader> {
         self.file.seek(SeekFrom::Start(0))?;
