@@ -330,6 +330,12 @@ macro_rules! keys {
     ($name:ident { $($v:ident => $s:literal),* $(,)? }) => {
         #[derive(Clone, Copy, PartialEq, Eq, Debug)]
         enum $name { $($v,)* Other }
+        impl From<$name> for u32 {
+            /// The key's position in its table (the one-pass reader marks keys seen by it).
+            fn from(k: $name) -> u32 {
+                k as u32
+            }
+        }
         impl Key for $name {
             fn from_name(s: &str) -> Self {
                 match s { $($s => $name::$v,)* _ => $name::Other }

@@ -4,7 +4,8 @@
 //! The visitors accept anything and pay serde's per-key and per-value dispatch for every field of
 //! every entry. Nearly every entry of a real capture has one shape: `request` and `response` objects
 //! whose headers are `{name, value}` strings, a few scalars, and bodies to skip. This reader matches
-//! keys as bytes and builds the exchange with the very same pooled storage; everything it does not
+//! keys with the visitors' own key tables (no UTF-8 work for ASCII keys) and builds the exchange
+//! with the very same pooled storage; everything it does not
 //! recognise it hands to the visitors, so the visitors stay the one definition of what a HAR entry
 //! means:
 //! - an entry it does not take whole (a field of another type or shape, an escaped key, a duplicate
@@ -18,7 +19,10 @@
 //! literals out of the JSON grammar, or nesting past 128 levels are never taken (the visitors decide
 //! them). Like serde_json's skipping, it does not check the UTF-8 of text it skips.
 
-use super::{Builder, Ctx, EntrySeed, LogKey, LogMember, Pool};
+use super::{
+    Builder, CookieKey, Ctx, EntryKey, EntrySeed, HeaderKey, InitiatorKey, Key, LogKey, LogMember, Pool, RequestKey,
+    ResponseKey,
+};
 use crate::evidence::{Exchange, Header, ListedCookie};
 use crate::model::time::Timestamp;
 use serde::de::DeserializeSeed;
@@ -63,7 +67,7 @@ fn root(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> Taken<ControlFlow<()>> {
     let mut found_log = false;
     let mut first = true;
     while let Some(key) = s.next_key_in_object(&mut first)? {
-        if key == b"log" {
+        if key == "log" {
             if found_log {
                 return Err(NotTaken);
             }
@@ -89,15 +93,15 @@ fn log(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> Taken<ControlFlow<()>> {
     let mut found_entries = false;
     let mut first = true;
     while let Some(key) = s.next_key_in_object(&mut first)? {
-        match key {
-            b"entries" => {
+        match LogKey::from_name(key) {
+            LogKey::Entries => {
                 if found_entries {
                     return Err(NotTaken);
                 }
                 found_entries = true;
                 if !ctx.log_emitted {
                     ctx.log_emitted = true;
-                    if (ctx.sink)(super::super::HarItem::Log(ctx.info.clone())).is_break() {
+                    if (ctx.sink)(super::HarItem::Log(ctx.info.clone())).is_break() {
                         return Ok(ControlFlow::Break(()));
                     }
                 }
@@ -105,21 +109,15 @@ fn log(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> Taken<ControlFlow<()>> {
                     return Ok(ControlFlow::Break(()));
                 }
             }
-            b"version" | b"creator" | b"browser" | b"pages" => {
+            LogKey::Other => s.skip_value(0)?,
+            key => {
                 // One member through the visitors: the same code decides it as in a full read.
                 s.ws();
                 let mut de = serde_json::Deserializer::from_slice(&s.b[s.i..]);
-                let key = match key {
-                    b"version" => LogKey::Version,
-                    b"creator" => LogKey::Creator,
-                    b"browser" => LogKey::Browser,
-                    _ => LogKey::Pages,
-                };
                 let start = s.i;
                 LogMember { ctx: &mut *ctx, key }.deserialize(&mut de).map_err(|_| NotTaken)?;
                 s.i = end_of_value(s.b, start)?;
             }
-            _ => s.skip_value(0)?,
         }
     }
     if !found_entries {
@@ -179,16 +177,18 @@ fn end_of_value(b: &[u8], start: usize) -> Taken<usize> {
     Ok(t.i)
 }
 
-/// Which entry members were seen (a duplicate is left to the visitors, which let the last win).
+/// Which members of an object were seen, by key (a duplicate is left to the visitors, which let
+/// the last win).
 #[derive(Default)]
 struct Seen(u32);
 
 impl Seen {
-    fn first(&mut self, bit: u32) -> Taken<()> {
-        if self.0 & (1 << bit) != 0 {
+    fn first<K: Copy + Into<u32>>(&mut self, key: K) -> Taken<()> {
+        let bit = 1u32.checked_shl(key.into()).ok_or(NotTaken)?;
+        if self.0 & bit != 0 {
             return Err(NotTaken);
         }
-        self.0 |= 1 << bit;
+        self.0 |= bit;
         Ok(())
     }
 }
@@ -200,76 +200,68 @@ fn entry(s: &mut Scan<'_>, ctx: &mut Ctx<'_>, index: usize) -> Taken<Exchange> {
     let mut pool = std::mem::take(&mut ctx.pool);
     let ex = pool.exchange((ctx.spare)(), index);
     let mut b = Builder { ex, pool, ..Builder::default() };
-    let r = entry_members(s, &mut b);
+    // A missing request, URL or method is a problem to report, with its place: the visitors say it.
+    let taken = entry_members(s, &mut b).is_ok() && b.has_request && b.has_url && b.has_method;
     ctx.pool = std::mem::take(&mut b.pool);
-    if r.is_err() {
+    if !taken {
         // Its storage goes back to the pool for the visitors' read of the same entry.
-        let mut pool = std::mem::take(&mut ctx.pool);
-        let _ = pool.exchange(Some(b.ex), index);
-        ctx.pool = pool;
+        let _ = ctx.pool.exchange(Some(b.ex), index);
         return Err(NotTaken);
     }
     ctx.open_entry = None;
-    if !b.has_request || !b.has_url || !b.has_method {
-        // A problem to report, with its place: the visitors say it.
-        let mut pool = std::mem::take(&mut ctx.pool);
-        let _ = pool.exchange(Some(b.ex), index);
-        ctx.pool = pool;
-        return Err(NotTaken);
-    }
     Ok(super::finish_exchange(b, &mut ctx.pool))
 }
 
 fn entry_members(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
     let mut seen = Seen::default();
     let mut first = true;
-    s.ws();
     while let Some(key) = s.next_key_in_object(&mut first)? {
+        let key = EntryKey::from_name(key);
         match key {
-            b"pageref" => {
-                seen.first(0)?;
+            EntryKey::PageRef => {
+                seen.first(key)?;
                 let v = s.text_or_null()?.filter(|t| !t.is_empty());
                 Builder::set_opt(&mut b.pool, &mut b.ex.page_ref, v);
             }
-            b"startedDateTime" => {
-                seen.first(1)?;
+            EntryKey::Started => {
+                seen.first(key)?;
                 b.ex.started = s.text_or_null()?.and_then(|t| Timestamp::parse_rfc3339(&t));
             }
-            b"request" => {
-                seen.first(2)?;
+            EntryKey::Request => {
+                seen.first(key)?;
                 b.has_request = true;
                 request(s, b)?;
             }
-            b"response" => {
-                seen.first(3)?;
+            EntryKey::Response => {
+                seen.first(key)?;
                 response(s, b)?;
             }
-            b"_resourceType" => {
-                seen.first(4)?;
+            EntryKey::ResourceType => {
+                seen.first(key)?;
                 let v = s.text_or_null()?.filter(|t| !t.is_empty());
                 Builder::set_opt(&mut b.pool, &mut b.ex.resource_type, v);
             }
-            b"_initiator" => {
-                seen.first(5)?;
+            EntryKey::Initiator => {
+                seen.first(key)?;
                 initiator(s, b)?;
             }
-            b"_initiator_type" => {
-                seen.first(6)?;
+            EntryKey::InitiatorType => {
+                seen.first(key)?;
                 let v = s.text_or_null()?.filter(|t| !t.is_empty());
                 Builder::set_opt(&mut b.pool, &mut b.ex.initiator_type, v);
             }
-            b"_fromCache" => b.ex.from_cache |= s.flag()?,
-            b"_fetchType" => b.ex.from_cache |= super::mentions_cache(s.text_or_null()?),
-            b"_error" | b"_failureText" => {
+            EntryKey::FromCache => b.ex.from_cache |= s.flag()?,
+            EntryKey::FetchType => b.ex.from_cache |= super::mentions_cache(s.text_or_null()?),
+            EntryKey::Error | EntryKey::FailureText => {
                 let v = s.text_or_null()?;
                 b.error_text(v);
             }
-            b"_webSocketMessages" => {
-                seen.first(7)?;
+            EntryKey::WsMessages => {
+                seen.first(key)?;
                 b.ex.websocket_messages = s.count_elements()?;
             }
-            b"_blockedCookies" => return Err(NotTaken),
-            _ => s.skip_value(0)?,
+            EntryKey::BlockedCookies => return Err(NotTaken),
+            EntryKey::Other => s.skip_value(0)?,
         }
     }
     Ok(())
@@ -281,40 +273,42 @@ fn request(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
     let mut seen = Seen::default();
     let mut first = true;
     while let Some(key) = s.next_key_in_object(&mut first)? {
+        let key = RequestKey::from_name(key);
         match key {
-            b"method" => {
-                seen.first(0)?;
+            RequestKey::Method => {
+                seen.first(key)?;
                 let v = s.text_or_null()?;
                 b.has_method = v.is_some();
                 super::set_text(&mut b.ex.method, v.unwrap_or(Cow::Borrowed("")));
             }
-            b"url" => {
-                seen.first(1)?;
+            RequestKey::Url => {
+                seen.first(key)?;
                 let v = s.text_or_null()?;
                 b.has_url = v.is_some();
                 super::set_text(&mut b.ex.url, v.unwrap_or(Cow::Borrowed("")));
             }
-            b"httpVersion" => {
-                seen.first(2)?;
+            RequestKey::HttpVersion => {
+                seen.first(key)?;
                 let v = s.text_or_null()?;
                 super::set_text(&mut b.ex.http_version, v.unwrap_or(Cow::Borrowed("")));
             }
-            b"headers" => {
-                seen.first(3)?;
+            RequestKey::Headers => {
+                seen.first(key)?;
                 let mut out = std::mem::take(&mut b.ex.request_headers.0);
                 headers(s, &mut b.pool, &mut out)?;
                 b.ex.request_headers.0 = out;
             }
-            b"cookies" => {
-                seen.first(4)?;
+            RequestKey::Cookies => {
+                seen.first(key)?;
                 let mut out = std::mem::take(&mut b.ex.request_cookies);
                 cookies(s, &mut b.pool, &mut out)?;
                 b.ex.request_cookies = out;
             }
-            b"_blockedCookies" | b"blockedCookies" | b"_associatedCookies" | b"associatedCookies" => {
-                return Err(NotTaken)
-            }
-            _ => s.skip_value(0)?,
+            RequestKey::BlockedCookies
+            | RequestKey::BlockedCookiesCdp
+            | RequestKey::AssociatedCookies
+            | RequestKey::AssociatedCookiesCdp => return Err(NotTaken),
+            RequestKey::Other => s.skip_value(0)?,
         }
     }
     Ok(())
@@ -329,41 +323,42 @@ fn response(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
     let mut seen = Seen::default();
     let mut first = true;
     while let Some(key) = s.next_key_in_object(&mut first)? {
+        let key = ResponseKey::from_name(key);
         match key {
-            b"status" => {
-                seen.first(0)?;
+            ResponseKey::Status => {
+                seen.first(key)?;
                 b.ex.status = s.status()?;
             }
-            b"httpVersion" => {
-                seen.first(1)?;
+            ResponseKey::HttpVersion => {
+                seen.first(key)?;
                 let v = s.text_or_null()?;
                 super::set_text(&mut b.response_http_version, v.unwrap_or(Cow::Borrowed("")));
             }
-            b"headers" => {
-                seen.first(2)?;
+            ResponseKey::Headers => {
+                seen.first(key)?;
                 let mut out = std::mem::take(&mut b.ex.response_headers.0);
                 headers(s, &mut b.pool, &mut out)?;
                 b.ex.response_headers.0 = out;
             }
-            b"cookies" => {
-                seen.first(3)?;
+            ResponseKey::Cookies => {
+                seen.first(key)?;
                 let mut out = std::mem::take(&mut b.ex.response_cookies);
                 cookies(s, &mut b.pool, &mut out)?;
                 b.ex.response_cookies = out;
             }
-            b"redirectURL" => {
-                seen.first(4)?;
+            ResponseKey::RedirectUrl => {
+                seen.first(key)?;
                 let v = s.text_or_null()?.filter(|t| !t.is_empty());
                 Builder::set_opt(&mut b.pool, &mut b.ex.redirect_url, v);
             }
-            b"_error" | b"_failureText" => {
+            ResponseKey::Error | ResponseKey::FailureText => {
                 let v = s.text_or_null()?;
                 b.error_text(v);
             }
-            b"fromDiskCache" | b"fromPrefetchCache" => b.ex.from_cache |= s.flag()?,
-            b"_fulfilledBy" => b.ex.from_cache |= super::mentions_cache(s.text_or_null()?),
-            b"_blockedCookies" | b"blockedCookies" => return Err(NotTaken),
-            _ => s.skip_value(0)?,
+            ResponseKey::FromDiskCache | ResponseKey::FromPrefetchCache => b.ex.from_cache |= s.flag()?,
+            ResponseKey::FulfilledBy => b.ex.from_cache |= super::mentions_cache(s.text_or_null()?),
+            ResponseKey::BlockedCookies | ResponseKey::BlockedCookiesCdp => return Err(NotTaken),
+            ResponseKey::Other => s.skip_value(0)?,
         }
     }
     Ok(())
@@ -381,11 +376,11 @@ fn headers(s: &mut Scan<'_>, pool: &mut Pool, out: &mut Vec<Header>) -> Taken<()
         let (mut name, mut value) = (None, None);
         let mut inner = true;
         while let Some(key) = s.next_key_in_object(&mut inner)? {
-            match key {
-                b"name" if name.is_none() => name = Some(s.text_or_null()?.ok_or(NotTaken)?),
-                b"value" if value.is_none() => value = Some(s.text_or_null()?.unwrap_or(Cow::Borrowed(""))),
-                b"name" | b"value" => return Err(NotTaken),
-                _ => s.skip_value(1)?,
+            match HeaderKey::from_name(key) {
+                HeaderKey::Name if name.is_none() => name = Some(s.text_or_null()?.ok_or(NotTaken)?),
+                HeaderKey::Value if value.is_none() => value = Some(s.text_or_null()?.unwrap_or(Cow::Borrowed(""))),
+                HeaderKey::Name | HeaderKey::Value => return Err(NotTaken),
+                HeaderKey::Other => s.skip_value(1)?,
             }
         }
         let name = name.ok_or(NotTaken)?;
@@ -407,39 +402,40 @@ fn cookies(s: &mut Scan<'_>, pool: &mut Pool, out: &mut Vec<ListedCookie>) -> Ta
         let mut seen = Seen::default();
         let mut inner = true;
         while let Some(key) = s.next_key_in_object(&mut inner)? {
+            let key = CookieKey::from_name(key);
             match key {
-                b"name" => {
-                    seen.first(0)?;
+                CookieKey::Name => {
+                    seen.first(key)?;
                     super::set_text(&mut c.name, s.text_or_null()?.unwrap_or(Cow::Borrowed("")));
                 }
-                b"value" => {
-                    seen.first(1)?;
+                CookieKey::Value => {
+                    seen.first(key)?;
                     super::set_text(&mut c.value, s.text_or_null()?.unwrap_or(Cow::Borrowed("")));
                 }
-                b"domain" => {
-                    seen.first(2)?;
+                CookieKey::Domain => {
+                    seen.first(key)?;
                     let v = s.text_or_null()?.filter(|t| !t.is_empty());
                     Builder::set_opt(pool, &mut c.domain, v);
                 }
-                b"path" => {
-                    seen.first(3)?;
+                CookieKey::Path => {
+                    seen.first(key)?;
                     let v = s.text_or_null()?.filter(|t| !t.is_empty());
                     Builder::set_opt(pool, &mut c.path, v);
                 }
-                b"secure" => {
-                    seen.first(4)?;
+                CookieKey::Secure => {
+                    seen.first(key)?;
                     c.secure = Some(s.flag()?);
                 }
-                b"httpOnly" => {
-                    seen.first(5)?;
+                CookieKey::HttpOnly => {
+                    seen.first(key)?;
                     c.http_only = Some(s.flag()?);
                 }
-                b"sameSite" => {
-                    seen.first(6)?;
+                CookieKey::SameSite => {
+                    seen.first(key)?;
                     let v = s.text_or_null()?.filter(|t| !t.is_empty());
                     Builder::set_opt(pool, &mut c.same_site, v);
                 }
-                _ => s.skip_value(1)?,
+                CookieKey::Other => s.skip_value(1)?,
             }
         }
         out.push(c);
@@ -466,18 +462,19 @@ fn initiator(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
             let mut url = None;
             let mut first = true;
             while let Some(key) = s.next_key_in_object(&mut first)? {
+                let key = InitiatorKey::from_name(key);
                 match key {
-                    b"type" => {
-                        seen.first(0)?;
+                    InitiatorKey::Type => {
+                        seen.first(key)?;
                         let v = s.text_or_null()?.filter(|t| !t.is_empty());
                         Builder::set_opt(&mut b.pool, &mut b.ex.initiator_type, v);
                     }
-                    b"url" => {
-                        seen.first(1)?;
+                    InitiatorKey::Url => {
+                        seen.first(key)?;
                         url = s.text_or_null()?.filter(|t| !t.is_empty());
                     }
-                    b"stack" => return Err(NotTaken),
-                    _ => s.skip_value(1)?,
+                    InitiatorKey::Stack => return Err(NotTaken),
+                    InitiatorKey::Other => s.skip_value(1)?,
                 }
             }
             if let Some(u) = url {
@@ -521,26 +518,37 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// After `{` (whitespace allowed): the next key, its `:` consumed, or `None` at `}`.
-    fn next_key_in_object(&mut self, first: &mut bool) -> Taken<Option<&'a [u8]>> {
+    /// In an object, after `{` or a member: `true` at the next key's opening quote (the separator
+    /// consumed), `false` past the closing `}`.
+    fn next_member(&mut self, first: &mut bool) -> Taken<bool> {
         self.ws();
         match self.bump()? {
-            b'}' => return Ok(None),
+            b'}' => return Ok(false),
             b',' if !*first => self.ws(),
             b'"' if *first => self.i -= 1,
             _ => return Err(NotTaken),
         }
         *first = false;
-        self.expect(b'"')?;
-        let start = self.i;
-        // Keys this reader knows are plain ASCII; one with an escape is left to the visitors, and an
-        // unknown one must still be UTF-8, as the visitors require of every key they read.
+        if self.peek() == Some(b'"') {
+            Ok(true)
+        } else {
+            Err(NotTaken)
+        }
+    }
+
+    /// After `{` (whitespace allowed): the next key, its `:` consumed, or `None` at `}`.
+    fn next_key_in_object(&mut self, first: &mut bool) -> Taken<Option<&'a str>> {
+        if !self.next_member(first)? {
+            return Ok(None);
+        }
+        let start = self.i + 1;
+        // A key with an escape is left to the visitors; any other must be UTF-8, as the visitors
+        // require of every key they read.
         let len = special(&self.b[start..]).ok_or(NotTaken)?;
         if self.b[start + len] != b'"' {
             return Err(NotTaken);
         }
-        let key = &self.b[start..start + len];
-        utf8(key)?;
+        let key = utf8(&self.b[start..start + len])?;
         self.i = start + len + 1;
         self.expect(b':')?;
         Ok(Some(key))
@@ -707,17 +715,8 @@ impl<'a> Scan<'a> {
 
     /// In a skipped object: the next key (not read, only checked), or `false` at `}`.
     fn skip_key(&mut self, first: &mut bool) -> Taken<bool> {
-        self.ws();
-        match self.bump()? {
-            b'}' => return Ok(false),
-            b',' if !*first => self.ws(),
-            b'"' if *first => self.i -= 1,
-            _ => return Err(NotTaken),
-        }
-        *first = false;
-        self.ws();
-        if self.peek() != Some(b'"') {
-            return Err(NotTaken);
+        if !self.next_member(first)? {
+            return Ok(false);
         }
         self.skip_string()?;
         self.expect(b':')?;
