@@ -2,17 +2,19 @@
 //! the findings pass, then the text rendering, on one file, and prints resident memory after each
 //! step. Prints counts and timings only, never cookie values.
 //!
-//! Usage: `cargo run --release --example har_replay -- FILE.har [--replay-only | --replay-timed]`
+//! Usage: `cargo run --release --example har_replay -- FILE.har [--replay-only | --replay-timed | --main-timed]`
 //! (`--replay-only` stops after the replay, for profiling it alone; `--replay-timed` reads every
 //! entry into memory first, then times the four profiles' replay alone, on one thread, best of three
-//! passes: the per-entry figure of issue #17 without the reader's share).
+//! passes: the per-entry figure of issue #17 without the reader's share; `--main-timed` times what
+//! the pipeline's replay thread does with entries the reader's thread prepared: the replay, the
+//! findings' and the text story's fold, the verdict lists handed back; best of five).
 
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::Instant;
 
-use crossjar::analysis::findings::{analyse, Focus};
-use crossjar::analysis::replay::{Replay, ReplayOptions};
+use crossjar::analysis::findings::{analyse, Accumulator, Focus};
+use crossjar::analysis::replay::{Prepared, Replay, ReplayOptions};
 use crossjar::input::har::{read_har_path, HarItem};
 use crossjar::output::text;
 
@@ -32,6 +34,9 @@ fn main() {
     let options = ReplayOptions::default();
     if std::env::args().any(|a| a == "--replay-timed") {
         return replay_timed(path, &options);
+    }
+    if std::env::args().any(|a| a == "--main-timed") {
+        return main_timed(path, &options);
     }
     let mut replay = Replay::new(&options);
     let start = Instant::now();
@@ -79,9 +84,44 @@ fn main() {
     println!("text rendering: {:.2} s; {} bytes; {}", t.elapsed().as_secs_f64(), out.len(), resident());
 }
 
-/// Reads every entry first, then times [`Replay::replay`] alone over them (best of three passes, each
-/// with a fresh replay), verdicts dropped as the streaming pipeline drops them.
-fn replay_timed(path: &Path, options: &ReplayOptions) {
+/// Reads and prepares every entry first, then times what the pipeline's replay thread does with them:
+/// [`Replay::replay_prepared`], the findings' and the story's fold, the lists handed back (best of
+/// five passes, each with a fresh replay).
+fn main_timed(path: &Path, options: &ReplayOptions) {
+    let (creator, exchanges) = read_all(path);
+    let mut prepared: Vec<Prepared> = exchanges.iter().map(Prepared::of).collect();
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let mut replay = Replay::new(options);
+        replay.set_creator(creator.clone());
+        let mut findings = Accumulator::new(&options.browsers, &Focus::default());
+        let mut story = text::Story::new(&options.browsers);
+        let start = Instant::now();
+        for (x, p) in exchanges.iter().zip(&mut prepared) {
+            let verdicts = replay.replay_prepared(x, p);
+            if !verdicts.is_empty() {
+                findings.add(&verdicts);
+                story.add_entry(&verdicts);
+                replay.recycle(verdicts);
+            }
+        }
+        best = best.min(start.elapsed().as_secs_f64());
+        std::hint::black_box((replay, findings, story));
+    }
+    print_best("replay thread's work", options, best, exchanges.len(), 5);
+}
+
+/// One timing line: `what` took `best` seconds (best of `passes`) over `entries` entries.
+fn print_best(what: &str, options: &ReplayOptions, best: f64, entries: usize, passes: usize) {
+    println!(
+        "{what} ({} profiles): {best:.3} s for {entries} entries, {:.2} µs per entry (best of {passes})",
+        options.browsers.len(),
+        best * 1e6 / entries.max(1) as f64
+    );
+}
+
+/// Every entry of `path` in memory, and the creator line.
+fn read_all(path: &Path) -> (Option<String>, Vec<crossjar::evidence::Exchange>) {
     let mut creator = None;
     let mut exchanges = Vec::new();
     let result = read_har_path(path, &mut |item| {
@@ -95,6 +135,13 @@ fn replay_timed(path: &Path, options: &ReplayOptions) {
     if let Err(e) = result {
         eprintln!("{e}");
     }
+    (creator, exchanges)
+}
+
+/// Reads every entry first, then times [`Replay::replay`] alone over them (best of three passes, each
+/// with a fresh replay), verdicts dropped as the streaming pipeline drops them.
+fn replay_timed(path: &Path, options: &ReplayOptions) {
+    let (creator, exchanges) = read_all(path);
     let mut best = f64::MAX;
     for _ in 0..3 {
         let mut replay = Replay::new(options);
@@ -105,11 +152,5 @@ fn replay_timed(path: &Path, options: &ReplayOptions) {
         }
         best = best.min(start.elapsed().as_secs_f64());
     }
-    println!(
-        "replay alone ({} profiles): {:.3} s for {} entries, {:.2} µs per entry (best of 3)",
-        options.browsers.len(),
-        best,
-        exchanges.len(),
-        best * 1e6 / exchanges.len().max(1) as f64
-    );
+    print_best("replay alone", options, best, exchanges.len(), 3);
 }

@@ -11,7 +11,8 @@
 #      - the reader alone (examples/har_count.rs),
 #      - `crossjar har FILE` (text) and `crossjar har FILE --format json` (to /dev/null),
 #      - jq extracting the cookie and CORS headers,
-#    their ratios to the bare pass and to jq, and microseconds per entry.
+#    their ratios to the bare pass and to jq, and microseconds per entry; and the replay thread's
+#    work alone per entry (examples/har_replay.rs --main-timed: roughly the floor of the text run).
 # 2. Scaling: `crossjar har` on the default generator from 10 MB to 100 MB (1 GB with --with-1g, slow):
 #    wall (best of N), CPU, µs per entry (wall and CPU, and the reader's CPU share), peak heap.
 # 3. 1 000 small files, and 10 000 Ingress objects.
@@ -43,11 +44,12 @@ command -v jq >/dev/null || { echo "jq is missing: apt-get install -y jq" >&2; e
 
 echo "building release binaries..." >&2
 cargo build --release --quiet --bin crossjar --example har_parse_baseline --example har_count \
-  --example gen_har --example ingress_bench
+  --example gen_har --example ingress_bench --example har_replay
 BIN=target/release/crossjar
 BASE=target/release/examples/har_parse_baseline
 COUNT=target/release/examples/har_count
 GEN=target/release/examples/gen_har
+SPLIT=target/release/examples/har_replay
 
 TMP=$(mktemp -d /tmp/crossjar-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -101,9 +103,9 @@ echo "# crossjar benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(
 
 if [ -z "$ONLY" ] || [ "$ONLY" = ratios ]; then
   printf "\n## Wall time against the bare pass and jq (issue #17)\n\n"
-  printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %7s | %8s |\n" \
-    capture MiB entries bare reader text json jq "text/bare" "json/bare" "jq/text" "µs/entry"
-  printf "|%s|\n" "--------------------------------------|---------|---------|--------|--------|--------|--------|--------|-----------|-----------|---------|----------"
+  printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %7s | %8s | %8s |\n" \
+    capture MiB entries bare reader text json jq "text/bare" "json/bare" "jq/text" "µs/entry" "replay µs"
+  printf "|%s|\n" "--------------------------------------|---------|---------|--------|--------|--------|--------|--------|-----------|-----------|---------|----------|----------"
   for spec in "body-heavy, base64 bodies:--size 200M --seed 8 --body 32K --base64-bodies" \
               "body-heavy, JSON-text bodies:--size 200M --seed 8 --body 46K" \
               "header-heavy:--size 200M --seed 8 --body 0" \
@@ -118,12 +120,15 @@ if [ -z "$ONLY" ] || [ "$ONLY" = ratios ]; then
     text=$(best "$BIN" har "$f")
     json=$(best "$BIN" har "$f" --format json)
     jqt=$(best jq -c "$JQ_FILTER" "$f")
-    printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %7s | %8s |\n" \
+    replay=$("$SPLIT" "$f" --main-timed | sed -n 's/.*, \([0-9.]*\) µs per entry.*/\1/p')
+    printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %7s | %8s | %8s |\n" \
       "$name" "$(mib "$f")" "$n" "$bare" "$reader" "$text" "$json" "$jqt" \
-      "$(ratio "$text" "$bare")" "$(ratio "$json" "$bare")" "$(ratio "$jqt" "$text")" "$(per_entry "$text" "$n")"
+      "$(ratio "$text" "$bare")" "$(ratio "$json" "$bare")" "$(ratio "$jqt" "$text")" "$(per_entry "$text" "$n")" "$replay"
     rm -f "$f"
   done
-  printf "\n(seconds; µs/entry = text wall / entries, four browser profiles; reader = examples/har_count)\n"
+  printf "\n(seconds; µs/entry = text wall / entries, four browser profiles; reader = examples/har_count;\n"
+  printf "replay µs = the replay thread's work per entry alone, entries read and prepared beforehand:\n"
+  printf "examples/har_replay --main-timed, best of 5; entries × this is roughly the floor of the text run)\n"
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = scaling ]; then
