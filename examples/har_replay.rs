@@ -2,7 +2,7 @@
 //! the findings pass, then the text rendering, on one file, and prints resident memory after each
 //! step. Prints counts and timings only, never cookie values.
 //!
-//! Usage: `cargo run --release --example har_replay -- FILE.har [--replay-only | --replay-timed | --main-timed]`
+//! Usage: `cargo run --release --example har_replay -- FILE.har [--replay-only | --replay-timed | --main-timed] [--profiles N]`
 //! (`--replay-only` stops after the replay, for profiling it alone; `--replay-timed` reads every
 //! entry into memory first, then times the four profiles' replay alone, on one thread, best of three
 //! passes: the per-entry figure of issue #17 without the reader's share; `--main-timed` times what
@@ -31,7 +31,13 @@ fn main() {
         std::process::exit(2);
     };
     let path = Path::new(&arg);
-    let options = ReplayOptions::default();
+    let mut options = ReplayOptions::default();
+    // `--profiles N`: the first N default profiles only (what a profile adds, against what an entry
+    // costs whatever the number of profiles).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(n) = args.iter().position(|a| a == "--profiles").and_then(|i| args.get(i + 1)?.parse().ok()) {
+        options.browsers.truncate(n);
+    }
     if std::env::args().any(|a| a == "--replay-timed") {
         return replay_timed(path, &options);
     }

@@ -371,6 +371,86 @@ pub struct Prepared {
     set_cookies: Vec<ParsedSetCookie>,
     /// The response headers' size ([`Headers::byte_size`]), for the browsers' header limits.
     response_bytes: u64,
+    /// What the replay looks up in the headers.
+    headers: HeaderFacts,
+}
+
+/// The answers to the look-ups the replay makes in every entry's headers. Found where the headers
+/// were just read (the pipeline's reader thread, whose cache still holds them): on the replay's
+/// thread each scan of a dozen header names costs cache misses. Texts keep their room from entry to
+/// entry.
+#[derive(Debug, Default)]
+struct HeaderFacts {
+    /// The request shows a `Sec-Fetch-Mode` header.
+    has_fetch_mode: bool,
+    /// Its first value, as the replay tells modes apart.
+    fetch_mode: Option<FetchMode>,
+    /// `Sec-Fetch-Dest`'s first value, as mixed content reads it.
+    fetch_dest: Option<Destination>,
+    /// `Sec-Fetch-Dest: font` (any case).
+    dest_is_font: bool,
+    /// The request shows a `Sec-Fetch-Storage-Access` header.
+    storage_access: bool,
+    /// The `Origin` header's first value, trimmed; empty when there is none.
+    origin: String,
+    /// The response shows `Access-Control-Allow-Origin`.
+    allow_origin: bool,
+    /// The `Cookie` header ([`Headers::cookie_header`]), when the request shows one.
+    has_cookie: bool,
+    cookie: String,
+    /// Its first [`MAX_COOKIE_PAIRS`] pairs, as byte ranges of `cookie` (name, value), and how many
+    /// it holds in all.
+    cookie_pairs: Vec<[usize; 4]>,
+    cookie_pairs_total: usize,
+}
+
+/// `Sec-Fetch-Mode` as the replay tells modes apart (ASCII case ignored).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FetchMode {
+    Cors,
+    NoCors,
+    SameOrigin,
+    Other,
+}
+
+impl HeaderFacts {
+    fn refill(&mut self, x: &Exchange) {
+        let h = &x.request_headers;
+        self.has_fetch_mode = h.contains("sec-fetch-mode");
+        self.fetch_mode = h.get("sec-fetch-mode").map(|m| match crate::model::http::ascii_lowercase(m).as_ref() {
+            "cors" => FetchMode::Cors,
+            "no-cors" => FetchMode::NoCors,
+            "same-origin" => FetchMode::SameOrigin,
+            _ => FetchMode::Other,
+        });
+        let dest = h.get("sec-fetch-dest");
+        self.fetch_dest = dest.map(Destination::from_sec_fetch_dest);
+        self.dest_is_font = dest.is_some_and(|d| d.eq_ignore_ascii_case("font"));
+        self.storage_access = h.contains("sec-fetch-storage-access");
+        self.origin.clear();
+        self.origin.push_str(h.get("origin").map(str::trim).unwrap_or(""));
+        self.allow_origin = x.response_headers.contains("access-control-allow-origin");
+        self.cookie.clear();
+        self.cookie_pairs.clear();
+        self.cookie_pairs_total = 0;
+        let cookie = h.cookie_header();
+        self.has_cookie = cookie.is_some();
+        if let Some(c) = cookie {
+            self.cookie.push_str(&c);
+            let (pairs, total) = cookie_pairs_bounded(&self.cookie, MAX_COOKIE_PAIRS);
+            // Every non-empty name and value is a part of the text; an empty one may not be (a pair
+            // without `=` has the name `""`): it is the empty range.
+            let at = |t: &str| if t.is_empty() { 0 } else { t.as_ptr() as usize - self.cookie.as_ptr() as usize };
+            self.cookie_pairs.extend(pairs.iter().map(|(n, v)| [at(n), at(n) + n.len(), at(v), at(v) + v.len()]));
+            self.cookie_pairs_total = total;
+        }
+    }
+
+    /// The `Cookie` header's pairs (see `cookie_pairs`).
+    fn pairs(&self) -> Option<Vec<(&str, &str)>> {
+        let text = &self.cookie;
+        self.has_cookie.then(|| self.cookie_pairs.iter().map(|&[a, b, c, d]| (&text[a..b], &text[c..d])).collect())
+    }
 }
 
 /// The texts consecutive entries mostly share (a page's requests go to few hosts, under one top
@@ -436,6 +516,7 @@ impl Default for Prepared {
             initiator: None,
             set_cookies: Vec::new(),
             response_bytes: 0,
+            headers: HeaderFacts::default(),
         }
     }
 }
@@ -456,6 +537,7 @@ impl Prepared {
         self.set_cookies.clear();
         self.set_cookies.extend(x.response_headers.set_cookie_line_iter().map(ParsedSetCookie::parse_unshared));
         self.response_bytes = x.response_headers.byte_size();
+        self.headers.refill(x);
     }
 }
 
@@ -714,7 +796,7 @@ impl Replay {
         let (mut kind, mut kind_basis) = (prepared.kind, prepared.kind_basis);
         if let Some(h) = &hop {
             (kind, kind_basis) = (h.kind, h.kind_basis);
-        } else if kind == RequestKind::Navigation && !x.request_headers.contains("sec-fetch-mode") {
+        } else if kind == RequestKind::Navigation && !prepared.headers.has_fetch_mode {
             // Without fetch metadata an HTML document after the page's first one is a frame, not a new
             // top level (ad and widget iframes in older captures).
             let page_has_top = x.page_ref.as_deref().is_some_and(|p| self.page_top.contains_key(p));
@@ -741,18 +823,14 @@ impl Replay {
         let chain = hop.map(|h| h.chain).unwrap_or_default();
         let failure =
             if x.from_cache { None } else { x.error.clone().or_else(|| (x.status == 0).then(|| "failed".to_string())) };
-        let cookie_header = x.request_headers.cookie_header();
         let set_cookie_lines = x.response_headers.set_cookie_lines();
-        if cookie_header.is_some() {
+        let header_facts = &prepared.headers;
+        if header_facts.has_cookie {
             self.cookie_headers += 1;
         }
         self.set_cookie_headers += set_cookie_lines.len();
-        let mut cookie_pairs_total = 0;
-        let recorded_pairs = cookie_header.as_deref().map(|h| {
-            let (pairs, total) = cookie_pairs_bounded(h, MAX_COOKIE_PAIRS);
-            cookie_pairs_total = total;
-            pairs
-        });
+        let cookie_pairs_total = header_facts.cookie_pairs_total;
+        let recorded_pairs = header_facts.pairs();
         let mut response_bytes = prepared.response_bytes;
         // Borrowed from the URL (its host is lower case but for an opaque host of another scheme).
         let host = crate::model::http::ascii_lowercase(url.host_str().unwrap_or(""));
@@ -767,9 +845,7 @@ impl Replay {
         let mut base = RequestContext::new(kind, &x.method, url.clone(), initiator.clone(), time)
             .with_top_level(top_level.clone())
             .with_redirect_chain(chain.clone());
-        let h = &x.request_headers;
-        let storage_access = h.contains("sec-fetch-storage-access");
-        let fetch_mode = h.get("sec-fetch-mode").map(crate::model::http::ascii_lowercase);
+        let (storage_access, fetch_mode) = (header_facts.storage_access, header_facts.fetch_mode);
         let (mode, basis) = match infer::fixed_credentials(kind) {
             Some(m) => (Some(m), Basis::Recorded),
             None if base.is_same_origin_with_initiator() && initiator.is_some() => {
@@ -780,12 +856,10 @@ impl Replay {
             // Images, scripts, styles and media load in no-cors mode, which always has credentials;
             // a `crossorigin` load (fonts always) is CORS with `same-origin` unless the page asked for
             // `use-credentials`, which a Cookie header would have shown above.
-            None if kind == RequestKind::Subresource => match fetch_mode.as_deref() {
-                Some("cors") => (Some(CredentialsMode::SameOrigin), Basis::Inferred),
+            None if kind == RequestKind::Subresource => match fetch_mode {
+                Some(FetchMode::Cors) => (Some(CredentialsMode::SameOrigin), Basis::Inferred),
                 Some(_) => (Some(CredentialsMode::Include), Basis::Recorded),
-                None if h.get("sec-fetch-dest").is_some_and(|d| d.eq_ignore_ascii_case("font")) => {
-                    (Some(CredentialsMode::SameOrigin), Basis::Inferred)
-                }
+                None if header_facts.dest_is_font => (Some(CredentialsMode::SameOrigin), Basis::Inferred),
                 None => (Some(CredentialsMode::Include), Basis::Inferred),
             },
             // A request that never got an answer shows only provisional headers: a missing Cookie
@@ -810,7 +884,8 @@ impl Replay {
             }
         };
         let (mut mode, mut basis) = (mode, basis);
-        let mut cors_input = self.cors_input(x, kind, &url, initiator.as_ref(), mode.unwrap_or(base.credentials));
+        let mut cors_input =
+            self.cors_input(x, header_facts, kind, &url, initiator.as_ref(), mode.unwrap_or(base.credentials));
         // A failed request whose mode is unknown: if only a credentialed request fails the CORS check
         // the capture shows, the failure itself says the page asked for credentials.
         if let (Some((req, Some(pre), resp)), None, true) = (cors_input.as_mut(), mode, failure.is_some()) {
@@ -828,7 +903,7 @@ impl Replay {
         let assumed = mode.unwrap_or(base.credentials);
         base.credentials = assumed;
         let credentials = Credentials { mode, assumed, basis };
-        self.observe_cors(x, &url);
+        self.observe_cors(x, header_facts, &url);
 
         // Cookies the request carried: learn those the capture never set (attributes from what the
         // evidence proves), and put back into the recording browser's jar those it evidently kept.
@@ -888,7 +963,7 @@ impl Replay {
         let mut attributes: Vec<Option<SharedStr>> = vec![None; set_cookie_lines.len()];
         // Mixed content is judged against the document that made the request (else the top level).
         let mixed_page = initiator.as_ref().filter(|o| !o.is_opaque()).or(top_level.as_ref());
-        let destination = destination_of(x, kind);
+        let destination = header_facts.fetch_dest.unwrap_or_else(|| destination_of(x, kind));
         // The list and the verdicts' lists handed back (see `recycle`), to be filled again.
         let mut verdicts = std::mem::take(&mut self.spare_verdicts);
         verdicts.reserve_exact(self.jars.len());
@@ -1135,12 +1210,13 @@ impl Replay {
     fn cors_input(
         &mut self,
         x: &Exchange,
+        header_facts: &HeaderFacts,
         kind: RequestKind,
         url: &Url,
         initiator: Option<&Origin>,
         credentials: CredentialsMode,
     ) -> Option<(CorsRequest, Option<CorsResponse>, Vec<CorsResponse>)> {
-        let origin_header = x.request_headers.get("origin").map(str::trim).unwrap_or("");
+        let origin_header = header_facts.origin.as_str();
         if kind == RequestKind::Preflight {
             let key = (url.to_string(), origin_header.to_string());
             make_room(&mut self.pending_preflights);
@@ -1149,12 +1225,10 @@ impl Replay {
             self.pending_preflights.insert(key, CorsResponse::new(x.status, Headers(cors_headers.collect())));
             return None;
         }
-        let mode = x.request_headers.get("sec-fetch-mode").map(crate::model::http::ascii_lowercase);
+        let mode = header_facts.fetch_mode;
         let cors_mode = match kind {
-            RequestKind::Fetch | RequestKind::Xhr => {
-                mode.as_deref() != Some("no-cors") && mode.as_deref() != Some("same-origin")
-            }
-            RequestKind::Subresource | RequestKind::Unknown => mode.as_deref() == Some("cors"),
+            RequestKind::Fetch | RequestKind::Xhr => !matches!(mode, Some(FetchMode::NoCors | FetchMode::SameOrigin)),
+            RequestKind::Subresource | RequestKind::Unknown => mode == Some(FetchMode::Cors),
             _ => false,
         };
         if !cors_mode {
@@ -1199,8 +1273,8 @@ impl Replay {
     }
 
     /// Keeps the CORS headers of an answer for the security checks.
-    fn observe_cors(&mut self, x: &Exchange, url: &Url) {
-        if !x.response_headers.contains("access-control-allow-origin") {
+    fn observe_cors(&mut self, x: &Exchange, header_facts: &HeaderFacts, url: &Url) {
+        if !header_facts.allow_origin {
             return;
         }
         // Looked up by the URL's own text: most responses come from origins already full.
@@ -1219,7 +1293,7 @@ impl Replay {
                 .cloned()
                 .collect(),
         );
-        let origin_sent = x.request_headers.get("origin").unwrap_or("").trim().to_string();
+        let origin_sent = header_facts.origin.clone();
         seen.push((origin_sent, headers, x.index));
     }
 
@@ -1284,10 +1358,8 @@ impl Replay {
 
 /// The request's destination for the mixed-content check: `Sec-Fetch-Dest` when recorded, else the
 /// kind and the response type.
+/// What the request is for when it shows no `Sec-Fetch-Dest` (which says it itself).
 fn destination_of(x: &Exchange, kind: RequestKind) -> Destination {
-    if let Some(d) = x.request_headers.get("sec-fetch-dest") {
-        return Destination::from_sec_fetch_dest(d);
-    }
     let mime = crate::model::http::ascii_lowercase(x.mime_type.as_deref().unwrap_or(""));
     match kind {
         RequestKind::Navigation => Destination::Document,
@@ -1454,6 +1526,56 @@ mod tests {
         {
             assert!(!is_access_control_header(name), "{name}");
         }
+    }
+
+    /// The answers prepared on the reader's thread are the header look-ups they stand for: case,
+    /// `\n`-folded values, HTTP/2 cookie crumbs, padding, absent and empty headers, and a `Cookie`
+    /// header past the pair limit.
+    #[test]
+    fn prepared_header_facts_are_the_look_ups_they_replace() {
+        use crate::model::http::Header;
+        let long_cookie = (0..MAX_COOKIE_PAIRS + 2).map(|i| format!("c{i}=v")).collect::<Vec<_>>().join("; ");
+        let requests: Vec<Vec<(&str, &str)>> = vec![
+            vec![],
+            vec![("Sec-Fetch-Mode", "CORS"), ("Origin", " https://app.example "), ("Cookie", "a=1; b = 2 ;c")],
+            vec![("sec-fetch-mode", "no-cors"), ("sec-fetch-dest", "FONT"), ("cookie", "x=1"), ("cookie", "y=2")],
+            vec![("Sec-Fetch-Mode", "\n\n"), ("Sec-Fetch-Mode", "same-origin"), ("Sec-Fetch-Dest", "image\nscript")],
+            vec![("sec-fetch-mode", "navigate"), ("Sec-Fetch-Storage-Access", "active"), ("origin", "null")],
+            vec![("Sec-Fetch-Mode", "websocket"), ("Origin", ""), ("Cookie", ""), ("Sec-Fetch-Dest", "")],
+            vec![("Cookie", "a=1\nb=2"), ("Sec-Fetch-Dest", "iframe")],
+            vec![("Cookie", &long_cookie)],
+        ];
+        let responses: Vec<Vec<(&str, &str)>> =
+            vec![vec![], vec![("Access-Control-Allow-Origin", "*")], vec![("access-control-allow-origin", "")]];
+        let headers = |list: &[(&str, &str)]| Headers(list.iter().map(|(n, v)| Header::new(*n, *v)).collect());
+        let mut facts = HeaderFacts::default();
+        for (i, request) in requests.iter().enumerate() {
+            let x = Exchange {
+                request_headers: headers(request),
+                response_headers: headers(&responses[i % responses.len()]),
+                ..Exchange::default()
+            };
+            // Refilled in place, after another entry's facts.
+            facts.refill(&x);
+            let h = &x.request_headers;
+            assert_eq!(facts.has_fetch_mode, h.contains("sec-fetch-mode"), "{request:?}");
+            let mode = h.get("sec-fetch-mode").map(crate::model::http::ascii_lowercase);
+            assert_eq!(facts.fetch_mode.is_some(), mode.is_some(), "{request:?}");
+            assert_eq!(facts.fetch_mode == Some(FetchMode::Cors), mode.as_deref() == Some("cors"));
+            assert_eq!(facts.fetch_mode == Some(FetchMode::NoCors), mode.as_deref() == Some("no-cors"));
+            assert_eq!(facts.fetch_mode == Some(FetchMode::SameOrigin), mode.as_deref() == Some("same-origin"));
+            assert_eq!(facts.fetch_dest, h.get("sec-fetch-dest").map(Destination::from_sec_fetch_dest));
+            assert_eq!(facts.dest_is_font, h.get("sec-fetch-dest").is_some_and(|d| d.eq_ignore_ascii_case("font")));
+            assert_eq!(facts.storage_access, h.contains("sec-fetch-storage-access"));
+            assert_eq!(facts.origin, h.get("origin").map(str::trim).unwrap_or(""));
+            assert_eq!(facts.allow_origin, x.response_headers.contains("access-control-allow-origin"));
+            let cookie = h.cookie_header();
+            assert_eq!(facts.has_cookie, cookie.is_some(), "{request:?}");
+            let expected = cookie.as_deref().map(|c| cookie_pairs_bounded(c, MAX_COOKIE_PAIRS));
+            assert_eq!(facts.pairs(), expected.as_ref().map(|(pairs, _)| pairs.clone()), "{request:?}");
+            assert_eq!(facts.cookie_pairs_total, expected.map_or(0, |(_, total)| total));
+        }
+        assert_eq!(facts.cookie_pairs_total, MAX_COOKIE_PAIRS + 2);
     }
 
     #[test]

@@ -38,6 +38,11 @@ pub fn ascii_uppercase(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A line without its trailing `\r`.
+fn strip_cr(line: &str) -> &str {
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
 /// One header as captured: name and value exactly as written (case, order and duplicates kept).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Header {
@@ -70,11 +75,11 @@ impl Header {
     /// The header lines this captured value stands for: the value itself, or, when it is folded with
     /// `\n`, each non-empty line (a trailing `\r` dropped).
     pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
+        // Nearly every value is one line: given as it is, without splitting.
         let folded = self.value.contains('\n');
-        self.value
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .filter(move |l| !folded || !l.trim().is_empty())
+        let single = (!folded).then(|| strip_cr(&self.value));
+        let lines = folded.then(|| self.value.split('\n').map(strip_cr).filter(|l| !l.trim().is_empty()));
+        single.into_iter().chain(lines.into_iter().flatten())
     }
 }
 
@@ -97,7 +102,11 @@ impl Headers {
     /// Every value of `name` (case-insensitive), in order, with `\n`-folded values unfolded into one
     /// value per line (see the module documentation).
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0.iter().filter(move |h| h.name.eq_ignore_ascii_case(name)).flat_map(Header::lines)
+        // Lengths first: most names differ in length, and comparing them costs nothing.
+        self.0
+            .iter()
+            .filter(move |h| h.name.len() == name.len() && h.name.eq_ignore_ascii_case(name))
+            .flat_map(Header::lines)
     }
 
     /// The first value of `name` (case-insensitive); of a `\n`-folded value, its first line.
