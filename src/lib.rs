@@ -91,6 +91,8 @@ pub mod pipeline_policy;
 pub mod redact;
 pub mod sanitize;
 pub mod server;
+#[cfg(test)]
+mod test_support;
 
 // The application layer: typed parameters in, a report out. The command line, the local web page,
 // the tests and library users call these.

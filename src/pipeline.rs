@@ -495,19 +495,8 @@ mod tests {
         let root = env!("CARGO_MANIFEST_DIR");
         let (options, focus) = (ReplayOptions::default(), Focus::default());
         // Every capture among the fixtures, and the public samples where they are present.
-        let mut files = Vec::new();
-        let mut dirs =
-            vec![PathBuf::from(format!("{root}/fixtures")), PathBuf::from(format!("{root}/../shared/samples"))];
-        while let Some(dir) = dirs.pop() {
-            for p in std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()) {
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if p.extension().is_some_and(|x| x == "har") {
-                    files.push(p);
-                }
-            }
-        }
-        files.sort();
+        let mut files = crate::test_support::har_files(&PathBuf::from(format!("{root}/fixtures")));
+        files.extend(crate::test_support::har_files(&PathBuf::from(format!("{root}/../shared/samples"))));
         let mut compared = 0;
         for path in &files {
             let mut owned = Vec::new();

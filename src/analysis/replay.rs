@@ -416,13 +416,14 @@ enum FetchMode {
 impl HeaderFacts {
     fn refill(&mut self, x: &Exchange) {
         let h = &x.request_headers;
-        self.has_fetch_mode = h.contains("sec-fetch-mode");
         self.fetch_mode = h.get("sec-fetch-mode").map(|m| match crate::model::http::ascii_lowercase(m).as_ref() {
             "cors" => FetchMode::Cors,
             "no-cors" => FetchMode::NoCors,
             "same-origin" => FetchMode::SameOrigin,
             _ => FetchMode::Other,
         });
+        // Present without a value only when every line of it is empty: scanned again only then.
+        self.has_fetch_mode = self.fetch_mode.is_some() || h.contains("sec-fetch-mode");
         let dest = h.get("sec-fetch-dest");
         self.fetch_dest = dest.map(Destination::from_sec_fetch_dest);
         self.dest_is_font = dest.is_some_and(|d| d.eq_ignore_ascii_case("font"));

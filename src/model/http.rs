@@ -116,7 +116,7 @@ impl Headers {
         for h in &self.0 {
             if h.name.len() == name.len() && h.name.eq_ignore_ascii_case(name) {
                 if !h.value.contains('\n') {
-                    return Some(h.value.strip_suffix('\r').unwrap_or(&h.value));
+                    return Some(strip_cr(&h.value));
                 }
                 if let Some(line) = h.lines().next() {
                     return Some(line);

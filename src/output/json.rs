@@ -868,25 +868,12 @@ pub fn write_headers_report(
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use super::*;
     use crate::analysis::findings::Focus;
     use crate::analysis::replay::ReplayOptions;
     use crate::pipeline::analyse_har_path;
-
-    fn hars(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut items: Vec<_> =
-            std::fs::read_dir(dir).expect("fixture dir").map(|e| e.expect("dir entry").path()).collect();
-        items.sort();
-        for path in items {
-            if path.is_dir() {
-                hars(&path, out);
-            } else if path.extension().is_some_and(|e| e == "har") {
-                out.push(path);
-            }
-        }
-    }
 
     #[test]
     fn nested_layout_is_serde_jsons_pretty_layout_indented() {
@@ -942,8 +929,7 @@ mod tests {
 
     #[test]
     fn stream_matches_the_whole_report_writer_on_every_fixture() {
-        let mut paths = Vec::new();
-        hars(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"), &mut paths);
+        let paths = crate::test_support::har_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"));
         assert!(paths.len() > 10, "fixtures not found");
         let (mut skipped, mut values_differ, mut entries) = (false, false, false);
         for path in &paths {

@@ -220,8 +220,7 @@ fn entry_members(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
         match key {
             EntryKey::PageRef => {
                 seen.first(key)?;
-                let v = s.text_or_null()?.filter(|t| !t.is_empty());
-                Builder::set_opt(&mut b.pool, &mut b.ex.page_ref, v);
+                Builder::set_opt(&mut b.pool, &mut b.ex.page_ref, s.nonempty_text()?);
             }
             EntryKey::Started => {
                 seen.first(key)?;
@@ -238,8 +237,7 @@ fn entry_members(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
             }
             EntryKey::ResourceType => {
                 seen.first(key)?;
-                let v = s.text_or_null()?.filter(|t| !t.is_empty());
-                Builder::set_opt(&mut b.pool, &mut b.ex.resource_type, v);
+                Builder::set_opt(&mut b.pool, &mut b.ex.resource_type, s.nonempty_text()?);
             }
             EntryKey::Initiator => {
                 seen.first(key)?;
@@ -247,8 +245,7 @@ fn entry_members(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
             }
             EntryKey::InitiatorType => {
                 seen.first(key)?;
-                let v = s.text_or_null()?.filter(|t| !t.is_empty());
-                Builder::set_opt(&mut b.pool, &mut b.ex.initiator_type, v);
+                Builder::set_opt(&mut b.pool, &mut b.ex.initiator_type, s.nonempty_text()?);
             }
             EntryKey::FromCache => b.ex.from_cache |= s.flag()?,
             EntryKey::FetchType => b.ex.from_cache |= super::mentions_cache(s.text_or_null()?),
@@ -294,15 +291,11 @@ fn request(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
             }
             RequestKey::Headers => {
                 seen.first(key)?;
-                let mut out = std::mem::take(&mut b.ex.request_headers.0);
-                headers(s, &mut b.pool, &mut out)?;
-                b.ex.request_headers.0 = out;
+                headers(s, &mut b.pool, &mut b.ex.request_headers.0)?;
             }
             RequestKey::Cookies => {
                 seen.first(key)?;
-                let mut out = std::mem::take(&mut b.ex.request_cookies);
-                cookies(s, &mut b.pool, &mut out)?;
-                b.ex.request_cookies = out;
+                cookies(s, &mut b.pool, &mut b.ex.request_cookies)?;
             }
             RequestKey::BlockedCookies
             | RequestKey::BlockedCookiesCdp
@@ -336,20 +329,15 @@ fn response(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
             }
             ResponseKey::Headers => {
                 seen.first(key)?;
-                let mut out = std::mem::take(&mut b.ex.response_headers.0);
-                headers(s, &mut b.pool, &mut out)?;
-                b.ex.response_headers.0 = out;
+                headers(s, &mut b.pool, &mut b.ex.response_headers.0)?;
             }
             ResponseKey::Cookies => {
                 seen.first(key)?;
-                let mut out = std::mem::take(&mut b.ex.response_cookies);
-                cookies(s, &mut b.pool, &mut out)?;
-                b.ex.response_cookies = out;
+                cookies(s, &mut b.pool, &mut b.ex.response_cookies)?;
             }
             ResponseKey::RedirectUrl => {
                 seen.first(key)?;
-                let v = s.text_or_null()?.filter(|t| !t.is_empty());
-                Builder::set_opt(&mut b.pool, &mut b.ex.redirect_url, v);
+                Builder::set_opt(&mut b.pool, &mut b.ex.redirect_url, s.nonempty_text()?);
             }
             ResponseKey::Error | ResponseKey::FailureText => {
                 let v = s.text_or_null()?;
@@ -414,13 +402,11 @@ fn cookies(s: &mut Scan<'_>, pool: &mut Pool, out: &mut Vec<ListedCookie>) -> Ta
                 }
                 CookieKey::Domain => {
                     seen.first(key)?;
-                    let v = s.text_or_null()?.filter(|t| !t.is_empty());
-                    Builder::set_opt(pool, &mut c.domain, v);
+                    Builder::set_opt(pool, &mut c.domain, s.nonempty_text()?);
                 }
                 CookieKey::Path => {
                     seen.first(key)?;
-                    let v = s.text_or_null()?.filter(|t| !t.is_empty());
-                    Builder::set_opt(pool, &mut c.path, v);
+                    Builder::set_opt(pool, &mut c.path, s.nonempty_text()?);
                 }
                 CookieKey::Secure => {
                     seen.first(key)?;
@@ -432,8 +418,7 @@ fn cookies(s: &mut Scan<'_>, pool: &mut Pool, out: &mut Vec<ListedCookie>) -> Ta
                 }
                 CookieKey::SameSite => {
                     seen.first(key)?;
-                    let v = s.text_or_null()?.filter(|t| !t.is_empty());
-                    Builder::set_opt(pool, &mut c.same_site, v);
+                    Builder::set_opt(pool, &mut c.same_site, s.nonempty_text()?);
                 }
                 CookieKey::Other => s.skip_value(1)?,
             }
@@ -466,12 +451,11 @@ fn initiator(s: &mut Scan<'_>, b: &mut Builder) -> Taken<()> {
                 match key {
                     InitiatorKey::Type => {
                         seen.first(key)?;
-                        let v = s.text_or_null()?.filter(|t| !t.is_empty());
-                        Builder::set_opt(&mut b.pool, &mut b.ex.initiator_type, v);
+                        Builder::set_opt(&mut b.pool, &mut b.ex.initiator_type, s.nonempty_text()?);
                     }
                     InitiatorKey::Url => {
                         seen.first(key)?;
-                        url = s.text_or_null()?.filter(|t| !t.is_empty());
+                        url = s.nonempty_text()?;
                     }
                     InitiatorKey::Stack => return Err(NotTaken),
                     InitiatorKey::Other => s.skip_value(1)?,
@@ -616,6 +600,11 @@ impl<'a> Scan<'a> {
         }
         self.i = j + 1;
         String::from_utf8(owned).map(Cow::Owned).map_err(|_| NotTaken)
+    }
+
+    /// A non-empty string; an empty one or `null` is absent (as the visitors' `Scalar::nonempty_cow`).
+    fn nonempty_text(&mut self) -> Taken<Option<Cow<'a, str>>> {
+        Ok(self.text_or_null()?.filter(|t| !t.is_empty()))
     }
 
     /// A string or `null` (absent); anything else is not taken.
