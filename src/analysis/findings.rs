@@ -65,6 +65,8 @@ pub struct Accumulator {
     stamp: u64,
     /// Scratch: the pair of each of the first profile's cookies in the current entry.
     first_pairs: Vec<usize>,
+    /// Scratch: the same for its `Set-Cookie` lines.
+    first_set_pairs: Vec<usize>,
     /// The first preflight to each host (first run): host, entry index, URL; in capture order.
     preflights: Vec<(String, usize, String)>,
     preflight_hosts: HashSet<String>,
@@ -92,6 +94,10 @@ const FAILURE_GROUPS: usize = 256;
 struct HostTally {
     names: HashMap<String, usize>,
     pairs: Vec<PairTally>,
+    /// The pairs of the host's last entry, in its first profile's cookie order, with their names: the
+    /// next request to the host mostly lists the same cookies in the same order, found here without
+    /// hashing the name.
+    last: Vec<(SharedStr, usize)>,
     /// Per browser: pairs whose cookie has been set at least once, so every later request to the
     /// host counts as one it could have been sent on.
     /// Per browser: requests to the host that could carry cookies (not preflights, not cached), so
@@ -122,7 +128,24 @@ struct PairTally {
     /// Per browser: the host's `served` count when a `Set-Cookie` for it was first seen; every request
     /// to the host from then on could have carried it.
     armed_at: Vec<Option<u64>>,
+    /// Per profile ([`Browser::ALL`] order): what its last [`PairTally::note`] depended on, and its
+    /// entry. A note like it on a later entry changes nothing (every step is a union, a minimum or a
+    /// first value): most requests to a host repeat the last one's reasons.
+    noted: [Option<(NoteKey, usize)>; Browser::ALL.len()],
 }
+
+/// What a [`PairTally::note`] does depends on, but for the entry's index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct NoteKey {
+    /// The reasons, as bits of their declaration order.
+    reasons: u64,
+    store: bool,
+    certain: bool,
+    credentials_known: bool,
+    kind: RequestKind,
+}
+
+const _: () = assert!(Exclusion::ALL.len() <= 64, "NoteKey holds the reasons as the bits of a u64");
 
 impl PairTally {
     /// The summary counts, with the requests since the pair was armed.
@@ -175,6 +198,7 @@ impl HostTally {
             recorded_sent_last: None,
             refused: vec![false; browsers],
             armed_at: vec![None; browsers],
+            noted: Default::default(),
         });
         self.names.insert(name.to_string(), i);
         i
@@ -188,6 +212,18 @@ impl PairTally {
         if reasons.is_empty() {
             return;
         }
+        let key = NoteKey {
+            reasons: reasons.iter().fold(0, |bits, r| bits | 1 << *r as u32),
+            store,
+            certain,
+            credentials_known: e.credentials.basis != Basis::Unknown,
+            kind: e.kind,
+        };
+        let noted = &mut self.noted[browser as usize];
+        if noted.is_some_and(|(k, index)| k == key && e.index >= index) {
+            return;
+        }
+        *noted = Some((key, e.index));
         for (rule_id, members) in GROUPS {
             if !reasons.iter().any(|r| members.contains(r)) {
                 continue;
@@ -225,6 +261,7 @@ impl Accumulator {
             hosts: HashMap::default(),
             stamp: 0,
             first_pairs: Vec::new(),
+            first_set_pairs: Vec::new(),
             preflights: Vec::new(),
             preflight_hosts: HashSet::default(),
             cors_run: browsers.iter().position(|b| *b == Browser::Chrome).unwrap_or(0),
@@ -248,16 +285,27 @@ impl Accumulator {
         let stamp = self.stamp;
         let h: &str = &first.host;
         let browsers = self.browsers.len();
-        if !self.hosts.contains_key(h) {
-            self.hosts.insert(h.to_string(), HostTally { served: vec![0; browsers], ..HostTally::default() });
-        }
-        let Some(tally) = self.hosts.get_mut(h) else { return };
+        let tally = match self.hosts.get_mut(h) {
+            Some(tally) => tally,
+            None => self
+                .hosts
+                .entry(h.to_string())
+                .or_insert(HostTally { served: vec![0; browsers], ..HostTally::default() }),
+        };
         self.first_pairs.clear();
+        self.first_set_pairs.clear();
         for (b, (e, browser)) in verdicts.iter().zip(self.browsers.iter().copied()).enumerate() {
             // Preflights never carry cookies (their own finding says so): they are not counted.
             let counted = e.kind != RequestKind::Preflight;
-            for s in &e.set_cookies {
-                let p = tally.pair(&s.name, browsers, &self.focus);
+            for (i, s) in e.set_cookies.iter().enumerate() {
+                // Every profile reads the same lines: the first profile's pair at the same position.
+                let p = match (b, first.set_cookies.get(i), self.first_set_pairs.get(i)) {
+                    (1.., Some(f), Some(&p)) if f.name == s.name => p,
+                    _ => tally.pair(&s.name, browsers, &self.focus),
+                };
+                if b == 0 {
+                    self.first_set_pairs.push(p);
+                }
                 let pair = &mut tally.pairs[p];
                 if counted {
                     let c = &mut pair.counts[b];
@@ -283,10 +331,18 @@ impl Accumulator {
                 // first profile's at the same position is the same pair, without a map look-up.
                 let p = match (b, first.cookies.get(i), self.first_pairs.get(i)) {
                     (1.., Some(f), Some(&p)) if f.name == c.name => p,
-                    _ => tally.pair(&c.name, browsers, &self.focus),
+                    _ => match tally.last.get(i) {
+                        Some((name, p)) if b == 0 && *name == c.name => *p,
+                        _ => tally.pair(&c.name, browsers, &self.focus),
+                    },
                 };
                 if b == 0 {
                     self.first_pairs.push(p);
+                    match tally.last.get_mut(i) {
+                        Some(last) if last.1 == p => {}
+                        Some(last) => *last = (c.name.clone(), p),
+                        None => tally.last.push((c.name.clone(), p)),
+                    }
                 }
                 let pair = &mut tally.pairs[p];
                 if counted && pair.seen[b] != stamp {

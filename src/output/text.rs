@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 
 use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
 use crate::analysis::infer::Basis;
-use crate::analysis::report::{EntryVerdict, Finding, HarReport};
+use crate::analysis::report::{EntryVerdict, Finding, HarReport, SharedStr};
 use crate::model::profile::Browser;
 use crate::model::request::RequestKind;
 use crate::output::{escape, redact};
@@ -125,9 +125,13 @@ pub struct Story {
     browsers: Vec<Browser>,
     /// Per cookie name: the kept entries (one trimmed verdict per browser), how many were not shown,
     /// how many were looked at, and the last kept outcome's signature.
-    by_name: HashMap<String, StoryLine>,
+    by_name: HashMap<String, usize>,
+    lines: Vec<StoryLine>,
     /// Entries taken so far.
     entries_seen: u64,
+    /// The last entry's first-profile cookies, by position: each name and its line. Consecutive
+    /// requests mostly list the same cookies in the same order, found here without a map look-up.
+    last: Vec<(SharedStr, usize)>,
 }
 
 /// One cookie's part of the story.
@@ -148,7 +152,13 @@ struct StoryLine {
 impl Story {
     /// An empty story for these profiles, in the order verdicts will come.
     pub fn new(browsers: &[Browser]) -> Self {
-        Story { browsers: browsers.to_vec(), by_name: HashMap::default(), entries_seen: 0 }
+        Story {
+            browsers: browsers.to_vec(),
+            by_name: HashMap::default(),
+            lines: Vec::new(),
+            entries_seen: 0,
+            last: Vec::new(),
+        }
     }
 
     /// Takes one entry: one verdict per browser, in the order given to [`Story::new`].
@@ -172,8 +182,12 @@ impl Story {
         let first = verdicts.first().copied();
         let mut looked: Vec<&str> = Vec::new();
         for (k, v) in verdicts.iter().enumerate() {
-            for s in &v.set_cookies {
-                if self.worth_looking(&s.name, stamp) {
+            for (i, s) in v.set_cookies.iter().enumerate() {
+                // Every profile reads the same lines: the first profile's look settled each name.
+                if k > 0 && first.and_then(|f| f.set_cookies.get(i)).is_some_and(|f| f.name == s.name) {
+                    continue;
+                }
+                if self.line_of(&s.name).is_some_and(|l| self.worth_looking(l, stamp)) {
                     looked.push(&s.name);
                 }
             }
@@ -181,7 +195,19 @@ impl Story {
                 if k > 0 && first.and_then(|f| f.cookies.get(i)).is_some_and(|f| f.name == c.name) {
                     continue;
                 }
-                if self.worth_looking(&c.name, stamp) {
+                let line = match self.last.get(i) {
+                    Some((name, line)) if k == 0 && *name == c.name => Some(*line),
+                    _ => self.line_of(&c.name),
+                };
+                let Some(line) = line else { continue };
+                if k == 0 {
+                    match self.last.get_mut(i) {
+                        Some(last) if last.1 == line => {}
+                        Some(last) => *last = (c.name.clone(), line),
+                        None => self.last.push((c.name.clone(), line)),
+                    }
+                }
+                if self.worth_looking(line, stamp) {
                     looked.push(&c.name);
                 }
             }
@@ -217,7 +243,8 @@ impl Story {
             }
             websocket.hash(&mut h);
             let signature = h.finish();
-            let Some(line) = self.by_name.get_mut(name) else { continue };
+            let Some(&line) = self.by_name.get(name) else { continue };
+            let line = &mut self.lines[line];
             if !line.kept.is_empty() && signature == line.last && !sets {
                 line.more += 1;
                 continue;
@@ -227,17 +254,25 @@ impl Story {
         }
     }
 
-    /// Whether the entry numbered `stamp` is one to look at for cookie `name` (counted as looked
-    /// at): the first time the entry lists it, and while the cookie's story has room.
-    fn worth_looking(&mut self, name: &str, stamp: u64) -> bool {
-        let known = self.by_name.len();
-        let line = match self.by_name.get_mut(name) {
-            Some(line) => line,
-            // Past STORY_NAMES cookie names, new names are not kept at all: memory stays bounded
-            // on a capture of thousands of distinct cookies (the JSON report has every entry).
-            None if known >= STORY_NAMES => return false,
-            None => self.by_name.entry(name.to_string()).or_default(),
-        };
+    /// Cookie `name`'s line (new for a new name), unless past [`STORY_NAMES`] names: then new names
+    /// are not kept at all, so memory stays bounded on a capture of thousands of distinct cookies
+    /// (the JSON report has every entry).
+    fn line_of(&mut self, name: &str) -> Option<usize> {
+        if let Some(&line) = self.by_name.get(name) {
+            return Some(line);
+        }
+        if self.lines.len() >= STORY_NAMES {
+            return None;
+        }
+        self.lines.push(StoryLine::default());
+        self.by_name.insert(name.to_string(), self.lines.len() - 1);
+        Some(self.lines.len() - 1)
+    }
+
+    /// Whether the entry numbered `stamp` is one to look at for the cookie of `line` (counted as
+    /// looked at): the first time the entry lists it, and while the cookie's story has room.
+    fn worth_looking(&mut self, line: usize, stamp: u64) -> bool {
+        let line = &mut self.lines[line];
         if line.stamp == stamp {
             return false;
         }
@@ -269,7 +304,7 @@ impl Story {
         let mut steps: BTreeMap<usize, Vec<EntryVerdict>> = BTreeMap::new();
         let mut cut = Vec::new();
         for name in &focus {
-            let Some(StoryLine { kept, more, .. }) = self.by_name.get(*name) else { continue };
+            let Some(StoryLine { kept, more, .. }) = self.by_name.get(*name).map(|&l| &self.lines[l]) else { continue };
             for entry in kept {
                 let Some(index) = entry.first().map(|e| e.index) else { continue };
                 match steps.get_mut(&index) {
