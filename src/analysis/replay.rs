@@ -769,10 +769,9 @@ impl Replay {
     /// that allocated it.
     pub fn replay_prepared(&mut self, x: &Exchange, prepared: &mut Prepared) -> Vec<EntryVerdict> {
         self.entries += 1;
-        // Copied, not taken: what the reader's thread allocated is freed there (no allocation
-        // crosses threads to be freed).
-        let parsed = prepared.url.clone();
-        let url = match parsed {
+        // Borrowed, not taken: what the reader's thread allocated is freed there (no allocation
+        // crosses threads to be freed); the request context below holds the one copy.
+        let url: &Url = match &prepared.url {
             Ok(u) if u.host().is_some() => u,
             Ok(_) => {
                 self.note_skipped(x.index, format!("URL has no host: {}", x.url));
@@ -811,9 +810,9 @@ impl Replay {
             None if kind == prepared.kind => prepared.initiator.clone(),
             None => infer::initiator(x, kind),
         };
-        let (top_level, top_level_basis) = self.top_level_for(x, kind, kind_basis, &url, initiator.as_ref());
+        let (top_level, top_level_basis) = self.top_level_for(x, kind, kind_basis, url, initiator.as_ref());
         if kind == RequestKind::Navigation {
-            let o = Origin::of_url(&url);
+            let o = Origin::of_url(url);
             // A main-frame navigation replaces the top level (one HAR page per tab in Playwright's
             // captures; recorded: a later navigation in the same tab is the new top level).
             if let Some(p) = x.page_ref.as_deref() {
@@ -886,7 +885,7 @@ impl Replay {
         };
         let (mut mode, mut basis) = (mode, basis);
         let mut cors_input =
-            self.cors_input(x, header_facts, kind, &url, initiator.as_ref(), mode.unwrap_or(base.credentials));
+            self.cors_input(x, header_facts, kind, url, initiator.as_ref(), mode.unwrap_or(base.credentials));
         // A failed request whose mode is unknown: if only a credentialed request fails the CORS check
         // the capture shows, the failure itself says the page asked for credentials.
         if let (Some((req, Some(pre), resp)), None, true) = (cors_input.as_mut(), mode, failure.is_some()) {
@@ -904,7 +903,7 @@ impl Replay {
         let assumed = mode.unwrap_or(base.credentials);
         base.credentials = assumed;
         let credentials = Credentials { mode, assumed, basis };
-        self.observe_cors(x, header_facts, &url);
+        self.observe_cors(x, header_facts, url);
 
         // Cookies the request carried: learn those the capture never set (attributes from what the
         // evidence proves), and put back into the recording browser's jar those it evidently kept.
@@ -1152,7 +1151,7 @@ impl Replay {
                 top_level_basis,
                 failure: failure.clone(),
                 mixed_content: mixed_page
-                    .map(|page| mixed_content::check(page, &url, destination, browser))
+                    .map(|page| mixed_content::check(page, url, destination, browser))
                     .filter(|m| *m != MixedContent::NotMixed),
                 same_site,
                 credentials: credentials.clone(),
@@ -1191,7 +1190,7 @@ impl Replay {
                 // of n hops cost n² (the chain goes with every hop).
                 let mut next = chain;
                 if next.len() < MAX_REDIRECTS {
-                    next.push(url);
+                    next.push(url.clone());
                 }
                 make_room(&mut self.pending_redirects);
                 self.pending_redirects.insert(t.to_string(), Hop { chain: next, kind, kind_basis, initiator });
