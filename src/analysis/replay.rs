@@ -56,6 +56,8 @@ pub struct Replay {
     recorder_settled: bool,
     /// The author headers and responses of the last CORS check, refilled by the next one.
     spare_cors: (Headers, Vec<CorsResponse>),
+    /// Scratch: per pair of the entry's `Cookie` header, whether a response in the capture set it.
+    pairs_set_in_capture: Vec<bool>,
     /// The last entry's shared texts, given again to the next entry that has the same.
     recent: RecentTexts,
     /// The origins of the `Origin` headers of the last CORS requests, parsed once while they repeat.
@@ -112,14 +114,20 @@ impl<V> BySiteAndName<V> {
     }
 
     fn get_or_insert_with(&mut self, site: &str, name: &str, new: impl FnOnce() -> V) -> &mut V {
+        self.get_or_insert_fresh(site, name, new).0
+    }
+
+    /// [`BySiteAndName::get_or_insert_with`], and whether the value is new.
+    fn get_or_insert_fresh(&mut self, site: &str, name: &str, new: impl FnOnce() -> V) -> (&mut V, bool) {
         if !self.0.contains_key(site) {
             self.0.insert(site.to_string(), HashMap::default());
         }
         let names = self.0.get_mut(site).expect("the site was just added");
-        if !names.contains_key(name) {
+        let fresh = !names.contains_key(name);
+        if fresh {
             names.insert(name.to_string(), new());
         }
-        names.get_mut(name).expect("the name was just added")
+        (names.get_mut(name).expect("the name was just added"), fresh)
     }
 }
 
@@ -559,6 +567,7 @@ impl Replay {
             spare_verdicts: Vec::new(),
             spare_lists: Vec::new(),
             spare_cors: Default::default(),
+            pairs_set_in_capture: Vec::new(),
             recent: RecentTexts::default(),
             listed_cookies: 0,
             set_in_capture: BySiteAndName::default(),
@@ -635,9 +644,8 @@ impl Replay {
         let secure_url = matches!(base.url.scheme(), "https" | "wss");
         let proves_none =
             self.recorder.is_some_and(|r| r.chrome_at_least(85)) && schemeful_context == SameSiteContext::CrossSite;
-        let fresh = self.learned_facts.get(site, name).is_none();
-        let facts =
-            self.learned_facts.get_or_insert_with(site, name, || LearnedFacts::new(host, base.url.path(), listed));
+        let (facts, fresh) =
+            self.learned_facts.get_or_insert_fresh(site, name, || LearnedFacts::new(host, base.url.path(), listed));
         let before = facts.clone();
         facts.saw(host, base.url.path(), secure_url, proves_none);
         if !fresh && *facts == before {
@@ -923,10 +931,17 @@ impl Replay {
         let facts = RequestFacts::of(&base);
         if let Some(pairs) = &recorded_pairs {
             let context = *facts.request_contexts();
-            for (name, value) in pairs {
-                if self.set_in_capture.get(site, name).is_some() {
+            // Which pairs a response in the capture set (nothing below sets any): the site's names
+            // looked up once.
+            let set_here = self.set_in_capture.0.get(site);
+            let mut set_in_capture = std::mem::take(&mut self.pairs_set_in_capture);
+            set_in_capture.clear();
+            set_in_capture
+                .extend(pairs.iter().map(|(name, _)| set_here.is_some_and(|names| names.contains_key(*name))));
+            for (&(name, value), &set) in pairs.iter().zip(&set_in_capture) {
+                if set {
                     if let Some(r) = recorder {
-                        if !self.jars[r].holds(host, name) {
+                        if !self.jars[r].holds_from(host, site, name) {
                             self.restore(r, site, name, value, &base);
                             restored.insert(name);
                         }
@@ -936,6 +951,7 @@ impl Replay {
                 let listed = listed_by_name.get(name).copied();
                 self.learn(site, host, name, value, listed, &base, context.schemeful);
             }
+            self.pairs_set_in_capture = set_in_capture;
         }
 
         // The same for every profile: computed once, cloned into each run's verdict.
@@ -985,8 +1001,10 @@ impl Replay {
                 }
             }
         }
-        // The names learned on this site, looked up once rather than per cookie and profile.
+        // The names learned on this site and what the capture showed of them, looked up once rather
+        // than per cookie and profile.
         let learned_here = self.learned.0.get(site);
+        let learned_facts_here = self.learned_facts.0.get(site);
         for (j, jar) in self.jars.iter_mut().enumerate() {
             let browser = jar.browser();
             let profile = jar.profile();
@@ -1028,7 +1046,7 @@ impl Replay {
                         verdict.basis = Basis::Unknown;
                     }
                     if learned {
-                        if let Some(facts) = self.learned_facts.get(site, &c.name) {
+                        if let Some(facts) = learned_facts_here.and_then(|names| names.get(c.name.as_str())) {
                             let context = contexts.for_profile(schemeful);
                             if facts.unknown_for(host, url.path(), secure_url, context, !same_site) {
                                 verdict.basis = Basis::Unknown;

@@ -230,7 +230,14 @@ impl CookieJar {
     /// Whether the jar holds a cookie of this name that a request to `host` could carry (its domain is
     /// the host or a parent of it), whatever else would withhold it.
     pub fn holds(&self, host: &str, name: &str) -> bool {
-        host_suffixes(host)
+        self.holds_from(host, host, name)
+    }
+
+    /// [`CookieJar::holds`] with the host's site known ([`super::site::shared_site_domain`]): a
+    /// bucket's key is its cookies' registrable domain (or the domain, when it has none), so no key
+    /// lies between a host and its site and the look-ups start at the site.
+    pub(crate) fn holds_from(&self, host: &str, host_site: &str, name: &str) -> bool {
+        host_suffixes(host_site)
             .filter_map(|s| self.sites.get(s))
             .flatten()
             .any(|c| c.name == name && (c.domain == host || (!c.host_only && domain_match(host, &c.domain))))
@@ -916,4 +923,55 @@ fn prefix_ok(c: &SetCookie, secure_origin: bool, api: Api, profile: &BrowserProf
         return secure;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::time::Timestamp;
+
+    /// Starting at the host's site finds what starting at the host finds: cookies of the site, of a
+    /// host under it, of a public-suffix host, and of a registrable domain that is a parent of another
+    /// site (a private public suffix: `s3.amazonaws.com` under `amazonaws.com`).
+    #[test]
+    fn holds_from_the_site_agrees_with_holds_from_the_host() {
+        let mut jar = CookieJar::new(Browser::Chrome);
+        let now = Timestamp::from_unix_secs(1_780_000_000);
+        let sets = [
+            ("https://www.example.co.uk/", "site=1; Domain=example.co.uk"),
+            ("https://www.example.co.uk/", "hostonly=1"),
+            ("https://a.b.example.co.uk/", "deep=1; Domain=b.example.co.uk"),
+            ("https://github.io/", "suffixhost=1"),
+            ("https://amazonaws.com/", "parent=1; Domain=amazonaws.com"),
+            ("https://bucket.s3.amazonaws.com/", "bucket=1"),
+        ];
+        for (url, line) in sets {
+            let ctx = RequestContext::new(RequestKind::Navigation, "GET", Url::parse(url).unwrap(), None, now);
+            assert!(jar.set_from_response(line, &ctx).stored, "{line} from {url}");
+        }
+        let hosts = [
+            "www.example.co.uk",
+            "example.co.uk",
+            "a.b.example.co.uk",
+            "c.b.example.co.uk",
+            "github.io",
+            "x.github.io",
+            "amazonaws.com",
+            "bucket.s3.amazonaws.com",
+            "other.s3.amazonaws.com",
+            "co.uk",
+        ];
+        let names = ["site", "hostonly", "deep", "suffixhost", "parent", "bucket", "none"];
+        let mut held = 0;
+        for host in hosts {
+            let site = crate::model::site::shared_site_domain(host);
+            for name in names {
+                let from_host = jar.holds(host, name);
+                assert_eq!(jar.holds_from(host, &site, name), from_host, "{name} for {host} (site {site})");
+                held += usize::from(from_host);
+            }
+        }
+        // Not all false: `site` on four hosts, `parent` on three, one each for the rest.
+        assert!(held >= 12, "{held}");
+    }
 }
