@@ -14,6 +14,7 @@ use super::report::{CookieCounts, CookieSummary, EntryVerdict, Finding, HarRepor
 use super::rules::{RuleId, Severity};
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Warning};
+use crate::model::recent::LastByPosition;
 use crate::model::request::RequestKind;
 
 /// Which cookies the report is about.
@@ -97,7 +98,7 @@ struct HostTally {
     /// The pairs of the host's last entry, in its first profile's cookie order, with their names: the
     /// next request to the host mostly lists the same cookies in the same order, found here without
     /// hashing the name.
-    last: Vec<(SharedStr, usize)>,
+    last: LastByPosition,
     /// Per browser: pairs whose cookie has been set at least once, so every later request to the
     /// host counts as one it could have been sent on.
     /// Per browser: requests to the host that could carry cookies (not preflights, not cached), so
@@ -331,18 +332,15 @@ impl Accumulator {
                 // first profile's at the same position is the same pair, without a map look-up.
                 let p = match (b, first.cookies.get(i), self.first_pairs.get(i)) {
                     (1.., Some(f), Some(&p)) if f.name == c.name => p,
-                    _ => match tally.last.get(i) {
-                        Some((name, p)) if b == 0 && *name == c.name => *p,
-                        _ => tally.pair(&c.name, browsers, &self.focus),
+                    (0, ..) => match tally.last.get(i, &c.name) {
+                        Some(p) => p,
+                        None => tally.pair(&c.name, browsers, &self.focus),
                     },
+                    _ => tally.pair(&c.name, browsers, &self.focus),
                 };
                 if b == 0 {
                     self.first_pairs.push(p);
-                    match tally.last.get_mut(i) {
-                        Some(last) if last.1 == p => {}
-                        Some(last) => *last = (c.name.clone(), p),
-                        None => tally.last.push((c.name.clone(), p)),
-                    }
+                    tally.last.remember(i, &c.name, p);
                 }
                 let pair = &mut tally.pairs[p];
                 if counted && pair.seen[b] != stamp {

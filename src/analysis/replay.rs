@@ -110,7 +110,12 @@ impl<V> Default for BySiteAndName<V> {
 
 impl<V> BySiteAndName<V> {
     fn get(&self, site: &str, name: &str) -> Option<&V> {
-        self.0.get(site)?.get(name)
+        self.at(site)?.get(name)
+    }
+
+    /// The site's names, for several look-ups on one site.
+    fn at(&self, site: &str) -> Option<&HashMap<String, V>> {
+        self.0.get(site)
     }
 
     fn get_or_insert_with(&mut self, site: &str, name: &str, new: impl FnOnce() -> V) -> &mut V {
@@ -933,7 +938,7 @@ impl Replay {
             let context = *facts.request_contexts();
             // Which pairs a response in the capture set (nothing below sets any): the site's names
             // looked up once.
-            let set_here = self.set_in_capture.0.get(site);
+            let set_here = self.set_in_capture.at(site);
             let mut set_in_capture = std::mem::take(&mut self.pairs_set_in_capture);
             set_in_capture.clear();
             set_in_capture
@@ -1004,7 +1009,7 @@ impl Replay {
         // The names learned on this site and what the capture showed of them, looked up once rather
         // than per cookie and profile.
         let learned_here = self.learned.0.get(site);
-        let learned_facts_here = self.learned_facts.0.get(site);
+        let learned_facts_here = self.learned_facts.at(site);
         for (j, jar) in self.jars.iter_mut().enumerate() {
             let browser = jar.browser();
             let profile = jar.profile();

@@ -5,6 +5,8 @@
 //! rather than a parse and an allocation. Bounded, and a cache only: an answer is always the one
 //! its computation gives.
 
+use super::shared::SharedStr;
+
 /// The answers for the last `slots` distinct texts; a new text replaces the oldest.
 #[derive(Debug)]
 pub struct Recent<V> {
@@ -49,9 +51,53 @@ impl<V: Clone> Recent<V> {
     }
 }
 
+/// The names of the last list seen, by position, each with its answer (an index): the next list
+/// mostly holds the same names in the same order (a host's requests carry the same cookies), so
+/// most are found by one comparison rather than a map look-up. A cache only, like [`Recent`].
+#[derive(Debug, Default)]
+pub struct LastByPosition {
+    /// (name, its answer), by position in the last list.
+    names: Vec<(SharedStr, usize)>,
+}
+
+impl LastByPosition {
+    /// The answer remembered for `name` at position `i`, when the last list had it there.
+    pub fn get(&self, i: usize, name: &SharedStr) -> Option<usize> {
+        self.names.get(i).filter(|(n, _)| n == name).map(|&(_, answer)| answer)
+    }
+
+    /// Remembers `answer` for `name` at position `i` (a position past the next one is not kept).
+    pub fn remember(&mut self, i: usize, name: &SharedStr, answer: usize) {
+        let len = self.names.len();
+        match self.names.get_mut(i) {
+            Some(slot) if slot.1 == answer && slot.0 == *name => {}
+            Some(slot) => *slot = (name.clone(), answer),
+            None if i == len => self.names.push((name.clone(), answer)),
+            None => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_found_at_the_position_they_were_last_seen() {
+        let (a, b) = (SharedStr::from("a"), SharedStr::from("b"));
+        let mut last = LastByPosition::default();
+        assert_eq!(last.get(0, &a), None);
+        last.remember(0, &a, 7);
+        last.remember(1, &b, 9);
+        assert_eq!((last.get(0, &a), last.get(1, &b)), (Some(7), Some(9)));
+        // Another name at a position, or a name at another position, is not an answer.
+        assert_eq!((last.get(0, &b), last.get(1, &a)), (None, None));
+        last.remember(0, &b, 9);
+        assert_eq!((last.get(0, &b), last.get(0, &a)), (Some(9), None));
+        // A gap is not kept: position 3 after a list of two.
+        last.remember(3, &a, 1);
+        assert_eq!(last.get(3, &a), None);
+    }
 
     #[test]
     fn answers_are_computed_once_while_remembered_and_again_after() {

@@ -7,8 +7,9 @@ use std::hash::{Hash, Hasher};
 
 use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
 use crate::analysis::infer::Basis;
-use crate::analysis::report::{EntryVerdict, Finding, HarReport, SharedStr};
+use crate::analysis::report::{EntryVerdict, Finding, HarReport};
 use crate::model::profile::Browser;
+use crate::model::recent::LastByPosition;
 use crate::model::request::RequestKind;
 use crate::output::{escape, redact};
 
@@ -131,7 +132,7 @@ pub struct Story {
     entries_seen: u64,
     /// The last entry's first-profile cookies, by position: each name and its line. Consecutive
     /// requests mostly list the same cookies in the same order, found here without a map look-up.
-    last: Vec<(SharedStr, usize)>,
+    last: LastByPosition,
 }
 
 /// One cookie's part of the story.
@@ -157,7 +158,7 @@ impl Story {
             by_name: HashMap::default(),
             lines: Vec::new(),
             entries_seen: 0,
-            last: Vec::new(),
+            last: LastByPosition::default(),
         }
     }
 
@@ -195,17 +196,13 @@ impl Story {
                 if k > 0 && first.and_then(|f| f.cookies.get(i)).is_some_and(|f| f.name == c.name) {
                     continue;
                 }
-                let line = match self.last.get(i) {
-                    Some((name, line)) if k == 0 && *name == c.name => Some(*line),
-                    _ => self.line_of(&c.name),
+                let line = match self.last.get(i, &c.name).filter(|_| k == 0) {
+                    Some(line) => Some(line),
+                    None => self.line_of(&c.name),
                 };
                 let Some(line) = line else { continue };
                 if k == 0 {
-                    match self.last.get_mut(i) {
-                        Some(last) if last.1 == line => {}
-                        Some(last) => *last = (c.name.clone(), line),
-                        None => self.last.push((c.name.clone(), line)),
-                    }
+                    self.last.remember(i, &c.name, line);
                 }
                 if self.worth_looking(line, stamp) {
                     looked.push(&c.name);
