@@ -214,32 +214,51 @@ impl LearnedFacts {
         }
     }
 
-    /// Takes in one more request that carried the cookie.
-    fn saw(&mut self, host: &str, path: &str, secure_url: bool, proves_none: bool) {
-        if !secure_url {
+    /// Takes in one more request that carried the cookie. Allocates nothing unless a fact changes
+    /// (a cookie sent with every request of a capture is seen once per request).
+    fn saw(&mut self, host: &str, path: &str, secure_url: bool, proves_none: bool) -> Seen {
+        let mut seen = Seen::default();
+        if !secure_url && self.secure != Some(false) {
             self.secure = Some(false);
+            seen.changed = true;
         }
         if proves_none {
-            self.same_site = Some("None".into());
-            self.secure.get_or_insert(true);
+            if self.same_site.as_deref() != Some("None") {
+                self.same_site = Some("None".into());
+                seen.changed = true;
+            }
+            if self.secure.is_none() {
+                self.secure = Some(true);
+                seen.changed = true;
+            }
         }
         if host != self.first_host {
             let common = common_domain(host, &self.first_host);
             let parent = match &self.domain {
-                Some(d) => common_domain(d.trim_start_matches('.'), &common),
+                Some(d) => common_domain(d.trim_start_matches('.'), common),
                 None => common,
             };
-            if !parent.is_empty() && !crate::model::site::is_public_suffix(&parent) {
+            let same = self.domain.as_deref().is_some_and(|d| d.strip_prefix('.') == Some(parent));
+            if !same && !parent.is_empty() && !crate::model::site::is_public_suffix(parent) {
                 self.domain = Some(format!(".{parent}"));
+                seen.changed = true;
+                seen.moved_domain = true;
             }
         }
         if !self.path_known {
             let common = self.path.chars().zip(path.chars()).take_while(|(a, b)| a == b).count();
-            self.path.truncate(self.path.char_indices().nth(common).map_or(self.path.len(), |(i, _)| i));
-            if self.path.is_empty() {
-                self.path.push('/');
+            let keep = self.path.char_indices().nth(common).map_or(self.path.len(), |(i, _)| i);
+            // Nothing in common leaves `/`.
+            let unchanged = if keep == 0 { self.path == "/" } else { keep == self.path.len() };
+            if !unchanged {
+                self.path.truncate(keep);
+                if self.path.is_empty() {
+                    self.path.push('/');
+                }
+                seen.changed = true;
             }
         }
+        seen
     }
 
     /// The line the jars learn it from: only what is proven (or listed), `Path=/` otherwise.
@@ -280,12 +299,26 @@ impl LearnedFacts {
     }
 }
 
-/// The longest common dot-separated suffix of two host names.
-fn common_domain(a: &str, b: &str) -> String {
-    let mut labels: Vec<&str> =
-        a.rsplit('.').zip(b.rsplit('.')).take_while(|(x, y)| x.eq_ignore_ascii_case(y)).map(|(x, _)| x).collect();
-    labels.reverse();
-    labels.join(".")
+/// What one more request changed in a cookie's [`LearnedFacts`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Seen {
+    /// Some fact changed (the jars must learn the cookie again).
+    changed: bool,
+    /// Its `Domain` changed (the jars forget it under the old one first).
+    moved_domain: bool,
+}
+
+/// The longest common dot-separated suffix of two host names, as a part of `a`.
+fn common_domain<'a>(a: &'a str, b: &str) -> &'a str {
+    let mut start = a.len();
+    for (i, (x, y)) in a.rsplit('.').zip(b.rsplit('.')).enumerate() {
+        if !x.eq_ignore_ascii_case(y) {
+            break;
+        }
+        // The last label ends the name; each one before it ends one dot before the next begins.
+        start -= x.len() + usize::from(i > 0);
+    }
+    &a[start..]
 }
 
 /// One CORS answer kept for the security checks: the `Origin` sent, the CORS headers, the entry.
@@ -651,13 +684,12 @@ impl Replay {
             self.recorder.is_some_and(|r| r.chrome_at_least(85)) && schemeful_context == SameSiteContext::CrossSite;
         let (facts, fresh) =
             self.learned_facts.get_or_insert_fresh(site, name, || LearnedFacts::new(host, base.url.path(), listed));
-        let before = facts.clone();
-        facts.saw(host, base.url.path(), secure_url, proves_none);
-        if !fresh && *facts == before {
+        let seen = facts.saw(host, base.url.path(), secure_url, proves_none);
+        if !fresh && !seen.changed {
             return;
         }
         let line = facts.line(name, value);
-        let moved_domain = before.domain != facts.domain;
+        let moved_domain = seen.moved_domain;
         let first_host = facts.first_host.clone();
         self.learned.insert(site, name);
         let learn_at = self.first_time.unwrap_or(base.time).plus_secs(-3600);
@@ -1509,6 +1541,56 @@ fn attributes_of(c: &crate::model::set_cookie::SetCookie) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The longest common suffix of labels, built label by label: what [`common_domain`] must return.
+    fn common_domain_by_labels(a: &str, b: &str) -> String {
+        let mut labels: Vec<&str> =
+            a.rsplit('.').zip(b.rsplit('.')).take_while(|(x, y)| x.eq_ignore_ascii_case(y)).map(|(x, _)| x).collect();
+        labels.reverse();
+        labels.join(".")
+    }
+
+    #[test]
+    fn common_domain_is_the_shared_labels_of_the_first_name() {
+        assert_eq!(common_domain("a.Example.com", "b.example.COM"), "Example.com");
+        assert_eq!(common_domain("example.com.", "x.example.com."), "example.com.");
+        assert_eq!(common_domain("example.com", "example.org"), "");
+        assert_eq!(common_domain("x.y", "x.y"), "x.y");
+        assert_eq!(common_domain("", "x"), "");
+    }
+
+    /// Hosts built from a few labels, so that suffixes are often shared (and empty labels occur).
+    fn host() -> impl Strategy<Value = String> {
+        proptest::collection::vec(prop_oneof!["", "a", "B", "example", "com", "co", "uk"], 0..5)
+            .prop_map(|l| l.join("."))
+    }
+
+    proptest! {
+        #[test]
+        fn common_domain_matches_the_labels(a in host(), b in host()) {
+            prop_assert_eq!(common_domain(&a, &b), common_domain_by_labels(&a, &b));
+        }
+
+        /// `saw` says a fact changed exactly when the facts differ afterwards, and a moved domain
+        /// exactly when the `Domain` differs: `learn` relies on it to skip re-learning.
+        #[test]
+        fn saw_reports_exactly_what_changed(
+            first in host(),
+            sends in proptest::collection::vec(
+                (host(), prop_oneof!["/", "/a", "/a/b", "/ab", "/b/é", ""], any::<bool>(), any::<bool>()),
+                1..6,
+            ),
+        ) {
+            let mut facts = LearnedFacts::new(&first, "/a/b/c", None);
+            for (host, path, secure_url, proves_none) in sends {
+                let before = facts.clone();
+                let seen = facts.saw(&host, &path, secure_url, proves_none);
+                prop_assert_eq!(seen.changed, facts != before);
+                prop_assert_eq!(seen.moved_domain, facts.domain != before.domain);
+            }
+        }
+    }
 
     #[test]
     fn a_redirect_loop_keeps_at_most_twenty_hops() {
