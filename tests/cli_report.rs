@@ -260,7 +260,12 @@ fn rule_fixtures_use_an_input_the_rule_applies_to() {
 
 #[test]
 fn a_closed_pipe_is_not_an_error() {
-    for args in [&["man"][..], &["rules"], &["har", "fixtures/har/seed-a-default-credentials.har"]] {
+    for args in [
+        &["man"][..],
+        &["rules"],
+        &["har", "fixtures/har/seed-a-default-credentials.har"],
+        &["har", "fixtures/har/seed-a-default-credentials.har", "--format", "json"],
+    ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_crossjar"))
             .args(args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -379,4 +384,45 @@ fn sanitize_is_quiet_with_q() {
     assert!(stderr.contains("sanitized 8 entries"), "{stderr}");
     let (code, _, stderr) = crossjar(&["sanitize", f, "-o", out, "--salt", "x", "-q"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
+/// A JSON report on standard output is written straight to it (its entries copied from their
+/// temporary files by the kernel where it can): the same bytes whether standard output is a pipe, a
+/// new file or a file opened for appending (where `copy_file_range` is refused), for one file or
+/// several in a row.
+#[test]
+fn a_json_report_is_the_same_bytes_to_a_pipe_and_to_files() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let files = ["fixtures/har/seed-a-default-credentials.har", "fixtures/har/seed-c-include-samesite-none.har"];
+    for f in files {
+        assert!(Path::new(root).join(f).exists(), "{f}");
+    }
+    let dir = std::env::temp_dir().join(format!("crossjar-json-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, args) in
+        [vec!["har", files[0], "--format", "json"], vec!["har", files[0], files[1], "--format", "json", "-j", "1"]]
+            .into_iter()
+            .enumerate()
+    {
+        let run = |stdout: Stdio| {
+            Command::new(env!("CARGO_BIN_EXE_crossjar"))
+                .args(&args)
+                .current_dir(root)
+                .stdout(stdout)
+                .stderr(Stdio::null())
+                .status()
+                .unwrap()
+        };
+        let piped = Command::new(env!("CARGO_BIN_EXE_crossjar")).args(&args).current_dir(root).output().unwrap().stdout;
+        let documents = serde_json::Deserializer::from_slice(&piped).into_iter::<serde_json::Value>();
+        assert_eq!(documents.map(|d| d.unwrap()["schema"].clone()).filter(|s| s == "crossjar.har.v1").count(), i + 1);
+        let new_file = dir.join(format!("new-{i}.json"));
+        run(Stdio::from(std::fs::File::create(&new_file).unwrap()));
+        assert!(std::fs::read(&new_file).unwrap() == piped, "{args:?} to a new file");
+        let appended = dir.join(format!("appended-{i}.json"));
+        std::fs::write(&appended, b"before\n").unwrap();
+        run(Stdio::from(std::fs::OpenOptions::new().append(true).open(&appended).unwrap()));
+        assert!(std::fs::read(&appended).unwrap() == [&b"before\n"[..], &piped].concat(), "{args:?} appended");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -279,7 +279,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let choice = if plain { anstream::ColorChoice::AlwaysAnsi } else { anstream::ColorChoice::Auto };
     let mut out = anstream::AutoStream::new(stdout.lock(), choice);
     match cli.command {
-        Command::Har(args) => har::run(&args, &mut out),
+        // JSON goes out untouched (`plain`): standard output may then be written to directly.
+        Command::Har(args) => har::run(&args, &mut out, plain),
         Command::Headers(args) => headers::run(&args, &mut out),
         Command::Sanitize(args) => sanitize::run(&args),
         Command::Diff(args) => diff::run(&args, &mut out),
