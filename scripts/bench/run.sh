@@ -11,7 +11,8 @@
 #      - the reader alone (examples/har_count.rs),
 #      - `crossjar har FILE` (text) and `crossjar har FILE --format json` (to /dev/null),
 #      - jq extracting the cookie and CORS headers,
-#    their ratios to the bare pass and to jq, and microseconds per entry; and the replay thread's
+#    their ratios to the bare pass and to jq (and the median of each round's own text/bare and
+#    json/bare: the first four run back to back, N rounds), and microseconds per entry; and the replay thread's
 #    work alone per entry (examples/har_replay.rs --main-timed: roughly the floor of the text run).
 # 2. Scaling: `crossjar har` on the default generator from 10 MB to 100 MB (1 GB with --with-1g, slow):
 #    wall (best of N), CPU, µs per entry (wall and CPU, and the reader's CPU share), peak heap.
@@ -94,6 +95,29 @@ measure() {
   [ "$(awk -F': ' '/Exit status/{print $2}' "$TMP/time.txt")" -le 1 ] || echo "  ($1 failed: $(head -c 300 "$TMP/err"))" >&2
 }
 
+# wall CMD... → one run's wall time in microseconds, output to /dev/null.
+wall() {
+  local s e
+  s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+  echo $(( (e - s) / 1000 ))
+}
+
+# rounds FILE → $RUNS rounds of bare, reader, text and json back to back (so a slow phase of a shared
+# machine hits all four alike); sets BARE READER TEXT JSON (best of the rounds, seconds) and
+# TEXT_MED JSON_MED (the median over the rounds of each round's text/bare and json/bare).
+rounds() {
+  local i b r t j bs=() rs=() ts=() js=() tr=() jr=()
+  for ((i = 0; i < RUNS; i++)); do
+    b=$(wall "$BASE" "$1"); r=$(wall "$COUNT" "$1"); t=$(wall "$BIN" har "$1"); j=$(wall "$BIN" har "$1" --format json)
+    bs+=("$b"); rs+=("$r"); ts+=("$t"); js+=("$j")
+    tr+=("$(awk -v a="$t" -v b="$b" 'BEGIN{printf "%.4f", a/b}')"); jr+=("$(awk -v a="$j" -v b="$b" 'BEGIN{printf "%.4f", a/b}')")
+  done
+  min_s() { printf "%s\n" "$@" | sort -n | head -n1 | awk '{printf "%.3f", $1/1e6}'; }
+  median() { printf "%s\n" "$@" | sort -n | awk '{v[NR]=$1} END{printf "%.2f", (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+  BARE=$(min_s "${bs[@]}"); READER=$(min_s "${rs[@]}"); TEXT=$(min_s "${ts[@]}"); JSON=$(min_s "${js[@]}")
+  TEXT_MED=$(median "${tr[@]}"); JSON_MED=$(median "${jr[@]}")
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
 per_entry() { awk -v t="$1" -v n="$2" 'BEGIN{ if (n > 0) printf "%.1f", t*1e6/n; else print "n/a" }'; }
 entries_of() { "$COUNT" "$1" 2>/dev/null | awk '/^entries/{print $2}' | tr -d ,; }
@@ -103,9 +127,9 @@ echo "# crossjar benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(
 
 if [ -z "$ONLY" ] || [ "$ONLY" = ratios ]; then
   printf "\n## Wall time against the bare pass and jq (issue #17)\n\n"
-  printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %7s | %8s | %8s |\n" \
-    capture MiB entries bare reader text json jq "text/bare" "json/bare" "jq/text" "µs/entry" "replay µs"
-  printf "|%s|\n" "--------------------------------------|---------|---------|--------|--------|--------|--------|--------|-----------|-----------|---------|----------|----------"
+  printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %9s | %9s | %7s | %8s | %8s |\n" \
+    capture MiB entries bare reader text json jq "text/bare" "json/bare" "text med" "json med" "jq/text" "µs/entry" "replay µs"
+  printf "|%s|\n" "--------------------------------------|---------|---------|--------|--------|--------|--------|--------|-----------|-----------|-----------|-----------|---------|----------|----------"
   for spec in "body-heavy, base64 bodies:--size 200M --seed 8 --body 32K --base64-bodies" \
               "body-heavy, JSON-text bodies:--size 200M --seed 8 --body 46K" \
               "header-heavy:--size 200M --seed 8 --body 0" \
@@ -115,18 +139,19 @@ if [ -z "$ONLY" ] || [ "$ONLY" = ratios ]; then
     # shellcheck disable=SC2086
     "$GEN" $args --out "$f" 2>/dev/null
     n=$(entries_of "$f")
-    bare=$(best "$BASE" "$f")
-    reader=$(best "$COUNT" "$f")
-    text=$(best "$BIN" har "$f")
-    json=$(best "$BIN" har "$f" --format json)
+    rounds "$f"
+    bare=$BARE; reader=$READER; text=$TEXT; json=$JSON
     jqt=$(best jq -c "$JQ_FILTER" "$f")
     replay=$("$SPLIT" "$f" --main-timed | sed -n 's/.*, \([0-9.]*\) µs per entry.*/\1/p')
-    printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %7s | %8s | %8s |\n" \
+    printf "| %-36s | %7s | %7s | %6s | %6s | %6s | %6s | %6s | %9s | %9s | %9s | %9s | %7s | %8s | %8s |\n" \
       "$name" "$(mib "$f")" "$n" "$bare" "$reader" "$text" "$json" "$jqt" \
-      "$(ratio "$text" "$bare")" "$(ratio "$json" "$bare")" "$(ratio "$jqt" "$text")" "$(per_entry "$text" "$n")" "$replay"
+      "$(ratio "$text" "$bare")" "$(ratio "$json" "$bare")" "$TEXT_MED" "$JSON_MED" "$(ratio "$jqt" "$text")" "$(per_entry "$text" "$n")" "$replay"
     rm -f "$f"
   done
-  printf "\n(seconds; µs/entry = text wall / entries, four browser profiles; reader = examples/har_count;\n"
+  printf "\n(seconds, best of the rounds; each round runs bare, reader, text and json back to back, and\n"
+  printf "text med / json med are the medians of each round's own ratio to its bare pass, which a slow\n"
+  printf "phase of a shared machine moves less than the best times; µs/entry = text wall / entries,\n"
+  printf "four browser profiles; reader = examples/har_count;\n"
   printf "replay µs = the replay thread's work per entry alone, entries read and prepared beforehand:\n"
   printf "examples/har_replay --main-timed, best of 5; entries × this is roughly the floor of the text run)\n"
 fi
