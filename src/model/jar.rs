@@ -664,28 +664,26 @@ impl CookieJar {
         let mut buckets = host_suffixes(host_site).filter_map(|s| self.sites.get_key_value(s));
         let (first, second) = (buckets.next(), buckets.next());
         let single = if second.is_none() { first } else { None };
-        let mut merged: Vec<(&str, &StoredCookie)> = Vec::new();
+        // Each cookie with whether its bucket's key is the host's site, asked once per bucket.
+        let of_bucket = |(key, bucket): (&'a String, &'a Vec<StoredCookie>)| {
+            let host_sites = key == host_site;
+            bucket.iter().map(move |c| (host_sites, c))
+        };
+        let mut merged: Vec<(bool, &StoredCookie)> = Vec::new();
         if second.is_some() {
-            merged = first
-                .into_iter()
-                .chain(second)
-                .chain(buckets)
-                .flat_map(|(key, bucket)| bucket.iter().map(move |c| (key.as_str(), c)))
-                .collect();
+            merged = first.into_iter().chain(second).chain(buckets).flat_map(of_bucket).collect();
             merged.sort_by_key(|(_, c)| c.sequence);
         }
         // Most related cookies go out: one allocation instead of growing push by push.
         out.included.reserve(single.map_or(merged.len(), |(_, bucket)| bucket.len()));
-        let candidates = single
-            .into_iter()
-            .flat_map(|(key, bucket)| bucket.iter().map(move |c| (key.as_str(), c)))
-            .chain(merged.iter().copied());
-        for (key, cookie) in candidates {
+        let candidates = single.into_iter().flat_map(of_bucket).chain(merged.iter().copied());
+        let request_path = ctx.url.path();
+        for (host_sites, cookie) in candidates {
             if cookie.is_expired(ctx.time) {
                 continue;
             }
             // Every cookie in a bucket has the bucket's key as its site.
-            let related = key == host_site || cookie.domain == host || domain_match(host, &cookie.domain);
+            let related = host_sites || cookie.domain == host || domain_match(host, &cookie.domain);
             if !related {
                 continue;
             }
@@ -701,7 +699,7 @@ impl CookieJar {
             if !domain_ok {
                 status.exclude(Exclusion::DomainMismatch);
             }
-            if !path_match(ctx.url.path(), &cookie.path) {
+            if !path_match(request_path, &cookie.path) {
                 status.exclude(Exclusion::NotOnPath);
             }
             if cookie.secure && !secure_url {
