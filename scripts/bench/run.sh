@@ -102,6 +102,10 @@ wall() {
   echo $(( (e - s) / 1000 ))
 }
 
+# min_s MICROSECONDS... → the smallest, in seconds; median RATIOS... → their median.
+min_s() { printf "%s\n" "$@" | sort -n | head -n1 | awk '{printf "%.3f", $1/1e6}'; }
+median() { printf "%s\n" "$@" | sort -n | awk '{v[NR]=$1} END{printf "%.2f", (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+
 # rounds FILE → $RUNS rounds of bare, reader, text and json back to back (so a slow phase of a shared
 # machine hits all four alike); sets BARE READER TEXT JSON (best of the rounds, seconds) and
 # TEXT_MED JSON_MED (the median over the rounds of each round's text/bare and json/bare).
@@ -112,8 +116,6 @@ rounds() {
     bs+=("$b"); rs+=("$r"); ts+=("$t"); js+=("$j")
     tr+=("$(awk -v a="$t" -v b="$b" 'BEGIN{printf "%.4f", a/b}')"); jr+=("$(awk -v a="$j" -v b="$b" 'BEGIN{printf "%.4f", a/b}')")
   done
-  min_s() { printf "%s\n" "$@" | sort -n | head -n1 | awk '{printf "%.3f", $1/1e6}'; }
-  median() { printf "%s\n" "$@" | sort -n | awk '{v[NR]=$1} END{printf "%.2f", (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
   BARE=$(min_s "${bs[@]}"); READER=$(min_s "${rs[@]}"); TEXT=$(min_s "${ts[@]}"); JSON=$(min_s "${js[@]}")
   TEXT_MED=$(median "${tr[@]}"); JSON_MED=$(median "${jr[@]}")
 }

@@ -148,6 +148,19 @@ struct NoteKey {
 
 const _: () = assert!(Exclusion::ALL.len() <= 64, "NoteKey holds the reasons as the bits of a u64");
 
+/// For a later profile (`b > 0`): the pair the first profile found at position `i`, when it names the
+/// same cookie there (every profile reads the same headers, and the jars mostly list the same cookies
+/// in the same order), so no map look-up is needed.
+fn first_profiles_pair(
+    b: usize,
+    first_name: Option<&str>,
+    first_pairs: &[usize],
+    i: usize,
+    name: &str,
+) -> Option<usize> {
+    (b > 0 && first_name == Some(name)).then(|| first_pairs.get(i).copied()).flatten()
+}
+
 impl PairTally {
     /// The summary counts, with the requests since the pair was armed.
     fn counts(&self, served: &[u64]) -> Vec<CookieCounts> {
@@ -300,9 +313,10 @@ impl Accumulator {
             let counted = e.kind != RequestKind::Preflight;
             for (i, s) in e.set_cookies.iter().enumerate() {
                 // Every profile reads the same lines: the first profile's pair at the same position.
-                let p = match (b, first.set_cookies.get(i), self.first_set_pairs.get(i)) {
-                    (1.., Some(f), Some(&p)) if f.name == s.name => p,
-                    _ => tally.pair(&s.name, browsers, &self.focus),
+                let first_name = first.set_cookies.get(i).map(|f| f.name.as_str());
+                let p = match first_profiles_pair(b, first_name, &self.first_set_pairs, i, &s.name) {
+                    Some(p) => p,
+                    None => tally.pair(&s.name, browsers, &self.focus),
                 };
                 if b == 0 {
                     self.first_set_pairs.push(p);
@@ -330,13 +344,14 @@ impl Accumulator {
             for (i, c) in e.cookies.iter().enumerate() {
                 // Profiles' jars mostly list the same cookies in the same order: a name equal to the
                 // first profile's at the same position is the same pair, without a map look-up.
-                let p = match (b, first.cookies.get(i), self.first_pairs.get(i)) {
-                    (1.., Some(f), Some(&p)) if f.name == c.name => p,
-                    (0, ..) => match tally.last.get(i, &c.name) {
-                        Some(p) => p,
-                        None => tally.pair(&c.name, browsers, &self.focus),
-                    },
-                    _ => tally.pair(&c.name, browsers, &self.focus),
+                let first_name = first.cookies.get(i).map(|f| f.name.as_str());
+                let known = match b {
+                    0 => tally.last.get(i, &c.name),
+                    _ => first_profiles_pair(b, first_name, &self.first_pairs, i, &c.name),
+                };
+                let p = match known {
+                    Some(p) => p,
+                    None => tally.pair(&c.name, browsers, &self.focus),
                 };
                 if b == 0 {
                     self.first_pairs.push(p);

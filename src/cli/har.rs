@@ -43,21 +43,24 @@ impl Rendered {
         match self {
             Rendered::Nothing => Ok(()),
             Rendered::Text(t) => out.write_all(t.as_bytes()),
-            Rendered::Json(pending) if passthrough => {
-                let (stream, report) = *pending;
-                out.flush()?;
-                let mut stdout = std::io::stdout().lock();
-                stream.finish(&mut stdout, &report)?;
-                stdout.write_all(b"\n")?;
-                stdout.flush()
-            }
             Rendered::Json(pending) => {
                 let (stream, report) = *pending;
-                stream.finish(&mut *out, &report)?;
-                out.write_all(b"\n")
+                if !passthrough {
+                    return finish_json(stream, &report, out);
+                }
+                out.flush()?;
+                // A concrete `StdoutLock`, not `dyn Write`: `std::io::copy` sees the descriptor.
+                finish_json(stream, &report, &mut std::io::stdout().lock())
             }
         }
     }
+}
+
+/// Writes the JSON document and the line end after it.
+fn finish_json<W: Write + ?Sized>(stream: json::HarJsonStream, report: &HarReport, out: &mut W) -> std::io::Result<()> {
+    stream.finish(&mut *out, report)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// A closed pipe (`crossjar har big.har | head`) is the reader's choice, not an error.
