@@ -81,6 +81,8 @@ pub mod cli;
 pub mod config;
 pub mod evidence;
 pub mod input;
+/// Where a JSON string's plain text ends (the HAR reader's scans, the JSON report's escaping).
+pub(crate) mod json_text;
 pub mod model;
 pub mod output;
 pub mod pipeline;

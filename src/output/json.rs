@@ -352,8 +352,11 @@ pub fn har_report(report: &HarReport, show_values: bool) -> String {
 pub fn write_har_report(out: impl Write, report: &HarReport, show_values: bool) -> io::Result<()> {
     write_document(out, report, |run, out| {
         let entries = &report.runs[run].entries;
+        let mut element = Vec::new();
         for (i, e) in entries.iter().enumerate() {
-            write_entry_element(out, i == 0, e, show_values, &entry_url(e, show_values))?;
+            element.clear();
+            write_entry_element(&mut element, i == 0, e, show_values, &entry_url(e, show_values));
+            out.write_all(&element)?;
         }
         Ok(!entries.is_empty())
     })
@@ -540,18 +543,277 @@ fn write_field(out: &mut impl Write, first: bool, name: &str, value: &impl Seria
     write_nested(out, value, FIELD_DEPTH)
 }
 
-/// One element of a run's `entries`: separator, indentation, the entry.
-/// `url` is the entry's [`entry_url`].
-fn write_entry_element(
-    out: &mut impl Write,
-    first: bool,
-    e: &EntryVerdict,
-    show_values: bool,
-    url: &str,
-) -> io::Result<()> {
-    out.write_all(if first { b"\n" } else { b",\n" })?;
-    out.write_all(pad(ENTRY_DEPTH))?;
-    write_nested(out, &entry(e, show_values, Cow::Borrowed(url)), ENTRY_DEPTH)
+/// One element of a run's `entries`: separator, indentation, the entry, in the bytes serde_json
+/// writes for [`EntryJson`] nested [`ENTRY_DEPTH`] levels deep (the whole-report writers still
+/// serialize it; a test holds the two equal on every fixture). By hand because this runs once per
+/// entry and profile: serde's field-by-field calls, with every key escape-checked, were about half
+/// of the replay thread's time on `--format json`. `url` is the entry's [`entry_url`].
+fn write_entry_element(out: &mut Vec<u8>, first: bool, e: &EntryVerdict, show_values: bool, url: &str) {
+    out.extend_from_slice(if first { b"\n" } else { b",\n" });
+    out.extend_from_slice(pad(ENTRY_DEPTH));
+    let mut w = HandWritten { out, depth: ENTRY_DEPTH + 1 };
+    w.out.push(b'{');
+    w.number("index", true, e.index as u64);
+    w.text("method", &e.method);
+    w.text("url", url);
+    w.number("status", false, u64::from(e.status));
+    w.text("kind", e.kind.as_str());
+    w.text("kind_basis", e.kind_basis.as_str());
+    w.optional_text("initiator", e.initiator.as_deref());
+    w.optional_text("top_level_site", e.top_level_site.as_deref());
+    w.text("top_level_basis", e.top_level_basis.as_str());
+    w.optional_text("failure", e.failure.as_deref());
+    w.optional_text("mixed_content", e.mixed_content.map(|m| m.as_str()));
+    w.boolean("same_site", e.same_site);
+    w.object("credentials", |w| {
+        w.text_first("mode", e.credentials.mode.map_or("unknown", |m| m.as_str()));
+        w.text("basis", e.credentials.basis.as_str());
+        w.text("assumed", e.credentials.assumed.as_str());
+    });
+    w.boolean("cached", e.cached);
+    w.array("set_cookies", &e.set_cookies, |w, s| {
+        w.text_first("name", &s.name);
+        w.boolean("stored", s.stored);
+        w.boolean("deleted", s.deleted);
+        w.texts("reasons", s.reasons.iter().map(|r| r.as_str()));
+        w.texts("warnings", s.warnings.iter().map(|r| r.as_str()));
+        w.optional_text("partition", s.partition.as_deref());
+        w.text("attributes", &s.attributes);
+        if show_values {
+            w.text("value", &s.value);
+        }
+        w.text("basis", s.basis.as_str());
+        w.texts("browser_reasons", s.browser_reasons.iter().map(String::as_str));
+    });
+    w.array("cookies", &e.cookies, |w, c| {
+        w.text_first("name", &c.name);
+        w.text("domain", &c.domain);
+        w.boolean("sent", c.sent);
+        w.texts("reasons", c.reasons.iter().map(|r| r.as_str()));
+        w.texts("warnings", c.warnings.iter().map(|r| r.as_str()));
+        w.key("recorded", false);
+        match c.recorded {
+            Some(r) => w.out.extend_from_slice(if r { b"true" } else { b"false" }),
+            None => w.out.extend_from_slice(b"null"),
+        }
+        w.boolean("learned", c.learned);
+        if show_values {
+            w.text("value", &c.value);
+        }
+        w.text("path", &c.path);
+        w.text("basis", c.basis.as_str());
+        w.boolean("model_sent", c.model_sent);
+    });
+    match &e.cors {
+        None => {
+            w.key("cors", false);
+            w.out.extend_from_slice(b"null");
+        }
+        Some(c) => w.object("cors", |w| {
+            w.key("ok", true);
+            w.out.extend_from_slice(if c.ok { b"true" } else { b"false" });
+            w.optional_text("error", c.error.map(|e| e.as_str()));
+            match c.preflight {
+                None => {
+                    w.key("preflight", false);
+                    w.out.extend_from_slice(b"null");
+                }
+                Some((ok, error)) => w.object("preflight", |w| {
+                    w.key("ok", true);
+                    w.out.extend_from_slice(if ok { b"true" } else { b"false" });
+                    w.optional_text("error", error.map(|e| e.as_str()));
+                }),
+            }
+            w.array("errors", &c.errors, |w, (error, parameter)| {
+                w.text_first("error", error.as_str());
+                w.text("failed_parameter", parameter);
+            });
+            w.texts("preflight_reasons", c.preflight_reasons.iter().map(String::as_str));
+            w.boolean("preflight_unobserved", c.preflight_unobserved);
+            w.boolean("credentialed", c.credentialed);
+            w.boolean("set_cookie_stored_despite_failure", c.set_cookie_stored_despite_failure);
+            w.text("basis", c.basis.as_str());
+        }),
+    }
+    if !e.limits.is_empty() {
+        w.array("limits", &e.limits, |w, l| match *l {
+            LimitHit::ResponseHeaders { bytes, limit, set_cookie_lines } => {
+                w.text_first("kind", "response-headers");
+                w.number("bytes", false, bytes);
+                w.number("limit", false, limit);
+                w.number("set_cookie_lines", false, set_cookie_lines as u64);
+            }
+            LimitHit::CookiePairs { pairs, limit } => {
+                w.text_first("kind", "cookie-pairs");
+                w.number("pairs", false, pairs as u64);
+                w.number("limit", false, limit as u64);
+            }
+        });
+    }
+    w.close(b'}');
+}
+
+/// serde_json's pretty layout written straight into a buffer: the members of the object open at
+/// `depth` (each after a line break and its indentation), values as serde_json writes them.
+struct HandWritten<'o> {
+    out: &'o mut Vec<u8>,
+    /// The nesting of the members being written.
+    depth: usize,
+}
+
+impl HandWritten<'_> {
+    /// A line break (after a comma unless `first`) and the indentation of `depth`. An entry is at
+    /// most nine levels deep: the comma, line break and indentation are copied as one block of
+    /// fixed size (no call to `memcpy`), then cut to length.
+    #[inline]
+    fn line(&mut self, first: bool, depth: usize) {
+        const BLOCK: usize = 32;
+        if 2 + 2 * depth > BLOCK {
+            return self.deep_line(first, depth);
+        }
+        let len = self.out.len();
+        let block: &[u8; BLOCK] = BREAK[..BLOCK].try_into().unwrap_or(&[b' '; BLOCK]);
+        self.out.extend_from_slice(block);
+        // `,\n` and the indent, or the same without the comma.
+        let keep = 2 + 2 * depth;
+        if first {
+            self.out.copy_within(len + 1..len + keep, len);
+            self.out.truncate(len + keep - 1);
+        } else {
+            self.out.truncate(len + keep);
+        }
+    }
+
+    /// [`HandWritten::line`] deeper than one block.
+    fn deep_line(&mut self, first: bool, depth: usize) {
+        let (from, mut left) = (usize::from(first), 2 * depth);
+        let n = left.min(BREAK.len() - 2);
+        self.out.extend_from_slice(&BREAK[from..2 + n]);
+        left -= n;
+        while left > 0 {
+            let n = left.min(BREAK.len() - 2);
+            self.out.extend_from_slice(&BREAK[2..2 + n]);
+            left -= n;
+        }
+    }
+
+    /// A member's key (a field name: nothing in it to escape) and the `: ` after it.
+    #[inline]
+    fn key(&mut self, name: &str, first: bool) {
+        self.line(first, self.depth);
+        self.out.push(b'"');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(b"\": ");
+    }
+
+    /// Closes the object or array whose members are at `depth`, on a line of its own.
+    fn close(&mut self, closer: u8) {
+        self.line(true, self.depth - 1);
+        self.out.push(closer);
+    }
+
+    fn string(&mut self, text: &str) {
+        push_json_string(self.out, text);
+    }
+
+    fn text(&mut self, name: &str, text: &str) {
+        self.key(name, false);
+        self.string(text);
+    }
+
+    fn text_first(&mut self, name: &str, text: &str) {
+        self.key(name, true);
+        self.string(text);
+    }
+
+    fn optional_text(&mut self, name: &str, text: Option<&str>) {
+        self.key(name, false);
+        match text {
+            Some(t) => self.string(t),
+            None => self.out.extend_from_slice(b"null"),
+        }
+    }
+
+    fn boolean(&mut self, name: &str, value: bool) {
+        self.key(name, false);
+        self.out.extend_from_slice(if value { b"true" } else { b"false" });
+    }
+
+    fn number(&mut self, name: &str, first: bool, n: u64) {
+        self.key(name, first);
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = n;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.out.extend_from_slice(&digits[at..]);
+    }
+
+    /// A member whose value is an object, its members written by `members` (the first with a
+    /// `_first` writer or `first` set).
+    fn object(&mut self, name: &str, members: impl FnOnce(&mut Self)) {
+        self.key(name, false);
+        self.out.push(b'{');
+        self.depth += 1;
+        members(self);
+        self.close(b'}');
+        self.depth -= 1;
+    }
+
+    /// A member whose value is an array of objects, each element's members written by `members`.
+    fn array<T>(&mut self, name: &str, items: &[T], mut members: impl FnMut(&mut Self, &T)) {
+        self.key(name, false);
+        self.out.push(b'[');
+        if items.is_empty() {
+            self.out.push(b']');
+            return;
+        }
+        for (i, item) in items.iter().enumerate() {
+            self.line(i == 0, self.depth + 1);
+            self.out.push(b'{');
+            self.depth += 2;
+            members(self, item);
+            self.close(b'}');
+            self.depth -= 2;
+        }
+        self.line(true, self.depth);
+        self.out.push(b']');
+    }
+
+    /// A member whose value is an array of strings.
+    fn texts<'t>(&mut self, name: &str, items: impl ExactSizeIterator<Item = &'t str>) {
+        self.key(name, false);
+        self.out.push(b'[');
+        if items.len() == 0 {
+            self.out.push(b']');
+            return;
+        }
+        for (i, item) in items.enumerate() {
+            self.line(i == 0, self.depth + 1);
+            self.string(item);
+        }
+        self.line(true, self.depth);
+        self.out.push(b']');
+    }
+}
+
+/// `text` as a JSON string, the bytes serde_json writes: as it is between quotes when nothing in it
+/// needs an escape (nearly always), else serde_json's own escaping.
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    if crate::json_text::special(text.as_bytes()).is_some() {
+        let _ = serde_json::to_writer(&mut *out, text);
+        return;
+    }
+    out.reserve(text.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(text.as_bytes());
+    out.push(b'"');
 }
 
 /// Writes the document; `entries(run, out)` writes the elements of run `run`'s `entries` (each with
@@ -687,7 +949,7 @@ impl HarJsonStream {
             };
             let text = &mut self.pending[run];
             let before = text.len();
-            write_entry_element(text, first, v, self.show_values, shown)?;
+            write_entry_element(text, first, v, self.show_values, shown);
             self.serialized += (text.len() - before) as u64;
             if text.len() >= SPILL_CHUNK {
                 let next = self.emptied.try_recv().unwrap_or_else(|_| Vec::with_capacity(SPILL_CHUNK));
@@ -888,6 +1150,85 @@ mod tests {
             write_nested(&mut out, &value, depth).unwrap();
             let indent = " ".repeat(2 * depth);
             assert_eq!(String::from_utf8(out).unwrap(), pretty.replace('\n', &format!("\n{indent}")), "depth {depth}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A string is written as serde_json writes it: as it is, or escaped where it must be
+        /// (quotes, backslashes, control characters; anything else, multi-byte text too, as it is).
+        #[test]
+        fn hand_written_strings_are_serde_jsons(text in "(?s)[a-z\"\\\\\u{0}-\u{1f}\u{7f}é€😀/ ]{0,80}") {
+            let mut out = Vec::new();
+            push_json_string(&mut out, &text);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&text).unwrap());
+        }
+    }
+
+    #[test]
+    fn hand_written_lines_break_and_indent_at_any_depth() {
+        for depth in 0..40 {
+            for first in [true, false] {
+                let mut out = b"x".to_vec();
+                HandWritten { out: &mut out, depth }.line(first, depth);
+                let expected = format!("x{}\n{}", if first { "" } else { "," }, " ".repeat(2 * depth));
+                assert_eq!(String::from_utf8(out).unwrap(), expected, "depth {depth}, first {first}");
+            }
+        }
+    }
+
+    /// The hand-written element against serde's derived [`EntryJson`] on entries changed to hold
+    /// what the fixtures rarely or never show: the recording browser's own reasons, both limits,
+    /// texts that need escapes, a large index, no CORS and a CORS verdict with its preflight.
+    #[test]
+    fn hand_written_entries_are_serde_jsons_on_every_variant() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/har/seed-c-include-samesite-none.har");
+        let (report, _) = analyse_har_path(&path, &ReplayOptions::default(), &Focus::default());
+        let mut entries: Vec<EntryVerdict> = report.runs.iter().flat_map(|r| r.entries.iter().cloned()).collect();
+        assert!(entries.iter().any(|e| !e.set_cookies.is_empty()) && entries.iter().any(|e| !e.cookies.is_empty()));
+        let plain = entries.clone();
+        for (i, e) in entries.iter_mut().enumerate() {
+            e.index = usize::MAX - i;
+            e.failure = Some("net::ERR_FAILED\n\"quoted\" \\ é".into());
+            e.limits = vec![
+                LimitHit::ResponseHeaders { bytes: u64::MAX, limit: 262_144, set_cookie_lines: 3 },
+                LimitHit::CookiePairs { pairs: 0, limit: 180 },
+            ];
+            for s in &mut e.set_cookies {
+                s.browser_reasons = vec!["SameSiteLax".into(), "tab\there".into()];
+                s.partition = Some("https://a.example".into());
+                s.value = "v\u{1}\u{1f}\u{7f}".into();
+            }
+            for (k, c) in e.cookies.iter_mut().enumerate() {
+                c.recorded = [None, Some(true), Some(false)][k % 3];
+                c.value = "\"".into();
+            }
+            e.cors = match i % 3 {
+                0 => None,
+                1 => Some(std::sync::Arc::new(crate::analysis::report::CorsSummary {
+                    ok: false,
+                    error: Some(crate::model::cors::CorsError::PreflightMissingAllowOriginHeader),
+                    errors: vec![(crate::model::cors::CorsError::PreflightMissingAllowOriginHeader, "x\"y".into())],
+                    preflight_reasons: vec!["method PUT".into(), "header x-token".into()],
+                    preflight: Some((false, Some(crate::model::cors::CorsError::PreflightMissingAllowOriginHeader))),
+                    preflight_unobserved: true,
+                    credentialed: true,
+                    set_cookie_stored_despite_failure: true,
+                    basis: crate::analysis::infer::Basis::Recorded,
+                })),
+                _ => e.cors.clone(),
+            };
+        }
+        for (e, first) in entries.iter().chain(&plain).zip([true, false].into_iter().cycle()) {
+            for show_values in [false, true] {
+                let url = entry_url(e, show_values);
+                let mut hand = Vec::new();
+                write_entry_element(&mut hand, first, e, show_values, &url);
+                let mut derived = Vec::new();
+                derived.extend_from_slice(if first { b"\n" } else { b",\n" });
+                derived.extend_from_slice(pad(ENTRY_DEPTH));
+                write_nested(&mut derived, &entry(e, show_values, Cow::Borrowed(&url)), ENTRY_DEPTH).unwrap();
+                assert_eq!(String::from_utf8(hand).unwrap(), String::from_utf8(derived).unwrap(), "entry {}", e.index);
+            }
         }
     }
 
