@@ -892,6 +892,8 @@ pub struct HarJsonStream {
     show_values: bool,
     /// Entries written so far (to each spill).
     entries: usize,
+    /// The last entry element written, to be written again for an equal verdict.
+    element: Vec<u8>,
 }
 
 /// How much of one browser's text is handed to the writer at once.
@@ -928,6 +930,7 @@ impl HarJsonStream {
             serialized: 0,
             show_values,
             entries: 0,
+            element: Vec::new(),
         })
     }
 
@@ -942,21 +945,28 @@ impl HarJsonStream {
         let first = self.entries == 0;
         // The profiles' verdicts on one entry name the same URL: it is redacted once.
         let mut url: Option<(&str, Cow<'_, str>)> = None;
+        let mut element = std::mem::take(&mut self.element);
         for (run, v) in verdicts.iter().enumerate() {
-            let shown = match &url {
-                Some((captured, shown)) if *captured == v.url.as_str() => shown,
-                _ => &url.insert((v.url.as_str(), entry_url(v, self.show_values))).1,
-            };
+            // Profiles mostly agree on an entry, and an element is a function of its verdict: a
+            // verdict equal to the last profile's is written as the same bytes, not again.
+            if run == 0 || verdicts[run - 1] != *v {
+                let shown = match &url {
+                    Some((captured, shown)) if *captured == v.url.as_str() => shown,
+                    _ => &url.insert((v.url.as_str(), entry_url(v, self.show_values))).1,
+                };
+                element.clear();
+                write_entry_element(&mut element, first, v, self.show_values, shown);
+            }
             let text = &mut self.pending[run];
-            let before = text.len();
-            write_entry_element(text, first, v, self.show_values, shown);
-            self.serialized += (text.len() - before) as u64;
+            text.extend_from_slice(&element);
+            self.serialized += element.len() as u64;
             if text.len() >= SPILL_CHUNK {
                 let next = self.emptied.try_recv().unwrap_or_else(|_| Vec::with_capacity(SPILL_CHUNK));
                 let full = std::mem::replace(text, next);
                 self.hand_over(run, full)?;
             }
         }
+        self.element = element;
         self.entries += 1;
         Ok(())
     }
