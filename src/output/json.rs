@@ -892,8 +892,6 @@ pub struct HarJsonStream {
     show_values: bool,
     /// Entries written so far (to each spill).
     entries: usize,
-    /// The last entry element written, to be written again for an equal verdict.
-    element: Vec<u8>,
 }
 
 /// How much of one browser's text is handed to the writer at once.
@@ -930,7 +928,6 @@ impl HarJsonStream {
             serialized: 0,
             show_values,
             entries: 0,
-            element: Vec::new(),
         })
     }
 
@@ -945,28 +942,37 @@ impl HarJsonStream {
         let first = self.entries == 0;
         // The profiles' verdicts on one entry name the same URL: it is redacted once.
         let mut url: Option<(&str, Cow<'_, str>)> = None;
-        let mut element = std::mem::take(&mut self.element);
+        // The last element written: its browser, and where it lies in that browser's text.
+        let mut last: Option<(usize, std::ops::Range<usize>)> = None;
         for (run, v) in verdicts.iter().enumerate() {
-            // Profiles mostly agree on an entry, and an element is a function of its verdict: a
-            // verdict equal to the last profile's is written as the same bytes, not again.
-            if run == 0 || verdicts[run - 1] != *v {
-                let shown = match &url {
-                    Some((captured, shown)) if *captured == v.url.as_str() => shown,
-                    _ => &url.insert((v.url.as_str(), entry_url(v, self.show_values))).1,
-                };
-                element.clear();
-                write_entry_element(&mut element, first, v, self.show_values, shown);
+            let start = self.pending[run].len();
+            match &last {
+                // Profiles mostly agree on an entry, and an element is a function of its verdict: a
+                // verdict equal to the last profile's is the same bytes, copied, not written again.
+                Some((k, written)) if verdicts[*k] == *v => {
+                    let (earlier, rest) = self.pending.split_at_mut(run);
+                    rest[0].extend_from_slice(&earlier[*k][written.clone()]);
+                }
+                _ => {
+                    let shown = match &url {
+                        Some((captured, shown)) if *captured == v.url.as_str() => shown,
+                        _ => &url.insert((v.url.as_str(), entry_url(v, self.show_values))).1,
+                    };
+                    write_entry_element(&mut self.pending[run], first, v, self.show_values, shown);
+                }
             }
-            let text = &mut self.pending[run];
-            text.extend_from_slice(&element);
-            self.serialized += element.len() as u64;
-            if text.len() >= SPILL_CHUNK {
+            let end = self.pending[run].len();
+            self.serialized += (end - start) as u64;
+            last = Some((run, start..end));
+        }
+        // Handed over once every profile's element is written (a copy reads the last one's text).
+        for run in 0..self.pending.len() {
+            if self.pending[run].len() >= SPILL_CHUNK {
                 let next = self.emptied.try_recv().unwrap_or_else(|_| Vec::with_capacity(SPILL_CHUNK));
-                let full = std::mem::replace(text, next);
+                let full = std::mem::replace(&mut self.pending[run], next);
                 self.hand_over(run, full)?;
             }
         }
-        self.element = element;
         self.entries += 1;
         Ok(())
     }
