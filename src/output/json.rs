@@ -668,32 +668,20 @@ impl HandWritten<'_> {
     #[inline]
     fn line(&mut self, first: bool, depth: usize) {
         const BLOCK: usize = 32;
-        if 2 + 2 * depth > BLOCK {
-            return self.deep_line(first, depth);
+        let keep = 2 + 2 * depth;
+        if keep > BLOCK {
+            // Deeper than any entry: [`NestedPretty`]'s writes (a `Vec` takes every write).
+            let _ = NestedPretty { depth, has_value: false }.new_line(self.out, first);
+            return;
         }
         let len = self.out.len();
-        let block: &[u8; BLOCK] = BREAK[..BLOCK].try_into().unwrap_or(&[b' '; BLOCK]);
-        self.out.extend_from_slice(block);
+        self.out.extend_from_slice(&BREAK[..BLOCK]);
         // `,\n` and the indent, or the same without the comma.
-        let keep = 2 + 2 * depth;
         if first {
             self.out.copy_within(len + 1..len + keep, len);
             self.out.truncate(len + keep - 1);
         } else {
             self.out.truncate(len + keep);
-        }
-    }
-
-    /// [`HandWritten::line`] deeper than one block.
-    fn deep_line(&mut self, first: bool, depth: usize) {
-        let (from, mut left) = (usize::from(first), 2 * depth);
-        let n = left.min(BREAK.len() - 2);
-        self.out.extend_from_slice(&BREAK[from..2 + n]);
-        left -= n;
-        while left > 0 {
-            let n = left.min(BREAK.len() - 2);
-            self.out.extend_from_slice(&BREAK[2..2 + n]);
-            left -= n;
         }
     }
 
