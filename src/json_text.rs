@@ -17,8 +17,8 @@ pub(crate) fn special(b: &[u8]) -> Option<usize> {
     while let Some(block) = b.get(i..i + BLOCK) {
         // No early exit inside the block, so the loop vectorises; the word scan below finds the
         // position within it.
-        let any = block.iter().fold(0u8, |a, &c| a | u8::from((c == b'"') | (c == b'\\') | (c < 0x20)));
-        if any != 0 {
+        let any = block.iter().fold(false, |a, &c| a | is_special(c));
+        if any {
             break;
         }
         i += BLOCK;
@@ -45,7 +45,14 @@ fn special_by_words(b: &[u8]) -> Option<usize> {
         }
         i += 8;
     }
-    b[i..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|n| i + n)
+    b[i..].iter().position(|&c| is_special(c)).map(|n| i + n)
+}
+
+/// A quote, a backslash or a control character (`|`, not `||`: no branch, so a block's loop
+/// vectorises).
+#[inline]
+fn is_special(c: u8) -> bool {
+    (c == b'"') | (c == b'\\') | (c < 0x20)
 }
 
 #[cfg(test)]

@@ -61,13 +61,9 @@ JQ_FILTER='.log.entries[] | [(.request.headers[] | select(.name | ascii_downcase
 
 # best CMD... → prints the best wall time (seconds) of $RUNS runs, output to /dev/null.
 best() {
-  local b="" s e t i
-  for ((i = 0; i < RUNS; i++)); do
-    s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
-    t=$(( (e - s) / 1000 ))
-    if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
-  done
-  awk -v u="$b" 'BEGIN{printf "%.3f", u/1e6}'
+  local i ts=()
+  for ((i = 0; i < RUNS; i++)); do ts+=("$(wall "$@")"); done
+  min_s "${ts[@]}"
 }
 
 # measure CMD... → one run under GNU time while sampling RssAnon; sets CPU WALL RSS ANON.

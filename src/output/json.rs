@@ -591,11 +591,7 @@ fn write_entry_element(out: &mut Vec<u8>, first: bool, e: &EntryVerdict, show_va
         w.boolean("sent", c.sent);
         w.texts("reasons", c.reasons.iter().map(|r| r.as_str()));
         w.texts("warnings", c.warnings.iter().map(|r| r.as_str()));
-        w.key("recorded", false);
-        match c.recorded {
-            Some(r) => w.out.extend_from_slice(if r { b"true" } else { b"false" }),
-            None => w.out.extend_from_slice(b"null"),
-        }
+        w.raw("recorded", false, c.recorded.map_or(b"null", json_bool));
         w.boolean("learned", c.learned);
         if show_values {
             w.text("value", &c.value);
@@ -605,22 +601,14 @@ fn write_entry_element(out: &mut Vec<u8>, first: bool, e: &EntryVerdict, show_va
         w.boolean("model_sent", c.model_sent);
     });
     match &e.cors {
-        None => {
-            w.key("cors", false);
-            w.out.extend_from_slice(b"null");
-        }
+        None => w.raw("cors", false, b"null"),
         Some(c) => w.object("cors", |w| {
-            w.key("ok", true);
-            w.out.extend_from_slice(if c.ok { b"true" } else { b"false" });
+            w.raw("ok", true, json_bool(c.ok));
             w.optional_text("error", c.error.map(|e| e.as_str()));
             match c.preflight {
-                None => {
-                    w.key("preflight", false);
-                    w.out.extend_from_slice(b"null");
-                }
+                None => w.raw("preflight", false, b"null"),
                 Some((ok, error)) => w.object("preflight", |w| {
-                    w.key("ok", true);
-                    w.out.extend_from_slice(if ok { b"true" } else { b"false" });
+                    w.raw("ok", true, json_bool(ok));
                     w.optional_text("error", error.map(|e| e.as_str()));
                 }),
             }
@@ -722,25 +710,20 @@ impl HandWritten<'_> {
         }
     }
 
-    fn boolean(&mut self, name: &str, value: bool) {
-        self.key(name, false);
-        self.out.extend_from_slice(if value { b"true" } else { b"false" });
+    /// A member whose value is written as it is (`true`, `false`, `null`).
+    fn raw(&mut self, name: &str, first: bool, value: &[u8]) {
+        self.key(name, first);
+        self.out.extend_from_slice(value);
     }
 
+    fn boolean(&mut self, name: &str, value: bool) {
+        self.raw(name, false, json_bool(value));
+    }
+
+    /// A number, in serde_json's digits (its `itoa`).
     fn number(&mut self, name: &str, first: bool, n: u64) {
         self.key(name, first);
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = n;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.out.extend_from_slice(&digits[at..]);
+        let _ = serde_json::to_writer(&mut *self.out, &n);
     }
 
     /// A member whose value is an object, its members written by `members` (the first with a
@@ -788,6 +771,14 @@ impl HandWritten<'_> {
         }
         self.line(true, self.depth);
         self.out.push(b']');
+    }
+}
+
+fn json_bool(value: bool) -> &'static [u8] {
+    if value {
+        b"true"
+    } else {
+        b"false"
     }
 }
 
