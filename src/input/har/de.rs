@@ -94,8 +94,8 @@ fn set_text(slot: &mut String, text: Cow<'_, str>) {
 }
 
 /// Whether an allocation of `capacity` bytes is too large to keep for `len` bytes of text: reused
-/// strings would otherwise all grow to the largest text they ever held, and the read-ahead keeps a
-/// thousand exchanges in flight.
+/// strings would otherwise all grow to the largest text they ever held, and the read-ahead keeps
+/// hundreds of exchanges in flight.
 fn oversized(capacity: usize, len: usize) -> bool {
     capacity > 4 * len + 64
 }
