@@ -14,7 +14,7 @@ use super::report::{
     SharedStr, SkippedKind, SKIPPED_LISTED,
 };
 use crate::evidence::{Exchange, ListedCookie, Page};
-use crate::model::cors::{self, CorsRequest, CorsResponse, RequestMode};
+use crate::model::cors::{self, CorsRequest, CorsResponse, PreflightReason, RequestMode};
 use crate::model::cors_security::{check_observed, ObservedResponse};
 use crate::model::http::Headers;
 use crate::model::jar::{CookieJar, ParsedSetCookie, RequestFacts, Retrieval};
@@ -530,7 +530,7 @@ impl RecentAttributes {
     /// The attributes of `cookie`, parsed from `line`.
     fn of(&mut self, line: &str, cookie: &crate::model::set_cookie::SetCookie) -> SharedStr {
         let key = crate::model::set_cookie::attribute_text(line);
-        self.0.get_or_compute(key, || SharedStr::from(attributes_of(cookie).as_str()))
+        self.0.get_or_compute(key, || SharedStr::from(cookie.attributes_text()))
     }
 }
 
@@ -1299,7 +1299,7 @@ impl Replay {
     ) -> Option<(CorsRequest, Option<CorsResponse>, Vec<CorsResponse>)> {
         let origin_header = header_facts.origin.as_str();
         if kind == RequestKind::Preflight {
-            let key = (url.to_string(), origin_header.to_string());
+            let key = (url.as_str().to_owned(), origin_header.to_owned());
             make_room(&mut self.pending_preflights);
             // The CORS headers only: the preflight check reads no other.
             let cors_headers = x.response_headers.0.iter().filter(|h| is_access_control_header(&h.name)).cloned();
@@ -1332,7 +1332,7 @@ impl Replay {
             // Most requests have none waiting: no keys are built.
             None
         } else {
-            self.pending_preflights.remove(&(url.to_string(), origin_header.to_string())).or_else(|| {
+            self.pending_preflights.remove(&(url.as_str().to_owned(), origin_header.to_owned())).or_else(|| {
                 let key = self
                     .pending_preflights
                     .keys()
@@ -1515,7 +1515,7 @@ fn cors_summary(v: cors::CorsVerdict, failed: bool) -> CorsSummary {
         ok: v.ok && !failed,
         error: v.error().map(|e| e.error),
         errors: v.errors().iter().map(|e| (e.error, e.failed_parameter.clone())).collect(),
-        preflight_reasons: v.preflight_reasons.iter().map(|r| r.to_string()).collect(),
+        preflight_reasons: v.preflight_reasons.iter().map(PreflightReason::text).collect(),
         preflight: v.preflight.as_ref().map(|p| (p.ok, p.errors.first().map(|e| e.error))),
         preflight_unobserved: v.preflight_unobserved,
         credentialed: v.credentialed,
@@ -1556,18 +1556,19 @@ fn learned_set_cookie(name: &str, value: &str, listed: Option<&ListedCookie>) ->
     line
 }
 
-fn attributes_of(c: &crate::model::set_cookie::SetCookie) -> String {
-    let full = c.to_string();
-    match full.find("; ") {
-        Some(i) => full[i + 2..].to_string(),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// What the whole line as written back shows after its name and value.
+    fn attributes_of(c: &crate::model::set_cookie::SetCookie) -> String {
+        let full = c.to_string();
+        match full.find("; ") {
+            Some(i) => full[i + 2..].to_string(),
+            None => String::new(),
+        }
+    }
 
     /// The longest common suffix of labels, built label by label: what [`common_domain`] must return.
     fn common_domain_by_labels(a: &str, b: &str) -> String {

@@ -152,9 +152,14 @@ pub const USER_CONTENT_DOMAINS: &[&str] = &[
     "stackblitz.io",
 ];
 
+/// The user-content domain `host` is or lies under (a trailing dot and letter case ignored). Asked
+/// for every response that allows an origin: no text is built per domain.
 fn user_content_domain(host: &str) -> Option<&'static str> {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    USER_CONTENT_DOMAINS.iter().copied().find(|d| host == *d || host.ends_with(&format!(".{d}")))
+    let host = crate::model::http::ascii_lowercase(host.trim_end_matches('.'));
+    USER_CONTENT_DOMAINS
+        .iter()
+        .copied()
+        .find(|d| host.strip_suffix(d).is_some_and(|rest| rest.is_empty() || rest.ends_with('.')))
 }
 
 fn combined(headers: &Headers, name: &str) -> Option<String> {

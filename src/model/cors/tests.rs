@@ -141,6 +141,18 @@ fn preflight_reasons_are_complete_and_sorted() {
             PreflightReason::UploadListenersOrStream,
         ]
     );
+    // As the reports word them; the text joined directly is what the formatter writes.
+    let texts: Vec<String> = r.iter().map(PreflightReason::text).collect();
+    assert_eq!(
+        texts,
+        [
+            "method patch is not CORS-safelisted",
+            "request header `content-type` is not CORS-safelisted",
+            "request header `x-trace` is not CORS-safelisted",
+            "upload listeners or a streamed body",
+        ]
+    );
+    assert_eq!(texts, r.iter().map(ToString::to_string).collect::<Vec<_>>());
     assert!(preflight_reasons("get", &hdrs(&[("Accept", "*/*")]), false).is_empty());
     assert!(is_forbidden_request_header("X-HTTP-Method-Override", "TRACE"));
     assert!(!is_forbidden_request_header("X-HTTP-Method-Override", "PATCH"));

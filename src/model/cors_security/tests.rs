@@ -265,3 +265,28 @@ fn nginx_case_insensitive() {
     assert_eq!(classes(&i), vec![IssueClass::UnanchoredPattern]);
     assert!(i[0].message.contains("attacker-example.net") && !i[0].message.contains("evil"));
 }
+
+proptest::proptest! {
+    /// The same answer as "equal to a listed domain, or ends with a dot and it", on hosts built
+    /// from the listed domains' pieces (so near misses such as `xgithub.io` are common).
+    #[test]
+    fn user_content_domain_is_the_listed_domain_or_a_subdomain(
+        prefix in "(|a|x|a\\.|A\\.b\\.)",
+        d in proptest::sample::select(USER_CONTENT_DOMAINS),
+        upper in proptest::bool::ANY,
+        dot in proptest::bool::ANY,
+    ) {
+        let mut host = format!("{prefix}{d}");
+        if upper {
+            host = host.to_ascii_uppercase();
+        }
+        if dot {
+            host.push('.');
+        }
+        let expected = {
+            let h = host.trim_end_matches('.').to_ascii_lowercase();
+            USER_CONTENT_DOMAINS.iter().copied().find(|d| h == *d || h.ends_with(&format!(".{d}")))
+        };
+        proptest::prop_assert_eq!(user_content_domain(&host), expected);
+    }
+}
