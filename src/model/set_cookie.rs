@@ -265,39 +265,76 @@ impl fmt::Display for SetCookie {
             }
             f.write_str(&self.value)?;
         } else {
-            write!(f, "{}={}", self.name, self.value)?;
+            f.write_str(&self.name)?;
+            f.write_str("=")?;
+            f.write_str(&self.value)?;
         }
+        let mut written = Ok(());
+        self.attribute_pieces(|piece| {
+            if written.is_ok() {
+                written = f.write_str(piece);
+            }
+        });
+        written
+    }
+}
+
+impl SetCookie {
+    /// The attributes that took effect, as [`Display`](fmt::Display) writes them after the name and
+    /// value but without the first `; ` (`Path=/; Secure`). Joined piece by piece: a verdict lists
+    /// the attributes of every line it reads, and a formatter costs several times as much.
+    pub fn attributes_text(&self) -> String {
+        let mut text = String::new();
+        self.attribute_pieces(|piece| text.push_str(piece));
+        match text.strip_prefix("; ") {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        }
+    }
+
+    /// Each attribute that took effect as `; Name=value`, in pieces.
+    fn attribute_pieces(&self, mut put: impl FnMut(&str)) {
         if let Some(p) = &self.path {
-            write!(f, "; Path={p}")?;
+            put("; Path=");
+            put(p);
         }
         if let Some(d) = &self.domain {
             // The parser drops one leading `.`: put one back when the value is empty (`Domain=.`), or
             // starts with a dot (`Domain=..x`) or with whitespace the parser would trim
             // (`Domain=. x`), so the line reads back as the same domain.
             let dot = if d.is_empty() || d.starts_with(['.', ' ', '\t']) { "." } else { "" };
-            write!(f, "; Domain={dot}{d}")?;
+            put("; Domain=");
+            put(dot);
+            put(d);
         }
         if let Some(m) = self.max_age {
-            write!(f, "; Max-Age={m}")?;
+            put("; Max-Age=");
+            put(&m.to_string());
         }
         if let Some(e) = self.expires {
-            write!(f, "; Expires={}", http_date(e))?;
+            put("; Expires=");
+            put(&http_date(e));
         }
         if self.secure {
-            f.write_str("; Secure")?;
+            put("; Secure");
         }
         if self.http_only {
-            f.write_str("; HttpOnly")?;
+            put("; HttpOnly");
         }
         match &self.same_site {
             SameSiteAttr::Unspecified => {}
-            SameSiteAttr::Invalid(v) => write!(f, "; SameSite={v}")?,
-            other => write!(f, "; SameSite={}", other.as_str())?,
+            SameSiteAttr::Invalid(v) => {
+                put("; SameSite=");
+                put(v);
+            }
+            other => {
+                put("; SameSite=");
+                put(other.as_str());
+            }
         }
         if self.partitioned {
-            f.write_str("; Partitioned")?;
+            put("; Partitioned");
         }
-        Ok(())
     }
 }
 
