@@ -145,8 +145,8 @@ pub const READ_AHEAD_BYTES: u64 = 8 << 20;
 const READ_AHEAD_BATCH: usize = 64;
 /// Four, not more: the exchanges in flight are filled again on the reader's thread and read on the
 /// replay's, and 256 of them stay in the two cores' caches where 1 024 did not. With 16, both threads
-/// ran about a tenth more CPU time on a 200 MB header-heavy capture (medians of 7 runs, per thread);
-/// 2 and 8 did no better, smaller batches did worse.
+/// ran about a tenth more CPU time on a 200 MB header-heavy capture (medians of 7 runs, per thread;
+/// the wall time, less steadily, 2–9% more); 2 and 8 did no better, smaller batches did worse.
 const READ_AHEAD_BATCHES: usize = 4;
 
 /// What the reader hands over.

@@ -38,6 +38,7 @@ pub fn ascii_uppercase(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The `Set-Cookie` header's name, as the look-ups compare it (ASCII case ignored).
 const SET_COOKIE: &str = "set-cookie";
 
 /// A line without its trailing `\r`.

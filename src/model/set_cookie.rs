@@ -286,10 +286,10 @@ impl SetCookie {
     pub fn attributes_text(&self) -> String {
         let mut text = String::new();
         self.attribute_pieces(|piece| text.push_str(piece));
-        match text.strip_prefix("; ") {
-            Some(rest) => rest.to_owned(),
-            None => text,
+        if text.starts_with("; ") {
+            text.drain(..2);
         }
+        text
     }
 
     /// Each attribute that took effect as `; Name=value`, in pieces.
