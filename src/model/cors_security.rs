@@ -22,6 +22,7 @@
 //! assert!(issues.iter().any(|i| i.class == IssueClass::UnanchoredPattern));
 //! ```
 
+use super::cookie::domain_match;
 use super::http::Headers;
 use super::site::{is_public_suffix, registrable_domain, Origin};
 use regex_automata::meta::Regex;
@@ -152,14 +153,11 @@ pub const USER_CONTENT_DOMAINS: &[&str] = &[
     "stackblitz.io",
 ];
 
-/// The user-content domain `host` is or lies under (a trailing dot and letter case ignored). Asked
-/// for every response that allows an origin: no text is built per domain.
+/// The user-content domain `host` is or lies under (a trailing dot and letter case ignored): the
+/// cookie rules' domain-match, which builds no text per listed domain.
 fn user_content_domain(host: &str) -> Option<&'static str> {
     let host = crate::model::http::ascii_lowercase(host.trim_end_matches('.'));
-    USER_CONTENT_DOMAINS
-        .iter()
-        .copied()
-        .find(|d| host.strip_suffix(d).is_some_and(|rest| rest.is_empty() || rest.ends_with('.')))
+    USER_CONTENT_DOMAINS.iter().copied().find(|d| domain_match(&host, d))
 }
 
 fn combined(headers: &Headers, name: &str) -> Option<String> {
@@ -251,7 +249,7 @@ pub fn check_observed(observed: &[ObservedResponse<'_>]) -> Vec<SecurityIssue> {
         };
         let target_rd = registrable_domain(&target_host).unwrap_or(&target_host).to_string();
         let acao = combined(o.headers, "access-control-allow-origin");
-        if acao.as_deref() != Some(o.origin_sent) || host == target_rd || host.ends_with(&format!(".{target_rd}")) {
+        if acao.as_deref() != Some(o.origin_sent) || domain_match(&host, &target_rd) {
             continue;
         }
         if host.starts_with(&format!("{target_rd}.")) || host.ends_with(&target_rd) {
