@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::atomic::AtomicUsize;
 
 #[path = "fast.rs"]
 pub(super) mod fast;
@@ -62,6 +63,9 @@ pub(super) struct Ctx<'s> {
     /// Entries already delivered by a one-pass read that handed the document back
     /// ([`fast::Outcome::Restart`]): skipped, not delivered again.
     pub skip_entries: usize,
+    /// Where the one-pass read is in the document (the offset after the last entry it read), for a
+    /// thread that maps the pages ahead of it ([`super::MappedHar::populate`]).
+    pub progress: Option<&'s AtomicUsize>,
 }
 
 /// How many emptied strings, headers and cookies the [`Pool`] keeps at most: enough for the entries

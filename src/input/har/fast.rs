@@ -157,6 +157,9 @@ fn entries(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> Taken<ControlFlow<()>> {
                 outcome
             }
         };
+        if let Some(progress) = ctx.progress {
+            progress.store(s.i, std::sync::atomic::Ordering::Relaxed);
+        }
         if super::deliver(ctx, index, outcome).is_break() {
             return Ok(ControlFlow::Break(()));
         }

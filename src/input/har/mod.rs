@@ -30,6 +30,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::sync::atomic::AtomicUsize;
 
 /// The UTF-8 byte-order mark some producers (mitmproxy, Windows tools) write first.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -201,20 +202,77 @@ pub fn read_har_path_reusing(
     sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>,
     spare: &mut Spare<'_>,
 ) -> Result<HarSummary, InputError> {
+    match open_har(path)? {
+        OpenedHar::Mapped(map) => read_har_slice_reusing(map.bytes(), path, sink, spare),
+        OpenedHar::Stream(file) => read_har_reader_reusing(file, path, sink, spare),
+    }
+}
+
+/// A HAR file opened for reading: memory-mapped when it is a regular, non-empty file that can be
+/// mapped, else to be streamed.
+pub(crate) enum OpenedHar {
+    Mapped(MappedHar),
+    Stream(File),
+}
+
+/// Opens the HAR at `path` ([`OpenedHar`]); the error names the file.
+pub(crate) fn open_har(path: &Path) -> Result<OpenedHar, InputError> {
     let file = File::open(path).map_err(|e| whole_file(path, format!("cannot open the file: {e}")))?;
     let is_nonempty_file = file.metadata().map(|m| m.is_file() && m.len() > 0).unwrap_or(false);
     if is_nonempty_file {
         // SAFETY: `Mmap::map` is unsafe because the file may change while mapped: a truncation makes
         // reads fault (SIGBUS) and a concurrent rewrite changes bytes the parser is borrowing. The map
-        // is read-only, lives only for this call, and nothing borrowed from it escapes (entries are
-        // owned). HAR files are finished exports that nothing writes while they are analysed; this is
-        // the same trade-off ripgrep makes, accepted for the constant memory and 3x lower CPU over
-        // streaming (crates.md §4). Callers who cannot accept it use `read_har_reader`.
+        // is read-only, lives only while the file is read, and nothing borrowed from it escapes
+        // (entries are owned). HAR files are finished exports that nothing writes while they are
+        // analysed; this is the same trade-off ripgrep makes, accepted for the constant memory and 3x
+        // lower CPU over streaming (crates.md §4). Callers who cannot accept it use `read_har_reader`.
         if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
-            return read_har_slice_reusing(&map, path, sink, spare);
+            return Ok(OpenedHar::Mapped(MappedHar { map }));
         }
     }
-    read_har_reader_reusing(file, path, sink, spare)
+    Ok(OpenedHar::Stream(file))
+}
+
+/// A HAR file's bytes, memory-mapped ([`open_har`]).
+pub(crate) struct MappedHar {
+    map: memmap2::Mmap,
+}
+
+impl MappedHar {
+    /// The whole file.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Maps the file's pages in `offset..offset + len` into the page table (`MADV_POPULATE_READ`),
+    /// as reading them would fault them in one small group at a time. On a body-heavy capture those
+    /// faults are about half of the reader's scan of a 200 MB file; a thread with time to spare takes
+    /// them ahead of the reader. `false` when the system cannot (Linux before 5.14, other systems):
+    /// the reader then faults them in itself, as it always may.
+    pub(crate) fn populate(&self, offset: usize, len: usize) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            self.map.advise_range(memmap2::Advice::PopulateRead, offset, len).is_ok()
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (offset, len);
+            false
+        }
+    }
+}
+
+/// [`read_har_slice_reusing`] over a mapped file that stores in `progress`, entry after entry, how
+/// far the read has come (an offset into the document, after any BOM), for a thread that maps pages
+/// ahead of it.
+pub(crate) fn read_mapped_har_reusing(
+    map: &MappedHar,
+    name: &Path,
+    sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>,
+    spare: &mut Spare<'_>,
+    progress: &AtomicUsize,
+) -> Result<HarSummary, InputError> {
+    read_slice(map.bytes(), name, sink, spare, Some(progress))
 }
 
 /// [`read_har_path`] that shows each item to `view` instead of handing it over, and fills the same
@@ -289,7 +347,7 @@ pub fn read_har_reader_reusing(
     // A partial BOM prefix was consumed: put it back in front.
     let prefix = if bom { &[][..] } else { &head[..got] };
     let de = serde_json::Deserializer::from_reader(prefix.chain(buf));
-    run(de, name, None, None, bom, sink, spare)
+    run(de, name, Source { bom, ..Source::default() }, sink, spare)
 }
 
 /// Reads a HAR held in memory (a memory map, a test string, a fuzz input).
@@ -309,11 +367,35 @@ pub fn read_har_slice_reusing(
     sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>,
     spare: &mut Spare<'_>,
 ) -> Result<HarSummary, InputError> {
+    read_slice(bytes, name, sink, spare, None)
+}
+
+fn read_slice(
+    bytes: &[u8],
+    name: &Path,
+    sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>,
+    spare: &mut Spare<'_>,
+    progress: Option<&AtomicUsize>,
+) -> Result<HarSummary, InputError> {
     let (body, bom) = match bytes.strip_prefix(BOM) {
         Some(rest) => (rest, true),
         None => (bytes, false),
     };
-    run(serde_json::Deserializer::from_slice(body), name, Some(bytes), Some(body), bom, sink, spare)
+    let source = Source { src: Some(bytes), body: Some(body), bom, progress };
+    run(serde_json::Deserializer::from_slice(body), name, source, sink, spare)
+}
+
+/// What [`run`] knows of its input besides the deserializer.
+#[derive(Default)]
+struct Source<'a> {
+    /// The whole input, when it is in memory.
+    src: Option<&'a [u8]>,
+    /// The document after any BOM, when it is in memory.
+    body: Option<&'a [u8]>,
+    /// Whether a BOM came first.
+    bom: bool,
+    /// Where to report how far the one-pass read has come.
+    progress: Option<&'a AtomicUsize>,
 }
 
 /// Reads with the visitors from `de`; a document in memory (`body`, after any BOM) is first read in
@@ -321,9 +403,7 @@ pub fn read_har_slice_reusing(
 fn run<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
     name: &Path,
-    src: Option<&[u8]>,
-    body: Option<&[u8]>,
-    bom: bool,
+    source: Source<'_>,
     sink: &mut dyn FnMut(HarItem) -> ControlFlow<()>,
     spare: &mut Spare<'_>,
 ) -> Result<HarSummary, InputError> {
@@ -340,13 +420,14 @@ fn run<'de, R: serde_json::de::Read<'de>>(
         root_started: false,
         fault: None,
         file: name,
-        src,
+        src: source.src,
         lines: LineIndex::default(),
         spare,
         pool: de::Pool::default(),
         skip_entries: 0,
+        progress: source.progress,
     };
-    let one_pass = match body {
+    let one_pass = match source.body {
         Some(body) if de::fast::enabled() => de::fast::read(body, &mut ctx),
         _ => de::fast::Outcome::Restart { delivered: 0 },
     };
@@ -373,7 +454,7 @@ fn run<'de, R: serde_json::de::Read<'de>>(
                 let _ = (ctx.sink)(HarItem::Log(ctx.info.clone()));
             }
         }
-        Err(err) => match describe_error(&err, &ctx, bom) {
+        Err(err) => match describe_error(&err, &ctx, source.bom) {
             Some(e) => return Err(e),
             None => summary.stopped_early = true,
         },
