@@ -365,6 +365,13 @@ fn headers(s: &mut Scan<'_>, pool: &mut Pool, out: &mut Vec<Header>) -> Taken<()
     let mut first = true;
     while s.next_element(&mut first)? {
         s.expect(b'{')?;
+        let open = s.i;
+        if let Some((name, value)) = s.name_then_value() {
+            out.push(pool.header(name, value));
+            continue;
+        }
+        // Another shape: read again from the `{`, member by member.
+        s.i = open;
         let (mut name, mut value) = (None, None);
         let mut inner = true;
         while let Some(key) = s.next_key_in_object(&mut inner)? {
@@ -604,6 +611,24 @@ impl<'a> Scan<'a> {
         }
         self.i = j + 1;
         String::from_utf8(owned).map(Cow::Owned).map_err(|_| NotTaken)
+    }
+
+    /// After a header object's `{`: its members when they are the usual two, `"name"` then `"value"`
+    /// (a string and a string or `null`, which is empty), through its `}`. `None` for any other shape,
+    /// which the caller reads again member by member from the `{`: the same answer, at the cost of the
+    /// key look-ups this spares the nearly two million headers of a 200 MB capture.
+    fn name_then_value(&mut self) -> Option<(Cow<'a, str>, Cow<'a, str>)> {
+        self.ws();
+        self.word(b"\"name\"").ok()?;
+        self.expect(b':').ok()?;
+        let name = self.text_or_null().ok()??;
+        self.expect(b',').ok()?;
+        self.ws();
+        self.word(b"\"value\"").ok()?;
+        self.expect(b':').ok()?;
+        let value = self.text_or_null().ok()?.unwrap_or(Cow::Borrowed(""));
+        self.expect(b'}').ok()?;
+        Some((name, value))
     }
 
     /// A non-empty string; an empty one or `null` is absent (as the visitors' `Scalar::nonempty_cow`).
