@@ -190,12 +190,12 @@ fn read_ahead_mapped(map: &MappedHar, path: &Path, sink: &mut ItemView<'_>) -> R
 
 /// Maps a file's pages ahead of the reader, from the replay's thread while it has nothing to replay.
 ///
-/// A page of a memory map costs a fault the first time it is read, and the kernel maps the pages
-/// 16 at a time: on a 200 MB body-heavy capture, those faults were half of the reader's scan (a
-/// scan alone: 55–67 ms of CPU with its own faults, 32–36 ms with another thread mapping ahead of
-/// it). There the reader is the slower thread and the replay waits for it; mapping ahead in that
-/// time takes the faults off the reader. Where the replay is the slower one, it never waits and
-/// never maps.
+/// A page of a memory map costs a fault the first time it is read. What the faults cost varies with
+/// the machine's state: a bare scan of a 200 MB body-heavy capture took 55–67 ms of CPU with its
+/// own faults and 32–36 ms with another thread mapping ahead of it at one hour of a night, 35–39 ms
+/// and 32–34 ms at another. Where the reader is the slower thread the replay waits for it, and
+/// mapping ahead in that time takes the faults off the reader; where the replay is the slower one,
+/// it never waits and never maps.
 struct PagesAhead<'a> {
     map: &'a MappedHar,
     /// How far the reader has come ([`read_mapped_har_reusing`]).
