@@ -616,7 +616,7 @@ impl<'a> Scan<'a> {
     /// After a header object's `{`: its members when they are the usual two, `"name"` then `"value"`
     /// (a string and a string or `null`, which is empty), through its `}`. `None` for any other shape,
     /// which the caller reads again member by member from the `{`: the same answer, at the cost of the
-    /// key look-ups this spares the nearly two million headers of a 200 MB capture.
+    /// key look-ups this spares the 1.6 million headers of the 200 MB header-heavy capture.
     fn name_then_value(&mut self) -> Option<(Cow<'a, str>, Cow<'a, str>)> {
         self.ws();
         self.word(b"\"name\"").ok()?;

@@ -246,8 +246,8 @@ impl MappedHar {
 
     /// Maps the file's pages in `offset..offset + len` into the page table (`MADV_POPULATE_READ`),
     /// as reading them would fault them in one small group at a time. On a body-heavy capture those
-    /// faults are about half of the reader's scan of a 200 MB file; a thread with time to spare takes
-    /// them ahead of the reader. `false` when the system cannot (Linux before 5.14, other systems):
+    /// faults were up to about half of the reader's scan of a 200 MB file (less in quieter states of
+    /// the machine); a thread with time to spare takes them ahead of the reader. `false` when the system cannot (Linux before 5.14, other systems):
     /// the reader then faults them in itself, as it always may.
     pub(crate) fn populate(&self, offset: usize, len: usize) -> bool {
         #[cfg(target_os = "linux")]
@@ -370,6 +370,7 @@ pub fn read_har_slice_reusing(
     read_slice(bytes, name, sink, spare, None)
 }
 
+/// [`read_har_slice_reusing`], storing the one-pass read's progress in `progress` when given.
 fn read_slice(
     bytes: &[u8],
     name: &Path,
