@@ -269,13 +269,7 @@ impl fmt::Display for SetCookie {
             f.write_str("=")?;
             f.write_str(&self.value)?;
         }
-        let mut written = Ok(());
-        self.attribute_pieces(|piece| {
-            if written.is_ok() {
-                written = f.write_str(piece);
-            }
-        });
-        written
+        self.write_attributes(f)
     }
 }
 
@@ -285,56 +279,58 @@ impl SetCookie {
     /// the attributes of every line it reads, and a formatter costs several times as much.
     pub fn attributes_text(&self) -> String {
         let mut text = String::new();
-        self.attribute_pieces(|piece| text.push_str(piece));
+        // Writing to a `String` cannot fail.
+        let _ = self.write_attributes(&mut text);
         if text.starts_with("; ") {
             text.drain(..2);
         }
         text
     }
 
-    /// Each attribute that took effect as `; Name=value`, in pieces.
-    fn attribute_pieces(&self, mut put: impl FnMut(&str)) {
+    /// Writes each attribute that took effect as `; Name=value`, piece by piece (no formatting).
+    fn write_attributes(&self, out: &mut impl fmt::Write) -> fmt::Result {
         if let Some(p) = &self.path {
-            put("; Path=");
-            put(p);
+            out.write_str("; Path=")?;
+            out.write_str(p)?;
         }
         if let Some(d) = &self.domain {
             // The parser drops one leading `.`: put one back when the value is empty (`Domain=.`), or
             // starts with a dot (`Domain=..x`) or with whitespace the parser would trim
             // (`Domain=. x`), so the line reads back as the same domain.
             let dot = if d.is_empty() || d.starts_with(['.', ' ', '\t']) { "." } else { "" };
-            put("; Domain=");
-            put(dot);
-            put(d);
+            out.write_str("; Domain=")?;
+            out.write_str(dot)?;
+            out.write_str(d)?;
         }
         if let Some(m) = self.max_age {
-            put("; Max-Age=");
-            put(&m.to_string());
+            out.write_str("; Max-Age=")?;
+            out.write_str(&m.to_string())?;
         }
         if let Some(e) = self.expires {
-            put("; Expires=");
-            put(&http_date(e));
+            out.write_str("; Expires=")?;
+            out.write_str(&http_date(e))?;
         }
         if self.secure {
-            put("; Secure");
+            out.write_str("; Secure")?;
         }
         if self.http_only {
-            put("; HttpOnly");
+            out.write_str("; HttpOnly")?;
         }
         match &self.same_site {
             SameSiteAttr::Unspecified => {}
             SameSiteAttr::Invalid(v) => {
-                put("; SameSite=");
-                put(v);
+                out.write_str("; SameSite=")?;
+                out.write_str(v)?;
             }
             other => {
-                put("; SameSite=");
-                put(other.as_str());
+                out.write_str("; SameSite=")?;
+                out.write_str(other.as_str())?;
             }
         }
         if self.partitioned {
-            put("; Partitioned");
+            out.write_str("; Partitioned")?;
         }
+        Ok(())
     }
 }
 

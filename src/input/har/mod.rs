@@ -378,12 +378,9 @@ fn read_slice(
     spare: &mut Spare<'_>,
     progress: Option<&AtomicUsize>,
 ) -> Result<HarSummary, InputError> {
-    let (body, bom) = match bytes.strip_prefix(BOM) {
-        Some(rest) => (rest, true),
-        None => (bytes, false),
-    };
-    let source = Source { src: Some(bytes), body: Some(body), bom, progress };
-    run(serde_json::Deserializer::from_slice(body), name, source, sink, spare)
+    let bom = bytes.starts_with(BOM);
+    let source = Source { src: Some(bytes), bom, progress };
+    run(serde_json::Deserializer::from_slice(source.body().unwrap_or(bytes)), name, source, sink, spare)
 }
 
 /// What [`run`] knows of its input besides the deserializer.
@@ -391,12 +388,17 @@ fn read_slice(
 struct Source<'a> {
     /// The whole input, when it is in memory.
     src: Option<&'a [u8]>,
-    /// The document after any BOM, when it is in memory.
-    body: Option<&'a [u8]>,
     /// Whether a BOM came first.
     bom: bool,
     /// Where to report how far the one-pass read has come.
     progress: Option<&'a AtomicUsize>,
+}
+
+impl<'a> Source<'a> {
+    /// The document after any BOM, when it is in memory.
+    fn body(&self) -> Option<&'a [u8]> {
+        self.src.map(|src| if self.bom { &src[BOM.len()..] } else { src })
+    }
 }
 
 /// Reads with the visitors from `de`; a document in memory (`body`, after any BOM) is first read in
@@ -428,7 +430,7 @@ fn run<'de, R: serde_json::de::Read<'de>>(
         skip_entries: 0,
         progress: source.progress,
     };
-    let one_pass = match source.body {
+    let one_pass = match source.body() {
         Some(body) if de::fast::enabled() => de::fast::read(body, &mut ctx),
         _ => de::fast::Outcome::Restart { delivered: 0 },
     };
