@@ -166,6 +166,11 @@ pub struct CookieJar {
     /// it costs what its own site's cookies cost, not the whole jar. Each bucket keeps creation
     /// (sequence) order, which is the order of the jar.
     sites: HashMap<String, Vec<StoredCookie>>,
+    /// The fewest dots of any key `sites` has held (never raised when a bucket goes). A key that is a
+    /// proper suffix of a site has fewer dots than the site, so when none has fewer, a request looks
+    /// up its own site's bucket alone, without walking the site's suffixes (issue #17: the walk was
+    /// about a quarter of a retrieval).
+    min_key_dots: usize,
     next_sequence: u64,
     /// Cookies in all buckets (for the profile's total limit).
     total: usize,
@@ -178,8 +183,34 @@ fn site_key(domain: &str) -> &str {
 
 /// A host and its label suffixes: `a.b.c`, `b.c`, `c`. Every bucket holding a cookie related to the
 /// host is among them (a related cookie's domain is the host, a suffix of it, or in the host's site).
-fn host_suffixes(host: &str) -> impl Iterator<Item = &str> {
-    std::iter::once(host).chain(host.match_indices('.').map(move |(i, _)| &host[i + 1..]).filter(|s| !s.is_empty()))
+fn host_suffixes(host: &str) -> HostSuffixes<'_> {
+    HostSuffixes { next: Some(host), first: true }
+}
+
+/// [`host_suffixes`]'s iterator: a byte search from one dot to the next, where a host is a few dozen
+/// bytes at most (a `match_indices` searcher costs more to set up than the search; issue #17).
+struct HostSuffixes<'a> {
+    next: Option<&'a str>,
+    /// The host itself is given even when empty; the suffixes only when not.
+    first: bool,
+}
+
+impl<'a> Iterator for HostSuffixes<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            let text = self.next?;
+            self.next = text.bytes().position(|b| b == b'.').map(|i| &text[i + 1..]);
+            if std::mem::replace(&mut self.first, false) || !text.is_empty() {
+                return Some(text);
+            }
+        }
+    }
+}
+
+fn dots(text: &str) -> usize {
+    text.bytes().filter(|&b| b == b'.').count()
 }
 
 /// Where the `Set-Cookie` came from.
@@ -197,7 +228,7 @@ impl CookieJar {
 
     /// An empty jar following a custom profile (a row of the table with some knobs changed).
     pub fn with_profile(profile: BrowserProfile) -> Self {
-        CookieJar { profile, sites: HashMap::default(), next_sequence: 0, total: 0 }
+        CookieJar { profile, sites: HashMap::default(), min_key_dots: usize::MAX, next_sequence: 0, total: 0 }
     }
 
     /// The profile this jar follows.
@@ -237,10 +268,20 @@ impl CookieJar {
     /// bucket's key is its cookies' registrable domain (or the domain, when it has none), so no key
     /// lies between a host and its site and the look-ups start at the site.
     pub(crate) fn holds_from(&self, host: &str, host_site: &str, name: &str) -> bool {
-        host_suffixes(host_site)
-            .filter_map(|s| self.sites.get(s))
-            .flatten()
+        self.buckets_from(host_site)
+            .flat_map(|(_, bucket)| bucket)
             .any(|c| c.name == name && (c.domain == host || (!c.host_only && domain_match(host, &c.domain))))
+    }
+
+    /// The buckets among `start` and its suffixes, in that order: those that can hold a cookie
+    /// related to a host whose site (or the host itself) is `start`. Only `start`'s own when no key
+    /// has fewer dots than it ([`CookieJar::min_key_dots`]).
+    fn buckets_from<'a, 's>(
+        &'a self,
+        start: &'s str,
+    ) -> impl Iterator<Item = (&'a String, &'a Vec<StoredCookie>)> + use<'a, 's> {
+        let suffixes = if dots(start) > self.min_key_dots { usize::MAX } else { 1 };
+        host_suffixes(start).take(suffixes).filter_map(|s| self.sites.get_key_value(s))
     }
 
     /// Removes every cookie of this name that a request to `host` could carry (the recording browser
@@ -594,6 +635,7 @@ impl CookieJar {
         }
         if !self.sites.contains_key(key) {
             self.sites.insert(key.to_string(), Vec::new());
+            self.min_key_dots = self.min_key_dots.min(dots(key));
         }
         let bucket = self.sites.get_mut(key).expect("the bucket was just made");
         let creation = existing.map_or(now, |i| bucket[i].creation);
@@ -661,7 +703,7 @@ impl CookieJar {
         // (a cookie on a public-suffix host) are merged back into jar order. A bucket's key is its
         // cookies' registrable domain (or the domain, when it has none), so no key lies between the
         // host and its site: the look-ups start at the site.
-        let mut buckets = host_suffixes(host_site).filter_map(|s| self.sites.get_key_value(s));
+        let mut buckets = self.buckets_from(host_site);
         let (first, second) = (buckets.next(), buckets.next());
         let single = if second.is_none() { first } else { None };
         // Each cookie with whether its bucket's key is the host's site, asked once per bucket.
@@ -971,5 +1013,63 @@ mod tests {
         }
         // Not all false: `site` on four hosts, `parent` on three, one each for the rest.
         assert!(held >= 12, "{held}");
+    }
+
+    proptest::proptest! {
+        /// The suffix iterator gives the host, then what follows each dot when not empty, as a
+        /// `match_indices` chain does (empty labels, leading and trailing dots included).
+        #[test]
+        fn host_suffixes_are_the_host_and_what_follows_each_dot(host in "[a.é]{0,12}") {
+            let expected: Vec<&str> = std::iter::once(host.as_str())
+                .chain(host.match_indices('.').map(|(i, _)| &host[i + 1..]).filter(|s| !s.is_empty()))
+                .collect();
+            proptest::prop_assert_eq!(host_suffixes(&host).collect::<Vec<_>>(), expected);
+        }
+    }
+
+    /// What a request's look-ups find is what a scan of every cookie in the jar finds, after each
+    /// cookie is added: while every key has as many dots as the sites asked about (only the site's
+    /// own bucket is looked at) and once a shorter key (`github.io`, `amazonaws.com`) makes the
+    /// look-ups walk the sites' suffixes.
+    #[test]
+    fn the_buckets_looked_at_hold_every_related_cookie() {
+        let mut jar = CookieJar::new(Browser::Chrome);
+        let now = Timestamp::from_unix_secs(1_780_000_000);
+        let sets = [
+            ("https://www.example.co.uk/", "site=1; Domain=example.co.uk"),
+            ("https://a.b.example.co.uk/", "deep=1; Domain=b.example.co.uk"),
+            ("https://x.github.io/", "pages=1"),
+            ("https://github.io/", "suffixhost=1"),
+            ("https://bucket.s3.amazonaws.com/", "bucket=1"),
+            ("https://amazonaws.com/", "parent=1; Domain=amazonaws.com"),
+        ];
+        let hosts = [
+            "www.example.co.uk",
+            "a.b.example.co.uk",
+            "x.github.io",
+            "github.io",
+            "bucket.s3.amazonaws.com",
+            "amazonaws.com",
+            "co.uk",
+        ];
+        let names = ["site", "deep", "pages", "suffixhost", "bucket", "parent"];
+        let mut checked = [0usize; 2];
+        for (url, line) in sets {
+            let ctx = RequestContext::new(RequestKind::Navigation, "GET", Url::parse(url).unwrap(), None, now);
+            assert!(jar.set_from_response(line, &ctx).stored, "{line} from {url}");
+            for host in hosts {
+                let site = crate::model::site::shared_site_domain(host);
+                for name in names {
+                    let scanned = jar.cookies().any(|c| {
+                        c.name == name && (c.domain == host || (!c.host_only && domain_match(host, &c.domain)))
+                    });
+                    assert_eq!(jar.holds_from(host, &site, name), scanned, "{name} for {host} after {line}");
+                    assert_eq!(jar.holds(host, name), scanned, "{name} for {host} after {line}");
+                    checked[usize::from(dots(&site) > jar.min_key_dots)] += 1;
+                }
+            }
+        }
+        // Both ways of looking were taken.
+        assert!(checked[0] > 0 && checked[1] > 0, "{checked:?}");
     }
 }
