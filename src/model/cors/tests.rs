@@ -491,3 +491,16 @@ fn method_normalisation() {
     assert_eq!(normalize_method("patch"), "patch");
     assert!(!is_cors_safelisted_method("patch"));
 }
+
+/// The byte tables hold exactly the bytes Fetch and RFC 9110 list, for all 256 bytes.
+#[test]
+fn byte_tables_are_the_listed_classes() {
+    for b in 0..=u8::MAX {
+        let unsafe_byte = (b < 0x20 && b != 0x09) || b == 0x7f || b"\"():<>?@[\\]{}".contains(&b);
+        assert_eq!(is_cors_unsafe_byte(b), unsafe_byte, "CORS-unsafe {b:#04x}");
+        let token = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        assert_eq!(is_token_char(b), token, "token {b:#04x}");
+        let language = b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b);
+        assert_eq!(LANGUAGE_BYTES[usize::from(b)], language, "language {b:#04x}");
+    }
+}
