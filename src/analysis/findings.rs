@@ -129,10 +129,12 @@ struct PairTally {
     /// Per browser: the host's `served` count when a `Set-Cookie` for it was first seen; every request
     /// to the host from then on could have carried it.
     armed_at: Vec<Option<u64>>,
-    /// Per profile ([`Browser::ALL`] order): what its last [`PairTally::note`] depended on, and its
-    /// entry. A note like it on a later entry changes nothing (every step is a union, a minimum or a
-    /// first value): most requests to a host repeat the last one's reasons.
-    noted: [Option<(NoteKey, usize)>; Browser::ALL.len()],
+    /// Per profile ([`Browser::ALL`] order): what its last two [`PairTally::note`]s depended on,
+    /// and their entries, the latest first. A note like one of them on a later entry changes nothing
+    /// (every step is a union, a minimum or a first value): most requests to a host repeat the
+    /// reasons of the last one of their kind, and two kinds of request (a page's navigations and its
+    /// fetches) often take turns.
+    noted: [[Option<(NoteKey, usize)>; 2]; Browser::ALL.len()],
 }
 
 /// What a [`PairTally::note`] does depends on, but for the entry's index.
@@ -234,10 +236,10 @@ impl PairTally {
             kind: e.kind,
         };
         let noted = &mut self.noted[browser as usize];
-        if noted.is_some_and(|(k, index)| k == key && e.index >= index) {
+        if noted.iter().flatten().any(|&(k, index)| k == key && e.index >= index) {
             return;
         }
-        *noted = Some((key, e.index));
+        *noted = [Some((key, e.index)), noted[0]];
         for ((rule_id, members), mask) in GROUPS.iter().zip(GROUP_BITS) {
             if key.reasons & mask == 0 {
                 continue;
@@ -1031,6 +1033,7 @@ const GROUP_BITS: [u64; GROUPS.len()] = {
 };
 
 #[derive(Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct Hit {
     /// At least one verdict behind it rests on what the capture shows or proves.
     certain: bool,
@@ -1167,7 +1170,51 @@ fn security_findings(report: &HarReport, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{reason_bit, Exclusion, GROUPS, GROUP_BITS};
+    use super::{reason_bit, Basis, Browser, Exclusion, Focus, HostTally, RequestKind, GROUPS, GROUP_BITS};
+    use crate::analysis::report::EntryVerdict;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The notes skipped because one like them came before change nothing: a pair that remembers
+        /// its last notes ends with the hits of one that forgets them before every note, for any run
+        /// of notes from a few kinds, reasons, bases and profiles (entries in capture order).
+        #[test]
+        fn notes_skipped_as_repeats_change_no_hit(
+            steps in proptest::collection::vec((0..3usize, 0..6usize, any::<bool>(), any::<bool>(), any::<bool>(), 0..3usize, 0..2usize), 1..50)
+        ) {
+            let x = crate::evidence::Exchange {
+                method: "GET".into(),
+                url: "https://a.example/".into(),
+                status: 200,
+                ..Default::default()
+            };
+            let one = crate::analysis::replay::Replay::new(&Default::default()).replay(&x).remove(0);
+            let kinds = [RequestKind::Fetch, RequestKind::Navigation, RequestKind::Subresource];
+            let reason_sets: [&[Exclusion]; 6] = [
+                &[Exclusion::SameSiteUnspecifiedTreatedAsLax],
+                &[Exclusion::SameSiteLax, Exclusion::NotOnPath],
+                &[Exclusion::ThirdPartyPhaseout],
+                &[Exclusion::CredentialsNotIncluded],
+                &[Exclusion::SecureOnly, Exclusion::UserPreferences],
+                &[],
+            ];
+            let browsers = [Browser::Chrome, Browser::Firefox, Browser::Safari];
+            let mut tallies = [HostTally::default(), HostTally::default()];
+            let pairs = tallies.each_mut().map(|t| t.pair("sid", Browser::ALL.len(), &Focus::default()));
+            for (index, (kind, reasons, store, certain, known, browser, step)) in steps.into_iter().enumerate() {
+                let mut e = EntryVerdict { index: index * 2 + step, kind: kinds[kind], ..one.clone() };
+                e.credentials.basis = if known { Basis::Inferred } else { Basis::Unknown };
+                for (t, (tally, p)) in tallies.iter_mut().zip(pairs).enumerate() {
+                    let pair = &mut tally.pairs[p];
+                    if t == 1 {
+                        pair.noted = Default::default();
+                    }
+                    pair.note(reason_sets[reasons], store, &e, browsers[browser], certain);
+                }
+            }
+            prop_assert_eq!(&tallies[0].pairs[pairs[0]].hits, &tallies[1].pairs[pairs[1]].hits);
+        }
+    }
 
     /// A group's bits hold exactly its reasons, for every reason there is.
     #[test]
