@@ -13,7 +13,7 @@ use super::http::starts_with_ignore_case;
 use super::profile::{Browser, BrowserProfile, ThirdPartyPolicy};
 use super::reason::{Exclusion, InclusionStatus, Warning};
 use super::request::{CredentialsMode, RequestContext, RequestKind};
-use super::samesite::{same_site_facts, top_level_site, SameSiteContext};
+use super::samesite::{same_site_facts_and_top_site, SameSiteContext};
 use super::set_cookie::{parse_set_cookie, SameSiteAttr, SetCookie};
 use super::shared::SharedStr;
 use super::site::{is_loopback_host, is_public_suffix, registrable_domain, Origin, Site};
@@ -884,14 +884,14 @@ impl RequestFacts {
     /// The facts of `ctx`.
     pub fn of(ctx: &RequestContext) -> Self {
         let host = canonical_host(&ctx.url);
-        let (request_contexts, response_contexts, third_party) = same_site_facts(ctx);
+        let (request_contexts, response_contexts, third_party, top_site) = same_site_facts_and_top_site(ctx);
         RequestFacts {
             host_site: super::site::shared_site_domain(&host),
             host,
             request_contexts,
             response_contexts,
             third_party,
-            top_site: top_level_site(ctx),
+            top_site,
         }
     }
 
@@ -900,7 +900,7 @@ impl RequestFacts {
         self.third_party[usize::from(schemeful)]
     }
 
-    /// The top-level site ([`top_level_site`]): the partition key.
+    /// The top-level site ([`super::samesite::top_level_site`]): the partition key.
     pub fn top_site(&self) -> &Site {
         &self.top_site
     }

@@ -145,16 +145,42 @@ pub fn response_context(ctx: &RequestContext) -> ContextPair {
 /// sending ([`request_context`]) and for storing ([`response_context`]), and whether it is
 /// third-party ([`is_third_party`]) without and with the scheme.
 pub fn same_site_facts(ctx: &RequestContext) -> (ContextPair, ContextPair, [bool; 2]) {
+    let (request, response, third_party, _) = same_site_facts_and_top_site(ctx);
+    (request, response, third_party)
+}
+
+/// [`same_site_facts`] and the [`top_level_site`], from the same sites: the top-level site is one of
+/// them (the URL's, the site for cookies or the initiator's) unless a cross-site ancestor made the
+/// site for cookies opaque. Without a redirect chain the chain-aware contexts are the plain ones, so
+/// each pair takes two computations, not four.
+pub(crate) fn same_site_facts_and_top_site(ctx: &RequestContext) -> (ContextPair, ContextPair, [bool; 2], Site) {
     let sites = Sites::of(ctx);
-    let pair = |for_response| ContextPair {
-        schemeful: compute(ctx, &sites, true, for_response, false),
-        schemeless: compute(ctx, &sites, false, for_response, false),
-        chain_aware: compute(ctx, &sites, true, for_response, true),
-        chain_aware_schemeless: compute(ctx, &sites, false, for_response, true),
+    let pair = |for_response| {
+        let schemeful = compute(ctx, &sites, true, for_response, false);
+        let schemeless = compute(ctx, &sites, false, for_response, false);
+        let chained = !sites.chain.is_empty();
+        ContextPair {
+            schemeful,
+            schemeless,
+            chain_aware: if chained { compute(ctx, &sites, true, for_response, true) } else { schemeful },
+            chain_aware_schemeless: if chained { compute(ctx, &sites, false, for_response, true) } else { schemeless },
+        }
     };
     // `for_cookies` is absent exactly for a top-level navigation, which is never third-party.
     let third_party = |schemeful| sites.for_cookies.as_ref().is_some_and(|sfc| !sfc.same_site(&sites.url, schemeful));
-    (pair(false), pair(true), [third_party(false), third_party(true)])
+    let top_site = if ctx.is_top_level_navigation() {
+        sites.url.clone()
+    } else {
+        match (&ctx.top_level, &sites.initiator) {
+            (Some(t), _) => match (&sites.for_cookies, ctx.cross_site_ancestor) {
+                (Some(sfc), false) => sfc.clone(),
+                _ => site_of(t),
+            },
+            (None, Some(i)) => i.clone(),
+            (None, None) => sites.url.clone(),
+        }
+    };
+    (pair(false), pair(true), [third_party(false), third_party(true)], top_site)
 }
 
 /// Whether the request is made in a third-party context: its URL is cross-site with the site for
@@ -175,5 +201,52 @@ pub fn top_level_site(ctx: &RequestContext) -> Site {
         (Some(t), _) => site_of(t),
         (None, Some(i)) => site_of(i),
         (None, None) => Site::of_url(&ctx.url),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::request::RequestKind;
+    use crate::model::time::Timestamp;
+    use proptest::prelude::*;
+    use url::Url;
+
+    proptest! {
+        /// The facts computed together are the contexts, third-party answers and top-level site
+        /// computed one by one, for requests drawn from a few URLs (schemes, hosts, a `blob:`),
+        /// initiators, top levels, kinds, methods, ancestors and redirect chains (same-site and not).
+        #[test]
+        fn facts_computed_together_are_the_facts_one_by_one(
+            url in 0..5usize, initiator in 0..4usize, top in 0..4usize, kind in 0..3usize,
+            post in any::<bool>(), ancestor in any::<bool>(), chain in 0..3usize,
+        ) {
+            let urls = [
+                "https://www.example.com/a",
+                "http://www.example.com/c",
+                "https://api.other.example/b",
+                "wss://www.example.com/socket",
+                "blob:https://other.example/0d5c",
+            ];
+            let origins = [None, Some("https://www.example.com"), Some("http://www.example.com"), Some("https://other.example")];
+            let kinds = [RequestKind::Navigation, RequestKind::Fetch, RequestKind::Subresource];
+            let chains: [&[&str]; 3] = [&[], &["https://a.example.com/"], &["https://elsewhere.example/", "https://www.example.com/"]];
+            let origin = |o: Option<&str>| o.map(|o| Origin::parse(o).unwrap());
+            let mut ctx = RequestContext::new(
+                kinds[kind],
+                if post { "POST" } else { "GET" },
+                Url::parse(urls[url]).unwrap(),
+                origin(origins[initiator]),
+                Timestamp::from_unix_secs(1_780_000_000),
+            )
+            .with_top_level(origin(origins[top]))
+            .with_redirect_chain(chains[chain].iter().map(|u| Url::parse(u).unwrap()).collect());
+            ctx.cross_site_ancestor = ancestor;
+            let (request, response, third_party, top_site) = same_site_facts_and_top_site(&ctx);
+            prop_assert_eq!(request, request_context(&ctx));
+            prop_assert_eq!(response, response_context(&ctx));
+            prop_assert_eq!(third_party, [is_third_party(&ctx, false), is_third_party(&ctx, true)]);
+            prop_assert_eq!(top_site, top_level_site(&ctx));
+        }
     }
 }
