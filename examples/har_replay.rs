@@ -18,6 +18,11 @@ use crossjar::analysis::replay::{Prepared, Replay, ReplayOptions};
 use crossjar::input::har::{read_har_path, HarItem};
 use crossjar::output::text;
 
+/// The command line's allocator (src/main.rs), so the figures are the pipeline's.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Resident heap (RssAnon) and file-backed pages (RssFile), from /proc (Linux only).
 fn resident() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

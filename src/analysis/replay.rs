@@ -47,7 +47,9 @@ pub struct Replay {
     jars: Vec<CookieJar>,
     runs: Vec<BrowserRun>,
     page_top: HashMap<String, Origin>,
-    page_titles: HashMap<String, String>,
+    /// Per HAR page, the origin of its title when the title is a URL (a page whose navigation the
+    /// capture lacks): parsed once, when the page is registered, not for each of its entries.
+    page_title_origins: HashMap<String, Option<Origin>>,
     last_navigation: Option<Origin>,
     pending_redirects: HashMap<String, Hop>,
     /// The browser whose word the capture is: from the producer's name, then the first User-Agent.
@@ -621,7 +623,7 @@ impl Replay {
             jars: options.browsers.iter().map(|b| CookieJar::new(*b)).collect(),
             runs: options.browsers.iter().map(|b| BrowserRun { browser: *b, entries: Vec::new() }).collect(),
             page_top: HashMap::default(),
-            page_titles: HashMap::default(),
+            page_title_origins: HashMap::default(),
             last_navigation: None,
             pending_redirects: HashMap::default(),
             recorder: None,
@@ -731,7 +733,8 @@ impl Replay {
     /// Registers a HAR page; its title is used as the top level when it is a URL and no navigation
     /// for the page is in the capture.
     pub fn page(&mut self, page: &Page) {
-        self.page_titles.insert(page.id.clone(), page.title.clone());
+        let origin = Url::parse(&page.title).ok().map(|u| Origin::of_url(&u));
+        self.page_title_origins.insert(page.id.clone(), origin);
     }
 
     /// Records an entry that could not be read.
@@ -783,9 +786,9 @@ impl Replay {
             if let Some(o) = self.page_top.get(p) {
                 return (Some(o.clone()), Basis::Recorded);
             }
-            if let Some(o) = self.page_titles.get(p).and_then(|t| Url::parse(t).ok()).map(|u| Origin::of_url(&u)) {
+            if let Some(o) = self.page_title_origins.get(p).and_then(Option::as_ref) {
                 if !o.is_opaque() {
-                    return (Some(o), Basis::Inferred);
+                    return (Some(o.clone()), Basis::Inferred);
                 }
             }
         }
@@ -1625,6 +1628,31 @@ mod tests {
                 prop_assert_eq!(seen.moved_domain, facts.domain != before.domain);
             }
         }
+    }
+
+    /// A page whose navigation the capture lacks: a URL title is its top level (inferred), for every
+    /// entry of the page; a title that is no URL tells nothing.
+    #[test]
+    fn a_pages_url_title_is_the_top_level_of_its_entries() {
+        let mut replay = Replay::new(&ReplayOptions::default());
+        let page = |id: &str, title: &str| Page { id: id.into(), title: title.into(), started: None };
+        replay.page(&page("p1", "https://app.example/dashboard"));
+        replay.page(&page("p2", "Dashboard"));
+        let entry = |index: usize, page: &str| Exchange {
+            index,
+            method: "GET".into(),
+            url: "https://api.other.example/data".into(),
+            status: 200,
+            page_ref: Some(page.into()),
+            ..Exchange::default()
+        };
+        for i in 0..3 {
+            let v = replay.replay(&entry(i, "p1"));
+            assert_eq!(v[0].top_level_site.as_deref(), Some("https://app.example"), "entry {i}");
+            assert_eq!(v[0].top_level_basis, Basis::Inferred);
+        }
+        let v = replay.replay(&entry(3, "p2"));
+        assert_eq!(v[0].top_level_site, None);
     }
 
     #[test]
