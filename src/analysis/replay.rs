@@ -120,6 +120,11 @@ impl<V> BySiteAndName<V> {
         self.0.get(site)
     }
 
+    /// The value for the name on the site, if there is one: one look-up per level.
+    fn get_mut(&mut self, site: &str, name: &str) -> Option<&mut V> {
+        self.0.get_mut(site)?.get_mut(name)
+    }
+
     fn get_or_insert_with(&mut self, site: &str, name: &str, new: impl FnOnce() -> V) -> &mut V {
         self.get_or_insert_fresh(site, name, new).0
     }
@@ -695,7 +700,8 @@ impl Replay {
         }
     }
 
-    /// Learns (or learns more about) a cookie the capture never set, from one request that carried it.
+    /// Learns (or learns more about) a cookie the capture never set, from one request that carried it;
+    /// `listed` is what the capture lists of the request's cookies (HAR `request.cookies`).
     #[allow(clippy::too_many_arguments)]
     fn learn(
         &mut self,
@@ -703,19 +709,33 @@ impl Replay {
         host: &str,
         name: &str,
         value: &str,
-        listed: Option<&ListedCookie>,
+        listed: &[ListedCookie],
         base: &RequestContext,
         schemeful_context: SameSiteContext,
     ) {
         let secure_url = matches!(base.url.scheme(), "https" | "wss");
         let proves_none =
             self.recorder.is_some_and(|r| r.chrome_at_least(85)) && schemeful_context == SameSiteContext::CrossSite;
-        let (facts, fresh) =
-            self.learned_facts.get_or_insert_fresh(site, name, || LearnedFacts::new(host, base.url.path(), listed));
-        let seen = facts.saw(host, base.url.path(), secure_url, proves_none);
-        if !fresh && !seen.changed {
-            return;
-        }
+        let path = base.url.path();
+        // Nearly every request carries names already learned and tells nothing new about them: that
+        // is found with one look-up per level, before anything is inserted.
+        let (seen, fresh) = match self.learned_facts.get_mut(site, name) {
+            Some(facts) => {
+                let seen = facts.saw(host, path, secure_url, proves_none);
+                if !seen.changed {
+                    return;
+                }
+                (seen, false)
+            }
+            None => {
+                // What the capture lists of the cookie (the first of that name) matters to a new name.
+                let listed_as = listed.iter().find(|c| c.name == name);
+                let (facts, _) =
+                    self.learned_facts.get_or_insert_fresh(site, name, || LearnedFacts::new(host, path, listed_as));
+                (facts.saw(host, path, secure_url, proves_none), true)
+            }
+        };
+        let Some(facts) = self.learned_facts.get_mut(site, name) else { return };
         let line = facts.line(name, value);
         let moved_domain = seen.moved_domain;
         let first_host = facts.first_host.clone();
@@ -984,14 +1004,6 @@ impl Replay {
         let recorder = self.recorder_index();
         // Names the recording browser's jar had lost (the model refused or evicted them) and got back.
         let mut restored: HashSet<&str> = HashSet::default();
-        // The cookies the capture lists for the request, by name (the first of each): one look-up
-        // per pair rather than a scan.
-        let mut listed_by_name: HashMap<&str, &_> = HashMap::default();
-        if recorded_pairs.is_some() {
-            for c in x.request_cookies.iter().rev() {
-                listed_by_name.insert(c.name.as_str(), c);
-            }
-        }
         // What every profile's jar computes the same: once per request (it depends on the request
         // alone, not on what the jars hold).
         let facts = RequestFacts::of(&base);
@@ -1014,8 +1026,7 @@ impl Replay {
                     }
                     continue;
                 }
-                let listed = listed_by_name.get(name).copied();
-                self.learn(site, host, name, value, listed, &base, context.schemeful);
+                self.learn(site, host, name, value, &x.request_cookies, &base, context.schemeful);
             }
             self.pairs_set_in_capture = set_in_capture;
         }
