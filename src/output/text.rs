@@ -117,6 +117,10 @@ pub const STORY_NAMES: usize = 512;
 /// How many entries listing a cookie the story looks at for changes; later ones are only counted.
 const STORY_LOOK: usize = 200;
 
+/// Up to this many cookies looked at in one entry are told apart by a scan of their names, more
+/// through a map.
+const LOOKED_SCANNED: usize = 8;
+
 /// The entries the story can show, collected while the replay runs. Which cookies the report
 /// focuses on is known only at the end, so for every cookie name it keeps up to
 /// [`STORY_ENTRIES_PER_COOKIE`] entries that list it, trimmed to that cookie (no CORS verdict, no
@@ -212,32 +216,34 @@ impl Story {
         if looked.is_empty() {
             return;
         }
-        // Each looked-at cookie's outcome in every profile, found through one sorted index of the
-        // entry's (name, profile, line or cookie, position) rather than a scan per name.
-        let mut index: Vec<(&str, usize, bool, usize)> = Vec::new();
+        // Each looked-at cookie's outcome in every profile, hashed in one walk of the entry's verdicts:
+        // profile by profile, response lines before cookies, by position (for each name the order a
+        // sorted index of (name, profile, line or cookie, position) gives, without sorting the
+        // entry's hundreds of cookies on a site that sets many).
+        let few = looked.len() <= LOOKED_SCANNED;
+        let slot_of_name: HashMap<&str, usize> =
+            if few { HashMap::default() } else { looked.iter().enumerate().map(|(slot, n)| (*n, slot)).collect() };
+        let slot_of =
+            |name: &str| if few { looked.iter().position(|n| *n == name) } else { slot_of_name.get(name).copied() };
+        let mut outcomes: Vec<(std::collections::hash_map::DefaultHasher, bool)> =
+            vec![(std::collections::hash_map::DefaultHasher::new(), false); looked.len()];
         for (k, v) in verdicts.iter().enumerate() {
-            index.extend(v.set_cookies.iter().enumerate().map(|(i, s)| (s.name.as_str(), k, false, i)));
-            index.extend(v.cookies.iter().enumerate().map(|(i, c)| (c.name.as_str(), k, true, i)));
-        }
-        index.sort_unstable();
-        // A WebSocket handshake carries cookies under its own rules: its first one is always told.
-        let websocket: Vec<bool> = verdicts.iter().map(|v| v.kind == RequestKind::WebSocket).collect();
-        for name in looked {
-            let start = index.partition_point(|(n, ..)| *n < name);
-            let end = start + index[start..].partition_point(|(n, ..)| *n == name);
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            let mut sets = false;
-            for &(_, k, is_cookie, i) in &index[start..end] {
-                let v = verdicts[k];
-                if is_cookie {
-                    let c = &v.cookies[i];
-                    (k, c.sent, &c.reasons).hash(&mut h);
-                } else {
-                    let s = &v.set_cookies[i];
-                    sets = true;
-                    (k, s.stored, s.deleted, &s.reasons).hash(&mut h);
+            for s in &v.set_cookies {
+                if let Some(slot) = slot_of(&s.name) {
+                    let (h, sets) = &mut outcomes[slot];
+                    (k, s.stored, s.deleted, &s.reasons).hash(h);
+                    *sets = true;
                 }
             }
+            for c in &v.cookies {
+                if let Some(slot) = slot_of(&c.name) {
+                    (k, c.sent, &c.reasons).hash(&mut outcomes[slot].0);
+                }
+            }
+        }
+        // A WebSocket handshake carries cookies under its own rules: its first one is always told.
+        let websocket: Vec<bool> = verdicts.iter().map(|v| v.kind == RequestKind::WebSocket).collect();
+        for (name, (mut h, sets)) in looked.into_iter().zip(outcomes) {
             websocket.hash(&mut h);
             let signature = h.finish();
             let Some(&line) = self.by_name.get(name) else { continue };
