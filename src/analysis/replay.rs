@@ -126,20 +126,14 @@ impl<V> BySiteAndName<V> {
     }
 
     fn get_or_insert_with(&mut self, site: &str, name: &str, new: impl FnOnce() -> V) -> &mut V {
-        self.get_or_insert_fresh(site, name, new).0
-    }
-
-    /// [`BySiteAndName::get_or_insert_with`], and whether the value is new.
-    fn get_or_insert_fresh(&mut self, site: &str, name: &str, new: impl FnOnce() -> V) -> (&mut V, bool) {
         if !self.0.contains_key(site) {
             self.0.insert(site.to_string(), HashMap::default());
         }
         let names = self.0.get_mut(site).expect("the site was just added");
-        let fresh = !names.contains_key(name);
-        if fresh {
+        if !names.contains_key(name) {
             names.insert(name.to_string(), new());
         }
-        (names.get_mut(name).expect("the name was just added"), fresh)
+        names.get_mut(name).expect("the name was just added")
     }
 }
 
@@ -719,26 +713,24 @@ impl Replay {
         let path = base.url.path();
         // Nearly every request carries names already learned and tells nothing new about them: that
         // is found with one look-up per level, before anything is inserted.
-        let (seen, fresh) = match self.learned_facts.get_mut(site, name) {
+        let (seen, fresh, line, first_host) = match self.learned_facts.get_mut(site, name) {
             Some(facts) => {
                 let seen = facts.saw(host, path, secure_url, proves_none);
                 if !seen.changed {
                     return;
                 }
-                (seen, false)
+                (seen, false, facts.line(name, value), facts.first_host.clone())
             }
             None => {
                 // What the capture lists of the cookie (the first of that name) matters to a new name.
                 let listed_as = listed.iter().find(|c| c.name == name);
-                let (facts, _) =
-                    self.learned_facts.get_or_insert_fresh(site, name, || LearnedFacts::new(host, path, listed_as));
-                (facts.saw(host, path, secure_url, proves_none), true)
+                let facts =
+                    self.learned_facts.get_or_insert_with(site, name, || LearnedFacts::new(host, path, listed_as));
+                let seen = facts.saw(host, path, secure_url, proves_none);
+                (seen, true, facts.line(name, value), facts.first_host.clone())
             }
         };
-        let Some(facts) = self.learned_facts.get_mut(site, name) else { return };
-        let line = facts.line(name, value);
         let moved_domain = seen.moved_domain;
-        let first_host = facts.first_host.clone();
         self.learned.insert(site, name);
         let learn_at = self.first_time.unwrap_or(base.time).plus_secs(-3600);
         let ctx = RequestContext::new(RequestKind::Navigation, "GET", base.url.clone(), None, learn_at);
