@@ -7,7 +7,7 @@
 //! for credentials.
 
 use crate::evidence::Exchange;
-use crate::model::http::{ascii_lowercase, ascii_uppercase};
+use crate::model::http::{ascii_lowercase, ascii_uppercase, RequestHeader, RequestHeaderLookup};
 use crate::model::profile::Browser;
 use crate::model::request::{CredentialsMode, RequestKind};
 use crate::model::site::Origin;
@@ -49,15 +49,19 @@ pub fn request_kind(x: &Exchange) -> RequestKind {
 /// metadata or the protocol itself; `inferred` from the response type or the URL; `unknown` when nothing
 /// tells.
 pub fn request_kind_with_basis(x: &Exchange) -> (RequestKind, Basis) {
-    let kind = kind_of(x);
-    let h = &x.request_headers;
+    request_kind_with_basis_in(x, &x.request_headers)
+}
+
+/// [`request_kind_with_basis`] with `x`'s request headers looked up in `h` (an index of them).
+pub(crate) fn request_kind_with_basis_in(x: &Exchange, h: &impl RequestHeaderLookup) -> (RequestKind, Basis) {
+    let kind = kind_of(x, h);
     let basis = if kind == RequestKind::Unknown {
         Basis::Unknown
     } else if x.resource_type.as_deref().is_some_and(|t| !t.is_empty())
-        || h.contains("sec-fetch-mode")
-        || h.contains("sec-fetch-dest")
+        || h.has(RequestHeader::SecFetchMode)
+        || h.has(RequestHeader::SecFetchDest)
         || matches!(kind, RequestKind::Preflight | RequestKind::WebSocket)
-        || h.contains("x-requested-with")
+        || h.has(RequestHeader::XRequestedWith)
     {
         Basis::Recorded
     } else {
@@ -66,16 +70,15 @@ pub fn request_kind_with_basis(x: &Exchange) -> (RequestKind, Basis) {
     (kind, basis)
 }
 
-fn kind_of(x: &Exchange) -> RequestKind {
-    let h = &x.request_headers;
-    let dest = h.get("sec-fetch-dest").map(ascii_lowercase);
-    let mode = h.get("sec-fetch-mode").map(ascii_lowercase);
+fn kind_of(x: &Exchange, h: &impl RequestHeaderLookup) -> RequestKind {
+    let dest = h.value(RequestHeader::SecFetchDest).map(ascii_lowercase);
+    let mode = h.value(RequestHeader::SecFetchMode).map(ascii_lowercase);
     let method = ascii_uppercase(&x.method);
-    if method == "OPTIONS" && h.contains("access-control-request-method") {
+    if method == "OPTIONS" && h.has(RequestHeader::AccessControlRequestMethod) {
         return RequestKind::Preflight;
     }
     if x.status == 101
-        || h.get("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+        || h.value(RequestHeader::Upgrade).is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
         || mode.as_deref() == Some("websocket")
     {
         return RequestKind::WebSocket;
@@ -103,7 +106,7 @@ fn kind_of(x: &Exchange) -> RequestKind {
         (_, Some(d)) if d != "empty" && d != "document" => return RequestKind::Subresource,
         _ => {}
     }
-    if h.get("x-requested-with").is_some_and(|v| v.eq_ignore_ascii_case("xmlhttprequest")) {
+    if h.value(RequestHeader::XRequestedWith).is_some_and(|v| v.eq_ignore_ascii_case("xmlhttprequest")) {
         return RequestKind::Xhr;
     }
     if x.initiator_type.as_deref() == Some("preflight") {
@@ -111,10 +114,10 @@ fn kind_of(x: &Exchange) -> RequestKind {
     }
     // No fetch metadata and no producer type (old captures, proxies): judge by the response.
     let mime = ascii_lowercase(x.mime_type.as_deref().unwrap_or(""));
-    if mime.starts_with("text/html") && method == "GET" && !h.contains("origin") {
+    if mime.starts_with("text/html") && method == "GET" && !h.has(RequestHeader::Origin) {
         return RequestKind::Navigation;
     }
-    if h.contains("origin") && method != "GET" && method != "HEAD" {
+    if h.has(RequestHeader::Origin) && method != "GET" && method != "HEAD" {
         return RequestKind::Fetch;
     }
     let path = ascii_lowercase(x.url.split(['?', '#']).next().unwrap_or(""));
@@ -152,8 +155,14 @@ const RECENT_ORIGIN_SLOTS: usize = 4;
 /// parser initiator. `None` for browser-initiated navigations (`Sec-Fetch-Site: none`) and when nothing
 /// tells.
 pub fn initiator(x: &Exchange, kind: RequestKind) -> Option<Origin> {
-    let h = &x.request_headers;
-    if kind == RequestKind::Navigation && h.get("sec-fetch-site").is_some_and(|v| v.eq_ignore_ascii_case("none")) {
+    initiator_in(x, kind, &x.request_headers)
+}
+
+/// [`initiator`] with `x`'s request headers looked up in `h` (an index of them).
+pub(crate) fn initiator_in(x: &Exchange, kind: RequestKind, h: &impl RequestHeaderLookup) -> Option<Origin> {
+    if kind == RequestKind::Navigation
+        && h.value(RequestHeader::SecFetchSite).is_some_and(|v| v.eq_ignore_ascii_case("none"))
+    {
         return None;
     }
     // The initiator in the cookie sense is the requesting document. `Referer` carries its URL (or just
@@ -163,9 +172,9 @@ pub fn initiator(x: &Exchange, kind: RequestKind) -> Option<Origin> {
         None | Some("parser") | Some("other") => x.initiator_url.as_deref(),
         Some(_) => None,
     };
-    h.get("origin")
+    h.value(RequestHeader::Origin)
         .and_then(origin_of)
-        .or_else(|| h.get("referer").and_then(origin_of))
+        .or_else(|| h.value(RequestHeader::Referer).and_then(origin_of))
         .or_else(|| parser_initiator.and_then(origin_of))
 }
 

@@ -16,7 +16,7 @@ use super::report::{
 use crate::evidence::{Exchange, ListedCookie, Page};
 use crate::model::cors::{self, CorsRequest, CorsResponse, PreflightReason, RequestMode};
 use crate::model::cors_security::{check_observed, ObservedResponse};
-use crate::model::http::Headers;
+use crate::model::http::{Headers, RequestHeader, RequestHeaderIndex, RequestHeaderLookup};
 use crate::model::jar::{CookieAccess, CookieJar, ParsedSetCookie, RequestFacts, Retrieval};
 use crate::model::mixed_content::{self, Destination, MixedContent};
 use crate::model::profile::Browser;
@@ -461,22 +461,22 @@ enum FetchMode {
 }
 
 impl HeaderFacts {
-    fn refill(&mut self, x: &Exchange) {
-        let h = &x.request_headers;
-        self.fetch_mode = h.get("sec-fetch-mode").map(|m| match crate::model::http::ascii_lowercase(m).as_ref() {
-            "cors" => FetchMode::Cors,
-            "no-cors" => FetchMode::NoCors,
-            "same-origin" => FetchMode::SameOrigin,
-            _ => FetchMode::Other,
-        });
+    fn refill(&mut self, x: &Exchange, h: &RequestHeaderIndex<'_>) {
+        self.fetch_mode =
+            h.value(RequestHeader::SecFetchMode).map(|m| match crate::model::http::ascii_lowercase(m).as_ref() {
+                "cors" => FetchMode::Cors,
+                "no-cors" => FetchMode::NoCors,
+                "same-origin" => FetchMode::SameOrigin,
+                _ => FetchMode::Other,
+            });
         // Present without a value only when every line of it is empty: scanned again only then.
-        self.has_fetch_mode = self.fetch_mode.is_some() || h.contains("sec-fetch-mode");
-        let dest = h.get("sec-fetch-dest");
+        self.has_fetch_mode = self.fetch_mode.is_some() || h.has(RequestHeader::SecFetchMode);
+        let dest = h.value(RequestHeader::SecFetchDest);
         self.fetch_dest = dest.map(Destination::from_sec_fetch_dest);
         self.dest_is_font = dest.is_some_and(|d| d.eq_ignore_ascii_case("font"));
-        self.storage_access = h.contains("sec-fetch-storage-access");
+        self.storage_access = h.has(RequestHeader::SecFetchStorageAccess);
         self.origin.clear();
-        self.origin.push_str(h.get("origin").map(str::trim).unwrap_or(""));
+        self.origin.push_str(h.value(RequestHeader::Origin).map(str::trim).unwrap_or(""));
         self.allow_origin = x.response_headers.contains("access-control-allow-origin");
         self.cookie.clear();
         self.cookie_pairs.clear();
@@ -606,12 +606,14 @@ impl Prepared {
     /// Makes these the prepared facts of `x`, reusing the line list's room.
     pub fn refill(&mut self, x: &Exchange) {
         self.url = Url::parse(&x.url);
-        (self.kind, self.kind_basis) = infer::request_kind_with_basis(x);
-        self.initiator = infer::initiator(x, self.kind);
+        // The request headers asked about below, found in one scan of them.
+        let index = RequestHeaderIndex::new(&x.request_headers);
+        (self.kind, self.kind_basis) = infer::request_kind_with_basis_in(x, &index);
+        self.initiator = infer::initiator_in(x, self.kind, &index);
         self.set_cookies.clear();
         self.set_cookies.extend(x.response_headers.set_cookie_line_iter().map(ParsedSetCookie::parse_unshared));
         self.response_bytes = x.response_headers.byte_size();
-        self.headers.refill(x);
+        self.headers.refill(x, &index);
     }
 }
 
@@ -1727,7 +1729,7 @@ mod tests {
                 ..Exchange::default()
             };
             // Refilled in place, after another entry's facts.
-            facts.refill(&x);
+            facts.refill(&x, &RequestHeaderIndex::new(&x.request_headers));
             let h = &x.request_headers;
             assert_eq!(facts.has_fetch_mode, h.contains("sec-fetch-mode"), "{request:?}");
             let mode = h.get("sec-fetch-mode").map(crate::model::http::ascii_lowercase);

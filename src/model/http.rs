@@ -43,6 +43,23 @@ fn strip_cr(line: &str) -> &str {
     line.strip_suffix('\r').unwrap_or(line)
 }
 
+/// [`Headers::get`] over a list of headers.
+fn first_value<'h>(headers: &'h [Header], name: &str) -> Option<&'h str> {
+    // A plain loop: the look-up runs a dozen times per entry, and the iterator chain of `get_all`
+    // costs several times as much.
+    for h in headers {
+        if h.name.len() == name.len() && h.name.eq_ignore_ascii_case(name) {
+            if !h.value.contains('\n') {
+                return Some(strip_cr(&h.value));
+            }
+            if let Some(line) = h.lines().next() {
+                return Some(line);
+            }
+        }
+    }
+    None
+}
+
 /// One header as captured: name and value exactly as written (case, order and duplicates kept).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Header {
@@ -102,28 +119,12 @@ impl Headers {
     /// Every value of `name` (case-insensitive), in order, with `\n`-folded values unfolded into one
     /// value per line (see the module documentation).
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        // Lengths first: most names differ in length, and comparing them costs nothing.
-        self.0
-            .iter()
-            .filter(move |h| h.name.len() == name.len() && h.name.eq_ignore_ascii_case(name))
-            .flat_map(Header::lines)
+        all_values(&self.0, name)
     }
 
     /// The first value of `name` (case-insensitive); of a `\n`-folded value, its first line.
     pub fn get(&self, name: &str) -> Option<&str> {
-        // A plain loop: the look-up runs a dozen times per entry, and the iterator chain of
-        // `get_all` costs several times as much.
-        for h in &self.0 {
-            if h.name.len() == name.len() && h.name.eq_ignore_ascii_case(name) {
-                if !h.value.contains('\n') {
-                    return Some(strip_cr(&h.value));
-                }
-                if let Some(line) = h.lines().next() {
-                    return Some(line);
-                }
-            }
-        }
-        None
+        first_value(&self.0, name)
     }
 
     /// Whether a header named `name` is present.
@@ -151,26 +152,200 @@ impl Headers {
     /// The request's `Cookie` header, with HTTP/2 cookie crumbs (several `cookie` entries) joined by
     /// `; ` as RFC 9113 §8.2.3 says. `None` when no `Cookie` header was captured.
     pub fn cookie_header(&self) -> Option<std::borrow::Cow<'_, str>> {
-        let mut crumbs = self.get_all("cookie");
-        let first = crumbs.next()?;
-        // One crumb (nearly every capture): the captured text itself, no copy.
-        match crumbs.next() {
-            None => Some(std::borrow::Cow::Borrowed(first)),
-            Some(second) => {
-                let mut joined = format!("{first}; {second}");
-                for crumb in crumbs {
-                    joined.push_str("; ");
-                    joined.push_str(crumb);
+        cookie_header_of(&self.0)
+    }
+}
+
+/// [`Headers::get_all`] over a list of headers.
+fn all_values<'a>(headers: &'a [Header], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    // Lengths first: most names differ in length, and comparing them costs nothing.
+    headers
+        .iter()
+        .filter(move |h| h.name.len() == name.len() && h.name.eq_ignore_ascii_case(name))
+        .flat_map(Header::lines)
+}
+
+/// [`Headers::cookie_header`] over a list of headers.
+fn cookie_header_of(headers: &[Header]) -> Option<std::borrow::Cow<'_, str>> {
+    let mut crumbs = all_values(headers, "cookie");
+    let first = crumbs.next()?;
+    // One crumb (nearly every capture): the captured text itself, no copy.
+    match crumbs.next() {
+        None => Some(std::borrow::Cow::Borrowed(first)),
+        Some(second) => {
+            let mut joined = format!("{first}; {second}");
+            for crumb in crumbs {
+                joined.push_str("; ");
+                joined.push_str(crumb);
+            }
+            Some(std::borrow::Cow::Owned(joined))
+        }
+    }
+}
+
+/// The request headers an entry's preparation asks about (kind, initiator, fetch metadata,
+/// `Cookie`). Each is asked for several times, over a dozen headers or more: a
+/// [`RequestHeaderIndex`] finds all of them in one scan of the list instead of one scan per question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestHeader {
+    /// `Origin`.
+    Origin,
+    /// `Cookie`.
+    Cookie,
+    /// `Referer`.
+    Referer,
+    /// `Upgrade`.
+    Upgrade,
+    /// `Sec-Fetch-Mode`.
+    SecFetchMode,
+    /// `Sec-Fetch-Dest`.
+    SecFetchDest,
+    /// `Sec-Fetch-Site`.
+    SecFetchSite,
+    /// `X-Requested-With`.
+    XRequestedWith,
+    /// `Sec-Fetch-Storage-Access`.
+    SecFetchStorageAccess,
+    /// `Access-Control-Request-Method`.
+    AccessControlRequestMethod,
+}
+
+impl RequestHeader {
+    const ALL: [RequestHeader; 10] = [
+        RequestHeader::Origin,
+        RequestHeader::Cookie,
+        RequestHeader::Referer,
+        RequestHeader::Upgrade,
+        RequestHeader::SecFetchMode,
+        RequestHeader::SecFetchDest,
+        RequestHeader::SecFetchSite,
+        RequestHeader::XRequestedWith,
+        RequestHeader::SecFetchStorageAccess,
+        RequestHeader::AccessControlRequestMethod,
+    ];
+
+    /// The name, lower case.
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestHeader::Origin => "origin",
+            RequestHeader::Cookie => "cookie",
+            RequestHeader::Referer => "referer",
+            RequestHeader::Upgrade => "upgrade",
+            RequestHeader::SecFetchMode => "sec-fetch-mode",
+            RequestHeader::SecFetchDest => "sec-fetch-dest",
+            RequestHeader::SecFetchSite => "sec-fetch-site",
+            RequestHeader::XRequestedWith => "x-requested-with",
+            RequestHeader::SecFetchStorageAccess => "sec-fetch-storage-access",
+            RequestHeader::AccessControlRequestMethod => "access-control-request-method",
+        }
+    }
+
+    /// The header a captured name is (ASCII case ignored), if it is one of these: the length and
+    /// one telling byte pick the only candidate, which is then compared whole.
+    fn of(name: &str) -> Option<RequestHeader> {
+        let b = name.as_bytes();
+        let candidate = match (b.len(), b.first().map(|c| c | 0x20)) {
+            (6, Some(b'o')) => RequestHeader::Origin,
+            (6, Some(b'c')) => RequestHeader::Cookie,
+            (7, Some(b'r')) => RequestHeader::Referer,
+            (7, Some(b'u')) => RequestHeader::Upgrade,
+            (14, _) => match b[10] | 0x20 {
+                b'm' => RequestHeader::SecFetchMode,
+                b'd' => RequestHeader::SecFetchDest,
+                b's' => RequestHeader::SecFetchSite,
+                _ => return None,
+            },
+            (16, _) => RequestHeader::XRequestedWith,
+            (24, _) => RequestHeader::SecFetchStorageAccess,
+            (29, _) => RequestHeader::AccessControlRequestMethod,
+            _ => return None,
+        };
+        eq_lower(b, candidate.name().as_bytes()).then_some(candidate)
+    }
+}
+
+/// Whether `name` equals `lower` (lower case) with ASCII case ignored, without a branch per byte: at
+/// a letter of `lower`, `name`'s byte with its case bit set must be that letter (only the letter in
+/// either case is); elsewhere the bytes must be equal.
+fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
+    name.len() == lower.len()
+        && name.iter().zip(lower).fold(0u8, |diff, (&n, &l)| {
+            let case = if l.is_ascii_lowercase() { 0x20 } else { 0 };
+            diff | ((n | case) ^ l)
+        }) == 0
+}
+
+/// Look-ups of the [`RequestHeader`]s: over the list itself ([`Headers`], a scan per look-up) or
+/// over a [`RequestHeaderIndex`] of it (one scan for all of them).
+pub trait RequestHeaderLookup {
+    /// [`Headers::get`] of the header.
+    fn value(&self, header: RequestHeader) -> Option<&str>;
+    /// [`Headers::contains`] of the header.
+    fn has(&self, header: RequestHeader) -> bool;
+}
+
+impl RequestHeaderLookup for Headers {
+    fn value(&self, header: RequestHeader) -> Option<&str> {
+        self.get(header.name())
+    }
+
+    fn has(&self, header: RequestHeader) -> bool {
+        self.contains(header.name())
+    }
+}
+
+/// Where each [`RequestHeader`] first appears in a request's headers. Its look-ups answer exactly
+/// what [`Headers::get`] and [`Headers::contains`] answer.
+pub struct RequestHeaderIndex<'h> {
+    headers: &'h [Header],
+    first: [u32; RequestHeader::ALL.len()],
+}
+
+impl<'h> RequestHeaderIndex<'h> {
+    /// Indexes `headers` in one scan.
+    pub fn new(headers: &'h Headers) -> Self {
+        let mut first = [u32::MAX; RequestHeader::ALL.len()];
+        for (i, h) in headers.0.iter().enumerate() {
+            if let Some(header) = RequestHeader::of(&h.name) {
+                let slot = &mut first[header as usize];
+                if *slot == u32::MAX {
+                    *slot = u32::try_from(i).unwrap_or(u32::MAX);
                 }
-                Some(std::borrow::Cow::Owned(joined))
             }
         }
+        RequestHeaderIndex { headers: &headers.0, first }
+    }
+
+    /// The headers from the first one that is `header` on.
+    fn starting_at_first(&self, header: RequestHeader) -> Option<&'h [Header]> {
+        self.headers.get(usize::try_from(self.first[header as usize]).ok()?..)
+    }
+
+    /// [`Headers::cookie_header`].
+    pub fn cookie_header(&self) -> Option<std::borrow::Cow<'h, str>> {
+        cookie_header_of(self.starting_at_first(RequestHeader::Cookie)?)
+    }
+}
+
+impl RequestHeaderLookup for RequestHeaderIndex<'_> {
+    fn value(&self, header: RequestHeader) -> Option<&str> {
+        let rest = self.starting_at_first(header)?;
+        match rest.first() {
+            // The first of that name, nearly always one line: its value, without comparing names again.
+            Some(h) if !h.value.contains('\n') => Some(strip_cr(&h.value)),
+            _ => first_value(rest, header.name()),
+        }
+    }
+
+    fn has(&self, header: RequestHeader) -> bool {
+        self.first[header as usize] != u32::MAX
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn folded_set_cookie_and_cookie_crumbs() {
@@ -211,6 +386,42 @@ mod tests {
         assert_eq!(h.cookie_header().as_deref(), Some("a=1; b=2"));
         // The captured text itself is untouched.
         assert_eq!(h.0[0].value, "Origin\nAccept-Encoding");
+    }
+
+    proptest! {
+        /// The index answers every look-up exactly as the list does: names in any case, near misses
+        /// (same length, one byte off, pseudo-headers), duplicates, folded and empty values.
+        #[test]
+        fn the_request_header_index_answers_as_the_list(
+            list in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![
+                        proptest::sample::select(RequestHeader::ALL.to_vec()).prop_map(|h| h.name().to_string()),
+                        proptest::sample::select(RequestHeader::ALL.to_vec()).prop_map(|h| h.name().to_ascii_uppercase()),
+                        proptest::sample::select(RequestHeader::ALL.to_vec()).prop_map(|h| {
+                            let mut n = h.name().as_bytes().to_vec();
+                            let at = n.len() / 2;
+                            n[at] ^= 0x01;
+                            String::from_utf8_lossy(&n).into_owned()
+                        }),
+                        proptest::sample::select(vec![
+                            ":method", ":scheme", "accept", "Sec-Fetch-User", "sec-fetch-modE", "x-requested-by",
+                            "sec_fetch_mode", "Origin\r", "cookie2", "Referrer",
+                        ]).prop_map(str::to_string),
+                    ],
+                    proptest::sample::select(vec!["v", "", "a\nb", "\n\n", "x\r", " y ", "c=1; d=2"]),
+                ),
+                0..8,
+            )
+        ) {
+            let headers = Headers(list.iter().map(|(n, v)| Header::new(n.as_str(), *v)).collect());
+            let index = RequestHeaderIndex::new(&headers);
+            for header in RequestHeader::ALL {
+                prop_assert_eq!(index.value(header), headers.get(header.name()), "{:?}", header);
+                prop_assert_eq!(index.has(header), headers.contains(header.name()), "{:?}", header);
+            }
+            prop_assert_eq!(index.cookie_header(), headers.cookie_header());
+        }
     }
 
     /// What the browser makes of folded list headers, through the model's own CORS code.
