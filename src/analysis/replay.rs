@@ -611,7 +611,8 @@ impl Prepared {
         (self.kind, self.kind_basis) = infer::request_kind_with_basis_in(x, &index);
         self.initiator = infer::initiator_in(x, self.kind, &index);
         self.set_cookies.clear();
-        self.set_cookies.extend(x.response_headers.set_cookie_line_iter().map(ParsedSetCookie::parse_unshared));
+        let set_cookies = &mut self.set_cookies;
+        x.response_headers.each_set_cookie_line(|line| set_cookies.push(ParsedSetCookie::parse_unshared(line)));
         self.response_bytes = x.response_headers.byte_size();
         self.headers.refill(x, &index);
     }

@@ -136,12 +136,44 @@ impl Headers {
     /// line, `\n`-folded values counted as the lines they stand for): what browsers' header-size
     /// limits count.
     pub fn byte_size(&self) -> u64 {
-        self.0.iter().flat_map(|h| h.lines().map(move |l| (h.name.len() + l.len() + 4) as u64)).sum()
+        let line_size = |h: &Header, l: &str| (h.name.len() + l.len() + 4) as u64;
+        // A plain loop for the one-line values nearly every header has.
+        self.0
+            .iter()
+            .map(|h| {
+                if h.value.contains('\n') {
+                    h.lines().map(|l| line_size(h, l)).sum()
+                } else {
+                    line_size(h, strip_cr(&h.value))
+                }
+            })
+            .sum()
     }
 
     /// Every `Set-Cookie` line, with `\n`-folded values unfolded and empty lines dropped.
     pub fn set_cookie_lines(&self) -> Vec<&str> {
-        self.set_cookie_line_iter().collect()
+        let mut lines = Vec::new();
+        self.each_set_cookie_line(|line| lines.push(line));
+        lines
+    }
+
+    /// Hands each of [`Headers::set_cookie_lines`] to `each`, in order: a plain loop over the
+    /// headers, as the replay asks for every entry (the iterator chain of
+    /// [`Headers::set_cookie_line_iter`] cost several times as much).
+    pub fn each_set_cookie_line<'a>(&'a self, mut each: impl FnMut(&'a str)) {
+        for h in &self.0 {
+            if h.name.len() != 10 || !h.name.eq_ignore_ascii_case("set-cookie") {
+                continue;
+            }
+            if h.value.contains('\n') {
+                h.lines().filter(|l| !l.trim().is_empty()).for_each(&mut each);
+            } else {
+                let line = strip_cr(&h.value);
+                if !line.trim().is_empty() {
+                    each(line);
+                }
+            }
+        }
     }
 
     /// [`Headers::set_cookie_lines`] without collecting them.
@@ -422,6 +454,23 @@ mod tests {
             }
             prop_assert_eq!(index.cookie_header(), headers.cookie_header());
         }
+    }
+
+    #[test]
+    fn set_cookie_lines_by_loop_are_the_iterators() {
+        let h = Headers(vec![
+            Header::new("Set-Cookie", "a=1; Path=/\nb=2\r\n"),
+            Header::new("set-cookie", "  "),
+            Header::new("SET-COOKIE", "c=3\r"),
+            Header::new("set-cookie", "\n\n"),
+            Header::new("set-cookiE", ""),
+            Header::new("set-cookie2", "d=4"),
+            Header::new("Cookie", "e=5"),
+            Header::new("set-cookie", "f=6"),
+        ]);
+        let by_iterator: Vec<&str> = h.set_cookie_line_iter().collect();
+        assert_eq!(h.set_cookie_lines(), by_iterator);
+        assert_eq!(by_iterator, ["a=1; Path=/", "b=2", "c=3", "f=6"]);
     }
 
     /// What the browser makes of folded list headers, through the model's own CORS code.
