@@ -504,3 +504,31 @@ fn byte_tables_are_the_listed_classes() {
         assert_eq!(LANGUAGE_BYTES[usize::from(b)], language, "language {b:#04x}");
     }
 }
+
+proptest::proptest! {
+    /// The length-indexed list answers as the whole list does: every listed name in any case, the
+    /// same names one byte off, and other names of the listed lengths; the families by prefix.
+    #[test]
+    fn forbidden_names_by_length_are_the_list(
+        listed in proptest::sample::select(FORBIDDEN_REQUEST_HEADER_NAMES.to_vec()),
+        upper in proptest::collection::vec(proptest::bool::ANY, 30),
+        flip in proptest::option::of(0usize..30),
+        other in "[a-zA-Z-]{1,31}",
+    ) {
+        let mut name: Vec<u8> = listed
+            .bytes()
+            .zip(&upper)
+            .map(|(b, &u)| if u { b.to_ascii_uppercase() } else { b })
+            .collect();
+        if let Some(at) = flip.filter(|&at| at < name.len()) {
+            name[at] ^= 0x01;
+        }
+        let name = String::from_utf8(name).unwrap();
+        for candidate in [name.as_str(), other.as_str()] {
+            let by_list = FORBIDDEN_REQUEST_HEADER_NAMES.iter().any(|f| f.eq_ignore_ascii_case(candidate))
+                || candidate.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("proxy-"))
+                || candidate.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sec-"));
+            proptest::prop_assert_eq!(is_forbidden_request_header(candidate, "GET"), by_list, "{}", candidate);
+        }
+    }
+}
