@@ -16,7 +16,7 @@ use super::request::{CredentialsMode, RequestContext, RequestKind};
 use super::samesite::{same_site_facts_and_top_site, SameSiteContext};
 use super::set_cookie::{parse_set_cookie, SameSiteAttr, SetCookie};
 use super::shared::SharedStr;
-use super::site::{is_loopback_host, is_public_suffix, registrable_domain, Origin, Site};
+use super::site::{is_loopback_host, is_public_suffix, Origin, Site};
 use super::time::Timestamp;
 use url::{Host, Url};
 
@@ -176,9 +176,10 @@ pub struct CookieJar {
     total: usize,
 }
 
-/// The bucket a cookie domain belongs to.
-fn site_key(domain: &str) -> &str {
-    registrable_domain(domain).unwrap_or(domain)
+/// The bucket a cookie domain belongs to: its site domain, from the recent sites' cache (a site sets
+/// its cookies again and again, each a public-suffix look-up otherwise).
+fn site_key(domain: &str) -> std::sync::Arc<str> {
+    super::site::shared_site_domain(domain)
 }
 
 /// A host and its label suffixes: `a.b.c`, `b.c`, `c`. Every bucket holding a cookie related to the
@@ -604,6 +605,7 @@ impl CookieJar {
 
         // Overwrite (§5.7 step 23).
         let key = site_key(&domain);
+        let key: &str = &key;
         let existing = self.sites.get(key).and_then(|bucket| {
             bucket.iter().position(|c| {
                 c.name == parsed.name
