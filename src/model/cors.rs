@@ -500,33 +500,6 @@ pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
     false
 }
 
-/// Fetch's forbidden request-header names (besides the `proxy-` and `sec-` families and the
-/// method-override headers, whose values decide).
-#[cfg(test)]
-pub(crate) const FORBIDDEN_REQUEST_HEADER_NAMES: [&str; 21] = [
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-];
-
 fn is_http_ws(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }

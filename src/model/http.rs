@@ -49,8 +49,8 @@ fn first_value<'h>(headers: &'h [Header], name: &str) -> Option<&'h str> {
     // costs several times as much.
     for h in headers {
         if h.name.len() == name.len() && h.name.eq_ignore_ascii_case(name) {
-            if !h.value.contains('\n') {
-                return Some(strip_cr(&h.value));
+            if let Some(line) = h.one_line() {
+                return Some(line);
             }
             if let Some(line) = h.lines().next() {
                 return Some(line);
@@ -93,10 +93,16 @@ impl Header {
     /// `\n`, each non-empty line (a trailing `\r` dropped).
     pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
         // Nearly every value is one line: given as it is, without splitting.
-        let folded = self.value.contains('\n');
-        let single = (!folded).then(|| strip_cr(&self.value));
-        let lines = folded.then(|| self.value.split('\n').map(strip_cr).filter(|l| !l.trim().is_empty()));
+        let single = self.one_line();
+        let lines = single.is_none().then(|| self.value.split('\n').map(strip_cr).filter(|l| !l.trim().is_empty()));
         single.into_iter().chain(lines.into_iter().flatten())
+    }
+
+    /// The value as its one line (a trailing `\r` dropped) when it is not folded, as nearly every
+    /// value is; `None` for a `\n`-folded value. The look-ups that run for every entry take this
+    /// case without [`Header::lines`]' iterator.
+    pub fn one_line(&self) -> Option<&str> {
+        (!self.value.contains('\n')).then(|| strip_cr(&self.value))
     }
 }
 
@@ -140,12 +146,9 @@ impl Headers {
         // A plain loop for the one-line values nearly every header has.
         self.0
             .iter()
-            .map(|h| {
-                if h.value.contains('\n') {
-                    h.lines().map(|l| line_size(h, l)).sum()
-                } else {
-                    line_size(h, strip_cr(&h.value))
-                }
+            .map(|h| match h.one_line() {
+                Some(line) => line_size(h, line),
+                None => h.lines().map(|l| line_size(h, l)).sum(),
             })
             .sum()
     }
@@ -165,13 +168,11 @@ impl Headers {
             if h.name.len() != 10 || !h.name.eq_ignore_ascii_case("set-cookie") {
                 continue;
             }
-            if h.value.contains('\n') {
-                h.lines().filter(|l| !l.trim().is_empty()).for_each(&mut each);
-            } else {
-                let line = strip_cr(&h.value);
-                if !line.trim().is_empty() {
-                    each(line);
-                }
+            match h.one_line() {
+                Some(line) if line.trim().is_empty() => {}
+                Some(line) => each(line),
+                // Folded: its lines are the non-empty ones already.
+                None => h.lines().for_each(&mut each),
             }
         }
     }
@@ -362,11 +363,8 @@ impl<'h> RequestHeaderIndex<'h> {
 impl RequestHeaderLookup for RequestHeaderIndex<'_> {
     fn value(&self, header: RequestHeader) -> Option<&str> {
         let rest = self.starting_at_first(header)?;
-        match rest.first() {
-            // The first of that name, nearly always one line: its value, without comparing names again.
-            Some(h) if !h.value.contains('\n') => Some(strip_cr(&h.value)),
-            _ => first_value(rest, header.name()),
-        }
+        // The first of that name, nearly always one line: its value, without comparing names again.
+        rest.first().and_then(Header::one_line).or_else(|| first_value(rest, header.name()))
     }
 
     fn has(&self, header: RequestHeader) -> bool {

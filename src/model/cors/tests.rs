@@ -505,6 +505,32 @@ fn byte_tables_are_the_listed_classes() {
     }
 }
 
+/// Fetch's forbidden request-header names (besides the `proxy-` and `sec-` families and the
+/// method-override headers, whose values decide).
+const FORBIDDEN_REQUEST_HEADER_NAMES: [&str; 21] = [
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
 proptest::proptest! {
     /// The length-indexed list answers as the whole list does: every listed name in any case, the
     /// same names one byte off, and other names of the listed lengths; the families by prefix.
