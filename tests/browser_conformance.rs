@@ -93,7 +93,7 @@ fn crossjar_cookies(cookies: &[CookieVerdict]) -> Vec<String> {
     let mut out: Vec<String> = cookies
         .iter()
         .filter_map(|c| {
-            let named = if c.sent { Vec::new() } else { chrome_rendering(&c.reasons, false)? };
+            let named = if c.sent { Vec::new() } else { chrome_rendering(&c.reasons.to_vec(), false)? };
             Some(format!("{}@{}: {}", c.name, bare_domain(&c.domain), verdict(c.sent, &named)))
         })
         .collect();
@@ -111,7 +111,7 @@ fn crossjar_set_cookies(set: &[SetCookieVerdict]) -> Vec<String> {
             } else if s.deleted && s.reasons.is_empty() {
                 "deleted".to_string()
             } else {
-                match chrome_rendering(&s.reasons, true) {
+                match chrome_rendering(&s.reasons.to_vec(), true) {
                     None => "ignored".to_string(),
                     Some(named) => format!("blocked [{}]", named.join(", ")),
                 }

@@ -13,7 +13,7 @@ use super::infer::Basis;
 use super::report::{CookieCounts, CookieSummary, EntryVerdict, Finding, HarReport, SharedStr};
 use super::rules::{RuleId, Severity};
 use crate::model::profile::Browser;
-use crate::model::reason::{Exclusion, Warning};
+use crate::model::reason::{Exclusion, Exclusions, Warning};
 use crate::model::recent::LastByPosition;
 use crate::model::request::RequestKind;
 
@@ -223,13 +223,14 @@ impl HostTally {
 
 impl PairTally {
     /// Records a withheld or refused cookie under the rules its reasons belong to.
-    fn note(&mut self, reasons: &[Exclusion], store: bool, e: &EntryVerdict, browser: Browser, certain: bool) {
+    fn note(&mut self, reasons: &Exclusions, store: bool, e: &EntryVerdict, browser: Browser, certain: bool) {
         // Most cookies go out and most lines are stored: nothing to look up.
         if reasons.is_empty() {
             return;
         }
         let key = NoteKey {
-            reasons: reasons.iter().fold(0, |bits, r| bits | reason_bit(*r)),
+            // The set's own bits are [`reason_bit`]'s.
+            reasons: reasons.bits(),
             store,
             certain,
             credentials_known: e.credentials.basis != Basis::Unknown,
@@ -1209,7 +1210,7 @@ mod tests {
                     if t == 1 {
                         pair.noted = Default::default();
                     }
-                    pair.note(reason_sets[reasons], store, &e, browsers[browser], certain);
+                    pair.note(&crate::model::reason::Exclusions::of(reason_sets[reasons]), store, &e, browsers[browser], certain);
                 }
             }
             prop_assert_eq!(&tallies[0].pairs[pairs[0]].hits, &tallies[1].pairs[pairs[1]].hits);

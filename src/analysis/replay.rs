@@ -20,7 +20,7 @@ use crate::model::http::{Headers, RequestHeader, RequestHeaderIndex, RequestHead
 use crate::model::jar::{CookieAccess, CookieJar, ParsedSetCookie, RequestFacts, Retrieval};
 use crate::model::mixed_content::{self, Destination, MixedContent};
 use crate::model::profile::Browser;
-use crate::model::reason::Exclusion;
+use crate::model::reason::{Exclusion, Exclusions};
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
 use crate::model::samesite::SameSiteContext;
 use crate::model::site::Origin;
@@ -1477,7 +1477,7 @@ fn destination_of(x: &Exchange, kind: RequestKind) -> Destination {
 /// not), or credentials are its only reason (so with `include` it might have gone through). A cookie
 /// withheld for another reason too (SameSite, path, Secure) is withheld whatever the mode: the jar
 /// collects every reason.
-fn hinges_on_credentials(passed: bool, reasons: &[Exclusion]) -> bool {
+fn hinges_on_credentials(passed: bool, reasons: &Exclusions) -> bool {
     passed || reasons.iter().all(|r| is_credentials_reason(*r))
 }
 

@@ -129,65 +129,64 @@ reasons! {
     }
 }
 
-/// A sorted set of reasons held inline: a decision is made for every cookie of every request in
-/// every profile, and a set that allocates would make that the cost of the replay (Chromium's
-/// `CookieInclusionStatus` is a bit set for the same reason). It reads as a sorted slice.
-#[derive(Clone, Copy)]
-pub struct ReasonSet<T: Copy + Ord + 'static, const N: usize> {
-    len: u8,
-    items: [T; N],
+/// A set of reasons as a bit set, one bit per value in declaration order (Chromium's
+/// `CookieInclusionStatus` is a bit set for the same reason): a decision is made for every cookie of
+/// every request in every profile, and its reasons are added, copied, compared and hashed as one
+/// word. It iterates, prints and serializes in declaration order, which is the reasons' order.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReasonSet<T: Reason> {
+    bits: u64,
+    kind: std::marker::PhantomData<T>,
 }
 
 /// Every exclusion reason of one decision.
-pub type Exclusions = ReasonSet<Exclusion, { Exclusion::ALL.len() }>;
+pub type Exclusions = ReasonSet<Exclusion>;
 /// Every warning of one decision.
-pub type Warnings = ReasonSet<Warning, { Warning::ALL.len() }>;
+pub type Warnings = ReasonSet<Warning>;
 
-/// A value to fill unused slots with: the first of `T`'s values.
-pub trait Filler: Copy + Ord + 'static {
-    /// Any value of the type.
-    const FILL: Self;
+/// A kind of reason a [`ReasonSet`] holds: fieldless, at most 64 values.
+pub trait Reason: Copy + Ord + 'static {
+    /// Every value, in declaration order.
+    const VALUES: &'static [Self];
+    /// The value's place in [`Reason::VALUES`].
+    fn index(self) -> usize;
 }
 
-impl Filler for Exclusion {
-    const FILL: Self = Exclusion::ALL[0];
+impl Reason for Exclusion {
+    const VALUES: &'static [Self] = Exclusion::ALL;
+    fn index(self) -> usize {
+        self as usize
+    }
 }
 
-impl Filler for Warning {
-    const FILL: Self = Warning::ALL[0];
+impl Reason for Warning {
+    const VALUES: &'static [Self] = Warning::ALL;
+    fn index(self) -> usize {
+        self as usize
+    }
 }
 
-impl<T: Filler, const N: usize> ReasonSet<T, N> {
+const _: () = assert!(Exclusion::ALL.len() <= 64 && Warning::ALL.len() <= 64);
+
+impl<T: Reason> ReasonSet<T> {
     /// The empty set.
     pub const fn new() -> Self {
-        ReasonSet { len: 0, items: [T::FILL; N] }
+        ReasonSet { bits: 0, kind: std::marker::PhantomData }
     }
 
-    /// Adds `item` (kept sorted, once). The capacity is the number of values of `T`, so every
-    /// distinct value fits.
+    /// Adds `item` (once).
     pub fn insert(&mut self, item: T) {
-        let len = usize::from(self.len);
-        if let Err(at) = self.items[..len].binary_search(&item) {
-            if len < N {
-                self.items.copy_within(at..len, at + 1);
-                self.items[at] = item;
-                self.len += 1;
-            }
-        }
+        self.bits |= 1 << item.index();
     }
 
     /// Removes `item` if present.
     pub fn remove(&mut self, item: T) {
-        let len = usize::from(self.len);
-        if let Ok(at) = self.items[..len].binary_search(&item) {
-            self.items.copy_within(at + 1..len, at);
-            self.len -= 1;
-        }
+        self.bits &= !(1 << item.index());
     }
 
     /// Empties the set.
     pub fn clear(&mut self) {
-        self.len = 0;
+        self.bits = 0;
     }
 
     /// A set of these items.
@@ -198,50 +197,96 @@ impl<T: Filler, const N: usize> ReasonSet<T, N> {
         }
         set
     }
+
+    /// Whether `item` is in the set.
+    pub fn contains(&self, item: &T) -> bool {
+        self.bits & (1 << item.index()) != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bits == 0
+    }
+
+    /// How many reasons the set holds.
+    pub fn len(&self) -> usize {
+        self.bits.count_ones() as usize
+    }
+
+    /// The reasons, in declaration order.
+    pub fn iter(&self) -> ReasonIter<T> {
+        ReasonIter { bits: self.bits, kind: std::marker::PhantomData }
+    }
+
+    /// The first reason in declaration order.
+    pub fn first(&self) -> Option<&'static T> {
+        self.iter().next()
+    }
+
+    /// The set as bits: bit `i` stands for `T::VALUES[i]`.
+    pub fn bits(&self) -> u64 {
+        self.bits
+    }
+
+    /// The reasons as a list, in declaration order.
+    pub fn to_vec(&self) -> Vec<T> {
+        self.iter().copied().collect()
+    }
 }
 
-impl<T: Filler, const N: usize> Default for ReasonSet<T, N> {
+/// The reasons of a [`ReasonSet`], in declaration order.
+#[derive(Clone, Debug)]
+pub struct ReasonIter<T: Reason> {
+    bits: u64,
+    kind: std::marker::PhantomData<T>,
+}
+
+impl<T: Reason> Iterator for ReasonIter<T> {
+    type Item = &'static T;
+    fn next(&mut self) -> Option<&'static T> {
+        if self.bits == 0 {
+            return None;
+        }
+        let at = self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        T::VALUES.get(at)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.bits.count_ones() as usize;
+        (n, Some(n))
+    }
+}
+
+impl<T: Reason> ExactSizeIterator for ReasonIter<T> {}
+
+impl<T: Reason> Default for ReasonSet<T> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<T: Filler, const N: usize> std::ops::Deref for ReasonSet<T, N> {
-    type Target = [T];
-    fn deref(&self) -> &[T] {
-        &self.items[..usize::from(self.len)]
-    }
-}
-
-impl<T: Filler + fmt::Debug, const N: usize> fmt::Debug for ReasonSet<T, N> {
+impl<T: Reason + fmt::Debug> fmt::Debug for ReasonSet<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
-impl<T: Filler, const N: usize> PartialEq for ReasonSet<T, N> {
-    fn eq(&self, other: &Self) -> bool {
-        **self == **other
-    }
-}
-
-impl<T: Filler, const N: usize> Eq for ReasonSet<T, N> {}
-
-impl<T: Filler + std::hash::Hash, const N: usize> std::hash::Hash for ReasonSet<T, N> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (**self).hash(state)
-    }
-}
-
-impl<T: Filler, const N: usize> PartialEq<Vec<T>> for ReasonSet<T, N> {
+impl<T: Reason> PartialEq<Vec<T>> for ReasonSet<T> {
     fn eq(&self, other: &Vec<T>) -> bool {
-        **self == other[..]
+        self.iter().copied().eq(other.iter().copied())
     }
 }
 
-impl<'a, T: Filler, const N: usize> IntoIterator for &'a ReasonSet<T, N> {
-    type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
+impl<T: Reason, const K: usize> PartialEq<[T; K]> for ReasonSet<T> {
+    fn eq(&self, other: &[T; K]) -> bool {
+        self.iter().copied().eq(other.iter().copied())
+    }
+}
+
+impl<T: Reason> IntoIterator for &ReasonSet<T> {
+    type Item = &'static T;
+    type IntoIter = ReasonIter<T>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
@@ -265,13 +310,13 @@ impl InclusionStatus {
         self.exclusions.is_empty()
     }
 
-    /// The exclusion reasons, sorted and without repeats.
-    pub fn exclusions(&self) -> &[Exclusion] {
+    /// The exclusion reasons, in declaration order and without repeats.
+    pub fn exclusions(&self) -> &Exclusions {
         &self.exclusions
     }
 
-    /// The warnings, sorted and without repeats.
-    pub fn warnings(&self) -> &[Warning] {
+    /// The warnings, in declaration order and without repeats.
+    pub fn warnings(&self) -> &Warnings {
         &self.warnings
     }
 
@@ -295,12 +340,12 @@ impl InclusionStatus {
         self.warnings
     }
 
-    /// Adds an exclusion reason (kept sorted, once).
+    /// Adds an exclusion reason (once).
     pub fn exclude(&mut self, reason: Exclusion) {
         self.exclusions.insert(reason);
     }
 
-    /// Adds a warning (kept sorted, once).
+    /// Adds a warning (once).
     pub fn warn(&mut self, warning: Warning) {
         self.warnings.insert(warning);
     }
@@ -367,6 +412,34 @@ mod tests {
             devtools_view(&[UserPreferences, SchemefulSameSiteLax], false),
             Some(vec![SchemefulSameSiteLax, UserPreferences])
         );
+    }
+
+    proptest::proptest! {
+        /// The bit set holds what a sorted set of the same insertions and removals holds, and lists
+        /// it in the same (declaration) order.
+        #[test]
+        fn reason_set_is_a_sorted_set(ops in proptest::collection::vec((0..Exclusion::ALL.len(), proptest::bool::ANY), 0..40)) {
+            let mut set = Exclusions::new();
+            let mut model = std::collections::BTreeSet::new();
+            for (i, add) in ops {
+                let r = Exclusion::ALL[i];
+                if add {
+                    set.insert(r);
+                    model.insert(r);
+                } else {
+                    set.remove(r);
+                    model.remove(&r);
+                }
+                proptest::prop_assert_eq!(set.contains(&r), add);
+            }
+            let listed: Vec<Exclusion> = model.iter().copied().collect();
+            proptest::prop_assert_eq!(set.to_vec(), listed.clone());
+            proptest::prop_assert_eq!(set.len(), listed.len());
+            proptest::prop_assert_eq!(set.is_empty(), listed.is_empty());
+            proptest::prop_assert_eq!(set.first().copied(), listed.first().copied());
+            proptest::prop_assert_eq!(set, Exclusions::of(&listed));
+            proptest::prop_assert!(Exclusion::ALL.iter().all(|r| set.contains(r) == model.contains(r)));
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::spill::Spill;
 use crate::analysis::findings::redact_query;
 use crate::analysis::report::{CookieVerdict, EntryVerdict, Finding, HarReport, LimitHit, SetCookieVerdict};
 use crate::model::profile::Browser;
-use crate::model::reason::{Exclusion, Warning};
+use crate::model::reason::{Exclusion, Reason, ReasonSet, Warning};
 
 /// Schema id of the HAR report.
 pub const HAR_SCHEMA: &str = "crossjar.har.v1";
@@ -109,11 +109,11 @@ enum LimitJson {
     CookiePairs { pairs: usize, limit: usize },
 }
 
-/// Names serialized straight from a slice (no `Vec` per list: the writer runs once per entry, profile
+/// Names serialized straight from a set (no `Vec` per list: the writer runs once per entry, profile
 /// and cookie, and those lists were most of its allocations).
-struct Names<'a, T>(&'a [T], fn(&T) -> &'static str);
+struct Names<'a, T: Reason>(&'a ReasonSet<T>, fn(&T) -> &'static str);
 
-impl<T> Serialize for Names<'_, T> {
+impl<T: Reason> Serialize for Names<'_, T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(self.1))
     }
