@@ -1094,7 +1094,7 @@ impl Replay {
             if !x.from_cache {
                 let retrieval = jar.retrieve_reusing(&base, &facts, std::mem::take(&mut self.spare_retrieval));
                 // Each verdict is written where the list keeps it (an extend from an iterator of known
-                // length), not built aside and moved in: a verdict is 144 bytes, about 24 an entry.
+                // length), not built aside and moved in: a verdict is 120 bytes, about 24 an entry.
                 let verdict_of = |access: &CookieAccess<'_>, sent: bool| {
                     let c = &access.cookie;
                     let recorded = recorded_names.as_ref().map(|names| names.contains(c.name.as_str()));
@@ -1140,12 +1140,15 @@ impl Replay {
                         model_sent,
                     }
                 };
+                // One call of `verdict_of` (not one per list), so it is built in place: built aside,
+                // its flags written byte by byte were read back as one word, a stalled load per verdict.
                 cookies.extend(
                     retrieval
                         .included
                         .iter()
-                        .map(|a| verdict_of(a, true))
-                        .chain(retrieval.excluded.iter().map(|a| verdict_of(a, false))),
+                        .map(|a| (a, true))
+                        .chain(retrieval.excluded.iter().map(|a| (a, false)))
+                        .map(|(a, sent)| verdict_of(a, sent)),
                 );
                 self.spare_retrieval = retrieval.recycle();
                 // A cookie the recording browser sent that its jar here does not hold at all (a learned
