@@ -143,6 +143,22 @@ impl Pool {
         }
     }
 
+    /// Adds a header to `out`, in pooled storage when there is some. The pooled header is moved in
+    /// first and its texts written in place: written on the stack and then moved, its strings' last
+    /// words were read back across the stores that had just written them, a stalled load per header.
+    pub(super) fn push_header(&mut self, out: &mut Vec<Header>, name: Cow<'_, str>, value: Cow<'_, str>) {
+        match self.headers.pop() {
+            Some(h) => {
+                out.push(h);
+                if let Some(h) = out.last_mut() {
+                    set_text(&mut h.name, name);
+                    set_text(&mut h.value, value);
+                }
+            }
+            None => out.push(Header { name: name.into_owned(), value: value.into_owned() }),
+        }
+    }
+
     /// Empties `list` into the pool (the list keeps its capacity), last header first, so the pool
     /// hands them out again in the list's order: the next entry's headers are mostly the same names
     /// in the same order, and each then finds a string of about its size (no growing).
