@@ -140,7 +140,7 @@ struct PairTally {
 /// What a [`PairTally::note`] does depends on, but for the entry's index.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct NoteKey {
-    /// The reasons, as bits of their declaration order.
+    /// The reasons, as their set's bits ([`Exclusions::bits`]).
     reasons: u64,
     store: bool,
     certain: bool,
@@ -229,7 +229,6 @@ impl PairTally {
             return;
         }
         let key = NoteKey {
-            // The set's own bits are [`reason_bit`]'s.
             reasons: reasons.bits(),
             store,
             certain,
@@ -1011,12 +1010,7 @@ const GROUPS: &[(RuleId, &[Exclusion])] = &[
     ),
 ];
 
-/// A reason's bit in [`NoteKey::reasons`] and [`GROUP_BITS`]: its declaration order.
-const fn reason_bit(r: Exclusion) -> u64 {
-    1 << r as u32
-}
-
-/// Each of [`GROUPS`]' reasons as bits ([`reason_bit`]), as [`NoteKey::reasons`] holds them: whether a verdict's reasons touch a group is one `&` (scanning each group's list for each
+/// Each of [`GROUPS`]' reasons as bits ([`Exclusion::bit`]), as [`NoteKey::reasons`] holds them: whether a verdict's reasons touch a group is one `&` (scanning each group's list for each
 /// reason cost 2% of the replay thread's instructions on a header-heavy capture).
 const GROUP_BITS: [u64; GROUPS.len()] = {
     let mut bits = [0; GROUPS.len()];
@@ -1025,7 +1019,7 @@ const GROUP_BITS: [u64; GROUPS.len()] = {
         let members = GROUPS[g].1;
         let mut m = 0;
         while m < members.len() {
-            bits[g] |= reason_bit(members[m]);
+            bits[g] |= members[m].bit();
             m += 1;
         }
         g += 1;
@@ -1171,7 +1165,7 @@ fn security_findings(report: &HarReport, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{reason_bit, Basis, Browser, Exclusion, Focus, HostTally, RequestKind, GROUPS, GROUP_BITS};
+    use super::{Basis, Browser, Exclusion, Exclusions, Focus, HostTally, RequestKind, GROUPS, GROUP_BITS};
     use crate::analysis::report::EntryVerdict;
     use proptest::prelude::*;
 
@@ -1210,7 +1204,7 @@ mod tests {
                     if t == 1 {
                         pair.noted = Default::default();
                     }
-                    pair.note(&crate::model::reason::Exclusions::of(reason_sets[reasons]), store, &e, browsers[browser], certain);
+                    pair.note(&Exclusions::of(reason_sets[reasons]), store, &e, browsers[browser], certain);
                 }
             }
             prop_assert_eq!(&tallies[0].pairs[pairs[0]].hits, &tallies[1].pairs[pairs[1]].hits);
@@ -1222,7 +1216,7 @@ mod tests {
     fn group_bits_hold_each_groups_reasons() {
         for ((rule, members), bits) in GROUPS.iter().zip(GROUP_BITS) {
             for r in Exclusion::ALL {
-                assert_eq!(bits & reason_bit(*r) != 0, members.contains(r), "{rule:?} {r:?}");
+                assert_eq!(bits & r.bit() != 0, members.contains(r), "{rule:?} {r:?}");
             }
         }
     }

@@ -35,6 +35,20 @@ macro_rules! reasons {
             pub fn parse(s: &str) -> Option<$name> {
                 match s { $($text => Some($name::$variant),)+ _ => None }
             }
+
+            /// The reason's bit in a [`ReasonSet`]: its place in declaration order.
+            pub const fn bit(self) -> u64 {
+                1 << self as u32
+            }
+        }
+
+        const _: () = assert!($name::ALL.len() <= 64, "a ReasonSet holds at most 64 reasons");
+
+        impl Reason for $name {
+            const VALUES: &'static [Self] = $name::ALL;
+            fn bit(self) -> u64 {
+                $name::bit(self)
+            }
         }
 
         impl fmt::Display for $name {
@@ -144,29 +158,14 @@ pub type Exclusions = ReasonSet<Exclusion>;
 /// Every warning of one decision.
 pub type Warnings = ReasonSet<Warning>;
 
-/// A kind of reason a [`ReasonSet`] holds: fieldless, at most 64 values.
+/// A kind of reason a [`ReasonSet`] holds: fieldless, at most 64 values (the `reasons!` macro
+/// implements it).
 pub trait Reason: Copy + Ord + 'static {
     /// Every value, in declaration order.
     const VALUES: &'static [Self];
-    /// The value's place in [`Reason::VALUES`].
-    fn index(self) -> usize;
+    /// The value's bit: bit `i` stands for `VALUES[i]`.
+    fn bit(self) -> u64;
 }
-
-impl Reason for Exclusion {
-    const VALUES: &'static [Self] = Exclusion::ALL;
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl Reason for Warning {
-    const VALUES: &'static [Self] = Warning::ALL;
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-const _: () = assert!(Exclusion::ALL.len() <= 64 && Warning::ALL.len() <= 64);
 
 impl<T: Reason> ReasonSet<T> {
     /// The empty set.
@@ -176,12 +175,12 @@ impl<T: Reason> ReasonSet<T> {
 
     /// Adds `item` (once).
     pub fn insert(&mut self, item: T) {
-        self.bits |= 1 << item.index();
+        self.bits |= item.bit();
     }
 
     /// Removes `item` if present.
     pub fn remove(&mut self, item: T) {
-        self.bits &= !(1 << item.index());
+        self.bits &= !item.bit();
     }
 
     /// Empties the set.
@@ -200,7 +199,7 @@ impl<T: Reason> ReasonSet<T> {
 
     /// Whether `item` is in the set.
     pub fn contains(&self, item: &T) -> bool {
-        self.bits & (1 << item.index()) != 0
+        self.bits & item.bit() != 0
     }
 
     /// Whether the set is empty.

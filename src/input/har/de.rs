@@ -1512,7 +1512,7 @@ impl<'de> DeserializeSeed<'de> for HeadersSeed<'_> {
                 let mut problem = None;
                 while let Some(KeyText(name)) = a.next_key::<KeyText>()? {
                     match a.next_value::<Scalar>()?.cow(format_args!(".{name}")) {
-                        Ok(v) => out.push(pool.header(Cow::Owned(name), v.unwrap_or(Cow::Borrowed("")))),
+                        Ok(v) => pool.push_header(&mut out, Cow::Owned(name), v.unwrap_or(Cow::Borrowed(""))),
                         Err(p) => {
                             problem.get_or_insert(p);
                         }
