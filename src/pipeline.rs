@@ -181,7 +181,7 @@ fn read_ahead_mapped(map: &MappedHar, path: &Path, sink: &mut ItemView<'_>) -> R
     let progress = AtomicUsize::new(0);
     let mut ahead = PagesAhead { map, progress: &progress, next: 0 };
     read_ahead_preparing(
-        |s, spare| read_mapped_har_reusing(map, path, s, spare, &progress),
+        |s, spare| read_mapped_releasing(map, path, s, spare, &progress),
         sink,
         Preparer::Balanced,
         Some(&mut ahead),
@@ -229,6 +229,51 @@ impl PagesAhead<'_> {
         }
         self.next = start + n;
         true
+    }
+}
+
+/// [`read_mapped_har_reusing`], releasing the pages the reader has passed ([`PagesBehind`]).
+fn read_mapped_releasing(
+    map: &MappedHar,
+    path: &Path,
+    sink: &mut ItemSink<'_>,
+    spare: &mut Spare<'_>,
+    progress: &AtomicUsize,
+) -> Result<HarSummary, InputError> {
+    let mut behind = PagesBehind { map, progress, released: 0 };
+    read_mapped_har_reusing(
+        map,
+        path,
+        &mut |item| {
+            behind.step();
+            sink(item)
+        },
+        spare,
+        progress,
+    )
+}
+
+/// Releases the map's pages behind the reader ([`MappedHar::release`]), on the reader's thread.
+struct PagesBehind<'a> {
+    map: &'a MappedHar,
+    /// How far the reader has come ([`read_mapped_har_reusing`]).
+    progress: &'a AtomicUsize,
+    /// Where the pages not yet released start.
+    released: usize,
+}
+
+impl PagesBehind<'_> {
+    /// How much is released at a time: one call per this many bytes read.
+    const STEP: usize = 8 << 20;
+    /// How far behind the reader pages stay mapped (a read never looks back more than an entry).
+    const MARGIN: usize = 1 << 20;
+
+    fn step(&mut self) {
+        let upto = self.progress.load(Ordering::Relaxed).saturating_sub(Self::MARGIN);
+        if upto >= self.released.saturating_add(Self::STEP) {
+            // Where the system cannot, the pages stay mapped until the end, as they always may.
+            self.released = if self.map.release(self.released, upto - self.released) { upto } else { usize::MAX };
+        }
     }
 }
 
@@ -555,7 +600,7 @@ mod tests {
         let mut ahead = PagesAhead { map: &map, progress: &progress, next: 0 };
         let mut items = Vec::new();
         let result = read_ahead_preparing(
-            |t, spare| read_mapped_har_reusing(&map, &path, t, spare, &progress),
+            |t, spare| read_mapped_releasing(&map, &path, t, spare, &progress),
             &mut |item, _| {
                 items.push(item.clone());
                 ControlFlow::Continue(())
@@ -571,6 +616,38 @@ mod tests {
         while ahead.step() {}
         #[cfg(target_os = "linux")]
         assert_eq!(ahead.next, bytes.len());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Pages released behind the reader read the file's bytes again, and a read through released
+    /// pages gives the same items.
+    #[test]
+    fn pages_released_behind_the_reader_read_the_same() {
+        let dir = std::env::temp_dir().join(format!("crossjar-pages-behind-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("many.har");
+        // Past a step and the margin (about 1.5 KB an entry), so that the reader releases some.
+        let bytes = many_entries(8000);
+        assert!(bytes.len() > PagesBehind::STEP + PagesBehind::MARGIN, "{}", bytes.len());
+        std::fs::write(&path, &bytes).unwrap();
+        let Ok(OpenedHar::Mapped(map)) = open_har(&path) else { panic!("not mapped") };
+        let progress = AtomicUsize::new(0);
+        let items = items_of(|s| read_mapped_releasing(&map, &path, s, &mut || None, &progress));
+        assert_eq!(items, items_of(|s| read_har_slice(&bytes, &path, s)));
+        // Released in full, the map still reads the file; and read again, the same items.
+        #[cfg(target_os = "linux")]
+        assert!(map.release(0, bytes.len()));
+        assert!(map.bytes() == bytes.as_slice());
+        assert_eq!(items, items_of(|s| read_mapped_releasing(&map, &path, s, &mut || None, &progress)));
+        // A step at a time, a margin behind the reader.
+        let mut behind = PagesBehind { map: &map, progress: &progress, released: 0 };
+        progress.store(PagesBehind::STEP + PagesBehind::MARGIN - 1, Ordering::Relaxed);
+        behind.step();
+        assert_eq!(behind.released, 0);
+        progress.store(PagesBehind::STEP + PagesBehind::MARGIN + 5, Ordering::Relaxed);
+        behind.step();
+        #[cfg(target_os = "linux")]
+        assert_eq!(behind.released, PagesBehind::STEP + 5);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

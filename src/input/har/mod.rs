@@ -260,6 +260,26 @@ impl MappedHar {
             false
         }
     }
+
+    /// Takes the pages in `offset..offset + len` out of the page table (`MADV_DONTNEED`): the reader
+    /// has passed them, and a page still mapped when the process exits is unmapped then, after the
+    /// analysis, where nothing else overlaps it (about 8 ms for a 200 MB capture, on the wall time).
+    /// Released behind the reader instead, the unmapping shares the second core with the analysis. A
+    /// released page read again is faulted in again from the page cache, with the same bytes.
+    pub(crate) fn release(&self, offset: usize, len: usize) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: the map is shared (MAP_SHARED) and read-only: after MADV_DONTNEED its pages read
+            // as the file's bytes again (faulted in from the page cache), so every slice of the map
+            // keeps reading what it read before; nothing is freed that a reference could see change.
+            unsafe { self.map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len) }.is_ok()
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (offset, len);
+            false
+        }
+    }
 }
 
 /// [`read_har_slice_reusing`] over a mapped file that stores in `progress`, entry after entry, how
