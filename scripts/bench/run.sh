@@ -117,6 +117,11 @@ rounds() {
   TEXT_MED=$(median "${tr[@]}"); JSON_MED=$(median "${jr[@]}")
 }
 
+# settle FILE → the generated capture written out to disk first: the kernel writes a new file's
+# pages back about 30 s after they were written, which would otherwise fall within the rounds and
+# take one of the two cores from whatever runs then.
+settle() { sync "$1" 2>/dev/null || sync; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
 per_entry() { awk -v t="$1" -v n="$2" 'BEGIN{ if (n > 0) printf "%.1f", t*1e6/n; else print "n/a" }'; }
 entries_of() { "$COUNT" "$1" 2>/dev/null | awk '/^entries/{print $2}' | tr -d ,; }
@@ -141,6 +146,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = ratios ]; then
     f="$TMP/capture.har"
     # shellcheck disable=SC2086
     "$GEN" $args --out "$f" 2>/dev/null
+    settle "$f"
     n=$(entries_of "$f")
     rounds "$f"
     bare=$BARE; reader=$READER; text=$TEXT; json=$JSON
@@ -167,6 +173,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = scaling ]; then
   for size in $SIZES; do
     f="$TMP/synthetic-$size.har"
     "$GEN" --size "$size" --seed 8 --out "$f" 2>/dev/null
+    settle "$f"
     n=$(entries_of "$f")
     wall=$(best "$BIN" har "$f")
     measure "$COUNT" "$f"; reader_cpu=$CPU
