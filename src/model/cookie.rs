@@ -78,6 +78,12 @@ pub fn is_ip_literal(host: &str) -> bool {
 /// Path-match (RFC 6265bis §5.1.4): identical; or `cookie_path` is a prefix of `request_path` and
 /// either ends in `/` or is followed by `/` in the request path.
 pub fn path_match(request_path: &str, cookie_path: &str) -> bool {
+    // Most cookies' path is `/`, which every path starting with `/` matches: one byte read, where the
+    // general case below compares twice (a library `memcmp` call each; issue #17: a retrieval makes
+    // several per cookie and per profile).
+    if cookie_path == "/" {
+        return request_path.starts_with('/');
+    }
     if request_path == cookie_path {
         return true;
     }
@@ -123,5 +129,21 @@ mod tests {
         assert_eq!(default_path(""), "/");
         assert_eq!(default_path("a/b"), "/");
         assert_eq!(default_path("/kontext/preview"), "/kontext");
+        // The root path: every path that starts with `/`, and nothing else.
+        assert!(path_match("/any/thing", "/"));
+        assert!(!path_match("", "/"));
+        assert!(!path_match("any", "/"));
+    }
+
+    proptest::proptest! {
+        /// RFC 6265bis §5.1.4's three cases, as written, over paths drawn from few characters (so
+        /// that prefixes, slashes and the root path come up often).
+        #[test]
+        fn path_match_is_the_rfc_definition(request in "[/ab]{0,6}", cookie in "[/ab]{0,4}") {
+            let by_rfc = request == cookie
+                || (request.starts_with(&cookie) && cookie.ends_with('/'))
+                || (request.starts_with(&cookie) && request[cookie.len()..].starts_with('/'));
+            proptest::prop_assert_eq!(path_match(&request, &cookie), by_rfc, "{:?} {:?}", request, cookie);
+        }
     }
 }
