@@ -153,6 +153,11 @@ const READ_AHEAD_BATCH: usize = 64;
 /// ran about a tenth more CPU time on a 200 MB header-heavy capture (medians of 7 runs, per thread;
 /// the wall time, less steadily, 2–9% more); 2 and 8 did no better, smaller batches did worse.
 const READ_AHEAD_BATCHES: usize = 4;
+/// The reader prepares the entries it reads while at least this many batches wait for the replay.
+/// One rather than two: on the header-heavy capture the replay is the slower thread and should
+/// prepare nothing (with two it prepared 5–8% of the entries); where the reader is the slower one,
+/// the replay is waiting, and no batch is waiting for it.
+const PREPARE_BACKLOG: usize = 1;
 
 /// What the reader hands over.
 type ItemSink<'a> = dyn FnMut(HarItem) -> ControlFlow<()> + 'a;
@@ -165,8 +170,8 @@ type ItemView<'a> = dyn FnMut(&HarItem, Option<&mut Prepared>) -> ControlFlow<()
 /// exchanges and prepared facts it fills again (see [`Spare`]): in the steady state little is
 /// allocated per entry, and nothing crosses threads to be freed.
 ///
-/// Whichever thread has time prepares: the reader's while the replay is behind (half the batches
-/// or more wait for it), this one's while the reader is (bodies are most of a capture's bytes, and
+/// Whichever thread has time prepares: the reader's while the replay is behind (a batch or more
+/// waits for it), this one's while the reader is (bodies are most of a capture's bytes, and
 /// skipping them is the reader's work), so the load balances itself across the two cores.
 fn read_ahead(
     read: impl FnOnce(&mut ItemSink<'_>, &mut Spare<'_>) -> Result<HarSummary, InputError> + Send,
@@ -296,6 +301,12 @@ fn read_ahead_preparing(
     use std::sync::mpsc;
     /// Each item with the prepared facts to fill, and whether the reader filled them.
     type Batch = Vec<(HarItem, Prepared, bool)>;
+    // Batches sent and not yet replayed: how far behind the replay is. (The reader's own count of
+    // batches not yet handed back lags: it takes one back per batch it sends, so after a pause of the
+    // reader it counted the replay behind when it had caught up, and the reader prepared nearly every
+    // entry even where it was the slower thread.)
+    let backlog = AtomicUsize::new(0);
+    let backlog = &backlog;
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Batch>(READ_AHEAD_BATCHES);
         let (done_tx, done_rx) = mpsc::channel::<Batch>();
@@ -312,8 +323,8 @@ fn read_ahead_preparing(
                 &mut |item| {
                     let mut prepared = spare_prepared.pop().unwrap_or_default();
                     let reader_prepares = match preparer {
-                        // The replay is behind: half the batches or more wait for it.
-                        Preparer::Balanced => in_flight >= READ_AHEAD_BATCHES / 2,
+                        // The replay is behind: a batch or more waits for it.
+                        Preparer::Balanced => backlog.load(Ordering::Relaxed) >= PREPARE_BACKLOG,
                         #[cfg(test)]
                         Preparer::Reader => true,
                         #[cfg(test)]
@@ -350,6 +361,7 @@ fn read_ahead_preparing(
                             }
                             None => Vec::with_capacity(READ_AHEAD_BATCH),
                         };
+                        backlog.fetch_add(1, Ordering::Relaxed);
                         if tx.send(std::mem::replace(&mut batch, next)).is_err() {
                             return ControlFlow::Break(());
                         }
@@ -360,6 +372,7 @@ fn read_ahead_preparing(
                 &mut spare,
             );
             if !batch.is_empty() {
+                backlog.fetch_add(1, Ordering::Relaxed);
                 let _ = tx.send(batch);
             }
             drop(tx);
@@ -396,6 +409,7 @@ fn read_ahead_preparing(
                     break 'items;
                 }
             }
+            backlog.fetch_sub(1, Ordering::Relaxed);
             let _ = done_tx.send(batch);
         }
         // A sink that stopped: the reader's next send fails, which stops it.
