@@ -270,7 +270,10 @@ struct PagesBehind<'a> {
 impl PagesBehind<'_> {
     /// How much is released at a time: one call per this many bytes read.
     const STEP: usize = 8 << 20;
-    /// How far behind the reader pages stay mapped (a read never looks back more than an entry).
+    /// How far behind the reader pages stay mapped. The one-pass read looks back only within the
+    /// entry it is on, which starts past `progress`; what reads further back (a document handed to
+    /// the visitors from its start, line numbers counted for a problem's place) faults the released
+    /// pages in again and reads the same bytes, so the margin is a cushion, not a condition.
     const MARGIN: usize = 1 << 20;
 
     fn step(&mut self) {
