@@ -12,6 +12,7 @@ use super::affinity::affinity_cookie;
 use super::infer::Basis;
 use super::report::{CookieCounts, CookieSummary, EntryVerdict, Finding, HarReport, SharedStr};
 use super::rules::{RuleId, Severity};
+use crate::model::name_id::{same_name, NameId};
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Exclusions, Warning};
 use crate::model::recent::LastByPosition;
@@ -155,12 +156,14 @@ const _: () = assert!(Exclusion::ALL.len() <= 64, "NoteKey holds the reasons as 
 /// in the same order), so no map look-up is needed.
 fn first_profiles_pair(
     b: usize,
-    first_name: Option<&str>,
+    first_name: Option<(&SharedStr, NameId)>,
     first_pairs: &[usize],
     i: usize,
-    name: &str,
+    name: &SharedStr,
+    id: NameId,
 ) -> Option<usize> {
-    (b > 0 && first_name == Some(name)).then(|| first_pairs.get(i).copied()).flatten()
+    let same = first_name.is_some_and(|(first, first_id)| same_name(first, first_id, name, id));
+    (b > 0 && same).then(|| first_pairs.get(i).copied()).flatten()
 }
 
 impl PairTally {
@@ -315,8 +318,8 @@ impl Accumulator {
             let counted = e.kind != RequestKind::Preflight;
             for (i, s) in e.set_cookies.iter().enumerate() {
                 // Every profile reads the same lines: the first profile's pair at the same position.
-                let first_name = first.set_cookies.get(i).map(|f| f.name.as_str());
-                let p = match first_profiles_pair(b, first_name, &self.first_set_pairs, i, &s.name) {
+                let first_name = first.set_cookies.get(i).map(|f| (&f.name, f.name_id));
+                let p = match first_profiles_pair(b, first_name, &self.first_set_pairs, i, &s.name, s.name_id) {
                     Some(p) => p,
                     None => tally.pair(&s.name, browsers, &self.focus),
                 };
@@ -346,10 +349,10 @@ impl Accumulator {
             for (i, c) in e.cookies.iter().enumerate() {
                 // Profiles' jars mostly list the same cookies in the same order: a name equal to the
                 // first profile's at the same position is the same pair, without a map look-up.
-                let first_name = first.cookies.get(i).map(|f| f.name.as_str());
+                let first_name = first.cookies.get(i).map(|f| (&f.name, f.name_id));
                 let known = match b {
-                    0 => tally.last.get(i, &c.name),
-                    _ => first_profiles_pair(b, first_name, &self.first_pairs, i, &c.name),
+                    0 => tally.last.get(i, &c.name, c.name_id),
+                    _ => first_profiles_pair(b, first_name, &self.first_pairs, i, &c.name, c.name_id),
                 };
                 let p = match known {
                     Some(p) => p,
@@ -357,7 +360,7 @@ impl Accumulator {
                 };
                 if b == 0 {
                     self.first_pairs.push(p);
-                    tally.last.remember(i, &c.name, p);
+                    tally.last.remember(i, &c.name, c.name_id, p);
                 }
                 let pair = &mut tally.pairs[p];
                 if counted && pair.seen[b] != stamp {

@@ -19,6 +19,7 @@ use crate::model::cors_security::{check_observed, ObservedResponse};
 use crate::model::http::{Headers, RequestHeader, RequestHeaderIndex, RequestHeaderLookup};
 use crate::model::jar::{CookieAccess, CookieJar, ParsedSetCookie, RequestFacts, Retrieval};
 use crate::model::mixed_content::{self, Destination, MixedContent};
+use crate::model::name_id::{NameId, NameIds};
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusion, Exclusions};
 use crate::model::request::{CredentialsMode, RequestContext, RequestKind};
@@ -64,6 +65,8 @@ pub struct Replay {
     recent: RecentTexts,
     /// The origins of the `Origin` headers of the last CORS requests, parsed once while they repeat.
     origin_headers: crate::model::recent::Recent<Option<Origin>>,
+    /// Cookie names numbered as the lines that set them are shared (see [`NameId`]).
+    name_ids: NameIds,
     /// An emptied retrieval whose lists the next one fills (no allocation per profile and entry).
     spare_retrieval: Retrieval<'static>,
     /// The last entry's verdicts, handed back by a caller that only looked at them
@@ -651,6 +654,7 @@ impl Replay {
             pending_preflights: HashMap::default(),
             cors_observations: HashMap::default(),
             origin_headers: crate::model::recent::Recent::new(4),
+            name_ids: NameIds::default(),
         }
     }
 
@@ -690,10 +694,13 @@ impl Replay {
     /// could not be refused for its context; failing that, the bare pair.
     fn restore(&mut self, jar: usize, site: &str, name: &str, value: &str, base: &RequestContext) {
         let ctx = RequestContext::new(RequestKind::Navigation, "GET", base.url.clone(), None, base.time);
-        let stored =
-            self.set_in_capture.get(site, name).is_some_and(|line| self.jars[jar].set_from_response(line, &ctx).stored);
+        let ids = &mut self.name_ids;
+        let stored = self
+            .set_in_capture
+            .get(site, name)
+            .is_some_and(|line| self.jars[jar].set_from_response_numbered(line, &ctx, ids).stored);
         if !stored {
-            self.jars[jar].set_from_response(&learned_set_cookie(name, value, None), &ctx);
+            self.jars[jar].set_from_response_numbered(&learned_set_cookie(name, value, None), &ctx, ids);
         }
     }
 
@@ -741,7 +748,7 @@ impl Replay {
             if moved_domain && !fresh {
                 jar.forget(&first_host, name);
             }
-            jar.set_from_response(&line, &ctx);
+            jar.set_from_response_numbered(&line, &ctx, &mut self.name_ids);
         }
     }
 
@@ -1045,7 +1052,7 @@ impl Replay {
             response_bytes = x.response_headers.byte_size();
         }
         for line in &mut prepared.set_cookies {
-            line.share();
+            line.share_numbered(&mut self.name_ids);
         }
         let parsed_lines = &prepared.set_cookies;
         let mut attributes: Vec<Option<SharedStr>> = vec![None; set_cookie_lines.len()];
@@ -1128,6 +1135,7 @@ impl Replay {
                     }
                     CookieVerdict {
                         name: c.name.clone(),
+                        name_id: c.name_id,
                         domain: c.domain.clone(),
                         sent: shown_sent,
                         reasons,
@@ -1166,6 +1174,7 @@ impl Replay {
                         if !is_held {
                             cookies.push(CookieVerdict {
                                 name: (*name).into(),
+                                name_id: NameId::UNKNOWN,
                                 domain: host.into(),
                                 sent: true,
                                 reasons: Default::default(),
@@ -1193,6 +1202,7 @@ impl Replay {
                     let cookie = line.cookie.as_ref().ok().filter(|_| outcome.read);
                     let mut verdict = SetCookieVerdict {
                         name: if outcome.read { line.name.clone() } else { SharedStr::default() },
+                        name_id: if outcome.read { line.name_id } else { NameId::UNKNOWN },
                         stored: outcome.stored,
                         deleted: outcome.deleted,
                         reasons: outcome.status.exclusion_set(),

@@ -2,6 +2,7 @@
 
 use crate::model::cors::CorsError;
 use crate::model::cors_security::SecurityIssue;
+use crate::model::name_id::NameId;
 use crate::model::profile::Browser;
 use crate::model::reason::{Exclusions, Warnings};
 use crate::model::request::{CredentialsMode, RequestKind};
@@ -26,6 +27,9 @@ pub struct Credentials {
 pub struct SetCookieVerdict {
     /// Cookie name.
     pub name: SharedStr,
+    /// The name's number in the replay ([`NameId::UNKNOWN`] when it has none): the findings and
+    /// the report tell names apart by it.
+    pub name_id: NameId,
     /// Stored by the model's jar.
     pub stored: bool,
     /// The line deleted the cookie (expiry in the past).
@@ -52,6 +56,8 @@ pub struct SetCookieVerdict {
 pub struct CookieVerdict {
     /// Cookie name.
     pub name: SharedStr,
+    /// The name's number in the replay (see [`SetCookieVerdict::name_id`]).
+    pub name_id: NameId,
     /// The cookie's domain (host for host-only cookies).
     pub domain: SharedStr,
     /// Sent according to the model.

@@ -1,5 +1,6 @@
 //! A stored cookie (RFC 6265bis §5.7 fields) and the matching rules of §5.1.3–§5.1.4.
 
+use super::name_id::NameId;
 use super::set_cookie::SameSiteAttr;
 use super::shared::SharedStr;
 use super::site::Site;
@@ -10,6 +11,8 @@ use super::time::Timestamp;
 pub struct StoredCookie {
     /// Name (may be empty).
     pub name: SharedStr,
+    /// The name's number in the replay that stored it ([`NameId::UNKNOWN`] outside one).
+    pub name_id: NameId,
     /// Value.
     pub value: SharedStr,
     /// The cookie's domain: the request host for host-only cookies, else the `Domain` attribute.

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use super::cookie::{default_path, domain_match, is_ip_literal, path_match, StoredCookie};
 use super::http::starts_with_ignore_case;
+use super::name_id::{NameId, NameIds};
 use super::profile::{Browser, BrowserProfile, ThirdPartyPolicy};
 use super::reason::{Exclusion, InclusionStatus, Warning};
 use super::request::{CredentialsMode, RequestContext, RequestKind};
@@ -47,6 +48,8 @@ pub struct ParsedSetCookie {
     pub name: SharedStr,
     /// The cookie's value, shared likewise.
     pub value: SharedStr,
+    /// The name's number ([`ParsedSetCookie::share_numbered`]), carried by the cookies stored from it.
+    pub name_id: NameId,
 }
 
 impl ParsedSetCookie {
@@ -57,14 +60,19 @@ impl ParsedSetCookie {
             Ok(c) => (SharedStr::from(c.name.as_str()), SharedStr::from(c.value.as_str())),
             Err(_) => (SharedStr::default(), SharedStr::default()),
         };
-        ParsedSetCookie { cookie, name, value }
+        ParsedSetCookie { cookie, name, value, name_id: NameId::UNKNOWN }
     }
 
     /// Parses `line` without making the shared name and value yet (see [`ParsedSetCookie::share`]):
     /// a line parsed on one thread and stored by jars on another keeps each reference count on the
     /// thread that uses it.
     pub fn parse_unshared(line: &str) -> Self {
-        ParsedSetCookie { cookie: parse_set_cookie(line), name: SharedStr::default(), value: SharedStr::default() }
+        ParsedSetCookie {
+            cookie: parse_set_cookie(line),
+            name: SharedStr::default(),
+            value: SharedStr::default(),
+            name_id: NameId::UNKNOWN,
+        }
     }
 
     /// Makes the shared name and value from the parsed line.
@@ -75,10 +83,17 @@ impl ParsedSetCookie {
         }
     }
 
+    /// [`ParsedSetCookie::share`], numbering the name in `ids` (see [`NameId`]).
+    pub fn share_numbered(&mut self, ids: &mut NameIds) {
+        self.share();
+        self.name_id = if self.cookie.is_ok() { ids.id(&self.name) } else { NameId::UNKNOWN };
+    }
+
     /// Lets go of the shared name and value (the jars keep their own references).
     pub fn unshare(&mut self) {
         self.name = SharedStr::default();
         self.value = SharedStr::default();
+        self.name_id = NameId::UNKNOWN;
     }
 }
 
@@ -332,6 +347,16 @@ impl CookieJar {
     /// Offers a `Set-Cookie` response header (one line) received for the request `ctx`.
     pub fn set_from_response(&mut self, line: &str, ctx: &RequestContext) -> SetOutcome {
         self.set(line, ctx, &RequestFacts::of(ctx), Api::Http)
+    }
+
+    /// [`CookieJar::set_from_response`], numbering the cookie's name in `ids` (see [`NameId`]).
+    pub fn set_from_response_numbered(&mut self, line: &str, ctx: &RequestContext, ids: &mut NameIds) -> SetOutcome {
+        let mut parsed = ParsedSetCookie::parse(line);
+        if parsed.cookie.is_ok() {
+            parsed.name_id = ids.id(&parsed.name);
+        }
+        let decision = self.decide(&parsed, ctx, &RequestFacts::of(ctx), Api::Http);
+        SetOutcome::of(parsed, decision)
     }
 
     /// [`CookieJar::set_from_response`] with the request's facts computed once for every profile and
@@ -650,6 +675,7 @@ impl CookieJar {
         };
         let cookie = StoredCookie {
             name: line.name.clone(),
+            name_id: line.name_id,
             value: line.value.clone(),
             domain: SharedStr::from(&*domain),
             path: path.into(),

@@ -13,6 +13,7 @@ pub mod fast_hash;
 pub mod http;
 pub mod jar;
 pub mod mixed_content;
+pub mod name_id;
 pub mod profile;
 pub mod reason;
 pub mod recent;

@@ -5,6 +5,7 @@
 //! rather than a parse and an allocation. Bounded, and a cache only: an answer is always the one
 //! its computation gives.
 
+use super::name_id::{same_name, NameId};
 use super::shared::SharedStr;
 
 /// The answers for the last `slots` distinct texts; a new text replaces the oldest.
@@ -56,23 +57,26 @@ impl<V: Clone> Recent<V> {
 /// most are found by one comparison rather than a map look-up. A cache only, like [`Recent`].
 #[derive(Debug, Default)]
 pub struct LastByPosition {
-    /// (name, its answer), by position in the last list.
-    names: Vec<(SharedStr, usize)>,
+    /// (name, its number, its answer), by position in the last list.
+    names: Vec<(SharedStr, NameId, usize)>,
 }
 
 impl LastByPosition {
-    /// The answer remembered for `name` at position `i`, when the last list had it there.
-    pub fn get(&self, i: usize, name: &SharedStr) -> Option<usize> {
-        self.names.get(i).filter(|(n, _)| n == name).map(|&(_, answer)| answer)
+    /// The answer remembered for `name` (numbered `id`, see [`same_name`]) at position `i`, when the
+    /// last list had it there.
+    pub fn get(&self, i: usize, name: &SharedStr, id: NameId) -> Option<usize> {
+        self.names.get(i).filter(|(n, n_id, _)| same_name(n, *n_id, name, id)).map(|&(_, _, answer)| answer)
     }
 
-    /// Remembers `answer` for `name` at position `i` (a position past the next one is not kept).
-    pub fn remember(&mut self, i: usize, name: &SharedStr, answer: usize) {
+    /// Remembers `answer` for `name` (numbered `id`) at position `i` (a position past the next one
+    /// is not kept).
+    pub fn remember(&mut self, i: usize, name: &SharedStr, id: NameId, answer: usize) {
         let len = self.names.len();
         match self.names.get_mut(i) {
-            Some(slot) if slot.1 == answer && slot.0 == *name => {}
-            Some(slot) => *slot = (name.clone(), answer),
-            None if i == len => self.names.push((name.clone(), answer)),
+            // The same number is the same name; an unnumbered one is written again.
+            Some(slot) if slot.2 == answer && id.is_known() && slot.1 == id => {}
+            Some(slot) => *slot = (name.clone(), id, answer),
+            None if i == len => self.names.push((name.clone(), id, answer)),
             None => {}
         }
     }
@@ -84,19 +88,25 @@ mod tests {
 
     #[test]
     fn names_are_found_at_the_position_they_were_last_seen() {
+        // Each name with and without its number: the answers are the same.
+        let mut ids = super::super::name_id::NameIds::default();
         let (a, b) = (SharedStr::from("a"), SharedStr::from("b"));
-        let mut last = LastByPosition::default();
-        assert_eq!(last.get(0, &a), None);
-        last.remember(0, &a, 7);
-        last.remember(1, &b, 9);
-        assert_eq!((last.get(0, &a), last.get(1, &b)), (Some(7), Some(9)));
-        // Another name at a position, or a name at another position, is not an answer.
-        assert_eq!((last.get(0, &b), last.get(1, &a)), (None, None));
-        last.remember(0, &b, 9);
-        assert_eq!((last.get(0, &b), last.get(0, &a)), (Some(9), None));
-        // A gap is not kept: position 3 after a list of two.
-        last.remember(3, &a, 1);
-        assert_eq!(last.get(3, &a), None);
+        let (a_id, b_id) = (ids.id(&a), ids.id(&b));
+        for (a_id, b_id) in [(a_id, b_id), (NameId::UNKNOWN, NameId::UNKNOWN), (a_id, NameId::UNKNOWN)] {
+            let mut last = LastByPosition::default();
+            assert_eq!(last.get(0, &a, a_id), None);
+            last.remember(0, &a, a_id, 7);
+            last.remember(1, &b, b_id, 9);
+            assert_eq!((last.get(0, &a, a_id), last.get(1, &b, b_id)), (Some(7), Some(9)));
+            assert_eq!((last.get(0, &a, NameId::UNKNOWN), last.get(1, &b, NameId::UNKNOWN)), (Some(7), Some(9)));
+            // Another name at a position, or a name at another position, is not an answer.
+            assert_eq!((last.get(0, &b, b_id), last.get(1, &a, a_id)), (None, None));
+            last.remember(0, &b, b_id, 9);
+            assert_eq!((last.get(0, &b, b_id), last.get(0, &a, a_id)), (Some(9), None));
+            // A gap is not kept: position 3 after a list of two.
+            last.remember(3, &a, a_id, 1);
+            assert_eq!(last.get(3, &a, a_id), None);
+        }
     }
 
     #[test]

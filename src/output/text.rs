@@ -8,9 +8,11 @@ use std::hash::{Hash, Hasher};
 use crate::analysis::findings::{cors_fixes, fixes_for, redact_query, rule_for_exclusion};
 use crate::analysis::infer::Basis;
 use crate::analysis::report::{EntryVerdict, Finding, HarReport};
+use crate::model::name_id::{same_name, NameId};
 use crate::model::profile::Browser;
 use crate::model::recent::LastByPosition;
 use crate::model::request::RequestKind;
+use crate::model::shared::SharedStr;
 use crate::output::{escape, redact};
 
 /// Options for the text report.
@@ -114,6 +116,9 @@ pub const STORY_ENTRIES_PER_COOKIE: usize = 20;
 /// How many distinct cookie names the story keeps entries for.
 pub const STORY_NAMES: usize = 512;
 
+/// No line in [`Story`]'s `line_by_id`.
+const NO_LINE: u32 = u32::MAX;
+
 /// How many entries listing a cookie the story looks at for changes; later ones are only counted.
 const STORY_LOOK: usize = 200;
 
@@ -131,6 +136,8 @@ pub struct Story {
     /// Per cookie name: the kept entries (one trimmed verdict per browser), how many were not shown,
     /// how many were looked at, and the last kept outcome's signature.
     by_name: HashMap<String, usize>,
+    /// `by_name` by name number (see `NameId`), [`NO_LINE`] where not yet looked up.
+    line_by_id: Vec<u32>,
     lines: Vec<StoryLine>,
     /// Entries taken so far.
     entries_seen: u64,
@@ -160,6 +167,7 @@ impl Story {
         Story {
             browsers: browsers.to_vec(),
             by_name: HashMap::default(),
+            line_by_id: Vec::new(),
             lines: Vec::new(),
             entries_seen: 0,
             last: LastByPosition::default(),
@@ -185,31 +193,40 @@ impl Story {
         // the same cookies in the same order, so a name equal to the first profile's at the same
         // position is a repeat without a map look-up.
         let first = verdicts.first().copied();
-        let mut looked: Vec<&str> = Vec::new();
+        // The names looked at, each with its number (see `NameId`).
+        let mut looked: Vec<(&SharedStr, NameId)> = Vec::new();
         for (k, v) in verdicts.iter().enumerate() {
             for (i, s) in v.set_cookies.iter().enumerate() {
                 // Every profile reads the same lines: the first profile's look settled each name.
-                if k > 0 && first.and_then(|f| f.set_cookies.get(i)).is_some_and(|f| f.name == s.name) {
+                if k > 0
+                    && first
+                        .and_then(|f| f.set_cookies.get(i))
+                        .is_some_and(|f| same_name(&f.name, f.name_id, &s.name, s.name_id))
+                {
                     continue;
                 }
-                if self.line_of(&s.name).is_some_and(|l| self.worth_looking(l, stamp)) {
-                    looked.push(&s.name);
+                if self.line_of(&s.name, s.name_id).is_some_and(|l| self.worth_looking(l, stamp)) {
+                    looked.push((&s.name, s.name_id));
                 }
             }
             for (i, c) in v.cookies.iter().enumerate() {
-                if k > 0 && first.and_then(|f| f.cookies.get(i)).is_some_and(|f| f.name == c.name) {
+                if k > 0
+                    && first
+                        .and_then(|f| f.cookies.get(i))
+                        .is_some_and(|f| same_name(&f.name, f.name_id, &c.name, c.name_id))
+                {
                     continue;
                 }
-                let line = match self.last.get(i, &c.name).filter(|_| k == 0) {
+                let line = match self.last.get(i, &c.name, c.name_id).filter(|_| k == 0) {
                     Some(line) => Some(line),
-                    None => self.line_of(&c.name),
+                    None => self.line_of(&c.name, c.name_id),
                 };
                 let Some(line) = line else { continue };
                 if k == 0 {
-                    self.last.remember(i, &c.name, line);
+                    self.last.remember(i, &c.name, c.name_id, line);
                 }
                 if self.worth_looking(line, stamp) {
-                    looked.push(&c.name);
+                    looked.push((&c.name, c.name_id));
                 }
             }
         }
@@ -221,32 +238,40 @@ impl Story {
         // sorted index of (name, profile, line or cookie, position) gives, without sorting the
         // entry's hundreds of cookies on a site that sets many).
         let few = looked.len() <= LOOKED_SCANNED;
-        let slot_of_name: HashMap<&str, usize> =
-            if few { HashMap::default() } else { looked.iter().enumerate().map(|(slot, n)| (*n, slot)).collect() };
-        let slot_of =
-            |name: &str| if few { looked.iter().position(|n| *n == name) } else { slot_of_name.get(name).copied() };
+        let slot_of_name: HashMap<&str, usize> = if few {
+            HashMap::default()
+        } else {
+            looked.iter().enumerate().map(|(slot, (n, _))| (n.as_str(), slot)).collect()
+        };
+        let slot_of = |name: &SharedStr, id: NameId| {
+            if few {
+                looked.iter().position(|(n, n_id)| same_name(n, *n_id, name, id))
+            } else {
+                slot_of_name.get(name.as_str()).copied()
+            }
+        };
         let mut outcomes: Vec<(std::collections::hash_map::DefaultHasher, bool)> =
             vec![(std::collections::hash_map::DefaultHasher::new(), false); looked.len()];
         for (k, v) in verdicts.iter().enumerate() {
             for s in &v.set_cookies {
-                if let Some(slot) = slot_of(&s.name) {
+                if let Some(slot) = slot_of(&s.name, s.name_id) {
                     let (h, sets) = &mut outcomes[slot];
                     (k, s.stored, s.deleted, &s.reasons).hash(h);
                     *sets = true;
                 }
             }
             for c in &v.cookies {
-                if let Some(slot) = slot_of(&c.name) {
+                if let Some(slot) = slot_of(&c.name, c.name_id) {
                     (k, c.sent, &c.reasons).hash(&mut outcomes[slot].0);
                 }
             }
         }
         // A WebSocket handshake carries cookies under its own rules: its first one is always told.
         let websocket: Vec<bool> = verdicts.iter().map(|v| v.kind == RequestKind::WebSocket).collect();
-        for (name, (mut h, sets)) in looked.into_iter().zip(outcomes) {
+        for ((name, id), (mut h, sets)) in looked.into_iter().zip(outcomes) {
             websocket.hash(&mut h);
             let signature = h.finish();
-            let Some(&line) = self.by_name.get(name) else { continue };
+            let Some(line) = self.known_line(name, id) else { continue };
             let line = &mut self.lines[line];
             if !line.kept.is_empty() && signature == line.last && !sets {
                 line.more += 1;
@@ -260,16 +285,35 @@ impl Story {
     /// Cookie `name`'s line (new for a new name), unless past [`STORY_NAMES`] names: then new names
     /// are not kept at all, so memory stays bounded on a capture of thousands of distinct cookies
     /// (the JSON report has every entry).
-    fn line_of(&mut self, name: &str) -> Option<usize> {
-        if let Some(&line) = self.by_name.get(name) {
-            return Some(line);
+    ///
+    /// A numbered name's line is found by its number after the first time (see `NameId`).
+    fn line_of(&mut self, name: &str, id: NameId) -> Option<usize> {
+        let at = id.index();
+        if let Some(&line) = at.and_then(|at| self.line_by_id.get(at)).filter(|&&l| l != NO_LINE) {
+            return Some(line as usize);
         }
-        if self.lines.len() >= STORY_NAMES {
-            return None;
+        let line = match self.by_name.get(name) {
+            Some(&line) => line,
+            None if self.lines.len() >= STORY_NAMES => return None,
+            None => {
+                self.lines.push(StoryLine::default());
+                self.by_name.insert(name.to_string(), self.lines.len() - 1);
+                self.lines.len() - 1
+            }
+        };
+        if let Some(at) = at {
+            if self.line_by_id.len() <= at {
+                self.line_by_id.resize(at + 1, NO_LINE);
+            }
+            self.line_by_id[at] = u32::try_from(line).unwrap_or(NO_LINE);
         }
-        self.lines.push(StoryLine::default());
-        self.by_name.insert(name.to_string(), self.lines.len() - 1);
-        Some(self.lines.len() - 1)
+        Some(line)
+    }
+
+    /// Cookie `name`'s line, when it has one (numbered `id`).
+    fn known_line(&self, name: &str, id: NameId) -> Option<usize> {
+        let by_id = id.index().and_then(|at| self.line_by_id.get(at)).filter(|&&l| l != NO_LINE);
+        by_id.map(|&l| l as usize).or_else(|| self.by_name.get(name).copied())
     }
 
     /// Whether the entry numbered `stamp` is one to look at for the cookie of `line` (counted as
