@@ -95,6 +95,8 @@ const FAILURE_GROUPS: usize = 256;
 #[derive(Default)]
 struct HostTally {
     names: HashMap<String, usize>,
+    /// `names` by name number, for the names that have one (see `NameId`).
+    by_id: HashMap<NameId, usize>,
     pairs: Vec<PairTally>,
     /// The pairs of the host's last entry, in its first profile's cookie order, with their names: the
     /// next request to the host mostly lists the same cookies in the same order, found here without
@@ -198,6 +200,19 @@ fn context_known(e: &EntryVerdict) -> bool {
 }
 
 impl HostTally {
+    /// [`HostTally::pair`] of a name numbered `id`: found by its number after the first time.
+    fn numbered_pair(&mut self, name: &str, id: NameId, browsers: usize, focus: &Focus) -> usize {
+        if !id.is_known() {
+            return self.pair(name, browsers, focus);
+        }
+        if let Some(&i) = self.by_id.get(&id) {
+            return i;
+        }
+        let i = self.pair(name, browsers, focus);
+        self.by_id.insert(id, i);
+        i
+    }
+
     fn pair(&mut self, name: &str, browsers: usize, focus: &Focus) -> usize {
         if let Some(&i) = self.names.get(name) {
             return i;
@@ -321,7 +336,7 @@ impl Accumulator {
                 let first_name = first.set_cookies.get(i).map(|f| (&f.name, f.name_id));
                 let p = match first_profiles_pair(b, first_name, &self.first_set_pairs, i, &s.name, s.name_id) {
                     Some(p) => p,
-                    None => tally.pair(&s.name, browsers, &self.focus),
+                    None => tally.numbered_pair(&s.name, s.name_id, browsers, &self.focus),
                 };
                 if b == 0 {
                     self.first_set_pairs.push(p);
@@ -356,7 +371,7 @@ impl Accumulator {
                 };
                 let p = match known {
                     Some(p) => p,
-                    None => tally.pair(&c.name, browsers, &self.focus),
+                    None => tally.numbered_pair(&c.name, c.name_id, browsers, &self.focus),
                 };
                 if b == 0 {
                     self.first_pairs.push(p);

@@ -608,6 +608,15 @@ impl CookieJar {
         }
         let deleting = expires.is_some_and(|e| e <= now);
 
+        // The cookie's name is the line's: by number when both have one (see `NameId`).
+        let same_as_line = |c: &StoredCookie| {
+            if c.name_id.is_known() && line.name_id.is_known() {
+                c.name_id == line.name_id
+            } else {
+                c.name == parsed.name
+            }
+        };
+
         // Leave secure cookies alone (§5.7 step 16).
         if !parsed.secure && !secure_origin {
             // Only buckets whose key is a suffix of the domain, or ends with it, can hold a cookie
@@ -618,7 +627,7 @@ impl CookieJar {
                 .filter(|(key, _)| key.ends_with(&*domain) || domain.ends_with(key.as_str()))
                 .flat_map(|(_, bucket)| bucket)
                 .any(|c| {
-                    c.name == parsed.name
+                    same_as_line(c)
                         && c.secure
                         && (domain_match(&c.domain, &domain) || domain_match(&domain, &c.domain))
                         && path_match(path, &c.path)
@@ -633,7 +642,7 @@ impl CookieJar {
         let key: &str = &key;
         let existing = self.sites.get(key).and_then(|bucket| {
             bucket.iter().position(|c| {
-                c.name == parsed.name
+                same_as_line(c)
                     && c.domain == *domain
                     && c.host_only == host_only
                     && c.path == path
