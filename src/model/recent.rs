@@ -73,8 +73,8 @@ impl LastByPosition {
     pub fn remember(&mut self, i: usize, name: &SharedStr, id: NameId, answer: usize) {
         let len = self.names.len();
         match self.names.get_mut(i) {
-            // The same number is the same name; an unnumbered one is written again.
-            Some(slot) if slot.2 == answer && id.is_known() && slot.1 == id => {}
+            // Kept as it is: the same answer, for the same name numbered alike.
+            Some(slot) if slot.2 == answer && slot.1 == id && (id.is_known() || slot.0 == *name) => {}
             Some(slot) => *slot = (name.clone(), id, answer),
             None if i == len => self.names.push((name.clone(), id, answer)),
             None => {}

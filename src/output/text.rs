@@ -288,9 +288,8 @@ impl Story {
     ///
     /// A numbered name's line is found by its number after the first time (see `NameId`).
     fn line_of(&mut self, name: &str, id: NameId) -> Option<usize> {
-        let at = id.index();
-        if let Some(&line) = at.and_then(|at| self.line_by_id.get(at)).filter(|&&l| l != NO_LINE) {
-            return Some(line as usize);
+        if let Some(line) = self.numbered_line(id) {
+            return Some(line);
         }
         let line = match self.by_name.get(name) {
             Some(&line) => line,
@@ -301,7 +300,7 @@ impl Story {
                 self.lines.len() - 1
             }
         };
-        if let Some(at) = at {
+        if let Some(at) = id.index() {
             if self.line_by_id.len() <= at {
                 self.line_by_id.resize(at + 1, NO_LINE);
             }
@@ -312,8 +311,13 @@ impl Story {
 
     /// Cookie `name`'s line, when it has one (numbered `id`).
     fn known_line(&self, name: &str, id: NameId) -> Option<usize> {
-        let by_id = id.index().and_then(|at| self.line_by_id.get(at)).filter(|&&l| l != NO_LINE);
-        by_id.map(|&l| l as usize).or_else(|| self.by_name.get(name).copied())
+        self.numbered_line(id).or_else(|| self.by_name.get(name).copied())
+    }
+
+    /// The line `line_by_id` holds for a numbered name, once looked up.
+    fn numbered_line(&self, id: NameId) -> Option<usize> {
+        let at = id.index()?;
+        self.line_by_id.get(at).filter(|&&l| l != NO_LINE).map(|&l| l as usize)
     }
 
     /// Whether the entry numbered `stamp` is one to look at for the cookie of `line` (counted as
